@@ -1,0 +1,60 @@
+# evalkit — the entry points. On a fresh machine with Python 3.11+ and make:
+#   make report   create .venv, install, register the `evalkit` kernel, render the default report
+#   make test     same set-up (plus test extras), then run the test suite
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PARAMS ?= params/default.yaml
+LANG_OPT := $(if $(REPORT_LANG),--lang $(REPORT_LANG),)
+JOBS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: setup report test test-all lab validate benchmark strip clean help
+
+help:
+	@echo "make report      render $(PARAMS) into outputs/ (REPORT_LANG=en for English)"
+	@echo "make test        run the test suite (what CI runs)"
+	@echo "make lab         open JupyterLab on notebooks/ with the evalkit kernel"
+	@echo "make validate    check every params/*.yaml"
+	@echo "make benchmark   run benchmarks/ (prints ratios)"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("evalkit needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name evalkit --display-name "Python (evalkit)" >/dev/null
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+report: $(VENV)/.installed
+	$(BIN)/evalkit run $(PARAMS) --jobs $(JOBS) $(LANG_OPT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+
+test-all: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -n 2 --runslow $(PYTEST_ARGS)
+
+lab: $(VENV)/.installed
+	cd notebooks && ../$(BIN)/jupyter lab
+
+validate: $(VENV)/.installed
+	$(BIN)/evalkit validate params/*.yaml
+
+benchmark: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/run.py
+
+strip: $(VENV)/.installed-test
+	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,48 @@
+"""Contribution cost per worker and cost of recipients (Rupiah)."""
+from __future__ import annotations
+
+import pandas as pd
+
+PROGRAMMES = ("jkk", "jkm", "jht", "jp")
+
+
+def unit_cost_table(params, programmes=None, declared_income_rupiah: float | None = None) -> pd.DataFrame:
+    """Contribution per worker per month by programme, in Rupiah per month.
+
+    JKK = ``jkk_rate_share`` × declared income; JKM = ``jkm_rupiah`` flat; JHT = ``jht_rate_share`` ×
+    declared income; admin overhead = ``admin_overhead_share`` × the sum. JP is not open to BPU
+    workers and costs 0 here.
+    """
+    c = params.contributions
+    income = c.declared_income_rupiah if declared_income_rupiah is None else declared_income_rupiah
+    programmes = list(programmes or params.policy.programmes)
+    rates = {"jkk": c.jkk_rate_share * income, "jkm": c.jkm_rupiah, "jht": c.jht_rate_share * income, "jp": 0.0}
+    rows = [(p.upper(), rates[p]) for p in programmes]
+    subtotal = sum(v for _, v in rows)
+    if c.admin_overhead_share:
+        rows.append(("ADMIN", subtotal * c.admin_overhead_share))
+    return pd.DataFrame(rows, columns=["programme", "rupiah_month"])
+
+
+def unit_cost(params, programmes=None, declared_income_rupiah: float | None = None) -> float:
+    """Total contribution per worker per month in Rupiah (e.g. JKK 10.000 + JKM 6.800 = 16.800)."""
+    return float(unit_cost_table(params, programmes, declared_income_rupiah)["rupiah_month"].sum())
+
+
+def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
+    """Yearly recipient-months and contribution cost of the Kaltim subsidies in the panel.
+
+    Columns: ``year``, ``subsidised_prov`` / ``subsidised_kabkota`` / ``subsidised_csr`` (mean
+    monthly recipients, persons), ``cost_prov`` / ``cost_kabkota`` / ``cost_csr`` (Rupiah per year).
+    """
+    kt = panel[panel["level"] == "kabkota"].copy()
+    kt["year"] = kt["period"].dt.year
+    cols = ["subsidised_prov", "subsidised_kabkota", "subsidised_csr"]
+    monthly = kt.groupby(["year", "period"])[cols].sum()
+    by_year = monthly.groupby("year").agg(["mean", "sum"])
+    cost = unit_cost(params)
+    out = pd.DataFrame({"year": by_year.index})
+    for col in cols:
+        out[col] = by_year[(col, "mean")].round().to_numpy()
+        out["cost_" + col.split("_")[1]] = (by_year[(col, "sum")] * cost).to_numpy()
+    return out[out[cols].sum(axis=1) > 0].reset_index(drop=True)

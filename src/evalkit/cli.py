@@ -1,0 +1,113 @@
+"""Command line: ``evalkit validate|run|schemas``.
+
+Exit codes: 0 success; 1 a notebook or scenario failed (the others still rendered); 2 bad input
+(params or data), reported without a traceback before anything runs; 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import EvalkitError
+
+
+def _print_error(exc: EvalkitError) -> None:
+    kind = {"params": "Params error", "data": "Data error"}.get(exc.kind, "Error")
+    count = len(exc.problems)
+    head = f"{kind}{'s' if count > 1 else ''} ({count}):" if count else f"{kind}:"
+    print(head, file=sys.stderr)
+    for p in exc.problems or []:
+        print("  - " + p.message(), file=sys.stderr)
+    if not exc.problems:
+        print("  " + str(exc), file=sys.stderr)
+
+
+def cmd_validate(args) -> int:
+    from .data import load_data
+    from .params import load_params
+
+    failed = False
+    for path in args.params:
+        try:
+            params = load_params(path)
+            if args.data:
+                load_data(params)
+            print(f"OK  {path}  (scenario '{params.scenario.name}')")
+        except EvalkitError as exc:
+            _print_error(exc)
+            failed = True
+    return 2 if failed else 0
+
+
+def cmd_run(args) -> int:
+    from .report.runner import run
+
+    result = run(args.params, jobs=args.jobs, lang=args.lang, outputs=args.outputs,
+                 notebooks_dir=args.notebooks, quiet=args.quiet)
+    print("", file=sys.stderr)
+    print(f"{'scenario':<28} {'notebook':<26} {'status':<8} seconds", file=sys.stderr)
+    for sc in result.scenarios:
+        for nb in sc.notebooks:
+            print(f"{sc.scenario:<28} {nb['name']:<26} {nb['status']:<8} {nb.get('seconds', '')}", file=sys.stderr)
+            if nb["error"]:
+                print(f"{'':<28} {'':<26} {nb['error'][:200]}", file=sys.stderr)
+    for sc in result.scenarios:
+        print(sc.index)
+    return result.exit_code
+
+
+def cmd_schemas(args) -> int:
+    from .data.schemas import SCHEMAS, markdown_table
+
+    for name, cols in SCHEMAS.items():
+        print(f"### {name}\n\n{markdown_table(cols)}\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="evalkit", description="Evaluate Kaltim Pergub 19/2023 with "
+                                     "parameterised notebooks.")
+    parser.add_argument("--version", action="version", version=f"evalkit {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check params files (and with --data their data) without running anything")
+    v.add_argument("params", nargs="+")
+    v.add_argument("--data", action="store_true", help="also load and validate the data each file points to")
+    v.set_defaults(func=cmd_validate)
+    r = sub.add_parser("run", help="render the report for one or more params files")
+    r.add_argument("params", nargs="+")
+    r.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
+    r.add_argument("--lang", choices=["id", "en"], default=None, help="report language (default: params)")
+    r.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
+    r.add_argument("--notebooks", default=None, help="notebook folder (default: <project>/notebooks)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.set_defaults(func=cmd_run)
+    s = sub.add_parser("schemas", help="print the documented input schemas as Markdown")
+    s.set_defaults(func=cmd_schemas)
+    return parser
+
+
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "jobs", 1) < 1:
+        parser.error("--jobs must be 1 or more")
+    try:
+        return args.func(args)
+    except EvalkitError as exc:
+        _print_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted: earlier runs and 'latest' are untouched; the unfinished run is left in a "
+              ".partial-* folder.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

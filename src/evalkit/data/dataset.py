@@ -1,0 +1,92 @@
+"""The :class:`Dataset` container and panel helpers shared by synthetic and real data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+COUNT_COLUMNS = ["working_pop", "vulnerable_workers", "bpu_participants", "participants_total",
+                 "subsidised_prov", "subsidised_kabkota", "subsidised_csr", "bpu_joiners", "bpu_leavers"]
+KALTIM_CODE = "64"
+
+
+@dataclass
+class Dataset:
+    """A monthly coverage panel with its provenance.
+
+    ``panel``: one row per region and month (columns documented in ``evalkit.data.schemas.PANEL``,
+    plus ``level``, ``vulnerable_coverage_pct`` and ``total_coverage_pct`` in percent).
+    ``meta``: ``synthetic`` (bool), ``label`` and, for synthetic data, ``true_effect``.
+    ``truth``: per unit-month true effects (synthetic data only; ``None`` for real data).
+    ``files``: input file → SHA-256 (empty for synthetic data).
+    """
+
+    panel: pd.DataFrame
+    meta: dict
+    truth: pd.DataFrame | None = None
+    files: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_synthetic(self) -> bool:
+        return bool(self.meta.get("synthetic"))
+
+    @property
+    def label(self) -> str:
+        """``"SYNTHETIC DATA"`` for simulated data, else an empty string."""
+        return self.meta.get("label", "") if self.is_synthetic else ""
+
+    @property
+    def kaltim(self) -> pd.DataFrame:
+        """The 10 Kaltim kab/kota rows of the panel."""
+        return self.panel[self.panel["level"] == "kabkota"].reset_index(drop=True)
+
+    def province_panel(self) -> pd.DataFrame:
+        """Kaltim aggregated to one province (code ``64``) next to the 37 other provinces."""
+        return pd.concat([aggregate_kaltim(self.panel), self.panel[self.panel["level"] == "provinsi"]],
+                         ignore_index=True).sort_values(["region_code", "period"], ignore_index=True)
+
+
+def add_coverage(panel: pd.DataFrame) -> pd.DataFrame:
+    """Add ``vulnerable_coverage_pct`` and ``total_coverage_pct`` (percent, 0–100)."""
+    out = panel.copy()
+    out["vulnerable_coverage_pct"] = 100 * out["bpu_participants"] / out["vulnerable_workers"]
+    out["total_coverage_pct"] = 100 * out["participants_total"] / out["working_pop"]
+    return out
+
+
+def aggregate_kaltim(panel: pd.DataFrame) -> pd.DataFrame:
+    """Sum the Kaltim kab/kota counts per month into one province-level unit ``64``."""
+    kt = panel[panel["level"] == "kabkota"]
+    cols = [c for c in COUNT_COLUMNS if c in kt.columns]
+    agg = kt.groupby("period", as_index=False)[cols].sum()
+    agg.insert(0, "region_code", KALTIM_CODE)
+    agg.insert(1, "region_name", "Kalimantan Timur")
+    agg.insert(2, "level", "provinsi")
+    return add_coverage(agg)
+
+
+def before_after(panel: pd.DataFrame, start: pd.Timestamp, outcome: str, pre_months: int, post_months: int,
+                 by: str = "region_code") -> pd.DataFrame:
+    """Mean of ``outcome`` in the ``pre_months`` before and the ``post_months`` from ``start`` on.
+
+    Returns one row per ``by`` value with columns ``before``, ``after``, ``change`` (same unit as
+    the outcome; percentage points for coverage in percent).
+    """
+    start = pd.Timestamp(start)
+    lo = start - pd.DateOffset(months=pre_months)
+    hi = start + pd.DateOffset(months=post_months)
+    p = panel["period"]
+    pre = panel[(p >= lo) & (p < start)].groupby(by)[outcome].mean()
+    post = panel[(p >= start) & (p < hi)].groupby(by)[outcome].mean()
+    out = pd.DataFrame({"before": pre, "after": post})
+    out["change"] = out["after"] - out["before"]
+    return out.reset_index()
+
+
+def months_between(a: pd.Timestamp, b: pd.Timestamp) -> int:
+    """Whole months from ``a`` to ``b`` (negative when ``b`` is earlier)."""
+    return (b.year - a.year) * 12 + b.month - a.month
+
+
+__all__ = ["Dataset", "add_coverage", "aggregate_kaltim", "before_after", "months_between", "np"]

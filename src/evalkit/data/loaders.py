@@ -1,0 +1,220 @@
+"""Read real data files (CSV or XLSX) and validate them against the documented schemas.
+
+Every problem is reported as file, row (as numbered in the file: the header is row 1, so the first
+data row is row 2, in CSV and in Excel alike), column, value and what is allowed. All problems of
+a file are collected before raising, so a data officer can fix them in one pass.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataError, Problem, short_repr
+from ..reference import regions as reference_regions
+from .dataset import Dataset, add_coverage
+from .schemas import PANEL, Column
+
+MAX_REPORTED = 20  # problems listed per file before "… and N more"
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """SHA-256 hex digest of a file, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while block := fh.read(chunk):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _rows(index: pd.Index, limit: int = 5) -> str:
+    rows = [int(i) + 2 for i in index[:limit]]
+    more = f" and {len(index) - limit} more" if len(index) > limit else ""
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows)) + more
+
+
+def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
+    """Read a CSV (UTF-8) or XLSX file as text columns, with clear errors for unreadable files."""
+    if not path.is_file():
+        raise DataError([Problem(shown, "file", "", "the data file does not exist")])
+    size = path.stat().st_size
+    if size == 0:
+        raise DataError([Problem(shown, "file", "", "the file is empty; it needs a header row and data rows")])
+    if size > max_mb * 1e6:
+        raise DataError([Problem(shown, "file", f"of {size / 1e6:,.1f} MB",
+                                 f"files larger than data.max_file_mb = {max_mb:g} MB are refused; "
+                                 "raise the limit in params or split the file")])
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _read_xlsx(path, shown)
+    if suffix not in (".csv", ".txt"):
+        raise DataError([Problem(shown, "file", repr(path.suffix), "allowed file types: .csv (UTF-8) or .xlsx")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError([Problem(shown, f"row {line}", "", "the file is not UTF-8 text (saved as ANSI/Latin-1?); "
+                                 "save it as 'CSV UTF-8' from Excel")])
+    if not text.strip():
+        raise DataError([Problem(shown, "file", "", "the file holds no data; it needs a header row and data rows")])
+    from io import StringIO
+
+    first = text.splitlines()[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    try:
+        df = pd.read_csv(StringIO(text), dtype=str, sep=sep, keep_default_na=False, skipinitialspace=True)
+    except pd.errors.ParserError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        where = f"row {m.group(1)}" if m else "file"
+        raise DataError([Problem(shown, where, "", f"the CSV cannot be parsed ({exc}); check separators and quotes")])
+    return df
+
+
+def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for broken files
+        raise DataError([Problem(shown, "file", "", f"the Excel file cannot be opened ({type(exc).__name__}); "
+                                 "save it again as .xlsx")])
+    ws = wb.worksheets[0]
+    merged = [str(r) for r in ws.merged_cells.ranges if r.min_row <= 1]
+    if merged:
+        raise DataError([Problem(shown, f"sheet '{ws.title}', header row", ", ".join(merged),
+                                 "merged header cells are not allowed: the first row must hold one column "
+                                 "name per cell")])
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows or all(v is None for v in rows[0]):
+        raise DataError([Problem(shown, f"sheet '{ws.title}'", "", "the sheet is empty; row 1 must hold the column names")])
+    header = ["" if v is None else str(v).strip() for v in rows[0]]
+
+    def cell(v):
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if hasattr(v, "strftime"):
+            return v.strftime("%Y-%m")
+        return str(v)
+
+    body = [[cell(v) for v in r] for r in rows[1:] if any(v is not None for v in r)]
+    return pd.DataFrame(body, columns=header, dtype=str)
+
+
+def _check_columns(df: pd.DataFrame, schema: list[Column], shown: str) -> list[Problem]:
+    problems = []
+    cols = [str(c).strip() for c in df.columns]
+    df.columns = cols
+    unnamed = [i + 1 for i, c in enumerate(cols) if c == "" or c.startswith("Unnamed:")]
+    if unnamed:
+        problems.append(Problem(shown, "header row", "", f"column(s) number {', '.join(map(str, unnamed))} have no name"))
+    dup = sorted({c for c in cols if cols.count(c) > 1 and c})
+    if dup:
+        problems.append(Problem(shown, "header row", ", ".join(dup), "each column name may appear once"))
+    names = {c.name for c in schema}
+    for c in schema:
+        if c.required and c.name not in cols:
+            problems.append(Problem(shown, f"column '{c.name}'", "",
+                                    f"the required column is missing ({c.description}); columns found: "
+                                    + ", ".join(cols[:15])))
+    extra = [c for c in cols if c and c not in names and not c.startswith("Unnamed:")]
+    if extra:
+        problems.append(Problem(shown, "header row", ", ".join(map(repr, extra)),
+                                "unknown column(s); allowed: " + ", ".join(c.name for c in schema)))
+    return problems
+
+
+def validate_panel(df: pd.DataFrame, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check a panel read as text; return the typed frame and every problem found."""
+    problems = _check_columns(df, PANEL, shown)
+    if problems:
+        return df, problems
+    out = pd.DataFrame(index=df.index)
+    known = set(reference_regions()["code"])
+    for col in PANEL:
+        if col.name not in df.columns:
+            continue
+        s = df[col.name].astype(str).str.strip()
+        missing = s.eq("")
+        if col.required and missing.any():
+            problems.append(Problem(shown, f"{_rows(s.index[missing])}, column '{col.name}'", "",
+                                    f"the value is empty; {col.description}"))
+        present = ~missing
+        if col.kind == "code":
+            bad = present & ~s.isin(known)
+            if bad.any():
+                problems.append(Problem(shown, f"{_rows(s.index[bad])}, column '{col.name}'",
+                                        short_repr(s[bad].iloc[0]), "unknown region code; allowed: the 10 Kaltim "
+                                        "kab/kota codes (6401 … 6474) and the 2-digit codes of the other provinces"))
+            out[col.name] = s
+        elif col.kind == "month":
+            bad = present & ~s.str.match(_MONTH_RE)
+            if bad.any():
+                problems.append(Problem(shown, f"{_rows(s.index[bad])}, column '{col.name}'",
+                                        short_repr(s[bad].iloc[0]),
+                                        "months must all be written YYYY-MM (e.g. 2024-06); mixed date formats "
+                                        "are not accepted"))
+            out[col.name] = pd.to_datetime(s.where(present & ~bad), format="%Y-%m", errors="coerce")
+        elif col.kind == "count":
+            num = pd.to_numeric(s.str.replace("_", "", regex=False), errors="coerce")
+            not_num = present & num.isna()
+            if not_num.any():
+                problems.append(Problem(shown, f"{_rows(s.index[not_num])}, column '{col.name}'",
+                                        short_repr(s[not_num].iloc[0]),
+                                        "must be a whole number of persons (digits only, no thousands separators)"))
+            frac = present & num.notna() & (num != np.round(num))
+            if frac.any():
+                problems.append(Problem(shown, f"{_rows(s.index[frac])}, column '{col.name}'",
+                                        short_repr(s[frac].iloc[0]), "must be a whole number of persons"))
+            low = present & num.notna() & (col.min is not None) & (num < (col.min or 0))
+            if low.any():
+                problems.append(Problem(shown, f"{_rows(s.index[low])}, column '{col.name}'",
+                                        short_repr(s[low].iloc[0]), f"must be at least {col.min:g}"))
+            out[col.name] = num.fillna(0).astype("int64") if not col.required else num
+        else:
+            out[col.name] = s
+    if problems:
+        return out, problems
+    dup = out.duplicated(["region_code", "period"], keep=False)
+    if dup.any():
+        first = out[dup].iloc[0]
+        problems.append(Problem(shown, f"{_rows(out.index[dup])}, columns 'region_code' + 'period'",
+                                f"{first['region_code']} {first['period']:%Y-%m}",
+                                "each region and month may appear once"))
+    for num_col, den_col, label in (("bpu_participants", "vulnerable_workers", "vulnerable-worker coverage"),
+                                    ("participants_total", "working_pop", "total coverage")):
+        over = out[num_col] > out[den_col]
+        if over.any():
+            problems.append(Problem(shown, f"{_rows(out.index[over])}, column '{num_col}'",
+                                    str(int(out.loc[over, num_col].iloc[0])),
+                                    f"must not exceed '{den_col}' ({label} above 100%)"))
+    return out, problems
+
+
+def load_panel(path: str | Path, *, max_mb: float = 200, display: str | None = None) -> Dataset:
+    """Read and validate a monthly panel (CSV or XLSX) → :class:`Dataset` (real data)."""
+    path = Path(path)
+    shown = display or str(path)
+    df = read_table(path, shown, max_mb)
+    if df.empty:
+        raise DataError([Problem(shown, "file", "", "the file has a header but no data rows")])
+    out, problems = validate_panel(df, shown)
+    if problems:
+        extra = len(problems) - MAX_REPORTED
+        raise DataError(problems[:MAX_REPORTED] + ([Problem(shown, f"and {extra} more problems", "", "")] if extra > 0 else []))
+    reg = reference_regions().set_index("code")
+    out["region_name"] = out["region_code"].map(reg["name"])
+    out["level"] = out["region_code"].map(reg["level"])
+    for col in PANEL:
+        if col.kind == "count" and col.name not in out.columns:
+            out[col.name] = 0
+    out = out.sort_values(["region_code", "period"], ignore_index=True)
+    panel = add_coverage(out)
+    meta = {"synthetic": False, "label": "", "source": shown}
+    return Dataset(panel=panel, meta=meta, truth=None, files={shown: sha256_file(path)})

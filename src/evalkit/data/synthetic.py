@@ -1,0 +1,269 @@
+"""Seeded simulator of a monthly coverage panel (SYNTHETIC DATA).
+
+Units: the 10 kab/kota of Kalimantan Timur and the 37 other provinces (comparison units), one row
+per unit and month. The simulator is calibrated to public aggregates (see
+``data/reference/SOURCES.md``): about 500,000 vulnerable workers in Kaltim, 100,000 Pergub recipients
+from July 2023, and 70.11% all-worker coverage in August 2025.
+
+How the outcome is built (all coverage figures in percent of vulnerable workers):
+
+* untreated coverage ``y0 = alpha_i + beta_i·years + λ1_i·covid_t + λ2_i·f_t + season_i + AR(1) noise``
+  — the same distributions for Kaltim and the comparison provinces, so parallel trends hold in
+  expectation and Kaltim lies inside the donors' convex hull;
+* Pergub effect in kab/kota *i* = ``recipients_i × additionality / vulnerable_workers_i`` from the
+  policy start month (recipients are allocated unevenly, so the dose differs by kab/kota);
+* kab/kota co-funding (staggered dates from ``policy.cofunding``) adds recipients worth
+  ``cofunding_recipients_share`` of vulnerable workers, ramping up over ``cofunding_ramp_months``.
+
+The exact effect of every unit-month is returned in :attr:`Dataset.truth` and summarised in
+``Dataset.meta["true_effect"]``; estimators never see it.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..reference import regions as reference_regions
+from .dataset import Dataset, add_coverage
+
+SYNTHETIC_LABEL = "SYNTHETIC DATA"
+
+# Share of Kaltim's working population and share of it that is vulnerable (BPU-eligible), by kab/kota.
+# Order-of-magnitude calibration for the simulator only (cities: more formal work; interior: less).
+KALTIM_PROFILE: dict[str, tuple[float, float, float]] = {
+    # code: (share of Kaltim working pop, vulnerable share, yearly working-pop growth)
+    "6401": (0.075, 0.38, 0.015),
+    "6402": (0.045, 0.45, 0.012),
+    "6403": (0.200, 0.36, 0.015),
+    "6404": (0.100, 0.33, 0.020),
+    "6405": (0.075, 0.32, 0.018),
+    "6409": (0.050, 0.35, 0.040),  # Penajam Paser Utara: IKN construction
+    "6411": (0.010, 0.55, 0.010),
+    "6471": (0.180, 0.15, 0.018),
+    "6472": (0.220, 0.18, 0.018),
+    "6474": (0.045, 0.14, 0.012),
+}
+KALTIM_WORKING_POP = 1_850_000  # order of magnitude of Kaltim's working population (BPS Sakernas 2023) (verify)
+
+# Working population of the other provinces, millions, order of magnitude (BPS Sakernas 2023) (verify).
+PROVINCE_WORKING_POP_M: dict[str, float] = {
+    "11": 2.5, "12": 7.5, "13": 2.7, "14": 3.2, "15": 1.8, "16": 4.4, "17": 1.0, "18": 4.5, "19": 0.75,
+    "21": 1.0, "31": 5.0, "32": 23.5, "33": 19.5, "34": 2.3, "35": 22.5, "36": 5.6, "51": 2.6, "52": 2.8,
+    "53": 2.6, "61": 2.6, "62": 1.4, "63": 2.2, "65": 0.35, "71": 1.2, "72": 1.5, "73": 4.3, "74": 1.3,
+    "75": 0.6, "76": 0.7, "81": 0.8, "82": 0.6, "91": 0.3, "92": 0.3, "94": 0.5, "95": 0.3, "96": 0.6,
+    "97": 0.8,
+}
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    """Everything the simulator needs; built from params by :func:`config_from_params`.
+
+    Coverage quantities are percent (0–100) or percentage points (pp); counts are persons.
+    """
+
+    seed: int = 0
+    start_month: str = "2019-01"
+    end_month: str = "2025-12"
+    policy_start: str = "2023-07"
+    cofunding: tuple[tuple[str, str], ...] = (("6403", "2022-07"), ("6474", "2024-01"),
+                                                 ("6405", "2024-07"), ("6472", "2025-01"))
+    kaltim_coverage_pct: float = 70.11
+    kaltim_coverage_month: str = "2025-08"
+    kaltim_vulnerable_workers: int = 500_000
+    pergub_recipients: int = 100_000
+    additionality_share: float = 0.7
+    cofunding_recipients_share: float = 0.06
+    cofunding_ramp_months: int = 12
+    monthly_churn_share: float = 0.02
+    noise_pp: float = 0.4
+    trend_sd_pp_per_year: float = 0.15
+    dose_dispersion: float = 0.3
+    extra: dict = field(default_factory=dict)
+
+
+def config_from_params(params) -> SimConfig:
+    """The simulator configuration a params object describes."""
+    syn = params.data.synthetic
+    return SimConfig(
+        seed=params.seed,
+        start_month=syn.start_month,
+        end_month=syn.end_month,
+        policy_start=params.policy.start_month,
+        cofunding=tuple((c.code, c.start_month) for c in params.policy.cofunding),
+        kaltim_coverage_pct=syn.kaltim_coverage_pct,
+        kaltim_coverage_month=syn.kaltim_coverage_month,
+        kaltim_vulnerable_workers=syn.kaltim_vulnerable_workers,
+        pergub_recipients=syn.pergub_recipients,
+        additionality_share=syn.additionality_share,
+        cofunding_recipients_share=syn.cofunding_recipients_share,
+        cofunding_ramp_months=syn.cofunding_ramp_months,
+        monthly_churn_share=syn.monthly_churn_share,
+        noise_pp=syn.noise_pp,
+    )
+
+
+def _covid_factor(months: pd.PeriodIndex) -> np.ndarray:
+    """Common shock: a dip from April 2020 that recovers linearly by June 2021 (0 … −1)."""
+    t = np.array([(p.year - 2020) * 12 + p.month - 4 for p in months], dtype=float)  # 0 at 2020-04
+    dip = np.where(t < 0, 0.0, np.where(t <= 3, -t / 3, np.where(t <= 14, -1 + (t - 3) / 11, 0.0)))
+    return dip
+
+
+def _ar1(rng: np.random.Generator, n_units: int, n_t: int, sd: float, rho: float = 0.5) -> np.ndarray:
+    eps = rng.normal(0.0, sd * np.sqrt(1 - rho**2), size=(n_units, n_t))
+    out = np.empty_like(eps)
+    out[:, 0] = rng.normal(0.0, sd, size=n_units)
+    for j in range(1, n_t):
+        out[:, j] = rho * out[:, j - 1] + eps[:, j]
+    return out
+
+
+def generate(cfg: SimConfig) -> Dataset:
+    """Simulate the monthly panel described by ``cfg`` (deterministic for a given seed)."""
+    rng = np.random.default_rng(cfg.seed)
+    reg = reference_regions()
+    units = reg["code"].tolist()
+    is_kaltim = (reg["level"] == "kabkota").to_numpy()
+    months = pd.period_range(cfg.start_month, cfg.end_month, freq="M")
+    n_u, n_t = len(units), len(months)
+    years = (np.arange(n_t) / 12.0)[None, :]
+    month_of_year = np.array([p.month for p in months])[None, :]
+    t_index = {p: j for j, p in enumerate(months)}
+
+    # --- population ------------------------------------------------------------------------
+    wp0 = np.array([KALTIM_PROFILE[c][0] * KALTIM_WORKING_POP if k else PROVINCE_WORKING_POP_M[c] * 1e6
+                    for c, k in zip(units, is_kaltim)])
+    growth = np.array([KALTIM_PROFILE[c][2] if k else rng.uniform(0.008, 0.022) for c, k in zip(units, is_kaltim)])
+    vshare0 = np.array([KALTIM_PROFILE[c][1] if k else rng.uniform(0.25, 0.55) for c, k in zip(units, is_kaltim)])
+    season_phase = rng.uniform(0, 12, size=n_u)[:, None]
+    seasonal_wp = 1 + 0.01 * np.sin(2 * np.pi * (month_of_year - season_phase) / 12)
+    working_pop = wp0[:, None] * (1 + growth[:, None]) ** years * seasonal_wp
+    vshare = np.clip(vshare0[:, None] - 0.003 * years, 0.05, 0.9)  # slow formalisation
+    vulnerable = working_pop * vshare
+    # calibrate: Kaltim vulnerable workers at the policy start equal the public estimate
+    j0 = t_index[pd.Period(cfg.policy_start, freq="M")]
+    scale = cfg.kaltim_vulnerable_workers / vulnerable[is_kaltim, j0].sum()
+    vulnerable[is_kaltim] *= scale
+    working_pop, vulnerable = np.round(working_pop), np.round(vulnerable)
+
+    # --- untreated coverage of vulnerable workers (percent) -----------------------------------
+    alpha = rng.uniform(8, 24, size=n_u)
+    beta = rng.normal(1.0, cfg.trend_sd_pp_per_year, size=n_u)
+    lam1 = rng.uniform(1.0, 3.0, size=n_u)
+    lam2 = rng.uniform(0.5, 1.5, size=n_u)
+    common = np.cumsum(rng.normal(0.0, 0.15, size=n_t))
+    season = 0.3 * np.sin(2 * np.pi * (month_of_year - rng.uniform(0, 12, size=n_u)[:, None]) / 12)
+    y0 = (alpha[:, None] + beta[:, None] * years + lam1[:, None] * _covid_factor(months)[None, :]
+          + lam2[:, None] * common[None, :] + season + _ar1(rng, n_u, n_t, cfg.noise_pp))
+    y0 = np.clip(y0, 0.5, 95.0)
+
+    # --- Pergub recipients and effect -------------------------------------------------------
+    post = np.zeros((n_u, n_t), dtype=bool)
+    post[is_kaltim, j0:] = True
+    weights = vulnerable[is_kaltim, j0] * rng.lognormal(0.0, cfg.dose_dispersion, size=is_kaltim.sum())
+    alloc = np.zeros(n_u)
+    alloc[is_kaltim] = np.round(cfg.pergub_recipients * weights / weights.sum())
+    subsidised_prov = np.where(post, alloc[:, None], 0.0)
+    effect_pergub = 100 * subsidised_prov * cfg.additionality_share / vulnerable
+
+    # --- kab/kota co-funding (staggered) ----------------------------------------------------
+    cof_recip = np.zeros((n_u, n_t))
+    first_cof = {}
+    for code, start in cfg.cofunding:
+        i = units.index(code)
+        p = pd.Period(start, freq="M")
+        first_cof[code] = str(p)
+        if p > months[-1]:
+            continue
+        js = max(t_index.get(p, 0), 0) if p >= months[0] else 0
+        since = np.arange(n_t) - js + 1
+        ramp = np.clip(since / max(cfg.cofunding_ramp_months, 1), 0.0, 1.0)
+        cof_recip[i] = np.round(cfg.cofunding_recipients_share * vulnerable[i] * ramp)
+    effect_cof = 100 * cof_recip * cfg.additionality_share / vulnerable
+    csr_part = np.zeros_like(cof_recip)
+    if "6403" in first_cof:  # Kukar: APBD and company CSR fund the kab/kota programme together
+        i = units.index("6403")
+        csr_part[i] = np.round(0.2 * cof_recip[i])
+
+    coverage = np.clip(y0 + effect_pergub + effect_cof, 0.0, 100.0)
+    bpu = np.round(vulnerable * coverage / 100)
+
+    # --- all-segment participants: formal (PU) coverage calibrated to the public figure ------
+    formal = working_pop - vulnerable
+    pu_cov = np.clip(rng.uniform(0.45, 0.85, size=n_u)[:, None] + 0.01 * years
+                     + rng.normal(0, 0.003, size=(n_u, n_t)), 0.05, 0.98)
+    jc = t_index[pd.Period(cfg.kaltim_coverage_month, freq="M")]
+    need = cfg.kaltim_coverage_pct / 100 * working_pop[is_kaltim, jc].sum() - bpu[is_kaltim, jc].sum()
+    have = (pu_cov[is_kaltim, jc] * formal[is_kaltim, jc]).sum()
+    pu_cov[is_kaltim] = np.clip(pu_cov[is_kaltim] * need / have, 0.0, 1.0)
+    participants_total = bpu + np.round(pu_cov * formal)
+
+    # --- churn flows consistent with the stock ---------------------------------------------
+    prev = np.concatenate([bpu[:, :1], bpu[:, :-1]], axis=1)
+    leavers = np.round(prev * cfg.monthly_churn_share)
+    joiners = bpu - prev + leavers
+    short = joiners < 0
+    leavers[short] -= joiners[short]
+    joiners[short] = 0
+
+    def long(a: np.ndarray) -> np.ndarray:
+        return a.reshape(-1)
+
+    panel = pd.DataFrame({
+        "region_code": np.repeat(units, n_t),
+        "region_name": np.repeat(reg["name"].to_numpy(), n_t),
+        "level": np.repeat(reg["level"].to_numpy(), n_t),
+        "period": np.tile(months.to_timestamp(), n_u),
+        "working_pop": long(working_pop).astype("int64"),
+        "vulnerable_workers": long(vulnerable).astype("int64"),
+        "bpu_participants": long(bpu).astype("int64"),
+        "participants_total": long(participants_total).astype("int64"),
+        "subsidised_prov": long(subsidised_prov).astype("int64"),
+        "subsidised_kabkota": long(cof_recip - csr_part).astype("int64"),
+        "subsidised_csr": long(csr_part).astype("int64"),
+        "bpu_joiners": long(joiners).astype("int64"),
+        "bpu_leavers": long(leavers).astype("int64"),
+    })
+    panel = add_coverage(panel)
+    truth = pd.DataFrame({
+        "region_code": panel["region_code"],
+        "period": panel["period"],
+        "y0_pct": long(y0),
+        "effect_pergub_pp": long(effect_pergub),
+        "effect_cofunding_pp": long(effect_cof),
+    })
+    truth["effect_pp"] = truth["effect_pergub_pp"] + truth["effect_cofunding_pp"]
+    meta = {
+        "synthetic": True,
+        "label": SYNTHETIC_LABEL,
+        "generator": "evalkit.data.synthetic.generate",
+        "config": {k: v for k, v in asdict(cfg).items() if k != "extra"},
+        "policy_start": cfg.policy_start,
+        "cofunding_start": first_cof,
+        "true_effect": _summarise_truth(panel, truth, cfg),
+    }
+    return Dataset(panel=panel, meta=meta, truth=truth)
+
+
+def _summarise_truth(panel: pd.DataFrame, truth: pd.DataFrame, cfg: SimConfig) -> dict:
+    """Scalar summaries of the true effects (percentage points of vulnerable-worker coverage)."""
+    kt = panel["level"].eq("kabkota").to_numpy()
+    post = (panel["period"] >= pd.Period(cfg.policy_start, freq="M").to_timestamp()).to_numpy()
+    sel = kt & post
+    w = panel["vulnerable_workers"].to_numpy()
+    cof = truth["effect_cofunding_pp"].to_numpy() > 0
+    by_unit = truth.loc[sel].groupby("region_code")["effect_pergub_pp"].mean()
+    return {
+        "unit": "percentage points of vulnerable-worker coverage (bpu_participants / vulnerable_workers)",
+        "pergub_att_pp": float(truth.loc[sel, "effect_pergub_pp"].mean()),
+        "pergub_att_kaltim_pp": float(np.average(truth.loc[sel, "effect_pergub_pp"], weights=w[sel])),
+        "pergub_at_start_pp": float(truth.loc[kt & (panel["period"] == pd.Period(cfg.policy_start, freq="M")
+                                                   .to_timestamp()).to_numpy(), "effect_pergub_pp"].mean()),
+        "pergub_by_kabkota_pp": {k: float(v) for k, v in by_unit.items()},
+        "total_att_kaltim_pp": float(np.average(truth.loc[sel, "effect_pp"], weights=w[sel])),
+        "cofunding_att_pp": float(truth.loc[cof, "effect_cofunding_pp"].mean()) if cof.any() else 0.0,
+        "cofunding_plateau_pp": 100 * cfg.cofunding_recipients_share * cfg.additionality_share,
+    }

@@ -1,0 +1,205 @@
+"""Typed schema of a scenario params file (pydantic v2).
+
+Units are part of every key name: ``*_share`` is a share between 0 and 1, ``*_pct`` a percentage
+between 0 and 100, ``*_rupiah`` Rupiah, ``*_month`` a calendar month ``"YYYY-MM"``. The
+``description`` of each field is quoted in error messages as "what is allowed".
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+import pandas as pd
+from pathlib import Path
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+
+from ..reference import kaltim_codes
+
+_MONTH_RE = re.compile(r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$")
+
+
+def _check_month(value: str) -> str:
+    if not _MONTH_RE.match(value):
+        raise ValueError("must be a calendar month written as \"YYYY-MM\" (for example \"2023-07\")")
+    return value
+
+
+def _check_kaltim_code(value: str) -> str:
+    if value not in kaltim_codes():
+        raise ValueError(
+            "must be the 4-digit code of a Kalimantan Timur kab/kota: " + ", ".join(sorted(kaltim_codes()))
+        )
+    return value
+
+
+Month = Annotated[str, Field(description='a calendar month "YYYY-MM"'), AfterValidator(_check_month)]
+Share = Annotated[float, Field(ge=0.0, le=1.0, description="a share between 0 and 1")]
+Pct = Annotated[float, Field(ge=0.0, le=100.0, description="a percentage between 0 and 100")]
+Rupiah = Annotated[float, Field(ge=0.0, description="an amount in Rupiah, zero or more")]
+Year = Annotated[int, Field(ge=2000, le=2100, description="a calendar year between 2000 and 2100")]
+KabKotaCode = Annotated[str, Field(description="a Kaltim kab/kota code"), AfterValidator(_check_kaltim_code)]
+
+
+def month_period(month: str) -> pd.Period:
+    """``"2023-07"`` → monthly :class:`pandas.Period`."""
+    return pd.Period(month, freq="M")
+
+
+def month_ord(month: str) -> int:
+    """``"2023-07"`` → a month counter (year × 12 + month − 1), so differences are in months."""
+    year, mon = month.split("-")
+    return int(year) * 12 + int(mon) - 1
+
+
+class Strict(BaseModel):
+    """Base model: unknown keys are errors, values are not coerced across types."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+
+
+class Scenario(Strict):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
+                               description="a folder name: letters, digits, '-' and '_' (at most 64)")]
+    title: Annotated[str, Field(min_length=1, max_length=200, description="a title of 1 to 200 characters")]
+    description: str = ""
+
+
+class Report(Strict):
+    language: Literal["id", "en"] = "id"
+    suppress_below: Annotated[int, Field(ge=1, le=1000, description="a whole number of people from 1 to 1000")] = 10
+
+
+class Synthetic(Strict):
+    start_month: Month = "2019-01"
+    end_month: Month = "2025-12"
+    kaltim_coverage_pct: Pct = 70.11
+    kaltim_coverage_month: Month = "2025-08"
+    kaltim_vulnerable_workers: Annotated[int, Field(ge=1000, le=10_000_000,
+                                                   description="a head count between 1,000 and 10,000,000")] = 500_000
+    pergub_recipients: Annotated[int, Field(ge=0, le=10_000_000,
+                                           description="a head count between 0 and 10,000,000")] = 100_000
+    additionality_share: Share = 0.7
+    cofunding_recipients_share: Share = 0.06
+    cofunding_ramp_months: Annotated[int, Field(ge=1, le=120, description="a number of months from 1 to 120")] = 12
+    monthly_churn_share: Annotated[float, Field(ge=0.0, le=0.5, description="a share between 0 and 0.5")] = 0.02
+    noise_pp: Annotated[float, Field(ge=0.0, le=10.0, description="percentage points between 0 and 10")] = 0.4
+
+    @model_validator(mode="after")
+    def _order(self) -> "Synthetic":
+        if month_ord(self.end_month) - month_ord(self.start_month) < 24:
+            raise ValueError(
+                f"end_month {self.end_month!r} must be at least 24 months after start_month {self.start_month!r}"
+            )
+        return self
+
+
+class Data(Strict):
+    source: Literal["synthetic", "files"] = "synthetic"
+    panel: str | None = Field(default=None, description="a path to a CSV or XLSX file inside the project")
+    max_file_mb: Annotated[float, Field(gt=0, le=100_000, description="megabytes, more than 0")] = 200
+    synthetic: Synthetic = Synthetic()
+
+    @model_validator(mode="after")
+    def _panel_needed(self) -> "Data":
+        if self.source == "files" and not self.panel:
+            raise ValueError("data.source is 'files', so data.panel must name the panel CSV/XLSX file")
+        return self
+
+
+class Cofunding(Strict):
+    code: KabKotaCode
+    start_month: Month
+    instrument: str = ""
+
+
+class Policy(Strict):
+    regulation: str = "Pergub Kaltim No. 19 Tahun 2023"
+    issued: date = date(2023, 6, 13)
+    start_month: Month = "2023-07"
+    programmes: list[Literal["jkk", "jkm", "jht", "jp"]] = ["jkk", "jkm"]
+    cofunding: list[Cofunding] = []
+
+    @model_validator(mode="after")
+    def _unique(self) -> "Policy":
+        codes = [c.code for c in self.cofunding]
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ValueError(f"each kab/kota may appear once in policy.cofunding; repeated: {', '.join(dup)}")
+        return self
+
+
+class Target(Strict):
+    base_year: Year = 2025
+    base_coverage_pct: Pct = 70.11
+    coverage_pct: Pct = 90.0
+    year: Year = 2029
+
+    @model_validator(mode="after")
+    def _years(self) -> "Target":
+        if self.year < self.base_year:
+            raise ValueError(f"target.year {self.year} must not be before target.base_year {self.base_year}")
+        return self
+
+
+class Contributions(Strict):
+    declared_income_rupiah: Rupiah = 1_000_000
+    jkk_rate_share: Share = 0.01
+    jkm_rupiah: Rupiah = 6_800
+    jht_rate_share: Share = 0.02
+    admin_overhead_share: Share = 0.0
+
+
+class Evaluation(Strict):
+    outcome: Literal["vulnerable_coverage_pct", "total_coverage_pct"] = "vulnerable_coverage_pct"
+    pre_window_months: Annotated[int, Field(ge=3, le=240, description="a number of months from 3 to 240")] = 24
+    post_window_months: Annotated[int, Field(ge=1, le=240, description="a number of months from 1 to 240")] = 24
+
+
+class Params(Strict):
+    """A validated, fully resolved scenario (``extends`` already applied)."""
+
+    scenario: Scenario
+    seed: Annotated[int, Field(ge=0, le=2**32 - 1, description="a whole number from 0 to 4294967295")] = 0
+    report: Report = Report()
+    data: Data = Data()
+    policy: Policy = Policy()
+    target: Target = Target()
+    contributions: Contributions = Contributions()
+    evaluation: Evaluation = Evaluation()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Params":
+        syn = self.data.synthetic
+        if self.data.source == "synthetic":
+            start = month_ord(self.policy.start_month)
+            if not month_ord(syn.start_month) + 12 <= start <= month_ord(syn.end_month):
+                raise ValueError(
+                    f"policy.start_month {self.policy.start_month!r} must lie inside the synthetic panel "
+                    f"({syn.start_month} … {syn.end_month}) with at least 12 months before it"
+                )
+        return self
+
+    _files: tuple[Path, ...] = PrivateAttr(default=())
+    _root: Path | None = PrivateAttr(default=None)
+
+    # Convenience accessors -------------------------------------------------------------
+    @property
+    def source_file(self) -> Path | None:
+        """The params file this object was loaded from (``None`` when built in code)."""
+        return self._files[0] if self._files else None
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The params file and every file it ``extends``, the requested file first."""
+        return self._files
+
+    @property
+    def project_root(self) -> Path:
+        """Folder that relative data paths are resolved against."""
+        return self._root if self._root is not None else Path.cwd()
+
+    @property
+    def policy_start(self) -> pd.Period:
+        return month_period(self.policy.start_month)

@@ -1,0 +1,1 @@
+"""Reports: translation table, notebook context, runner, HTML templates."""

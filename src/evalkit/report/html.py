@@ -1,0 +1,98 @@
+"""HTML export of executed notebooks (custom offline template) and the run's index page."""
+from __future__ import annotations
+
+import base64
+import html as _html
+from importlib import resources
+from pathlib import Path
+
+import nbformat
+
+from .. import __version__
+from . import i18n
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+REMOVE_TAGS = {"dev", "parameters", "injected-parameters", "remove-cell"}
+
+
+def _asset(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def page_resources(lang: str, scenario_title: str, synthetic: bool) -> dict:
+    """What the evalkit template needs besides the notebook."""
+    return {
+        "css": _asset("style.css"),
+        "toc_js": _asset("toc.js"),
+        "report_title": i18n.t("report_title", lang),
+        "scenario_label": i18n.t("scenario", lang),
+        "scenario_title": _html.escape(scenario_title),
+        "synthetic": synthetic,
+        "synthetic_banner": i18n.t("synthetic_banner", lang),
+        "contents": i18n.t("contents", lang),
+        "footer": i18n.t("footer", lang, version=__version__),
+        "manifest_label": i18n.t("manifest_link", lang),
+    }
+
+
+def export_html(executed: Path, target: Path, lang: str, scenario_title: str, synthetic: bool) -> None:
+    """Render an executed notebook to a self-contained HTML page without code cells."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:  # volatile execution metadata never reaches the page
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+    nb.metadata.pop("papermill", None)
+    exporter = HTMLExporter(template_name="evalkit", extra_template_basedirs=[str(TEMPLATE_DIR)])
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.embed_images = True
+    remove = TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS, enabled=True)
+    exporter.register_preprocessor(remove, enabled=True)
+    title = i18n.t(f"nb_{executed.stem}", lang) if f"nb_{executed.stem}" in i18n.TEXT else executed.stem
+    nb.metadata["title"] = title
+    res = {"evalkit": page_resources(lang, scenario_title, synthetic), "language_code": lang}
+    body, _ = exporter.from_notebook_node(nb, resources=res)
+    target.write_text(body, encoding="utf-8")
+
+
+def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[dict], run_date: str) -> Path:
+    """Write ``index.html``: title page, sections with status, headline numbers and figures."""
+    import json
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    headlines, figures = [], []
+    for nbinfo in notebooks:
+        res_file = run_dir / "results" / f"{nbinfo['name']}.json"
+        if res_file.is_file():
+            res = json.loads(res_file.read_text(encoding="utf-8"))
+            for item in res.get("headlines", {}).values():
+                headlines.append(item)
+            for fig in res.get("figures", []):
+                png = run_dir / "figures" / fig["file"]
+                if png.is_file():
+                    figures.append({"caption": fig["caption"], "section": nbinfo["title"],
+                                    "src": "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode()})
+    panel = dataset.panel
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html", "j2"]))
+    html = env.get_template("index.html.j2").render(
+        t=lambda key, **kw: i18n.t(key, lang, **kw),
+        lang=lang,
+        page=page_resources(lang, params.scenario.title, dataset.is_synthetic),
+        params=params,
+        synthetic=dataset.is_synthetic,
+        source=(i18n.t("data_synthetic_source", lang, seed=params.seed) if dataset.is_synthetic
+                else ", ".join(dataset.files) or i18n.t("real_data", lang)),
+        period=f"{i18n.fmt_month(panel['period'].min(), lang)} – {i18n.fmt_month(panel['period'].max(), lang)}",
+        run_date=run_date,
+        notebooks=notebooks,
+        headlines=headlines,
+        figures=figures,
+    )
+    out = run_dir / "index.html"
+    out.write_text(html, encoding="utf-8")
+    return out

@@ -1,0 +1,245 @@
+"""One translation table for every heading, caption, label and sentence of the reports.
+
+``TEXT[key] = {"id": …, "en": …}``. Use :func:`t` to look a key up; a missing key or language is a
+bug and raises ``KeyError`` (tests check that every key has both languages). Numbers are formatted
+the Indonesian way in ``id`` (Rp 1.234.567; 12,3%) and the English way in ``en``.
+"""
+from __future__ import annotations
+
+import math
+
+LANGS = ("id", "en")
+
+TEXT: dict[str, dict[str, str]] = {
+    # ---- general --------------------------------------------------------------------------
+    "synthetic_banner": {
+        "id": "DATA SINTETIS — SYNTHETIC DATA: angka dalam laporan ini dihasilkan simulator berbenih, "
+              "bukan data nyata.",
+        "en": "SYNTHETIC DATA — figures in this report come from a seeded simulator, not from real data.",
+    },
+    "synthetic_stamp": {"id": "DATA SINTETIS / SYNTHETIC DATA", "en": "SYNTHETIC DATA"},
+    "real_data": {"id": "Data nyata", "en": "Real data"},
+    "data_source": {"id": "Sumber data", "en": "Data source"},
+    "data_synthetic_source": {"id": "Simulator evalkit (benih {seed})", "en": "evalkit simulator (seed {seed})"},
+    "scenario": {"id": "Skenario", "en": "Scenario"},
+    "period": {"id": "Periode", "en": "Period"},
+    "run_date": {"id": "Tanggal proses", "en": "Run date"},
+    "contents": {"id": "Daftar isi", "en": "Contents"},
+    "report_title": {"id": "Laporan Evaluasi Pergub Kaltim No. 19/2023",
+                     "en": "Evaluation Report of Kaltim Pergub No. 19/2023"},
+    "report_subtitle": {
+        "id": "Bantuan iuran BPJS Ketenagakerjaan (JKK dan JKM) bagi pekerja rentan dari APBD Provinsi "
+              "Kalimantan Timur",
+        "en": "APBD-funded BPJS Ketenagakerjaan contributions (JKK and JKM) for vulnerable workers in "
+              "East Kalimantan",
+    },
+    "footer": {"id": "Dibuat dengan evalkit {version}", "en": "Made with evalkit {version}"},
+    "manifest_link": {"id": "manifest proses", "en": "run manifest"},
+    "figure": {"id": "Gambar", "en": "Figure"},
+    "table": {"id": "Tabel", "en": "Table"},
+    "status_ok": {"id": "selesai", "en": "done"},
+    "status_failed": {"id": "GAGAL", "en": "FAILED"},
+    "failed_notebook": {"id": "Bagian ini gagal dijalankan: {error}",
+                        "en": "This part failed to run: {error}"},
+    "sections": {"id": "Bagian laporan", "en": "Report sections"},
+    "headline_numbers": {"id": "Angka utama", "en": "Headline numbers"},
+    "headline_figures": {"id": "Grafik utama", "en": "Headline figures"},
+    "suppressed_note": {"id": "Sel di bawah {n} orang disembunyikan untuk melindungi privasi.",
+                        "en": "Cells under {n} persons are suppressed to protect privacy."},
+    # ---- notebook titles ------------------------------------------------------------------
+    "nb_00-summary": {"id": "Ringkasan eksekutif", "en": "Executive summary"},
+    "nb_01-data-quality": {"id": "Kualitas data", "en": "Data quality"},
+    "nb_02-coverage-evaluation": {"id": "Evaluasi cakupan kepesertaan", "en": "Coverage evaluation"},
+    "nb_03-budget-allocation": {"id": "Kebutuhan dan alokasi anggaran", "en": "Budget need and allocation"},
+    "nb_04-kabkota-scorecard": {"id": "Kartu skor kabupaten/kota", "en": "Kab/kota scorecard"},
+    # ---- column labels --------------------------------------------------------------------
+    "col_region_code": {"id": "Kode", "en": "Code"},
+    "col_region_name": {"id": "Kabupaten/kota", "en": "Kab/kota"},
+    "col_before": {"id": "Sebelum", "en": "Before"},
+    "col_after": {"id": "Sesudah", "en": "After"},
+    "col_change": {"id": "Perubahan (poin persen)", "en": "Change (percentage points)"},
+    "col_vulnerable_workers": {"id": "Pekerja rentan", "en": "Vulnerable workers"},
+    "col_bpu_participants": {"id": "Peserta BPU", "en": "BPU participants"},
+    "col_subsidised_prov": {"id": "Penerima bantuan provinsi", "en": "Provincial subsidy recipients"},
+    "col_subsidised_kabkota": {"id": "Penerima bantuan kab/kota", "en": "Kab/kota subsidy recipients"},
+    "col_subsidised_csr": {"id": "Penerima bantuan CSR", "en": "CSR-funded recipients"},
+    "col_coverage": {"id": "Cakupan (%)", "en": "Coverage (%)"},
+    "col_year": {"id": "Tahun", "en": "Year"},
+    "col_check": {"id": "Pemeriksaan", "en": "Check"},
+    "col_result": {"id": "Hasil", "en": "Result"},
+    "col_rows_affected": {"id": "Baris bermasalah", "en": "Rows affected"},
+    "col_indicator": {"id": "Indikator", "en": "Indicator"},
+    "col_value": {"id": "Nilai", "en": "Value"},
+    "col_rank": {"id": "Peringkat", "en": "Rank"},
+    "col_growth": {"id": "Kenaikan cakupan (poin persen)", "en": "Coverage growth (percentage points)"},
+    "col_recipients": {"id": "Penerima bantuan", "en": "Subsidy recipients"},
+    "col_cost": {"id": "Biaya iuran", "en": "Contribution cost"},
+    "col_programme": {"id": "Program", "en": "Programme"},
+    "col_rupiah_month": {"id": "Rupiah per pekerja per bulan", "en": "Rupiah per worker per month"},
+    "col_score": {"id": "Skor", "en": "Score"},
+    "col_passed": {"id": "Hasil", "en": "Result"},
+    "col_cost_prov": {"id": "Biaya APBD provinsi", "en": "Provincial APBD cost"},
+    "col_cost_kabkota": {"id": "Biaya APBD kab/kota", "en": "Kab/kota APBD cost"},
+    "col_cost_csr": {"id": "Biaya CSR", "en": "CSR cost"},
+    # ---- axis labels ----------------------------------------------------------------------
+    "axis_month": {"id": "Bulan", "en": "Month"},
+    "axis_coverage_pct": {"id": "Cakupan pekerja rentan (%)", "en": "Vulnerable-worker coverage (%)"},
+    "axis_total_coverage_pct": {"id": "Cakupan seluruh pekerja (%)", "en": "All-worker coverage (%)"},
+    "axis_recipients": {"id": "Penerima bantuan (orang)", "en": "Subsidy recipients (persons)"},
+    "axis_rupiah_bn": {"id": "Miliar rupiah", "en": "Billion rupiah"},
+    "legend_pergub_start": {"id": "Mulai Pergub 19/2023", "en": "Pergub 19/2023 starts"},
+    "legend_kaltim": {"id": "Kaltim (gabungan)", "en": "Kaltim (aggregate)"},
+    "legend_other_prov": {"id": "Provinsi lain (median)", "en": "Other provinces (median)"},
+    "legend_target": {"id": "Target", "en": "Target"},
+    # ---- outcomes -------------------------------------------------------------------------
+    "outcome_vulnerable_coverage_pct": {"id": "cakupan pekerja rentan (peserta BPU / pekerja rentan)",
+                                        "en": "vulnerable-worker coverage (BPU participants / vulnerable workers)"},
+    "outcome_total_coverage_pct": {"id": "cakupan seluruh pekerja (peserta aktif / penduduk bekerja)",
+                                   "en": "all-worker coverage (active participants / working population)"},
+    # ---- 01 data quality ------------------------------------------------------------------
+    "h_dq_panel": {"id": "Pemeriksaan panel cakupan bulanan", "en": "Checks of the monthly coverage panel"},
+    "dq_intro": {
+        "id": "Panel berisi {units} wilayah × {months} bulan ({start} – {end}). Setiap pemeriksaan di bawah "
+              "harus bernilai nol baris bermasalah sebelum hasil evaluasi dapat dipercaya.",
+        "en": "The panel holds {units} regions × {months} months ({start} – {end}). Every check below should "
+              "show zero affected rows before the evaluation results can be trusted.",
+    },
+    "dq_complete": {"id": "Setiap wilayah punya semua bulan", "en": "Every region has every month"},
+    "dq_missing": {"id": "Tidak ada nilai kosong", "en": "No missing values"},
+    "dq_bpu_le_vuln": {"id": "Peserta BPU ≤ pekerja rentan", "en": "BPU participants ≤ vulnerable workers"},
+    "dq_total_le_wp": {"id": "Peserta aktif ≤ penduduk bekerja", "en": "Active participants ≤ working population"},
+    "dq_subsidised_le_bpu": {"id": "Penerima bantuan ≤ peserta BPU", "en": "Subsidy recipients ≤ BPU participants"},
+    "dq_jump": {"id": "Lonjakan bulanan cakupan > 10 poin persen (di luar bulan mulai Pergub)",
+                "en": "Monthly coverage jumps > 10 percentage points (outside the Pergub start month)"},
+    "cap_dq_checks": {"id": "Hasil pemeriksaan konsistensi panel", "en": "Panel consistency checks"},
+    "cap_dq_heatmap": {"id": "Cakupan pekerja rentan per kabupaten/kota dan bulan",
+                       "en": "Vulnerable-worker coverage by kab/kota and month"},
+    "ok": {"id": "lulus", "en": "pass"},
+    "not_ok": {"id": "perlu diperiksa", "en": "needs review"},
+    # ---- 02 coverage ----------------------------------------------------------------------
+    "h_cov_descriptive": {"id": "Cakupan sebelum dan sesudah Pergub 19/2023",
+                          "en": "Coverage before and after Pergub 19/2023"},
+    "cov_intro": {
+        "id": "Ukuran hasil: {outcome}. Perbandingan memakai rata-rata {pre} bulan sebelum dan {post} bulan "
+              "sejak {start}. Ini perbandingan deskriptif, belum efek kausal: kenaikan juga bisa berasal "
+              "dari tren yang sudah ada.",
+        "en": "Outcome: {outcome}. The comparison uses the mean of the {pre} months before and the {post} "
+              "months from {start}. This is descriptive, not yet a causal effect: part of the rise may be a "
+              "trend that was already there.",
+    },
+    "cap_before_after": {"id": "Cakupan rata-rata sebelum dan sesudah Pergub per kabupaten/kota",
+                         "en": "Mean coverage before and after the Pergub by kab/kota"},
+    "cap_coverage_trends": {"id": "Cakupan bulanan: Kaltim dibanding provinsi lain",
+                            "en": "Monthly coverage: Kaltim compared with other provinces"},
+    "cap_coverage_kabkota": {"id": "Cakupan bulanan per kabupaten/kota", "en": "Monthly coverage by kab/kota"},
+    "cov_reading": {
+        "id": "Cakupan pekerja rentan Kaltim berubah dari {before} menjadi {after} ({change}; pp = poin persen).",
+        "en": "Kaltim's vulnerable-worker coverage moved from {before} to {after} ({change}; pp = percentage points).",
+    },
+    # ---- 03 budget ------------------------------------------------------------------------
+    "h_budget_unit_cost": {"id": "Biaya iuran per pekerja", "en": "Contribution cost per worker"},
+    "h_budget_current": {"id": "Biaya penerima bantuan saat ini", "en": "Cost of current recipients"},
+    "cap_unit_cost": {"id": "Iuran per pekerja per bulan menurut program",
+                      "en": "Contribution per worker per month by programme"},
+    "cap_cost_by_year": {"id": "Penerima bantuan dan biaya iuran per tahun",
+                         "en": "Subsidy recipients and contribution cost per year"},
+    "budget_reading": {
+        "id": "Paket {programmes} berbiaya {cost_month} per pekerja per bulan ({cost_year} per tahun).",
+        "en": "The {programmes} package costs {cost_month} per worker per month ({cost_year} per year).",
+    },
+    "total": {"id": "Jumlah", "en": "Total"},
+    # ---- 04 scorecard ---------------------------------------------------------------------
+    "h_scorecard": {"id": "Peringkat kabupaten/kota", "en": "Kab/kota ranking"},
+    "score_intro": {
+        "id": "Peringkat awal menurut cakupan pekerja rentan terakhir dan kenaikannya sejak Pergub. "
+              "Indeks komposit lengkap (anggaran, regulasi, CSR, kepatuhan, kualitas data) menyusul.",
+        "en": "A first ranking by latest vulnerable-worker coverage and its growth since the Pergub. The "
+              "full composite index (budget, regulation, CSR, compliance, data quality) follows.",
+    },
+    "cap_scorecard": {"id": "Cakupan terakhir dan kenaikan sejak Pergub per kabupaten/kota",
+                      "en": "Latest coverage and growth since the Pergub by kab/kota"},
+    # ---- 00 summary -----------------------------------------------------------------------
+    "h_summary": {"id": "Temuan utama", "en": "Key findings"},
+    "sum_coverage": {"id": "Cakupan pekerja rentan Kaltim", "en": "Kaltim vulnerable-worker coverage"},
+    "sum_change": {"id": "Perubahan sebelum–sesudah", "en": "Before–after change"},
+    "sum_recipients": {"id": "Penerima bantuan provinsi", "en": "Provincial subsidy recipients"},
+    "sum_cost_year": {"id": "Biaya iuran setahun", "en": "Contribution cost per year"},
+    "sum_top_kabkota": {"id": "Kab/kota dengan cakupan tertinggi", "en": "Kab/kota with the highest coverage"},
+    "sum_data_checks": {"id": "Pemeriksaan data lulus", "en": "Data checks passed"},
+    "cap_summary_coverage": {"id": "Cakupan pekerja rentan Kaltim per bulan",
+                             "en": "Kaltim vulnerable-worker coverage by month"},
+    "cap_summary_headlines": {"id": "Angka utama", "en": "Headline numbers"},
+    "sum_missing": {"id": "Hasil bagian {notebook} tidak tersedia.", "en": "Results of {notebook} are not available."},
+}
+
+MONTHS = {
+    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+           "November", "Desember"],
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"],
+}
+
+
+def t(key: str, lang: str = "id", **fmt: object) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``fmt``."""
+    text = TEXT[key][lang]
+    return text.format(**fmt) if fmt else text
+
+
+def _group(digits: str, sep: str) -> str:
+    out = []
+    while len(digits) > 3:
+        out.insert(0, digits[-3:])
+        digits = digits[:-3]
+    out.insert(0, digits)
+    return sep.join(out)
+
+
+def fmt_number(x: float, lang: str = "id", decimals: int = 0) -> str:
+    """``1234567.891`` → ``1.234.567,89`` (id) or ``1,234,567.89`` (en); NaN → ``–``."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    thousands, point = (".", ",") if lang == "id" else (",", ".")
+    neg = x < 0
+    text = f"{abs(x):.{decimals}f}"
+    whole, _, frac = text.partition(".")
+    out = _group(whole, thousands) + (point + frac if frac else "")
+    return ("-" if neg and out.strip("0.,") else "") + out
+
+
+def fmt_rupiah(x: float, lang: str = "id") -> str:
+    """Rupiah, whole: ``Rp 1.234.567`` (id) / ``Rp 1,234,567`` (en)."""
+    return "Rp " + fmt_number(x, lang, 0)
+
+
+def fmt_rupiah_short(x: float, lang: str = "id", decimals: int = 1) -> str:
+    """Large Rupiah in words: ``Rp 12,3 miliar`` (id) / ``Rp 12.3 billion`` (en)."""
+    units = [(1e12, "triliun", "trillion"), (1e9, "miliar", "billion"), (1e6, "juta", "million")]
+    for size, word_id, word_en in units:
+        if abs(x) >= size:
+            return f"Rp {fmt_number(x / size, lang, decimals)} {word_id if lang == 'id' else word_en}"
+    return fmt_rupiah(x, lang)
+
+
+def fmt_pct(x: float, lang: str = "id", decimals: int = 1) -> str:
+    """Percent: ``12,3%`` (id) / ``12.3%`` (en); ``x`` is already in percent."""
+    return fmt_number(x, lang, decimals) + "%"
+
+
+def fmt_pp(x: float, lang: str = "id", decimals: int = 1) -> str:
+    """Percentage points with sign: ``+3,2 pp`` / ``+3.2 pp``."""
+    sign = "+" if x > 0 else ""
+    return sign + fmt_number(x, lang, decimals) + " pp"
+
+
+def fmt_month(ts, lang: str = "id") -> str:
+    """``2023-07`` → ``Juli 2023`` (id) / ``July 2023`` (en)."""
+    import pandas as pd
+
+    ts = pd.Timestamp(str(ts))
+    return f"{MONTHS[lang][ts.month - 1]} {ts.year}"
+
+
+def month_abbrev(lang: str = "id") -> list[str]:
+    """Three-letter month names for chart axes."""
+    return [m[:3] for m in MONTHS[lang]]
