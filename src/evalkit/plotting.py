@@ -46,6 +46,13 @@ def month_axis(ax) -> None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
 
 
+def time_axis(ax) -> None:
+    """Readable ticks for any time axis (concise dates for datetimes)."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def vline_policy(ax, when, label: str) -> None:
     """Dashed vertical line at the policy start."""
     ax.axvline(when, color="#333333", ls="--", lw=1, label=label)

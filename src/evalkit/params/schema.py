@@ -155,6 +155,21 @@ class Evaluation(Strict):
     outcome: Literal["vulnerable_coverage_pct", "total_coverage_pct"] = "vulnerable_coverage_pct"
     pre_window_months: Annotated[int, Field(ge=3, le=240, description="a number of months from 3 to 240")] = 24
     post_window_months: Annotated[int, Field(ge=1, le=240, description="a number of months from 1 to 240")] = 24
+    methods: list[Literal["its", "did", "event_study", "staggered", "synth", "dose"]] = \
+        ["its", "did", "event_study", "staggered", "synth", "dose"]
+    did_inference: Literal["cluster", "wild", "ri"] = "wild"
+    bootstrap_draws: Annotated[int, Field(ge=99, le=99_999, description="a number of draws from 99 to 99999")] = 9999
+    event_window: tuple[int, int] = (-12, 12)
+    staggered_control: Literal["never", "notyet"] = "notyet"
+    its_seasonality: bool = False
+    alpha: Annotated[float, Field(gt=0.0, lt=0.5, description="a level between 0 and 0.5, e.g. 0.05")] = 0.05
+
+    @model_validator(mode="after")
+    def _window(self) -> "Evaluation":
+        lo, hi = self.event_window
+        if not lo < 0 <= hi:
+            raise ValueError(f"evaluation.event_window {list(self.event_window)} must be [negative, zero or positive], e.g. [-12, 12]")
+        return self
 
 
 class Params(Strict):

@@ -77,7 +77,7 @@ TEXT: dict[str, dict[str, str]] = {
     "col_programme": {"id": "Program", "en": "Programme"},
     "col_rupiah_month": {"id": "Rupiah per pekerja per bulan", "en": "Rupiah per worker per month"},
     "col_score": {"id": "Skor", "en": "Score"},
-    "col_passed": {"id": "Hasil", "en": "Result"},
+    "col_passed": {"id": "Lulus", "en": "Passed"},
     "col_cost_prov": {"id": "Biaya APBD provinsi", "en": "Provincial APBD cost"},
     "col_cost_kabkota": {"id": "Biaya APBD kab/kota", "en": "Kab/kota APBD cost"},
     "col_cost_csr": {"id": "Biaya CSR", "en": "CSR cost"},
@@ -136,6 +136,129 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Cakupan pekerja rentan Kaltim berubah dari {before} menjadi {after} ({change}; pp = poin persen).",
         "en": "Kaltim's vulnerable-worker coverage moved from {before} to {after} ({change}; pp = percentage points).",
     },
+    # ---- 02 causal designs ----------------------------------------------------------------
+    "h_designs": {"id": "Apakah kenaikan itu karena Pergub? Desain kausal", "en": "Is the rise due to the Pergub? Causal designs"},
+    "designs_intro": {
+        "id": "Setiap desain membandingkan cakupan dengan skenario tanpa kebijakan (kontrafaktual) dengan cara "
+              "berbeda dan bersandar pada asumsi berbeda. Hasil yang sejalan dari beberapa desain lebih meyakinkan "
+              "daripada satu angka.",
+        "en": "Each design compares coverage with a no-policy scenario (the counterfactual) in a different way and "
+              "rests on different assumptions. Agreement across designs is more convincing than any single number.",
+    },
+    "design_its": {"id": "Deret waktu terputus (Kaltim)", "en": "Interrupted time series (Kaltim)"},
+    "design_did": {"id": "Selisih-dalam-selisih: kab/kota vs provinsi lain", "en": "Difference-in-differences: kab/kota vs other provinces"},
+    "design_event_study": {"id": "Studi peristiwa (event study)", "en": "Event study"},
+    "design_staggered": {"id": "Co-funding kab/kota bertahap (Callaway–Sant'Anna)", "en": "Staggered kab/kota co-funding (Callaway–Sant'Anna)"},
+    "design_staggered_twfe": {"id": "Co-funding bertahap dengan TWFE biasa", "en": "Staggered co-funding with plain TWFE"},
+    "design_synth": {"id": "Kontrol sintetis: Kaltim vs gabungan provinsi", "en": "Synthetic control: Kaltim vs a mix of provinces"},
+    "design_dose": {"id": "Dosis–respons: porsi pekerja yang dibantu", "en": "Dose-response: share of workers subsidised"},
+    "assume_its": {
+        "id": "Asumsi: tanpa Pergub, tren cakupan Kaltim sebelum {start} akan berlanjut lurus. Tidak ada pembanding, "
+              "jadi guncangan lain pada waktu yang sama ikut terhitung sebagai efek. Galat standar Newey–West.",
+        "en": "Assumption: without the Pergub, Kaltim's pre-{start} coverage trend would have continued in a straight "
+              "line. There is no comparison group, so any other shock at the same time counts as effect. Newey–West "
+              "standard errors.",
+    },
+    "assume_did": {
+        "id": "Asumsi: tanpa Pergub, cakupan kab/kota Kaltim akan bergerak sejajar dengan provinsi lain (tren "
+              "paralel). Galat standar dikelompokkan per wilayah; dengan sedikit kelompok dipakai wild cluster "
+              "bootstrap (bobot Webb).",
+        "en": "Assumption: without the Pergub, coverage in Kaltim's kab/kota would have moved in parallel with the "
+              "other provinces (parallel trends). Standard errors are clustered by region; with few clusters the "
+              "wild cluster bootstrap (Webb weights) is used.",
+    },
+    "assume_event_study": {
+        "id": "Efek per bulan relatif terhadap bulan mulai (bulan −1 sebagai acuan). Koefisien sebelum mulai "
+              "seharusnya mendekati nol: itu uji tren paralel.",
+        "en": "Effects month by month relative to the start (month −1 is the reference). Coefficients before the start "
+              "should be near zero: that is the test of parallel trends.",
+    },
+    "assume_staggered": {
+        "id": "Beberapa kab/kota menambah anggaran sendiri pada tanggal berbeda. Sejak Pergub semua kab/kota sudah "
+              "menerima bantuan provinsi, jadi sampel dimulai {start}; kab/kota yang belum/tidak menambah anggaran "
+              "menjadi pembanding ({control}). Tiap kelompok hanya berisi sedikit kab/kota: ketidakpastian besar.",
+        "en": "Some kab/kota add their own budget at different dates. From the Pergub on every kab/kota already "
+              "receives provincial support, so the sample starts at {start}; kab/kota that have not (yet) added a "
+              "budget are the comparison ({control}). Each cohort holds very few kab/kota: uncertainty is large.",
+    },
+    "control_never": {"id": "yang tidak pernah", "en": "never treated"},
+    "control_notyet": {"id": "yang belum", "en": "not yet treated"},
+    "twfe_bias_note": {
+        "id": "Mengapa bukan TWFE biasa? Dengan waktu adopsi bertahap dan efek yang tumbuh seiring waktu, TWFE "
+              "memakai kab/kota yang lebih dulu menerima co-funding sebagai pembanding bagi yang belakangan, sehingga "
+              "efeknya tercampur dengan bobot yang bisa negatif (Goodman-Bacon 2021). Estimator Callaway–Sant'Anna "
+              "hanya membandingkan dengan kab/kota yang belum diberi perlakuan. Di sini TWFE: {twfe}; "
+              "Callaway–Sant'Anna: {cs}.",
+        "en": "Why not plain TWFE? With staggered adoption and effects that grow over time, TWFE uses early adopters "
+              "as controls for later ones, mixing effects with weights that can be negative (Goodman-Bacon 2021). The "
+              "Callaway–Sant'Anna estimator only compares with units not yet treated. Here TWFE: {twfe}; "
+              "Callaway–Sant'Anna: {cs}.",
+    },
+    "assume_synth": {
+        "id": "Kaltim dibandingkan dengan gabungan berbobot provinsi lain yang paling mirip jalur cakupannya sebelum "
+              "{start}. Inferensi dengan plasebo: setiap provinsi bergantian diperlakukan seolah-olah menerima "
+              "kebijakan.",
+        "en": "Kaltim is compared with the weighted mix of other provinces whose coverage path before {start} matches "
+              "it best. Inference by placebos: each province in turn is treated as if it had the policy.",
+    },
+    "assume_dose": {
+        "id": "Kab/kota dengan porsi pekerja rentan yang dibantu lebih besar seharusnya naik lebih banyak. "
+              "Kemiringan = tambahan poin persen cakupan per 1 poin persen pekerja yang dibantu, yaitu "
+              "addisionalitas: 1 berarti setiap penerima adalah peserta baru, 0 berarti semuanya akan ikut sendiri.",
+        "en": "Kab/kota where a larger share of vulnerable workers is subsidised should rise more. The slope = "
+              "percentage points of coverage per percentage point subsidised, i.e. additionality: 1 means every "
+              "recipient is a new participant, 0 means all would have joined anyway.",
+    },
+    "result_line": {"id": "Estimasi: {est} (IK {level}: {lo} sampai {hi}; p {p}).",
+                    "en": "Estimate: {est} ({level} CI: {lo} to {hi}; p {p})."},
+    "truth_line": {"id": "Efek sebenarnya dalam data sintetis: {truth}.",
+                   "en": "True effect in the synthetic data: {truth}."},
+    "pretrend_line": {"id": "Uji tren sebelum kebijakan: F({df1}, {df2}) = {F}, p = {p} — {verdict}.",
+                      "en": "Pre-trend test: F({df1}, {df2}) = {F}, p = {p} — {verdict}."},
+    "pretrend_ok": {"id": "tidak ada bukti tren berbeda sebelum kebijakan",
+                    "en": "no evidence of different trends before the policy"},
+    "pretrend_bad": {"id": "tren sebelum kebijakan berbeda: hasil DiD perlu diwaspadai",
+                     "en": "trends differ before the policy: treat the DiD result with caution"},
+    "synth_line": {"id": "Bobot terbesar: {donors}. Galat sebelum kebijakan (RMSPE) {rmspe}; p plasebo rasio RMSPE {p}.",
+                   "en": "Largest weights: {donors}. Pre-policy error (RMSPE) {rmspe}; RMSPE-ratio placebo p {p}."},
+    "h_comparison": {"id": "Perbandingan semua desain", "en": "All designs compared"},
+    "cap_comparison": {"id": "Estimasi efek menurut desain (poin persen cakupan; dosis–respons: pp per pp)",
+                       "en": "Effect estimates by design (percentage points of coverage; dose-response: pp per pp)"},
+    "cap_forest": {"id": "Estimasi efek dan interval kepercayaan 95% menurut desain",
+                   "en": "Effect estimates and 95% confidence intervals by design"},
+    "cap_its": {"id": "Deret waktu terputus: cakupan Kaltim dan kontrafaktualnya", "en": "Interrupted time series: Kaltim coverage and its counterfactual"},
+    "cap_event_study": {"id": "Efek per bulan relatif terhadap mulainya Pergub", "en": "Effect by month relative to the Pergub start"},
+    "cap_staggered": {"id": "Efek co-funding kab/kota menurut lama sejak adopsi", "en": "Effect of kab/kota co-funding by time since adoption"},
+    "cap_synth": {"id": "Kontrol sintetis: Kaltim dan pembanding sintetisnya; selisih dan plasebo", "en": "Synthetic control: Kaltim and its synthetic twin; gap and placebos"},
+    "axis_effect_pp": {"id": "Efek (poin persen)", "en": "Effect (percentage points)"},
+    "axis_rel_month": {"id": "Bulan relatif terhadap mulai", "en": "Months relative to start"},
+    "legend_observed": {"id": "Teramati", "en": "Observed"},
+    "legend_fitted": {"id": "Model", "en": "Fitted"},
+    "legend_counterfactual": {"id": "Kontrafaktual (tanpa Pergub)", "en": "Counterfactual (no Pergub)"},
+    "legend_synthetic": {"id": "Kaltim sintetis", "en": "Synthetic Kaltim"},
+    "legend_gap": {"id": "Selisih Kaltim − sintetis", "en": "Gap Kaltim − synthetic"},
+    "legend_placebo": {"id": "Plasebo (provinsi lain)", "en": "Placebos (other provinces)"},
+    "legend_truth": {"id": "Efek sebenarnya (data sintetis)", "en": "True effect (synthetic data)"},
+    "evidence_reading": {
+        "id": "Bacaan: {n} desain memperkirakan efek Pergub antara {lo} dan {hi} poin persen cakupan pekerja rentan; "
+              "{sig} di antaranya menyingkirkan nol pada tingkat 5%. Addisionalitas diperkirakan {add}: dari setiap "
+              "100 penerima bantuan, sekitar {per100} adalah peserta yang tidak akan ikut tanpa bantuan.",
+        "en": "Reading: {n} designs put the Pergub's effect between {lo} and {hi} percentage points of vulnerable-worker "
+              "coverage; {sig} of them rule out zero at the 5% level. Additionality is estimated at {add}: of every 100 "
+              "subsidised recipients about {per100} would not have joined without the subsidy.",
+    },
+    "col_design": {"id": "Desain", "en": "Design"},
+    "col_method": {"id": "Metode", "en": "Method"},
+    "col_estimate": {"id": "Estimasi", "en": "Estimate"},
+    "col_se": {"id": "Galat baku", "en": "Std. error"},
+    "col_ci_low": {"id": "IK bawah", "en": "CI low"},
+    "col_ci_high": {"id": "IK atas", "en": "CI high"},
+    "col_pvalue": {"id": "Nilai p", "en": "p-value"},
+    "col_n_obs": {"id": "Observasi", "en": "Observations"},
+    "col_truth": {"id": "Efek sebenarnya", "en": "True effect"},
+    "col_covers": {"id": "IK memuat efek sebenarnya", "en": "CI covers true effect"},
+    "yes": {"id": "ya", "en": "yes"},
+    "no": {"id": "tidak", "en": "no"},
     # ---- 03 budget ------------------------------------------------------------------------
     "h_budget_unit_cost": {"id": "Biaya iuran per pekerja", "en": "Contribution cost per worker"},
     "h_budget_current": {"id": "Biaya penerima bantuan saat ini", "en": "Cost of current recipients"},
@@ -165,6 +288,7 @@ TEXT: dict[str, dict[str, str]] = {
     "sum_recipients": {"id": "Penerima bantuan provinsi", "en": "Provincial subsidy recipients"},
     "sum_cost_year": {"id": "Biaya iuran setahun", "en": "Contribution cost per year"},
     "sum_top_kabkota": {"id": "Kab/kota dengan cakupan tertinggi", "en": "Kab/kota with the highest coverage"},
+    "sum_effect": {"id": "Efek Pergub (DiD, IK 95%)", "en": "Pergub effect (DiD, 95% CI)"},
     "sum_data_checks": {"id": "Pemeriksaan data lulus", "en": "Data checks passed"},
     "cap_summary_coverage": {"id": "Cakupan pekerja rentan Kaltim per bulan",
                              "en": "Kaltim vulnerable-worker coverage by month"},
@@ -230,6 +354,13 @@ def fmt_pp(x: float, lang: str = "id", decimals: int = 1) -> str:
     """Percentage points with sign: ``+3,2 pp`` / ``+3.2 pp``."""
     sign = "+" if x > 0 else ""
     return sign + fmt_number(x, lang, decimals) + " pp"
+
+
+def fmt_pvalue(p: float, lang: str = "id") -> str:
+    """``0.0004`` → ``< 0,001``; otherwise three decimals."""
+    if p is None or (isinstance(p, float) and math.isnan(p)):
+        return "–"
+    return ("< " + fmt_number(0.001, lang, 3)) if p < 0.001 else fmt_number(p, lang, 3)
 
 
 def fmt_month(ts, lang: str = "id") -> str:

@@ -89,7 +89,7 @@ class Context:
         are suppressed in both the display and the CSV. Column labels ``col_<name>`` are
         translated when the translation table has them. Columns in ``translate`` hold translation
         keys and columns in ``booleans`` hold pass/fail flags: both are shown translated, while the
-        CSV keeps the language-neutral keys and booleans.
+        CSV keeps the language-neutral keys and booleans (shown as yes/no).
         """
         from IPython.display import HTML
 
@@ -106,7 +106,7 @@ class Context:
         for col in translate:
             display_df[col] = display_df[col].map(self.t)
         for col in booleans:
-            display_df[col] = display_df[col].map({True: self.t("ok"), False: self.t("not_ok")})
+            display_df[col] = display_df[col].map({True: self.t("yes"), False: self.t("no")}).fillna("–")
         html = format_table(display_df, formats or {}, self.lang, suppressed=set(persons), threshold=threshold)
         number = f"{self.number}.{self._tables}"
         stamp_html = f'<span class="evk-stamp">{self.label}</span>' if self.label else ""
@@ -183,6 +183,7 @@ _FORMATTERS: dict[str, Callable[[float, str], str]] = {
     "float3": lambda x, lang: i18n.fmt_number(x, lang, 3),
     "rupiah": lambda x, lang: i18n.fmt_rupiah(x, lang),
     "rupiah_short": lambda x, lang: i18n.fmt_rupiah_short(x, lang),
+    "pvalue": lambda x, lang: i18n.fmt_pvalue(x, lang),
 }
 
 

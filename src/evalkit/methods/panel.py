@@ -1,0 +1,91 @@
+"""Panel helpers shared by the estimators: period indices, fixed-effect demeaning, cluster covariance."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def period_index(values: pd.Series, zero_is_missing: bool = False) -> np.ndarray:
+    """Integer period index: months (year × 12 + month − 1) for datetimes/periods, the values for integers.
+
+    Missing values become ``NaN``; with ``zero_is_missing`` so do zeros (``first_treated`` = 0 means
+    "never treated").
+    """
+    s = pd.Series(values)
+    if isinstance(s.dtype, pd.PeriodDtype):
+        s = s.dt.to_timestamp()
+    if pd.api.types.is_datetime64_any_dtype(s):
+        out = (s.dt.year * 12 + s.dt.month - 1).astype("float64")
+        return out.to_numpy()
+    if s.dtype == object or pd.api.types.is_string_dtype(s):
+        parsed = pd.to_datetime(s.where(~s.isin(["0", "", None])), errors="coerce")
+        return (parsed.dt.year * 12 + parsed.dt.month - 1).astype("float64").to_numpy()
+    out = np.array(pd.to_numeric(s, errors="coerce"), dtype="float64")
+    if zero_is_missing:
+        out[out == 0] = np.nan
+    return out
+
+
+def demean(arrays: np.ndarray, groups: list[np.ndarray], weights: np.ndarray | None = None,
+           tol: float = 1e-12, max_iter: int = 10_000) -> np.ndarray:
+    """Remove the fixed effects ``groups`` (integer codes) from each column of ``arrays``.
+
+    Alternating projections (the method of fixest/reghdfe); exact in one pass for a balanced,
+    unweighted two-way panel. ``weights`` are analytic weights.
+    """
+    x = np.array(arrays, dtype="float64", copy=True)
+    if x.ndim == 1:
+        x = x[:, None]
+    w = np.ones(len(x)) if weights is None else np.asarray(weights, dtype="float64")
+    sums_w = [np.bincount(g, weights=w) for g in groups]
+    scale = np.maximum(np.abs(x).max(axis=0), 1.0)
+    for _ in range(max_iter):
+        change = 0.0
+        for g, sw in zip(groups, sums_w):
+            means = np.vstack([np.bincount(g, weights=w * x[:, j]) for j in range(x.shape[1])]).T / sw[:, None]
+            x -= means[g]
+            change = max(change, float((np.abs(means).max(axis=0) / scale).max()))
+        if change < tol or len(groups) == 1:
+            break
+    return x
+
+
+def codes(values) -> tuple[np.ndarray, int]:
+    """Integer codes 0..k−1 of a column and k."""
+    c, uniques = pd.factorize(pd.Series(values), sort=True)
+    return c.astype(np.int64), len(uniques)
+
+
+def cluster_meat(scores: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """Σ_g s_g s_g' with s_g the per-cluster sums of the score rows."""
+    k = scores.shape[1]
+    sums = np.vstack([np.bincount(clusters, weights=scores[:, j]) for j in range(k)]).T
+    return sums.T @ sums
+
+
+def ols_cluster(y: np.ndarray, X: np.ndarray, clusters: np.ndarray, weights: np.ndarray | None, k_extra: int):
+    """OLS on (already demeaned) data with CR1 cluster-robust covariance.
+
+    CR1 = G/(G−1) · (N−1)/(N−K) with K = columns of ``X`` + ``k_extra`` (fixed effects counted).
+    Returns ``beta, vcov, residuals, G``.
+    """
+    w = np.ones(len(y)) if weights is None else weights
+    Xw = X * w[:, None]
+    bread = np.linalg.inv(X.T @ Xw)
+    beta = bread @ (Xw.T @ y)
+    resid = y - X @ beta
+    G = int(clusters.max()) + 1
+    meat = cluster_meat(Xw * resid[:, None], clusters)
+    n, k = X.shape[0], X.shape[1] + k_extra
+    adj = G / (G - 1) * (n - 1) / (n - k)
+    return beta, adj * bread @ meat @ bread, resid, G
+
+
+def t_interval(est: float, se: float, df: int, alpha: float = 0.05) -> tuple[float, float, float]:
+    """CI and two-sided p-value from a t distribution with ``df`` degrees of freedom."""
+    if not np.isfinite(se) or se <= 0:
+        return float("nan"), float("nan"), float("nan")
+    q = stats.t.ppf(1 - alpha / 2, df)
+    p = 2 * stats.t.sf(abs(est / se), df)
+    return est - q * se, est + q * se, float(p)
