@@ -47,5 +47,24 @@ def bench_panel_io() -> None:
     print(f"load_panel 100k rows validated          {validated:8.3f} s   ratio vs plain read_csv: {validated / raw:5.1f}x")
 
 
+
+
+def bench_monte_carlo() -> None:
+    """10,000 draws × 10 kab/kota × 10 years against a floor of one second (issue #5)."""
+    import evalkit
+    from evalkit import budget
+
+    root = Path(__file__).resolve().parents[1]
+    params = evalkit.load_params(root / "params" / "default.yaml")
+    params = params.model_copy(update={"budget": params.budget.model_copy(update={"end_year": 2035}),
+                                       "target": params.target})
+    data = evalkit.load_data(params)
+    plan = budget.required_budget(params, data).path["recipients"].to_numpy()
+    assert len(plan) == 10
+    secs = timed(lambda: budget.simulate(params, data, plan, n=10_000))
+    print(f"Monte Carlo 10,000 x 10 kab/kota x 10 y {secs:8.3f} s   ratio vs 1 s floor: {secs / 1.0:5.2f}")
+
+
 if __name__ == "__main__":
     bench_panel_io()
+    bench_monte_carlo()

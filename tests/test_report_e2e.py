@@ -103,3 +103,22 @@ def test_failing_notebook_is_reported_and_others_render(tmp_path):
     status = {n["name"]: n["status"] for n in manifest["notebooks"]}
     assert status == {"04-kabkota-scorecard": "ok", "05-broken": "failed"}
     assert "05-broken" in proc.stderr and "failed" in proc.stderr
+
+
+def test_budget_notebook_renders_in_two_more_scenarios(tmp_path):
+    from .conftest import PARAMS, ROOT
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname='scratch'\n")
+    shutil.copytree(PARAMS, tmp_path / "params")
+    nbdir = tmp_path / "only03"
+    nbdir.mkdir()
+    shutil.copy(ROOT / "notebooks" / "03-budget-allocation.ipynb", nbdir)
+    proc = run_cli(tmp_path, "params/target-90-by-2029.yaml", "params/target-95-by-2027.yaml", "--notebooks",
+                   str(nbdir), "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    feasible = (tmp_path / "outputs/target-90-by-2029/latest/03-budget-allocation.html").read_text(encoding="utf-8")
+    assert "tercapai dengan" in feasible and "Rp " in feasible  # Indonesian, feasible path
+    english = (tmp_path / "outputs/target-95-by-2027/latest/03-budget-allocation.html").read_text(encoding="utf-8")
+    assert "is NOT reachable" in english and "Budget needed to reach the target" in english
+    path = tmp_path / "outputs/target-90-by-2029/latest/tables/03-budget-allocation__budget_path.csv"
+    assert path.is_file()

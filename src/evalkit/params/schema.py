@@ -172,6 +172,113 @@ class Evaluation(Strict):
         return self
 
 
+class Allocation(Strict):
+    rule: Literal["optimal", "proportional_uncovered", "equal_gap", "per_capita"] = "optimal"
+    floor_keep_current: bool = True
+    cap_share_of_budget: Share = 0.35
+    equity_min_gap_share: Share = 0.25
+
+
+class Value(Strict):
+    death_rate_per_1000: Annotated[float, Field(ge=0, le=1000, description="per 1,000 persons, 0 to 1000")] = 4.5
+    accident_rate_per_1000: Annotated[float, Field(ge=0, le=1000, description="per 1,000 persons, 0 to 1000")] = 8.0
+    jkm_benefit_rupiah: Rupiah = 42_000_000
+    jkk_claim_rupiah: Rupiah = 5_000_000
+
+
+class ExtraGroup(Strict):
+    name: Annotated[str, Field(min_length=1, max_length=100, description="a name of 1 to 100 characters")]
+    headcount: Annotated[int, Field(ge=0, le=10_000_000, description="a head count from 0 to 10,000,000")]
+    programmes: list[Literal["jkk", "jkm", "jht", "jp"]]
+    monthly_income_rupiah: Rupiah
+    rates: dict[Literal["jkk", "jkm", "jht", "jp"], Share]
+    jp_wage_cap_rupiah: Rupiah | None = None
+    start_year: Year = 2026
+
+    @model_validator(mode="after")
+    def _rates_for_programmes(self) -> "ExtraGroup":
+        missing = [p for p in self.programmes if p not in self.rates]
+        if missing:
+            raise ValueError(f"rates must give a contribution rate for every programme; missing: {', '.join(missing)}")
+        return self
+
+
+class Distribution(Strict):
+    dist: Literal["normal", "uniform", "triangular"]
+    mean: float | None = None
+    sd: Annotated[float, Field(ge=0, description="a standard deviation, zero or more")] | None = None
+    low: float | None = None
+    high: float | None = None
+    mode: float | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Distribution":
+        need = {"normal": ("mean", "sd"), "uniform": ("low", "high"), "triangular": ("low", "mode", "high")}[self.dist]
+        missing = [k for k in need if getattr(self, k) is None]
+        if missing:
+            raise ValueError(f"a {self.dist} distribution needs {', '.join(need)}; missing: {', '.join(missing)}")
+        if self.dist in ("uniform", "triangular") and not self.low <= (self.mode if self.mode is not None else self.low) <= self.high:
+            raise ValueError("needs low <= mode <= high")
+        if self.dist == "uniform" and not self.low < self.high:
+            raise ValueError("needs low < high")
+        return self
+
+
+UNCERTAIN = ("vulnerable_growth_share", "self_paid_growth_pp", "formal_coverage_growth_pp", "churn_share",
+             "additionality_share", "working_pop_growth_share")
+
+
+class Uncertainty(Strict):
+    draws: Annotated[int, Field(ge=100, le=1_000_000, description="a number of draws from 100 to 1,000,000")] = 10_000
+    parameters: dict[Literal[UNCERTAIN], Distribution] = {}  # type: ignore[valid-type]
+
+
+class FundingShares(Strict):
+    province: Share = 0.8
+    kabkota: Share = 0.15
+    csr: Share = 0.05
+
+    @model_validator(mode="after")
+    def _sum(self) -> "FundingShares":
+        total = self.province + self.kabkota + self.csr
+        if abs(total - 1) > 1e-9:
+            raise ValueError(f"province + kabkota + csr must sum to 1, they sum to {total:g}")
+        return self
+
+
+class Budget(Strict):
+    start_year: Year = 2026
+    end_year: Year = 2030
+    policy_end_year: Year | None = None
+    measure: Literal["total_coverage", "vulnerable_coverage"] = "total_coverage"
+    ramp: Literal["linear", "front"] = "linear"
+    max_new_recipients_per_year: Annotated[int, Field(ge=0, le=10_000_000, description="a head count from 0 to 10,000,000")] = 150_000
+    vulnerable_growth_share: Annotated[float, Field(ge=-0.2, le=0.2, description="a yearly growth between -0.2 and 0.2")] = 0.01
+    working_pop_growth_share: Annotated[float, Field(ge=-0.2, le=0.2, description="a yearly growth between -0.2 and 0.2")] = 0.018
+    self_paid_growth_pp: Annotated[float, Field(ge=-10, le=10, description="percentage points per year, -10 to 10")] = 0.5
+    formal_coverage_growth_pp: Annotated[float, Field(ge=-10, le=10, description="percentage points per year, -10 to 10")] = 0.5
+    churn_share: Share = 0.10
+    additionality_share: Annotated[float, Field(gt=0.0, le=1.0, description="a share above 0 and at most 1")] = 0.7
+    use_estimated_additionality: bool = True
+    apbd_revenue_rupiah: Annotated[float, Field(gt=0, description="an amount in Rupiah, more than 0")] = 19.14e12
+    revenue_growth_share: Annotated[float, Field(ge=-0.5, le=0.5, description="a yearly growth between -0.5 and 0.5")] = 0.03
+    cap_share_of_revenue: Share = 0.005
+    funding_shares: FundingShares = FundingShares()
+    kabkota_cofunding_share: dict[KabKotaCode, Share] = {}
+    allocation: Allocation = Allocation()
+    value: Value = Value()
+    extra_groups: list[ExtraGroup] = []
+    uncertainty: Uncertainty = Uncertainty()
+
+    @model_validator(mode="after")
+    def _years(self) -> "Budget":
+        if self.end_year < self.start_year:
+            raise ValueError(f"budget.end_year {self.end_year} must not be before budget.start_year {self.start_year}")
+        if self.policy_end_year is not None and self.policy_end_year < self.start_year:
+            raise ValueError(f"budget.policy_end_year {self.policy_end_year} must not be before budget.start_year {self.start_year}")
+        return self
+
+
 class Params(Strict):
     """A validated, fully resolved scenario (``extends`` already applied)."""
 
@@ -183,9 +290,16 @@ class Params(Strict):
     target: Target = Target()
     contributions: Contributions = Contributions()
     evaluation: Evaluation = Evaluation()
+    budget: Budget = Budget()
 
     @model_validator(mode="after")
     def _consistent(self) -> "Params":
+        b, tg = self.budget, self.target
+        if not b.start_year <= tg.year <= b.end_year:
+            raise ValueError(f"target.year {tg.year} must lie inside the projected budget years "
+                             f"budget.start_year {b.start_year} … budget.end_year {b.end_year}")
+        if b.start_year <= tg.base_year:
+            raise ValueError(f"budget.start_year {b.start_year} must come after target.base_year {tg.base_year}")
         syn = self.data.synthetic
         if self.data.source == "synthetic":
             start = month_ord(self.policy.start_month)

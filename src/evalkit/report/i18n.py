@@ -270,6 +270,122 @@ TEXT: dict[str, dict[str, str]] = {
         "id": "Paket {programmes} berbiaya {cost_month} per pekerja per bulan ({cost_year} per tahun).",
         "en": "The {programmes} package costs {cost_month} per worker per month ({cost_year} per year).",
     },
+    "h_budget_required": {"id": "Anggaran yang dibutuhkan untuk mencapai target", "en": "Budget needed to reach the target"},
+    "budget_additionality": {
+        "id": "Addisionalitas yang dipakai: {a} ({how}). Artinya dari 100 penerima bantuan, {per100} adalah peserta baru.",
+        "en": "Additionality used: {a} ({how}). Of every 100 recipients, {per100} are new participants.",
+    },
+    "additionality_estimated": {"id": "diestimasi dari desain dosis–respons di bagian 2", "en": "estimated by the dose-response design in part 2"},
+    "additionality_params": {"id": "dari berkas params", "en": "from the params file"},
+    "measure_total_coverage": {"id": "cakupan seluruh pekerja", "en": "all-worker coverage"},
+    "measure_vulnerable_coverage": {"id": "cakupan pekerja rentan", "en": "vulnerable-worker coverage"},
+    "budget_feasible": {
+        "id": "Target {target} {measure} pada {year} tercapai dengan {recipients} penerima pada {year}, berbiaya "
+              "{cost} (semua sumber) pada tahun itu; bagian APBD provinsi {province}.",
+        "en": "The target of {target} {measure} by {year} is reached with {recipients} recipients in {year}, costing "
+              "{cost} (all sources) that year; the provincial APBD share is {province}.",
+    },
+    "budget_infeasible": {
+        "id": "Target {target} {measure} pada {year} TIDAK tercapai: dibatasi oleh {binding}. Dengan batas itu cakupan "
+              "hanya mencapai {reached} pada {year}.",
+        "en": "The target of {target} {measure} by {year} is NOT reachable: limited by {binding}. Within those limits "
+              "coverage reaches {reached} in {year}.",
+    },
+    "binding_room": {"id": "jumlah pekerja rentan yang belum terlindungi (bahkan jika semuanya dibantu, target memerlukan "
+                             "kenaikan kepatuhan pemberi kerja di sektor formal)",
+                     "en": "the number of unprotected vulnerable workers (even subsidising all of them, the target needs "
+                           "higher employer compliance in the formal sector)"},
+    "binding_capacity": {"id": "kapasitas pendaftaran per tahun (budget.max_new_recipients_per_year)",
+                         "en": "the yearly enrolment capacity (budget.max_new_recipients_per_year)"},
+    "binding_cap": {"id": "plafon anggaran dari pendapatan APBD (budget.cap_share_of_revenue)",
+                    "en": "the budget ceiling as a share of APBD revenue (budget.cap_share_of_revenue)"},
+    "cap_budget_path": {"id": "Kebutuhan anggaran per tahun dibanding plafon APBD provinsi",
+                        "en": "Yearly budget need against the provincial APBD ceiling"},
+    "cap_budget_table": {"id": "Jalur anggaran minimum menuju target", "en": "Minimum budget path to the target"},
+    "h_funding": {"id": "Pembagian pendanaan", "en": "Funding split"},
+    "cap_funding": {"id": "Biaya iuran per sumber dana per tahun", "en": "Contribution cost by funding source and year"},
+    "h_allocation": {"id": "Alokasi ke kabupaten/kota", "en": "Allocation across kab/kota"},
+    "allocation_intro": {
+        "id": "Anggaran provinsi tahun {year} ({budget}) dibagi dengan aturan '{rule}'. Batasan: tidak ada kab/kota yang "
+              "penerimanya berkurang; setiap kab/kota menutup minimal {equity} kesenjangannya; tidak ada yang mendapat "
+              "lebih dari {cap} anggaran. Kab/kota yang ikut mendanai (co-funding) membuat setiap rupiah provinsi "
+              "menjangkau lebih banyak pekerja.",
+        "en": "The {year} provincial budget ({budget}) is split by the '{rule}' rule. Constraints: no kab/kota loses "
+              "recipients; each closes at least {equity} of its gap; none gets more than {cap} of the budget. Kab/kota "
+              "that co-fund make each provincial Rupiah reach more workers.",
+    },
+    "allocation_shadow": {
+        "id": "Harga bayangan: setiap tambahan Rp 1 miliar anggaran provinsi melindungi sekitar {n} pekerja tambahan.",
+        "en": "Shadow price: each extra Rp 1 billion of provincial budget protects about {n} more workers.",
+    },
+    "allocation_infeasible": {"id": "Alokasi tidak dapat dihitung: {message}", "en": "The allocation cannot be computed: {message}"},
+    "cap_allocation": {"id": "Alokasi anggaran provinsi per kabupaten/kota", "en": "Provincial budget allocation by kab/kota"},
+    "cap_rules": {"id": "Pekerja yang baru terlindungi menurut aturan alokasi (batasan sama)",
+                  "en": "Newly protected workers by allocation rule (same constraints)"},
+    "rule_optimal": {"id": "optimal (program linear)", "en": "optimal (linear program)"},
+    "rule_proportional_uncovered": {"id": "sebanding pekerja rentan belum terlindungi", "en": "proportional to unprotected vulnerable workers"},
+    "rule_equal_gap": {"id": "penutupan kesenjangan yang sama", "en": "equal gap closing"},
+    "rule_per_capita": {"id": "per kapita penduduk bekerja", "en": "per capita of the working population"},
+    "h_value": {"id": "Apa yang dibeli setiap rupiah", "en": "What each Rupiah buys"},
+    "value_text": {
+        "id": "Pada {year}, {recipients} penerima diperkirakan mengalami {deaths} kematian dan {accidents} kecelakaan kerja "
+              "per tahun; manfaat JKM dan JKK yang dibayarkan kepada keluarga sekitar {benefits} atau {ratio} kali iuran. "
+              "Biaya per pekerja tambahan yang benar-benar baru terlindungi (memperhitungkan addisionalitas): {per_worker} per tahun.",
+        "en": "In {year}, {recipients} recipients are expected to see {deaths} deaths and {accidents} work accidents a "
+              "year; JKM and JKK benefits paid to families come to about {benefits}, {ratio} times the contributions. "
+              "Cost per additional worker actually newly protected (after additionality): {per_worker} a year.",
+    },
+    "h_extra_groups": {"id": "Kelompok penerima tambahan", "en": "Extra beneficiary groups"},
+    "cap_extra_groups": {"id": "Biaya kelompok tambahan (mis. anggota DPRD dengan JKK, JKM, JHT, JP)",
+                         "en": "Cost of extra groups (e.g. DPRD members with JKK, JKM, JHT, JP)"},
+    "h_uncertainty": {"id": "Ketidakpastian", "en": "Uncertainty"},
+    "uncertainty_text": {
+        "id": "Simulasi Monte Carlo ({draws} undian, benih {seed}): dengan jalur anggaran di atas, peluang mencapai target "
+              "pada {year} adalah {p}. Pita menunjukkan persentil 10–90.",
+        "en": "Monte Carlo simulation ({draws} draws, seed {seed}): with the budget path above, the probability of reaching "
+              "the target in {year} is {p}. Bands show the 10th–90th percentiles.",
+    },
+    "cap_fan": {"id": "Cakupan dengan rencana anggaran (kiri) dan biaya untuk mencapai target (kanan), P10–P90",
+                "en": "Coverage under the budget plan (left) and cost of reaching the target (right), P10–P90"},
+    "cap_tornado": {"id": "Sensitivitas biaya tahun target terhadap setiap asumsi (P10 dan P90)",
+                    "en": "Sensitivity of the target-year cost to each assumption (P10 and P90)"},
+    "legend_cap": {"id": "Plafon APBD provinsi", "en": "Provincial APBD ceiling"},
+    "legend_need_province": {"id": "Kebutuhan APBD provinsi", "en": "Provincial APBD need"},
+    "legend_need_other": {"id": "Kab/kota + CSR", "en": "Kab/kota + CSR"},
+    "legend_band": {"id": "P10–P90", "en": "P10–P90"},
+    "legend_median": {"id": "Median", "en": "Median"},
+    "param_vulnerable_growth_share": {"id": "Pertumbuhan pekerja rentan", "en": "Vulnerable-worker growth"},
+    "param_self_paid_growth_pp": {"id": "Kenaikan peserta mandiri", "en": "Self-paid uptake growth"},
+    "param_formal_coverage_growth_pp": {"id": "Kenaikan kepatuhan sektor formal", "en": "Formal-sector compliance growth"},
+    "param_churn_share": {"id": "Penerima keluar per tahun", "en": "Recipient churn per year"},
+    "param_additionality_share": {"id": "Addisionalitas", "en": "Additionality"},
+    "param_working_pop_growth_share": {"id": "Pertumbuhan penduduk bekerja", "en": "Working-population growth"},
+    "col_recipients_path": {"id": "Penerima", "en": "Recipients"},
+    "col_cost_rupiah": {"id": "Biaya (semua sumber)", "en": "Cost (all sources)"},
+    "col_cost_province": {"id": "Biaya APBD provinsi", "en": "Provincial APBD cost"},
+    "col_cap_rupiah": {"id": "Plafon", "en": "Ceiling"},
+    "col_coverage_pct": {"id": "Cakupan (%)", "en": "Coverage (%)"},
+    "col_budget_rupiah": {"id": "Anggaran provinsi", "en": "Provincial budget"},
+    "col_newly_covered": {"id": "Baru terlindungi", "en": "Newly protected"},
+    "col_rule": {"id": "Aturan", "en": "Rule"},
+    "col_group": {"id": "Kelompok", "en": "Group"},
+    "col_headcount": {"id": "Jumlah orang", "en": "Persons"},
+    "col_rupiah_per_member_month": {"id": "Iuran per orang per bulan", "en": "Contribution per person per month"},
+    "col_cost_total": {"id": "Biaya setahun", "en": "Cost per year"},
+    "col_extra_groups_rupiah": {"id": "Kelompok tambahan", "en": "Extra groups"},
+    "col_budget_used": {"id": "Anggaran terpakai", "en": "Budget used"},
+    "col_coverage_p10": {"id": "Cakupan P10", "en": "Coverage P10"},
+    "col_coverage_p50": {"id": "Cakupan P50", "en": "Coverage P50"},
+    "col_coverage_p90": {"id": "Cakupan P90", "en": "Coverage P90"},
+    "col_cost_p10": {"id": "Biaya P10", "en": "Cost P10"},
+    "col_cost_p50": {"id": "Biaya P50", "en": "Cost P50"},
+    "col_cost_p90": {"id": "Biaya P90", "en": "Cost P90"},
+    "col_p_reach": {"id": "Peluang capai target", "en": "Probability of target"},
+    "sum_budget_need": {"id": "APBD provinsi tahun target", "en": "Provincial APBD in the target year"},
+    "sum_target_status": {"id": "Target cakupan", "en": "Coverage target"},
+    "sum_top_allocation": {"id": "Alokasi terbesar (tahun pertama)", "en": "Largest allocation (first year)"},
+    "reachable": {"id": "tercapai", "en": "reachable"},
+    "not_reachable": {"id": "tidak tercapai", "en": "not reachable"},
     "total": {"id": "Jumlah", "en": "Total"},
     # ---- 04 scorecard ---------------------------------------------------------------------
     "h_scorecard": {"id": "Peringkat kabupaten/kota", "en": "Kab/kota ranking"},

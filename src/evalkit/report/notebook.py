@@ -81,7 +81,7 @@ class Context:
     # -- tables -------------------------------------------------------------------------
     def table(self, df: pd.DataFrame, name: str, caption: str, formats: dict[str, str] | None = None,
               persons: tuple[str, ...] = (), translate: tuple[str, ...] = (), booleans: tuple[str, ...] = (),
-              save: bool = True) -> pd.DataFrame:
+              save: bool = True) -> None:
         """Show ``df`` as a numbered, captioned, locale-formatted table and save it as CSV.
 
         ``formats`` maps column → ``pct`` | ``pp`` | ``int`` | ``rupiah`` | ``float`` | ``text``;
@@ -116,7 +116,6 @@ class Context:
         if persons:
             note = f'<div class="evk-note">{self.t("suppressed_note", n=threshold)}</div>'
         self._display(HTML(f'<figure class="evk-table">{cap}{html}{note}</figure>'))
-        return shown
 
     # -- figures ------------------------------------------------------------------------
     def figure(self, fig, name: str, caption: str, headline: bool = False) -> None:

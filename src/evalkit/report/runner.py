@@ -60,8 +60,8 @@ class RunResult:
 
 
 def find_notebooks(root: Path, notebooks_dir: str | Path | None = None) -> list[Path]:
-    """The report notebooks ``NN-topic.ipynb`` in order, ``00-summary`` last."""
-    folder = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
+    """The report notebooks ``NN-topic.ipynb`` in order, ``00-summary`` last (absolute paths)."""
+    folder = (Path(notebooks_dir) if notebooks_dir else root / "notebooks").resolve()
     if not folder.is_dir():
         folder = Path.cwd() / "notebooks"
     found = sorted(p for p in folder.glob("[0-9][0-9]-*.ipynb"))
@@ -93,7 +93,7 @@ def _execute(nb: Path, run_dir: Path, params_path: Path, lang: str, kernel: str)
         pm.execute_notebook(
             str(nb), str(out),
             parameters={"params_path": str(params_path), "output_dir": str(run_dir), "lang": lang},
-            kernel_name=kernel, cwd=str(nb.parent), progress_bar=False, log_output=False,
+            kernel_name=kernel, progress_bar=False, log_output=False,  # no cwd=: chdir is process-wide (threads)
             request_save_on_cell_execute=False,
         )
     except pm.PapermillExecutionError as exc:
@@ -250,10 +250,11 @@ def run(paths, *, jobs: int = 1, lang: str | None = None, outputs: str | Path = 
         raise ParamsError([Problem("command line", "option --lang", repr(lang), "allowed: id, en")])
     checked = validate_all(list(paths))
     outputs = Path(outputs).resolve()
+    notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir else None
     _install_sigterm()
     results = []
     for path, params, dataset in checked:
-        results.append(run_scenario(path, params, dataset, outputs=outputs, lang=lang or params.report.language,
+        results.append(run_scenario(path.resolve(), params, dataset, outputs=outputs, lang=lang or params.report.language,
                                     jobs=jobs, notebooks_dir=notebooks_dir, quiet=quiet))
     return RunResult(results)
 
