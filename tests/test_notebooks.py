@@ -26,3 +26,10 @@ def test_stored_without_outputs_and_parameterised():
         assert nb.metadata["kernelspec"]["name"] == "evalkit"
         assert all("dev" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "markdown"), \
             f"{path.name}: markdown cells must be tagged dev (report text comes from the translation table)"
+
+
+def test_papermill_sees_every_parameter():
+    import papermill.inspection as inspection
+
+    for path in NOTEBOOK_FILES:
+        assert list(inspection.inspect_notebook(str(path))) == ["params_path", "output_dir", "lang"], path.name

@@ -17,8 +17,11 @@ NETWORK = re.compile(r"""(<script[^>]*\ssrc=["']?(https?:)?//)|(<link[^>]*\shref
 
 
 def run_cli(project, *args):
+    import os
+
+    env = dict(os.environ, EVALKIT_SALT="e2e-test-salt")
     return subprocess.run([sys.executable, "-m", "evalkit", "run", *args, "--quiet"], cwd=project,
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=900, env=env)
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +125,28 @@ def test_budget_notebook_renders_in_two_more_scenarios(tmp_path):
     assert "is NOT reachable" in english and "Budget needed to reach the target" in english
     path = tmp_path / "outputs/target-90-by-2029/latest/tables/03-budget-allocation__budget_path.csv"
     assert path.is_file()
+
+
+def test_no_raw_nik_or_name_in_any_output_file(rendered):
+    """Privacy scan of every file of a full run; the synthetic recipient list it verified holds NIKs."""
+    import evalkit
+    from evalkit.verify import generate_recipients
+
+    project, _ = rendered
+    params = evalkit.load_params(project / "params" / "default.yaml")
+    v = params.verification
+    defects = {k: max(1, int(round(v.synthetic_rows * v.synthetic_defect_share))) for k in
+               ("invalid_nik", "region_mismatch", "sex_birthdate_mismatch", "duplicate_within_source",
+                "duplicate_cross_source", "ineligible")}
+    df, _ = generate_recipients(v.synthetic_rows, seed=params.seed, defects=defects)
+    niks = {n for n in df["nik"] if len(n) >= 12}
+    names = set(df["nama"])
+    files = [f for f in (project / "outputs").rglob("*") if f.is_file()]
+    assert len(files) > 20
+    for f in files:
+        text = f.read_bytes().decode("utf-8", errors="ignore")
+        found = [n for n in niks if n in text]
+        assert not found, f"{f}: raw NIK found"
+        assert not [n for n in names if n in text], f"{f}: a recipient name found"
+    html = (project / "outputs/default/latest/01-data-quality.html").read_text(encoding="utf-8")
+    assert "Ganda lintas sumber dana" in html  # the verification section did render

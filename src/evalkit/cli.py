@@ -57,6 +57,12 @@ def cmd_run(args) -> int:
     return result.exit_code
 
 
+def cmd_verify(args) -> int:
+    from .verify.cli import run_verify
+
+    return run_verify(args)
+
+
 def cmd_schemas(args) -> int:
     from .data.schemas import SCHEMAS, markdown_table
 
@@ -82,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--notebooks", default=None, help="notebook folder (default: <project>/notebooks)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     r.set_defaults(func=cmd_run)
+    vf = sub.add_parser("verify", help="verify a recipient list (CSV/XLSX/Parquet); writes an Excel workbook of issues")
+    vf.add_argument("file")
+    vf.add_argument("--period", default=None, help="only this period, YYYY-MM")
+    vf.add_argument("--previous", default=None, help="previous list, for new/continuing/dropped recipients")
+    vf.add_argument("--engine", choices=["auto", "pandas", "duckdb"], default="auto",
+                    help="auto = DuckDB above verification.duckdb_threshold_rows")
+    vf.add_argument("--params", default="params/default.yaml", help="params with the verification rules")
+    vf.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
+    vf.set_defaults(func=cmd_verify)
     s = sub.add_parser("schemas", help="print the documented input schemas as Markdown")
     s.set_defaults(func=cmd_schemas)
     return parser

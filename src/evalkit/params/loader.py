@@ -19,7 +19,7 @@ from .schema import Params
 
 MAX_PARAMS_BYTES = 1_000_000
 MAX_EXTENDS_DEPTH = 10
-PATH_KEYS = (("data", "panel"),)
+PATH_KEYS = (("data", "panel"), ("data", "recipients"), ("data", "companies"))
 
 Path_t = tuple[str | int, ...]
 

@@ -98,6 +98,8 @@ class Synthetic(Strict):
 class Data(Strict):
     source: Literal["synthetic", "files"] = "synthetic"
     panel: str | None = Field(default=None, description="a path to a CSV or XLSX file inside the project")
+    recipients: str | None = Field(default=None, description="a path to a recipient list (CSV/XLSX) inside the project")
+    companies: str | None = Field(default=None, description="a path to company compliance records (CSV/XLSX) inside the project")
     max_file_mb: Annotated[float, Field(gt=0, le=100_000, description="megabytes, more than 0")] = 200
     synthetic: Synthetic = Synthetic()
 
@@ -279,6 +281,49 @@ class Budget(Strict):
         return self
 
 
+class Verification(Strict):
+    min_age: Annotated[int, Field(ge=0, le=100, description="an age in years from 0 to 100")] = 15
+    max_age: Annotated[int, Field(ge=0, le=120, description="an age in years from 0 to 120")] = 65
+    occupations: Annotated[list[str], Field(min_length=1, description="a list of occupation names")] = \
+        ["petani", "pekebun", "nelayan", "pedagang", "buruh harian"]
+    duckdb_threshold_rows: Annotated[int, Field(ge=1, description="a number of rows, 1 or more")] = 5_000_000
+    synthetic_rows: Annotated[int, Field(ge=100, le=10_000_000, description="a number of rows from 100 to 10,000,000")] = 20_000
+    synthetic_defect_share: Annotated[float, Field(ge=0, le=0.1, description="a share between 0 and 0.1")] = 0.01
+
+    @model_validator(mode="after")
+    def _ages(self) -> "Verification":
+        if self.max_age <= self.min_age:
+            raise ValueError(f"verification.max_age {self.max_age} must be above verification.min_age {self.min_age}")
+        return self
+
+
+class Indicator(Strict):
+    weight: Annotated[float, Field(ge=0, le=1, description="a weight between 0 and 1")]
+    direction: Literal["higher", "lower"] = "higher"
+
+
+SCORE_INDICATORS = ("coverage_level", "coverage_growth", "protected_per_1000", "own_budget_per_worker", "regulation",
+                    "csr_mobilised", "employer_compliance", "data_quality")
+
+
+class Scorecard(Strict):
+    normalisation: Literal["minmax", "zscore"] = "minmax"
+    weight_draws: Annotated[int, Field(ge=10, le=100_000, description="a number of draws from 10 to 100,000")] = 1000
+    weight_concentration: Annotated[float, Field(gt=0, le=10_000, description="a positive number")] = 50.0
+    indicators: dict[Literal[SCORE_INDICATORS], Indicator] = {  # type: ignore[valid-type]
+        "coverage_level": Indicator(weight=0.25), "coverage_growth": Indicator(weight=0.15),
+        "protected_per_1000": Indicator(weight=0.10), "own_budget_per_worker": Indicator(weight=0.15),
+        "regulation": Indicator(weight=0.10), "csr_mobilised": Indicator(weight=0.05),
+        "employer_compliance": Indicator(weight=0.10), "data_quality": Indicator(weight=0.10)}
+
+    @model_validator(mode="after")
+    def _weights(self) -> "Scorecard":
+        total = sum(i.weight for i in self.indicators.values())
+        if abs(total - 1) > 1e-6:
+            raise ValueError(f"scorecard indicator weights must sum to 1, they sum to {total:g}")
+        return self
+
+
 class Params(Strict):
     """A validated, fully resolved scenario (``extends`` already applied)."""
 
@@ -291,6 +336,8 @@ class Params(Strict):
     contributions: Contributions = Contributions()
     evaluation: Evaluation = Evaluation()
     budget: Budget = Budget()
+    verification: Verification = Verification()
+    scorecard: Scorecard = Scorecard()
 
     @model_validator(mode="after")
     def _consistent(self) -> "Params":

@@ -116,6 +116,92 @@ TEXT: dict[str, dict[str, str]] = {
                        "en": "Vulnerable-worker coverage by kab/kota and month"},
     "ok": {"id": "lulus", "en": "pass"},
     "not_ok": {"id": "perlu diperiksa", "en": "needs review"},
+    # ---- 01 recipients, compliance -----------------------------------------------------
+    "h_dq_recipients": {"id": "Verifikasi data penerima bantuan", "en": "Verification of recipient data"},
+    "dq_recipients_intro": {
+        "id": "Daftar penerima ({rows} baris) diperiksa: struktur NIK, kesesuaian wilayah, jenis kelamin dan tanggal "
+              "lahir, data ganda dalam satu sumber dana dan lintas sumber dana (risiko pendanaan ganda), serta kelayakan "
+              "(usia {min_age}–{max_age} tahun, jenis pekerjaan). {clean} baris ({share}) lolos semua pemeriksaan. NIK "
+              "dan nama tidak pernah ditampilkan: setiap temuan memakai kode hash bergaram.",
+        "en": "The recipient list ({rows} rows) is checked: NIK structure, region match, sex and birth date, duplicates "
+              "within a funding source and across sources (double-funding risk), and eligibility (age {min_age}–{max_age}, "
+              "occupation). {clean} rows ({share}) pass every check. NIK and names are never shown: each finding "
+              "carries a salted hash code.",
+    },
+    "dq_injected": {"id": "Daftar sintetis ini berisi cacat yang sengaja disisipkan: {injected}; semuanya harus ditemukan.",
+                    "en": "This synthetic list carries deliberately injected defects: {injected}; all must be found."},
+    "no_recipients": {"id": "Belum ada daftar penerima (data.recipients) untuk diperiksa.",
+                      "en": "No recipient list (data.recipients) to check."},
+    "no_companies": {"id": "Belum ada data perusahaan (data.companies).", "en": "No company records (data.companies)."},
+    "check_invalid_nik": {"id": "NIK tidak valid", "en": "Invalid NIK"},
+    "check_region_mismatch": {"id": "Wilayah NIK ≠ wilayah terdaftar", "en": "NIK region ≠ registered region"},
+    "check_sex_birthdate_mismatch": {"id": "Jenis kelamin/tanggal lahir ≠ NIK", "en": "Sex/birth date ≠ NIK"},
+    "check_duplicate_within_source": {"id": "Ganda dalam satu sumber dana", "en": "Duplicate within a source"},
+    "check_duplicate_cross_source": {"id": "Ganda lintas sumber dana", "en": "Duplicate across sources"},
+    "check_ineligible": {"id": "Tidak memenuhi syarat", "en": "Not eligible"},
+    "check_invalid_value": {"id": "Isian kolom tidak valid", "en": "Invalid field value"},
+    "cap_verify_summary": {"id": "Temuan verifikasi per jenis pemeriksaan", "en": "Verification findings by check"},
+    "cap_verify_region": {"id": "Baris bermasalah per kabupaten/kota", "en": "Flagged rows by kab/kota"},
+    "cap_churn": {"id": "Penerima baru, berlanjut dan keluar antarperiode", "en": "New, continuing and dropped recipients between periods"},
+    "h_compliance": {"id": "Kepatuhan pemberi kerja membayar iuran", "en": "Employer compliance in paying contributions"},
+    "compliance_intro": {
+        "id": "Tingkat pendaftaran = pekerja terdaftar di BPJS TK / pekerja yang dilaporkan ke Disnaker; tepat waktu = "
+              "bagian bulan-perusahaan yang dibayar tepat waktu; tunggakan dihitung dari bulan-bulan terakhir yang belum "
+              "dibayar. Perusahaan hanya ditampilkan dengan kode hash.",
+        "en": "Registration rate = workers registered with BPJS TK / workers reported to Disnaker; on time = share of "
+              "company-months paid on time; arrears count the latest unpaid months. Companies appear only by hash code.",
+    },
+    "cap_compliance": {"id": "Kepatuhan pemberi kerja per kabupaten/kota", "en": "Employer compliance by kab/kota"},
+    "cap_compliance_sector": {"id": "Kepatuhan pemberi kerja per sektor", "en": "Employer compliance by sector"},
+    "cap_arrears": {"id": "Tunggakan iuran menurut lamanya (bulan)", "en": "Contribution arrears by age (months)"},
+    "cap_top_arrears": {"id": "Perusahaan dengan tunggakan terbesar (kode hash)", "en": "Companies with the largest arrears (hash codes)"},
+    "col_rows": {"id": "Baris", "en": "Rows"},
+    "col_flagged": {"id": "Bermasalah", "en": "Flagged"},
+    "col_clean_share": {"id": "Lolos (%)", "en": "Passing (%)"},
+    "col_count": {"id": "Jumlah", "en": "Count"},
+    "col_kode_wilayah": {"id": "Kode", "en": "Code"},
+    "col_from": {"id": "Dari", "en": "From"},
+    "col_to": {"id": "Ke", "en": "To"},
+    "col_continuing": {"id": "Berlanjut", "en": "Continuing"},
+    "col_new": {"id": "Baru", "en": "New"},
+    "col_dropped": {"id": "Keluar", "en": "Dropped"},
+    "col_companies": {"id": "Perusahaan", "en": "Companies"},
+    "col_registration_rate": {"id": "Tingkat pendaftaran", "en": "Registration rate"},
+    "col_on_time_share": {"id": "Bayar tepat waktu", "en": "Paid on time"},
+    "col_arrears_rupiah": {"id": "Tunggakan", "en": "Arrears"},
+    "col_companies_in_arrears": {"id": "Perusahaan menunggak", "en": "Companies in arrears"},
+    "col_age_months": {"id": "Lama tunggakan (bulan)", "en": "Arrears age (months)"},
+    "col_company_hash": {"id": "Kode perusahaan (hash)", "en": "Company (hash)"},
+    "col_arrears_months": {"id": "Bulan menunggak", "en": "Months in arrears"},
+    "col_sektor": {"id": "Sektor", "en": "Sector"},
+    "col_skala": {"id": "Skala", "en": "Size"},
+    "sum_data_quality": {"id": "Skor kualitas data penerima", "en": "Recipient data-quality score"},
+    # ---- 04 scorecard -----------------------------------------------------------------
+    "h_scorecard_index": {"id": "Indeks komposit kabupaten/kota", "en": "Kab/kota composite index"},
+    "scorecard_intro": {
+        "id": "Indeks {year} menggabungkan {n} indikator dengan bobot dari params (normalisasi {norm}: setiap indikator "
+              "diubah ke skala 0–100 antar kab/kota, terbaik = 100). Ketidakpastian peringkat: bobot diacak {draws} kali; "
+              "kolom P10–P90 menunjukkan rentang peringkat.",
+        "en": "The {year} index combines {n} indicators with weights from params ({norm} normalisation: each indicator "
+              "mapped to 0–100 across kab/kota, best = 100). Rank uncertainty: weights redrawn {draws} times; the "
+              "P10–P90 columns give the range of ranks.",
+    },
+    "cap_indicators": {"id": "Nilai indikator mentah", "en": "Raw indicator values"},
+    "cap_scorecard_index": {"id": "Skor komposit dan rentang peringkat (P10–P90)", "en": "Composite score and rank range (P10–P90)"},
+    "axis_score": {"id": "Skor komposit (0–100)", "en": "Composite score (0–100)"},
+    "col_coverage_level": {"id": "Cakupan (%)", "en": "Coverage (%)"},
+    "col_coverage_growth": {"id": "Kenaikan (pp)", "en": "Growth (pp)"},
+    "col_protected_per_1000": {"id": "Dilindungi per 1.000", "en": "Protected per 1,000"},
+    "col_own_budget_per_worker": {"id": "APBD kab/kota per pekerja", "en": "Own APBD per worker"},
+    "col_regulation": {"id": "Perda/Perbup", "en": "Perda/Perbup"},
+    "col_csr_mobilised": {"id": "CSR per pekerja", "en": "CSR per worker"},
+    "col_employer_compliance": {"id": "Kepatuhan pemberi kerja", "en": "Employer compliance"},
+    "col_data_quality": {"id": "Kualitas data", "en": "Data quality"},
+    "col_rank_median": {"id": "Peringkat median", "en": "Median rank"},
+    "col_rank_p10": {"id": "Peringkat P10", "en": "Rank P10"},
+    "col_rank_p90": {"id": "Peringkat P90", "en": "Rank P90"},
+    "col_p_top3": {"id": "Peluang 3 besar", "en": "Probability top 3"},
+    "sum_scorecard_top": {"id": "Kab/kota skor tertinggi", "en": "Highest-scoring kab/kota"},
     # ---- 02 coverage ----------------------------------------------------------------------
     "h_cov_descriptive": {"id": "Cakupan sebelum dan sesudah Pergub 19/2023",
                           "en": "Coverage before and after Pergub 19/2023"},
