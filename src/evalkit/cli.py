@@ -53,7 +53,8 @@ def cmd_run(args) -> int:
             if nb["error"]:
                 print(f"{'':<28} {'':<26} {nb['error'][:200]}", file=sys.stderr)
     for sc in result.scenarios:
-        print(sc.index)
+        if sc.index is not None:
+            print(sc.index)
     return result.exit_code
 
 
@@ -119,9 +120,13 @@ def main(argv: list[str] | None = None) -> int:
         _print_error(exc)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("Interrupted: earlier runs and 'latest' are untouched; the unfinished run is left in a "
-              ".partial-* folder.", file=sys.stderr)
-        return 130
+        print("Interrupted: earlier runs and 'latest' are untouched; the unfinished run is kept in an "
+              ".interrupted-* folder.", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        import os
+
+        os._exit(130)  # do not wait for notebook threads; their kernels stop with their parent
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -179,19 +179,30 @@ def run_scenario(path: Path, params, dataset, *, outputs: Path, lang: str, jobs:
     infos: dict[str, dict] = {}
     params_path = Path(path).resolve()
     body = [nb for nb in nbs if nb.stem != SUMMARY]
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
         futures = {pool.submit(_execute, nb, partial, params_path, lang, kernel): nb for nb in body}
         progress.current(", ".join(nb.stem for nb in body[:jobs]))
         for fut in as_completed(futures):
             info = fut.result()
             infos[info["name"]] = info
             progress.done(info)
-    for nb in nbs:
-        if nb.stem == SUMMARY:
-            progress.current(nb.stem)
-            info = _execute(nb, partial, params_path, lang, kernel)
-            infos[info["name"]] = info
-            progress.done(info)
+        for nb in nbs:
+            if nb.stem == SUMMARY:
+                progress.current(nb.stem)
+                info = _execute(nb, partial, params_path, lang, kernel)
+                infos[info["name"]] = info
+                progress.done(info)
+    except BaseException:
+        # Ctrl-C / kill: never wait for running notebooks, mark the unfinished run, leave earlier runs alone
+        pool.shutdown(wait=False, cancel_futures=True)
+        progress.close()
+        try:
+            os.rename(partial, scenario_dir / partial.name.replace(".partial-", ".interrupted-", 1))
+        except OSError:
+            pass
+        raise
+    pool.shutdown(wait=True)
     progress.close()
     ordered = [infos[nb.stem] for nb in sorted(nbs)]
     for info in ordered:
@@ -254,8 +265,14 @@ def run(paths, *, jobs: int = 1, lang: str | None = None, outputs: str | Path = 
     _install_sigterm()
     results = []
     for path, params, dataset in checked:
-        results.append(run_scenario(path.resolve(), params, dataset, outputs=outputs, lang=lang or params.report.language,
-                                    jobs=jobs, notebooks_dir=notebooks_dir, quiet=quiet))
+        try:
+            results.append(run_scenario(path.resolve(), params, dataset, outputs=outputs,
+                                        lang=lang or params.report.language, jobs=jobs, notebooks_dir=notebooks_dir,
+                                        quiet=quiet))
+        except Exception as exc:  # one broken scenario must not stop the others
+            results.append(ScenarioResult(params.scenario.name, None, None,
+                                          [{"name": "(scenario)", "status": "failed", "seconds": 0,
+                                            "error": f"{type(exc).__name__}: {exc}"[:500]}]))
     return RunResult(results)
 
 
