@@ -64,6 +64,12 @@ def cmd_verify(args) -> int:
     return run_verify(args)
 
 
+def cmd_rerun(args) -> int:
+    from .report.rerun import rerun
+
+    return rerun(args.manifest, jobs=args.jobs, quiet=args.quiet)
+
+
 def cmd_schemas(args) -> int:
     from .data.schemas import SCHEMAS, markdown_table
 
@@ -98,6 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
     vf.add_argument("--params", default="params/default.yaml", help="params with the verification rules")
     vf.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
     vf.set_defaults(func=cmd_verify)
+    rr = sub.add_parser("rerun", help="rerun a report from its manifest.json and report any difference")
+    rr.add_argument("manifest")
+    rr.add_argument("--jobs", type=int, default=2)
+    rr.add_argument("--quiet", action="store_true")
+    rr.set_defaults(func=cmd_rerun)
     s = sub.add_parser("schemas", help="print the documented input schemas as Markdown")
     s.set_defaults(func=cmd_schemas)
     return parser

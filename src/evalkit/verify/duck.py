@@ -129,8 +129,11 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
 
     path = Path(path)
     salt = get_salt() if salt is None else salt
+    import tempfile
+
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute(f"SET temp_directory = '{Path(tempfile.gettempdir()) / 'evalkit-duckdb'}'")  # spill outside the project
     con.execute("SET preserve_insertion_order = true")
     reader = (f"SELECT * FROM read_parquet('{path}')" if path.suffix.lower() == ".parquet"
               else f"SELECT * FROM read_csv('{path}', all_varchar = true, header = true)")
