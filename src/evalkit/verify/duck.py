@@ -133,6 +133,7 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
 
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{memory_limit}'")
+    con.execute("SET enable_progress_bar = false")
     con.execute(f"SET temp_directory = '{Path(tempfile.gettempdir()) / 'evalkit-duckdb'}'")  # spill outside the project
     con.execute("SET preserve_insertion_order = true")
     reader = (f"SELECT * FROM read_parquet('{path}')" if path.suffix.lower() == ".parquet"
