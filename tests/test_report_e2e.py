@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from pathlib import Path
 import subprocess
 import sys
 
@@ -108,25 +109,6 @@ def test_failing_notebook_is_reported_and_others_render(tmp_path):
     assert "05-broken" in proc.stderr and "failed" in proc.stderr
 
 
-def test_budget_notebook_renders_in_two_more_scenarios(tmp_path):
-    from .conftest import PARAMS, ROOT
-
-    (tmp_path / "pyproject.toml").write_text("[project]\nname='scratch'\n")
-    shutil.copytree(PARAMS, tmp_path / "params")
-    nbdir = tmp_path / "only03"
-    nbdir.mkdir()
-    shutil.copy(ROOT / "notebooks" / "03-budget-allocation.ipynb", nbdir)
-    proc = run_cli(tmp_path, "params/target-90-by-2029.yaml", "params/target-95-by-2027.yaml", "--notebooks",
-                   str(nbdir), "--jobs", "2")
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    feasible = (tmp_path / "outputs/target-90-by-2029/latest/03-budget-allocation.html").read_text(encoding="utf-8")
-    assert "tercapai dengan" in feasible and "Rp " in feasible  # Indonesian, feasible path
-    english = (tmp_path / "outputs/target-95-by-2027/latest/03-budget-allocation.html").read_text(encoding="utf-8")
-    assert "is NOT reachable" in english and "Budget needed to reach the target" in english
-    path = tmp_path / "outputs/target-90-by-2029/latest/tables/03-budget-allocation__budget_path.csv"
-    assert path.is_file()
-
-
 def test_no_raw_nik_or_name_in_any_output_file(rendered):
     """Privacy scan of every file of a full run; the synthetic recipient list it verified holds NIKs."""
     import evalkit
@@ -177,3 +159,154 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered):
     strip = lambda t: re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "DATE", t)  # noqa: E731  the run date
     assert strip((first / "index.html").read_text()) == strip((second / "index.html").read_text())
     assert not (project / "outputs" / ".rerun").exists()
+
+
+# --------------------------------------------------------------------------- issue #7: languages, Excel, comparison, browser
+@pytest.fixture(scope="module")
+def english(tmp_path_factory):
+    """Two more scenarios rendered in English with --lang en: notebook 03 in two scenarios and a comparison page."""
+    from .conftest import PARAMS, ROOT
+
+    project = tmp_path_factory.mktemp("english")
+    (project / "pyproject.toml").write_text("[project]\nname='scratch'\n")
+    shutil.copytree(PARAMS, project / "params")
+    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    proc = run_cli(project, "params/target-90-by-2029.yaml", "params/target-95-by-2027.yaml", "--lang", "en",
+                   "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return project, proc
+
+
+def headings(html: str) -> list[str]:
+    out = []
+    for h in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html, flags=re.S):
+        text = re.sub(r"<[^>]+>", "", h).replace("¶", "").strip()
+        out.append(re.sub(r"^\d+\.\s*", "", text))
+    return out
+
+
+def only_in(lang: str) -> set[str]:
+    from evalkit.report.i18n import TEXT
+
+    other = "en" if lang == "id" else "id"
+    return {v[lang] for v in TEXT.values() if v[lang] != v[other]}
+
+
+def test_english_pages_have_no_indonesian_headings_and_vice_versa(rendered, english):
+    checked = 0
+    for project, lang in ((english[0], "en"), (rendered[0], "id")):
+        foreign = only_in("id" if lang == "en" else "en")
+        own = only_in(lang)
+        for page in sorted((project / "outputs").glob("*/latest/*.html")):
+            hs = headings(page.read_text(encoding="utf-8"))
+            assert hs, page
+            bad = [h for h in hs if h in foreign]
+            assert not bad, f"{page}: {bad}"
+            assert any(h in own for h in hs), f"{page}: no heading from the {lang} translation table"
+            checked += 1
+    assert checked >= 3 * 6
+
+
+def test_budget_notebook_renders_in_two_more_scenarios(english):
+    project, _ = english
+    feasible = (project / "outputs/target-90-by-2029/latest/03-budget-allocation.html").read_text(encoding="utf-8")
+    assert "is reached with" in feasible and "Rp " in feasible
+    ambitious = (project / "outputs/target-95-by-2027/latest/03-budget-allocation.html").read_text(encoding="utf-8")
+    assert "is NOT reachable" in ambitious
+
+
+def test_comparison_page_lists_every_scenario_and_headlines(english):
+    project, proc = english
+    page = Path(proc.stdout.strip().splitlines()[-1])
+    assert page.parent.parent == project / "outputs" / "compare" and page.is_file()
+    html = page.read_text(encoding="utf-8")
+    for name in ("target-90-by-2029", "target-95-by-2027"):
+        manifest = json.loads((project / "outputs" / name / "latest" / "manifest.json").read_text())
+        assert manifest["params"]["resolved"]["scenario"]["title"] in html
+        for res in (project / "outputs" / name / "latest" / "results").glob("*.json"):
+            for h in json.loads(res.read_text()).get("headlines", {}).values():
+                assert h["label"] in html and h["text"] in html, (name, h)
+    assert "Scenario comparison" in html and not NETWORK.search(html)
+
+
+def test_excel_workbook_equals_csv_tables(rendered):
+    import openpyxl
+
+    from evalkit.report.tables import read_table
+
+    project, _ = rendered
+    run = project / "outputs" / "default" / "latest"
+    wb = openpyxl.load_workbook(run / "default.xlsx", data_only=True)
+    tables = sorted((run / "tables").glob("*.csv"))
+    assert len(wb.sheetnames) == len(tables) + 1 and wb.sheetnames[0] == "README"
+    readme = {r[0]: r[1] for r in wb["README"].iter_rows(values_only=True) if r[0]}
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert readme["params hash"] == manifest["params"]["hash"] and "SYNTHETIC" in readme["data"]
+    for sheet, csv_name in ((k, v) for k, v in readme.items() if v and str(v).endswith(".csv")):
+        df = read_table(run / "tables" / csv_name)
+        ws = wb[sheet]
+        values = list(ws.iter_rows(values_only=True))
+        assert list(values[0]) == list(df.columns), sheet
+        assert ws["A1"].font.bold
+        for got, (_, want) in zip(values[1:], df.iterrows()):
+            for g, w in zip(got, want):
+                if isinstance(w, float) and w != w:
+                    assert g is None
+                else:
+                    assert g == w or (isinstance(w, float) and abs(g - w) <= 1e-12 * max(1, abs(w))), (sheet, g, w)
+        assert len(values) - 1 == len(df)
+    path = [k for k, v in readme.items() if v == "03-budget-allocation__budget_path.csv"][0]
+    assert wb[path]["C2"].number_format == '"Rp" #,##0'
+
+
+def test_pages_in_headless_chromium_offline(rendered, english):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("Debian chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    project, _ = rendered
+    run = (project / "outputs" / "default" / "latest").resolve()
+    compare = sorted((english[0] / "outputs" / "compare").glob("2*/index.html"))[-1]
+    pages = [run / "index.html", *[run / f"{n}.html" for n in NOTEBOOKS], compare]
+    shots = run / "screenshots"
+    shots.mkdir(exist_ok=True)
+    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=args)
+        for page_file in pages:
+            context = browser.new_context(viewport={"width": 1200, "height": 900})
+            blocked, failed, errors = [], [], []
+
+            def route(r, blocked=blocked):
+                if r.request.url.split(":", 1)[0] in ("file", "data", "about"):
+                    r.continue_()
+                else:
+                    blocked.append(r.request.url)
+                    r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("requestfailed", lambda req, failed=failed: failed.append(req.url))
+            page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+            page.goto(page_file.as_uri(), wait_until="load")
+            assert not blocked, (page_file.name, blocked)
+            assert not failed, (page_file.name, failed)
+            assert not errors, (page_file.name, errors)
+            images = page.evaluate("Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
+            assert images and all(images), page_file.name
+            toc = page.evaluate("Array.from(document.querySelectorAll('#evk-toc a')).map(a => a.getAttribute('href'))")
+            for href in toc:
+                assert page.evaluate(f"!!document.getElementById({json.dumps(href[1:])})"), (page_file.name, href)
+            if page_file.name != "index.html" and page_file != compare:
+                assert toc, f"{page_file.name}: empty table of contents"
+            links = page.evaluate("Array.from(document.querySelectorAll('a[href$=\".html\"], a[href$=\".xlsx\"], "
+                                  "a[href$=\".json\"]')).map(a => a.href)")
+            for link in links:
+                assert Path(link.replace("file://", "")).is_file(), (page_file.name, link)
+            page.screenshot(path=str(shots / f"{page_file.parent.name}-{page_file.stem}.png"), full_page=True)
+            context.close()
+        browser.close()
+    assert len(list(shots.glob("*.png"))) == len(pages)

@@ -55,6 +55,8 @@ def cmd_run(args) -> int:
     for sc in result.scenarios:
         if sc.index is not None:
             print(sc.index)
+    if result.comparison is not None:
+        print(result.comparison)
     return result.exit_code
 
 

@@ -19,9 +19,19 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def page_resources(lang: str, scenario_title: str, synthetic: bool) -> dict:
+def describe_data(dataset, params, lang: str) -> tuple[str, str]:
+    """(data period, data source) as shown on every page."""
+    panel = dataset.panel
+    period = f"{i18n.fmt_month(panel['period'].min(), lang)} – {i18n.fmt_month(panel['period'].max(), lang)}"
+    source = (i18n.t("data_synthetic_source", lang, seed=params.seed) if dataset.is_synthetic
+              else ", ".join(dataset.files) or i18n.t("real_data", lang))
+    return period, source
+
+
+def page_resources(lang: str, scenario_title: str, synthetic: bool, meta: str = "") -> dict:
     """What the evalkit template needs besides the notebook."""
     return {
+        "meta": _html.escape(meta),
         "css": _asset("style.css"),
         "toc_js": _asset("toc.js"),
         "report_title": i18n.t("report_title", lang),
@@ -35,7 +45,7 @@ def page_resources(lang: str, scenario_title: str, synthetic: bool) -> dict:
     }
 
 
-def export_html(executed: Path, target: Path, lang: str, scenario_title: str, synthetic: bool) -> None:
+def export_html(executed: Path, target: Path, lang: str, scenario_title: str, synthetic: bool, meta: str = "") -> None:
     """Render an executed notebook to a self-contained HTML page without code cells."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -54,7 +64,7 @@ def export_html(executed: Path, target: Path, lang: str, scenario_title: str, sy
     exporter.register_preprocessor(remove, enabled=True)
     title = i18n.t(f"nb_{executed.stem}", lang) if f"nb_{executed.stem}" in i18n.TEXT else executed.stem
     nb.metadata["title"] = title
-    res = {"evalkit": page_resources(lang, scenario_title, synthetic), "language_code": lang}
+    res = {"evalkit": page_resources(lang, scenario_title, synthetic, meta), "language_code": lang}
     body, _ = exporter.from_notebook_node(nb, resources=res)
     target.write_text(body, encoding="utf-8")
 
@@ -77,7 +87,7 @@ def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[d
                 if png.is_file():
                     figures.append({"caption": fig["caption"], "section": nbinfo["title"],
                                     "src": "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode()})
-    panel = dataset.panel
+    period, source = describe_data(dataset, params, lang)
     env = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html", "j2"]))
     html = env.get_template("index.html.j2").render(
         t=lambda key, **kw: i18n.t(key, lang, **kw),
@@ -85,9 +95,8 @@ def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[d
         page=page_resources(lang, params.scenario.title, dataset.is_synthetic),
         params=params,
         synthetic=dataset.is_synthetic,
-        source=(i18n.t("data_synthetic_source", lang, seed=params.seed) if dataset.is_synthetic
-                else ", ".join(dataset.files) or i18n.t("real_data", lang)),
-        period=f"{i18n.fmt_month(panel['period'].min(), lang)} – {i18n.fmt_month(panel['period'].max(), lang)}",
+        source=source,
+        period=period,
         run_date=run_date,
         notebooks=notebooks,
         headlines=headlines,

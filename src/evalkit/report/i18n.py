@@ -46,6 +46,13 @@ TEXT: dict[str, dict[str, str]] = {
     "headline_figures": {"id": "Grafik utama", "en": "Headline figures"},
     "suppressed_note": {"id": "Sel di bawah {n} orang disembunyikan untuk melindungi privasi.",
                         "en": "Cells under {n} persons are suppressed to protect privacy."},
+    "cmp_title": {"id": "Perbandingan skenario", "en": "Scenario comparison"},
+    "cmp_scenarios": {"id": "Skenario yang dibandingkan", "en": "Scenarios compared"},
+    "cmp_paths": {"id": "Kebutuhan APBD provinsi (kiri) dan cakupan yang dicapai (kanan) per skenario",
+                  "en": "Provincial APBD need (left) and coverage reached (right) by scenario"},
+    "cmp_allocation": {"id": "Alokasi anggaran provinsi tahun pertama per kab/kota", "en": "First-year provincial allocation by kab/kota"},
+    "excel_link": {"id": "Semua tabel (Excel)", "en": "All tables (Excel)"},
+    "page_meta": {"id": "Periode data {period} · {source}", "en": "Data period {period} · {source}"},
     # ---- notebook titles ------------------------------------------------------------------
     "nb_00-summary": {"id": "Ringkasan eksekutif", "en": "Executive summary"},
     "nb_01-data-quality": {"id": "Kualitas data", "en": "Data quality"},
@@ -495,6 +502,17 @@ TEXT: dict[str, dict[str, str]] = {
     "cap_summary_coverage": {"id": "Cakupan pekerja rentan Kaltim per bulan",
                              "en": "Kaltim vulnerable-worker coverage by month"},
     "cap_summary_headlines": {"id": "Angka utama", "en": "Headline numbers"},
+    "sum_narrative": {
+        "id": "Cakupan pekerja rentan Kaltim naik dari {before} menjadi {after}. Desain selisih-dalam-selisih "
+              "memperkirakan Pergub 19/2023 menambah {effect}. Untuk target cakupan {target}, APBD provinsi perlu "
+              "{budget} pada tahun target ({status}). Alokasi tahun pertama terbesar: {allocation}. Skor kualitas data "
+              "penerima: {quality}.",
+        "en": "Kaltim's vulnerable-worker coverage rose from {before} to {after}. The difference-in-differences design "
+              "estimates that Pergub 19/2023 added {effect}. For the coverage target of {target}, the provincial APBD "
+              "needs {budget} in the target year ({status}). Largest first-year allocation: {allocation}. Recipient "
+              "data-quality score: {quality}.",
+    },
+    "h_summary_charts": {"id": "Grafik angka utama", "en": "Charts of the headline numbers"},
     "sum_missing": {"id": "Hasil bagian {notebook} tidak tersedia.", "en": "Results of {notebook} are not available."},
 }
 

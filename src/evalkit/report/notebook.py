@@ -141,6 +141,23 @@ class Context:
             f'src="data:image/png;base64,{b64}"/><figcaption class="evk-caption"><b>{self.t("figure")} '
             f'{number}.</b> {self.t(caption)}</figcaption></figure>'))
 
+    def image(self, path: Path, caption: str) -> bool:
+        """Show a saved PNG (e.g. another notebook's headline figure) as a numbered figure; False if missing."""
+        import base64
+
+        from IPython.display import HTML
+
+        if not path.is_file():
+            return False
+        self._figures += 1
+        number = f"{self.number}.{self._figures}"
+        b64 = base64.b64encode(path.read_bytes()).decode("ascii")
+        self._display(HTML(
+            f'<figure class="evk-figure" id="fig-{number}"><img alt="{self.t(caption)}" '
+            f'src="data:image/png;base64,{b64}"/><figcaption class="evk-caption"><b>{self.t("figure")} '
+            f'{number}.</b> {self.t(caption)}</figcaption></figure>'))
+        return True
+
     # -- results for the summary --------------------------------------------------------
     def headline(self, key: str, value: Any, text: str, label: str) -> None:
         """Record a headline number for the summary and index: raw ``value``, formatted ``text`` and

@@ -28,7 +28,7 @@ from pathlib import Path
 from .. import __version__, load_data, load_params
 from ..errors import EvalkitError, ParamsError, Problem
 from . import i18n
-from .html import export_html, render_index
+from .html import describe_data, export_html, render_index
 from .manifest import build_manifest
 
 SUMMARY = "00-summary"
@@ -49,6 +49,7 @@ class ScenarioResult:
 @dataclass
 class RunResult:
     scenarios: list[ScenarioResult]
+    comparison: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -205,12 +206,14 @@ def run_scenario(path: Path, params, dataset, *, outputs: Path, lang: str, jobs:
     pool.shutdown(wait=True)
     progress.close()
     ordered = [infos[nb.stem] for nb in sorted(nbs)]
+    period, source = describe_data(dataset, params, lang)
+    meta = i18n.t("page_meta", lang, period=period, source=source)
     for info in ordered:
         info["title"] = i18n.t(f"nb_{info['name']}", lang) if f"nb_{info['name']}" in i18n.TEXT else info["name"]
         executed = partial / info["executed"]
         if executed.is_file():
             try:
-                export_html(executed, partial / info["html"], lang, params.scenario.title, dataset.is_synthetic)
+                export_html(executed, partial / info["html"], lang, params.scenario.title, dataset.is_synthetic, meta)
             except Exception as exc:  # a broken page must not hide the others
                 info.update(status="failed", error=f"HTML export: {type(exc).__name__}: {exc}"[:500])
     run_date = datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -220,6 +223,9 @@ def run_scenario(path: Path, params, dataset, *, outputs: Path, lang: str, jobs:
                               notebooks=ordered, command=sys.argv)
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str),
                                            encoding="utf-8")
+    from .excel import export_workbook
+
+    export_workbook(partial, partial / f"{params.scenario.name}.xlsx")
     final = _publish(partial, scenario_dir, run_id)
     return ScenarioResult(params.scenario.name, final, final / index.name, ordered)
 
@@ -273,7 +279,12 @@ def run(paths, *, jobs: int = 1, lang: str | None = None, outputs: str | Path = 
             results.append(ScenarioResult(params.scenario.name, None, None,
                                           [{"name": "(scenario)", "status": "failed", "seconds": 0,
                                             "error": f"{type(exc).__name__}: {exc}"[:500]}]))
-    return RunResult(results)
+    comparison = None
+    if len(results) > 1:
+        from .compare import write_comparison
+
+        comparison = write_comparison(results, outputs, lang or checked[0][1].report.language)
+    return RunResult(results, comparison)
 
 
 __all__ = ["run", "RunResult", "ScenarioResult", "find_notebooks", "validate_all", "__version__"]
