@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 def coverage_study(reps: int = 200, B: int = 999) -> dict[str, float]:
     import evalkit
     from evalkit import evaluation
-    from evalkit.data import SimConfig, config_from_params, generate
+    from evalkit.data import config_from_params, generate
     from evalkit.data.synthetic import simulate_staggered
     from evalkit.methods import did
 

@@ -37,11 +37,17 @@ def default_data(default_params):
     return evalkit.load_data(default_params)
 
 
+def make_project(folder: Path, notebooks: bool = True) -> Path:
+    """A throw-away project folder (pyproject marker, params/, data/ and optionally notebooks/)."""
+    (folder / "pyproject.toml").write_text("[project]\nname='scratch'\n")
+    shutil.copytree(PARAMS, folder / "params")
+    if notebooks:
+        shutil.copytree(ROOT / "notebooks", folder / "notebooks")
+    (folder / "data").mkdir()
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path):
-    """A throw-away project folder (pyproject marker, params/, notebooks/) for runs and bad inputs."""
-    (tmp_path / "pyproject.toml").write_text("[project]\nname='scratch'\n")
-    shutil.copytree(PARAMS, tmp_path / "params")
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    (tmp_path / "data").mkdir()
-    return tmp_path
+    """A throw-away project folder for runs and bad inputs (see :func:`make_project`)."""
+    return make_project(tmp_path)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from evalkit.data.synthetic import simulate_staggered
-from evalkit.methods import did, its, randomization_inference, synth
+from evalkit.methods import did, its, randomization_inference
 from evalkit.methods.synth import simplex_weights
 
 

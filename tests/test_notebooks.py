@@ -33,3 +33,27 @@ def test_papermill_sees_every_parameter():
 
     for path in NOTEBOOK_FILES:
         assert list(inspection.inspect_notebook(str(path))) == ["params_path", "output_dir", "lang"], path.name
+
+
+def test_notebooks_run_top_to_bottom_as_in_jupyterlab(tmp_path):
+    """No parameters injected: default params, nothing written (output_dir None), figures still shown."""
+    import os
+
+    import papermill as pm
+
+    for name in ("04-kabkota-scorecard", "00-summary"):
+        out = tmp_path / f"{name}.ipynb"
+        env_salt = os.environ.get("EVALKIT_SALT")
+        os.environ["EVALKIT_SALT"] = "lab-test"
+        try:
+            pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), cwd=str(ROOT / "notebooks"),
+                                progress_bar=False, log_output=False, kernel_name="python3")
+        finally:
+            if env_salt is None:
+                os.environ.pop("EVALKIT_SALT", None)
+            else:
+                os.environ["EVALKIT_SALT"] = env_salt
+        nb = nbformat.read(out, as_version=4)
+        html = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
+        assert "data:image/png;base64," in html and "DATA SINTETIS" in html, name
+    assert not (ROOT / "notebooks" / "outputs").exists()

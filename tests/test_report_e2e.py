@@ -11,6 +11,8 @@ import sys
 import nbformat
 import pytest
 
+from .conftest import ROOT, make_project
+
 NOTEBOOKS = ["00-summary", "01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
              "04-kabkota-scorecard"]
 NETWORK = re.compile(r"""(<script[^>]*\ssrc=["']?(https?:)?//)|(<link[^>]*\shref=["']?(https?:)?//)|"""
@@ -27,12 +29,7 @@ def run_cli(project, *args):
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    from .conftest import PARAMS, ROOT
-
-    project = tmp_path_factory.mktemp("proj")
-    (project / "pyproject.toml").write_text("[project]\nname='scratch'\n")
-    shutil.copytree(PARAMS, project / "params")
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    project = make_project(tmp_path_factory.mktemp("proj"))
     proc = run_cli(project, "params/default.yaml", "--jobs", "2")
     return project, proc
 
@@ -86,10 +83,7 @@ def test_tables_manifest_and_executed_notebooks(rendered):
 
 
 def test_failing_notebook_is_reported_and_others_render(tmp_path):
-    from .conftest import PARAMS, ROOT
-
-    (tmp_path / "pyproject.toml").write_text("[project]\nname='scratch'\n")
-    shutil.copytree(PARAMS, tmp_path / "params")
+    make_project(tmp_path, notebooks=False)
     nbdir = tmp_path / "notebooks"
     nbdir.mkdir()
     shutil.copy(ROOT / "notebooks" / "04-kabkota-scorecard.ipynb", nbdir)
@@ -165,12 +159,7 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered):
 @pytest.fixture(scope="module")
 def english(tmp_path_factory):
     """Two more scenarios rendered in English with --lang en: notebook 03 in two scenarios and a comparison page."""
-    from .conftest import PARAMS, ROOT
-
-    project = tmp_path_factory.mktemp("english")
-    (project / "pyproject.toml").write_text("[project]\nname='scratch'\n")
-    shutil.copytree(PARAMS, project / "params")
-    shutil.copytree(ROOT / "notebooks", project / "notebooks")
+    project = make_project(tmp_path_factory.mktemp("english"))
     proc = run_cli(project, "params/target-90-by-2029.yaml", "params/target-95-by-2027.yaml", "--lang", "en",
                    "--jobs", "2")
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 COUNT_COLUMNS = ["working_pop", "vulnerable_workers", "bpu_participants", "participants_total",
@@ -89,4 +88,4 @@ def months_between(a: pd.Timestamp, b: pd.Timestamp) -> int:
     return (b.year - a.year) * 12 + b.month - a.month
 
 
-__all__ = ["Dataset", "add_coverage", "aggregate_kaltim", "before_after", "months_between", "np"]
+__all__ = ["Dataset", "add_coverage", "aggregate_kaltim", "before_after", "months_between"]
