@@ -150,6 +150,11 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered):
         a = (first / f"{page}.html").read_text(encoding="utf-8")
         b = (second / f"{page}.html").read_text(encoding="utf-8")
         assert a == b, f"{page}.html differs between identical runs"
+    import openpyxl
+
+    values = [[[list(r) for r in ws.iter_rows(values_only=True)] for ws in openpyxl.load_workbook(run / "default.xlsx")]
+              for run in (first, second)]
+    assert values[0][1:] == values[1][1:]  # every table sheet identical (README differs: run id, times)
     strip = lambda t: re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "DATE", t)  # noqa: E731  the run date
     assert strip((first / "index.html").read_text()) == strip((second / "index.html").read_text())
     assert not (project / "outputs" / ".rerun").exists()

@@ -40,8 +40,9 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .report.runner import run
+    from .report.runner import install_sigterm, run
 
+    install_sigterm()
     result = run(args.params, jobs=args.jobs, lang=args.lang, outputs=args.outputs,
                  notebooks_dir=args.notebooks, quiet=args.quiet)
     print("", file=sys.stderr)
@@ -67,7 +68,9 @@ def cmd_verify(args) -> int:
 
 def cmd_rerun(args) -> int:
     from .report.rerun import rerun
+    from .report.runner import install_sigterm
 
+    install_sigterm()
     return rerun(args.manifest, jobs=args.jobs, quiet=args.quiet)
 
 

@@ -130,7 +130,7 @@ class Context:
         plt.close(fig)
         if self.output_dir is not None and headline:
             path = self.output_dir / "figures" / f"{self.notebook}__{name}.png"
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(exist_ok=True)  # inside the run folder only; never re-create an interrupted run
             path.write_bytes(png)
             self.results.setdefault("figures", []).append({"file": path.name, "caption": self.t(caption)})
         import base64
@@ -169,7 +169,7 @@ class Context:
         if self.output_dir is None:
             return
         path = self.output_dir / "results" / f"{self.notebook}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(exist_ok=True)  # inside the run folder only; never re-create an interrupted run
         path.write_text(json.dumps(self.results, indent=1, sort_keys=True, default=str), encoding="utf-8")
 
     def read_results(self, notebook: str) -> dict | None:

@@ -85,6 +85,7 @@ def _stamp() -> str:
 
 def _execute(nb: Path, run_dir: Path, params_path: Path, lang: str, kernel: str) -> dict:
     import papermill as pm
+    from traitlets.config import Config
 
     out = run_dir / "notebooks" / nb.name
     t0 = time.monotonic()
@@ -96,6 +97,8 @@ def _execute(nb: Path, run_dir: Path, params_path: Path, lang: str, kernel: str)
             parameters={"params_path": str(params_path), "output_dir": str(run_dir), "lang": lang},
             kernel_name=kernel, progress_bar=False, log_output=False,  # no cwd=: chdir is process-wide (threads)
             request_save_on_cell_execute=False,
+            # encrypt kernel traffic (CurveZMQ) when the kernel supports it; silences ipykernel's TCP warning
+            config=Config({"KernelManager": {"transport_encryption": "auto"}}),
         )
     except pm.PapermillExecutionError as exc:
         info.update(status="failed", error=f"{exc.ename}: {exc.evalue}".strip()[:500])
@@ -154,7 +157,8 @@ def validate_all(paths: list[str | Path]) -> list[tuple[Path, object, object]]:
     return out
 
 
-def _install_sigterm() -> None:
+def install_sigterm() -> None:
+    """Make ``kill`` (SIGTERM) stop a command-line run like Ctrl-C; the CLI calls this, library users need not."""
     def handler(signum, frame):  # turn `kill` into the same clean stop as Ctrl-C
         raise KeyboardInterrupt
 
@@ -268,7 +272,6 @@ def run(paths, *, jobs: int = 1, lang: str | None = None, outputs: str | Path = 
     checked = validate_all(list(paths))
     outputs = Path(outputs).resolve()
     notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir else None
-    _install_sigterm()
     results = []
     for path, params, dataset in checked:
         try:

@@ -13,7 +13,7 @@ def write_table(df: pd.DataFrame, path: Path, synthetic: bool) -> None:
 
     Floats are written with 10 significant digits so that reruns give byte-identical files.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(exist_ok=True)  # never parents=True: a vanished (interrupted) run folder stays gone
     body = df.to_csv(index=False, float_format="%.10g", lineterminator="\n")
     text = (SYNTHETIC_HEADER + "\n" if synthetic else "") + body
     path.write_text(text, encoding="utf-8")
