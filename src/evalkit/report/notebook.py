@@ -8,7 +8,6 @@ Notebooks stay thin: ``ctx = start(...)`` → evalkit functions → ``ctx.table`
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -254,8 +253,6 @@ def start(params_path: str, output_dir: str | None = None, lang: str | None = No
         banner = f'<div class="evk-banner">{i18n.t("synthetic_banner", lang)}</div>'
     ctx._display(HTML(f'{banner}<h1 class="evk-title">{number}. {title}</h1>'
                       f'<p class="evk-meta">{i18n.t("scenario", lang)}: <b>{params.scenario.title}</b></p>'))
-    if out is not None:
-        os.environ.setdefault("EVALKIT_RUN_DIR", str(out))
     return ctx
 
 
