@@ -184,3 +184,24 @@ def test_coverage_of_wild_bootstrap_and_callaway_santanna_200_replications():
     result = coverage_study(reps=200)
     for name, rate in result.items():
         assert 0.90 <= rate <= 0.99, (name, rate)
+
+
+def test_comparison_group_comes_from_params(default_data, default_params):
+    from evalkit import evaluation
+
+    ev = default_params.evaluation.model_copy(update={"comparison": "kalimantan"})
+    kal = default_params.model_copy(update={"evaluation": ev})
+    p = evaluation.kabkota_vs_provinces(default_data, kal)
+    assert set(p.loc[p["level"] == "provinsi", "region_code"]) == {"61", "62", "63", "65"}
+    res = {r.design: r for r in evaluation.run_designs(default_data, kal, ["did", "synth"])}
+    assert set(res["synth"].result.weights.index) == {"61", "62", "63", "65"}
+    assert res["did"].estimate.info["clusters"] == 14
+
+def test_unknown_comparison_province_is_a_params_error(project):
+    import evalkit
+    from evalkit.errors import ParamsError
+
+    path = project / "params" / "cmp.yaml"
+    path.write_text("extends: default.yaml\nevaluation:\n  comparison: ['61', '99']\n")
+    with pytest.raises(ParamsError, match=r"line 3, key `evaluation.comparison`.*unknown province code\(s\) 99"):
+        evalkit.load_params(path)

@@ -58,9 +58,18 @@ def _with_truth(data: Dataset) -> pd.DataFrame:
     return p.join(data.truth[["effect_pp", "effect_pergub_pp", "effect_cofunding_pp"]])
 
 
+def _comparison(df: pd.DataFrame, params, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Keep the kab/kota (or ``keep`` codes) and the comparison provinces chosen by ``evaluation.comparison``."""
+    codes = params.comparison_codes
+    if codes is None:
+        return df
+    return df[(df["level"] == "kabkota") | df["region_code"].isin([*codes, *keep])].reset_index(drop=True)
+
+
 def kabkota_vs_provinces(data: Dataset, params) -> pd.DataFrame:
-    """Window panel of the 10 kab/kota and 37 provinces with ``treat`` (0/1), ``first_treated`` and ``dose``."""
-    p = _in_window(_with_truth(data), params)
+    """Window panel of the 10 kab/kota and the comparison provinces (``evaluation.comparison``) with
+    ``treat`` (0/1), ``first_treated`` and ``dose``."""
+    p = _comparison(_in_window(_with_truth(data), params), params)
     start = params.policy_start.to_timestamp()
     kt = p["level"].eq("kabkota")
     p["treat"] = (kt & (p["period"] >= start)).astype(float)
@@ -161,8 +170,7 @@ def run_designs(data: Dataset, params, designs=None) -> list[DesignResult]:
                 e = did.twfe(kept, outcome, "region_code", "period", "treat", inference="cluster", alpha=ev.alpha)
                 out.append(DesignResult(design, e, e, out[-1].truth if out and out[-1].design == "staggered" else None))
         elif design == "synth":
-            s = data.province_panel()
-            s = _in_window(s, params)
+            s = _comparison(_in_window(data.province_panel(), params), params, keep=("64",))
             r = synth.synthetic_control(s, outcome, "region_code", "period", "64", start, alpha=ev.alpha)
             truth = _truth_aggregate(kaltim_series(data, params), start) if synthetic else None
             out.append(DesignResult(design, r.att, r, truth))

@@ -153,10 +153,31 @@ class Contributions(Strict):
     admin_overhead_share: Share = 0.0
 
 
+def _check_comparison(value):
+    from ..reference import regions
+
+    if isinstance(value, str):
+        return value
+    known = set(regions().loc[lambda r: r["level"] == "provinsi", "code"])
+    bad = [c for c in value if c not in known]
+    if bad:
+        raise ValueError(f"unknown province code(s) {', '.join(bad)}; allowed: 2-digit BPS codes of the 37 other "
+                         f"provinces ({', '.join(sorted(known))})")
+    if len(value) < 2:
+        raise ValueError("give at least two comparison provinces")
+    return value
+
+
+COMPARISON_PRESETS = {"kalimantan": ["61", "62", "63", "65"]}
+
+
 class Evaluation(Strict):
     outcome: Literal["vulnerable_coverage_pct", "total_coverage_pct"] = "vulnerable_coverage_pct"
     pre_window_months: Annotated[int, Field(ge=3, le=240, description="a number of months from 3 to 240")] = 24
     post_window_months: Annotated[int, Field(ge=1, le=240, description="a number of months from 1 to 240")] = 24
+    comparison: Annotated[Literal["all", "kalimantan"] | list[str],
+                          Field(description='"all" (37 provinces), "kalimantan" or a list of 2-digit province codes'),
+                          AfterValidator(_check_comparison)] = "all"
     methods: list[Literal["its", "did", "event_study", "staggered", "synth", "dose"]] = \
         ["its", "did", "event_study", "staggered", "synth", "dose"]
     did_inference: Literal["cluster", "wild", "ri"] = "wild"
@@ -361,6 +382,14 @@ class Params(Strict):
     _root: Path | None = PrivateAttr(default=None)
 
     # Convenience accessors -------------------------------------------------------------
+    @property
+    def comparison_codes(self) -> list[str] | None:
+        """Province codes of the comparison group (``None`` = all 37 other provinces)."""
+        c = self.evaluation.comparison
+        if c == "all":
+            return None
+        return COMPARISON_PRESETS[c] if isinstance(c, str) else list(c)
+
     @property
     def source_file(self) -> Path | None:
         """The params file this object was loaded from (``None`` when built in code)."""
