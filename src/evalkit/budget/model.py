@@ -78,8 +78,14 @@ def _years(params) -> np.ndarray:
     return np.arange(params.budget.start_year, params.budget.end_year + 1)
 
 
-def _grow(base: BaseState, params, years: np.ndarray, overrides: dict | None = None) -> dict[str, np.ndarray]:
-    """Kab/kota × year arrays of W, V, PU, S without subsidy (deterministic)."""
+def _grow(base: BaseState, params, years: np.ndarray, overrides: dict | None = None,
+          self_paid_share=None) -> dict[str, np.ndarray]:
+    """Arrays of W, V, PU, S without subsidy, kab/kota × year.
+
+    ``overrides`` replace growth inputs; their values may be arrays shaped ``draws × 1 × 1`` (Monte
+    Carlo), and then every result is ``draws × kab/kota × year``. ``self_paid_share`` replaces the base
+    year's self-paid share S/V (it depends on the additionality assumed).
+    """
     b = params.budget
     o = overrides or {}
     g_w = o.get("working_pop_growth_share", b.working_pop_growth_share)
@@ -87,12 +93,13 @@ def _grow(base: BaseState, params, years: np.ndarray, overrides: dict | None = N
     g_f = o.get("formal_coverage_growth_pp", b.formal_coverage_growth_pp)
     g_s = o.get("self_paid_growth_pp", b.self_paid_growth_pp)
     t = base.table
-    k = (years - base.year)[None, :]
+    k = (years - base.year)[None, :].astype(float)
     W = t["W"].to_numpy()[:, None] * (1 + g_w) ** k
     V = t["V"].to_numpy()[:, None] * (1 + g_v) ** k
     F = np.maximum(W - V, 0)
+    s0 = (t["S"] / t["V"]).to_numpy()[:, None] if self_paid_share is None else self_paid_share
     pu_rate = np.clip((t["PU"] / t["F"]).to_numpy()[:, None] + g_f * k / 100, 0, 1)
-    s_rate = np.clip((t["S"] / t["V"]).to_numpy()[:, None] + g_s * k / 100, 0, 1)
+    s_rate = np.clip(s0 + g_s * k / 100, 0, 1)
     return {"W": W, "V": V, "PU": F * pu_rate, "S": V * s_rate}
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .cost import unit_cost
-from .model import _years, base_state, required_budget
+from .model import _grow, _years, base_state, required_budget
 
 
 def draw(params, n: int | None = None, seed: int | None = None) -> dict[str, np.ndarray]:
@@ -61,18 +61,15 @@ def simulate(params, data, plan_recipients: np.ndarray | None = None, n: int | N
     if plan_recipients is None:
         plan_recipients = required_budget(params, data).path["recipients"].to_numpy()
     t = base.table
-    k = (years - base.year)[None, None, :].astype(float)  # 1 × 1 × Y
     col = lambda name: d[name][:, None, None]  # noqa: E731  draws × 1 × 1
-    W = t["W"].to_numpy()[None, :, None] * (1 + col("working_pop_growth_share")) ** k
-    V = t["V"].to_numpy()[None, :, None] * (1 + col("vulnerable_growth_share")) ** k
-    F = np.maximum(W - V, 0)
     a = col("additionality_share")
-    # self-paid base depends on additionality: S0 = BPU0 − a·R0
+    # the base-year self-paid share depends on additionality: S0 = BPU0 − a·R0
     bpu0 = (t["S"] + b.additionality_share * t["R"]).to_numpy()[None, :, None]
     S0 = np.maximum(bpu0 - a * t["R"].to_numpy()[None, :, None], 0)
-    s_rate = np.clip(S0 / t["V"].to_numpy()[None, :, None] + col("self_paid_growth_pp") * k / 100, 0, 1)
-    pu_rate = np.clip((t["PU"] / t["F"]).to_numpy()[None, :, None] + col("formal_coverage_growth_pp") * k / 100, 0, 1)
-    S, PU = V * s_rate, F * pu_rate
+    growth = ("working_pop_growth_share", "vulnerable_growth_share", "formal_coverage_growth_pp", "self_paid_growth_pp")
+    state = _grow(base, params, years, {g: col(g) for g in growth},
+                  self_paid_share=S0 / t["V"].to_numpy()[None, :, None])
+    W, V, PU, S = state["W"], state["V"], state["PU"], state["S"]
     room = np.maximum(V - S, 0) / a
     share = room / np.maximum(room.sum(axis=1, keepdims=True), 1e-12)
     R = np.minimum(share * np.asarray(plan_recipients)[None, None, :], room)
