@@ -72,13 +72,17 @@ def _arrears_age(g: pd.DataFrame) -> pd.Series:
     return pd.Series({"arrears_months": run, "arrears_rupiah": float(owed[len(owed) - run:].sum()) if run else 0.0})
 
 
+def arrears_by_company(df: pd.DataFrame) -> pd.DataFrame:
+    """Per company: ``arrears_months`` (trailing unpaid months) and ``arrears_rupiah`` (owed in them)."""
+    return df.sort_values("periode").groupby("company_id")[["contribution_due_rupiah", "contribution_paid_rupiah"]] \
+        .apply(_arrears_age).reset_index()
+
+
 def compliance_summary(df: pd.DataFrame, by: tuple[str, ...] = ("kode_wilayah",)) -> pd.DataFrame:
     """Registration rate, on-time share (shares 0–1) and arrears (Rupiah) by ``by`` groups."""
     last = df["periode"].max()
     latest = df[df["periode"] == last]
-    arrears = df.sort_values("periode").groupby("company_id")[["contribution_due_rupiah", "contribution_paid_rupiah"]] \
-        .apply(_arrears_age).reset_index()
-    firms = latest[["company_id", *by]].merge(arrears, on="company_id")
+    firms = latest[["company_id", *by]].merge(arrears_by_company(df), on="company_id")
     reg = latest.groupby(list(by))[["workers_registered", "workers_reported"]].sum()
     out = pd.DataFrame({
         "companies": latest.groupby(list(by))["company_id"].nunique(),
@@ -92,8 +96,7 @@ def compliance_summary(df: pd.DataFrame, by: tuple[str, ...] = ("kode_wilayah",)
 
 def arrears_by_age(df: pd.DataFrame) -> pd.DataFrame:
     """Companies and Rupiah in arrears by age of the arrears (months unpaid at the end of the data)."""
-    arrears = df.sort_values("periode").groupby("company_id")[["contribution_due_rupiah", "contribution_paid_rupiah"]] \
-        .apply(_arrears_age)
+    arrears = arrears_by_company(df)
     rows = []
     for lo, hi, label in ARREARS_BUCKETS:
         m = (arrears["arrears_months"] > lo) & (arrears["arrears_months"] <= hi) if lo else \
@@ -104,8 +107,7 @@ def arrears_by_age(df: pd.DataFrame) -> pd.DataFrame:
 
 def top_arrears(df: pd.DataFrame, n: int = 10, salt: str | None = None) -> pd.DataFrame:
     """The ``n`` companies with the largest arrears, by salted hashed id (never the real id)."""
-    arrears = df.sort_values("periode").groupby("company_id")[["contribution_due_rupiah", "contribution_paid_rupiah"]] \
-        .apply(_arrears_age).reset_index()
+    arrears = arrears_by_company(df)
     info = df.drop_duplicates("company_id").set_index("company_id")[["kode_wilayah", "sektor", "skala"]]
     top = arrears.nlargest(n, "arrears_rupiah").join(info, on="company_id")
     top.insert(0, "company_hash", hash_ids(top["company_id"].to_numpy(), salt))
