@@ -37,6 +37,14 @@ def default_data(default_params):
     return evalkit.load_data(default_params)
 
 
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file (SHA-256) and folder below ``folder``: equal snapshots mean nothing was written or lost."""
+    import hashlib
+
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+            for p in sorted(folder.rglob("*"))}
+
+
 def make_project(folder: Path, notebooks: bool = True) -> Path:
     """A throw-away project folder (pyproject marker, params/, data/ and optionally notebooks/)."""
     (folder / "pyproject.toml").write_text("[project]\nname='scratch'\n")

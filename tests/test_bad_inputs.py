@@ -7,7 +7,6 @@ column, no traceback, and ``outputs/`` byte-for-byte unchanged.
 from __future__ import annotations
 
 import csv
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -17,17 +16,14 @@ import pytest
 
 from evalkit.cli import main
 
+from .conftest import snapshot
+
 CORPUS = Path(__file__).parent / "bad_inputs"
 
 
 def rows(kind: str) -> list[dict]:
     with open(CORPUS / kind / "EXPECTED.csv", newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for p in sorted(folder.rglob("*"))}
 
 
 @pytest.fixture

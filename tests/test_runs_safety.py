@@ -1,7 +1,6 @@
 """Runs never damage earlier runs: interruption by signal, and two runs of one scenario at once."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -12,12 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from .conftest import ROOT, snapshot
 
 
 @pytest.fixture
