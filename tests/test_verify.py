@@ -124,3 +124,10 @@ def test_scorecard_normalisation_and_rank_uncertainty(default_params, default_da
     assert (u["rank_median"] == t.set_index("region_code")["rank"]).all()
     loose = scorecard.rank_uncertainty(ind, default_params)
     assert (loose["rank_p90"] >= loose["rank_p10"]).all() and loose["p_top3"].sum() == pytest.approx(3)
+
+
+def test_small_cells_are_suppressed_but_zeros_stay():
+    from evalkit.verify import suppress
+
+    df = pd.DataFrame({"n": [0, 3, 9, 10, 250]})
+    assert suppress(df, ["n"], 10)["n"].isna().tolist() == [False, True, True, False, False]

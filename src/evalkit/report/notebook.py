@@ -17,6 +17,7 @@ import pandas as pd
 from .. import load_data, load_params
 from ..plotting import setup_style, stamp
 from . import i18n
+from ..verify.privacy import suppress
 from .tables import SYNTHETIC_HEADER, write_table
 
 
@@ -84,8 +85,9 @@ class Context:
         """Show ``df`` as a numbered, captioned, locale-formatted table and save it as CSV.
 
         ``formats`` maps column → ``pct`` | ``pp`` | ``int`` | ``rupiah`` | ``float`` | ``text``;
-        columns named in ``persons`` are counts of people and cells under ``report.suppress_below``
-        are suppressed in both the display and the CSV. Column labels ``col_<name>`` are
+        columns named in ``persons`` are counts of people and cells above 0 but under
+        ``report.suppress_below`` are suppressed in both the display and the CSV (zeros stay: a zero
+        identifies nobody). Column labels ``col_<name>`` are
         translated when the translation table has them. Columns in ``translate`` hold translation
         keys and columns in ``booleans`` hold pass/fail flags: both are shown translated, while the
         CSV keeps the language-neutral keys and booleans (shown as yes/no).
@@ -94,10 +96,7 @@ class Context:
 
         self._tables += 1
         threshold = self.params.report.suppress_below
-        shown = df.copy()
-        for col in persons:
-            small = shown[col].notna() & (shown[col] < threshold)
-            shown[col] = shown[col].astype("float64").where(~small)
+        shown = suppress(df, persons, threshold)  # the one small-cell rule: 0 < n < threshold
         if save and self.output_dir is not None:
             write_table(shown, self.output_dir / "tables" / f"{self.notebook}__{name}.csv",
                         synthetic=self.data.is_synthetic)
