@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -108,6 +109,40 @@ def test_compliance_rates_by_hand():
     assert ages.loc["0-3", "companies"] == 1 and ages["companies"].sum() == 1
     top = compliance.top_arrears(df, 1, salt="s")
     assert "company_id" not in top.columns and top["company_hash"].iloc[0] != "A"
+
+
+def _arrears_by_loop(df: pd.DataFrame) -> dict[str, tuple[int, float]]:
+    """The definition written out company by company: trailing unpaid months and what they owe."""
+    out = {}
+    for cid, g in df.groupby("company_id"):
+        g = g.sort_values("periode")
+        due, paid = g["contribution_due_rupiah"].tolist(), g["contribution_paid_rupiah"].tolist()
+        run, owed = 0, 0.0
+        for d, p in zip(reversed(due), reversed(paid)):
+            if p >= d:
+                break
+            run, owed = run + 1, owed + (d - p)
+        out[cid] = (run, owed)
+    return out
+
+
+def test_arrears_by_company_matches_the_definition():
+    df = compliance.generate_companies(300, seed=11)
+    rng = np.random.default_rng(0)
+    df = df.sample(frac=1.0, random_state=1).reset_index(drop=True)  # unsorted input
+    owing = df.groupby("company_id")["contribution_due_rupiah"].min() > 0
+    first = owing[owing].index[0]
+    never = df["company_id"] == first
+    overpaid = rng.random(len(df)) < 0.05
+    df.loc[overpaid, "contribution_paid_rupiah"] = df.loc[overpaid, "contribution_due_rupiah"] + 1000
+    df.loc[never, "contribution_paid_rupiah"] = 0  # a company that never paid in full
+    got = compliance.arrears_by_company(df).set_index("company_id")
+    want = _arrears_by_loop(df)
+    assert set(got.index) == set(want)
+    assert (got["arrears_months"] > 0).sum() > 20 and got.loc[first, "arrears_months"] == 24
+    for cid, (months, owed) in want.items():
+        assert got.loc[cid, "arrears_months"] == months
+        assert got.loc[cid, "arrears_rupiah"] == pytest.approx(owed, abs=1e-6)
 
 
 def test_scorecard_normalisation_and_rank_uncertainty(default_params, default_data):

@@ -60,22 +60,27 @@ def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end:
     return pd.DataFrame(rows, columns=list(COMPANY_COLUMNS))
 
 
-def _arrears_age(g: pd.DataFrame) -> pd.Series:
-    unpaid = (g["contribution_paid_rupiah"] < g["contribution_due_rupiah"]).to_numpy()
-    # trailing run of unpaid months at the end of the data
-    run = 0
-    for u in unpaid[::-1]:
-        if not u:
-            break
-        run += 1
-    owed = (g["contribution_due_rupiah"] - g["contribution_paid_rupiah"]).clip(lower=0).to_numpy()
-    return pd.Series({"arrears_months": run, "arrears_rupiah": float(owed[len(owed) - run:].sum()) if run else 0.0})
-
-
 def arrears_by_company(df: pd.DataFrame) -> pd.DataFrame:
-    """Per company: ``arrears_months`` (trailing unpaid months) and ``arrears_rupiah`` (owed in them)."""
-    return df.sort_values("periode").groupby("company_id")[["contribution_due_rupiah", "contribution_paid_rupiah"]] \
-        .apply(_arrears_age).reset_index()
+    """Per company: ``arrears_months`` (trailing unpaid months) and ``arrears_rupiah`` (owed in them).
+
+    A month is unpaid when less than the contribution due was paid; the arrears are the run of unpaid
+    months at the end of the data (months before the last fully paid month count as settled).
+    Vectorised: one sort and a few grouped reductions, not a Python loop per company.
+    """
+    d = df[["company_id", "periode", "contribution_due_rupiah", "contribution_paid_rupiah"]] \
+        .sort_values(["company_id", "periode"], kind="stable")
+    due = d["contribution_due_rupiah"].to_numpy(dtype="float64")
+    paid = d["contribution_paid_rupiah"].to_numpy(dtype="float64")
+    firm = d["company_id"].to_numpy()
+    pos = d.groupby("company_id", sort=False).cumcount().to_numpy()
+    # position of each company's last fully paid month (−1 when it never paid in full)
+    last_paid = pd.Series(np.where(paid >= due, pos, -1)).groupby(firm, sort=True).max()
+    n_months = pd.Series(pos).groupby(firm, sort=True).max() + 1
+    in_run = pos > last_paid.reindex(firm).to_numpy()
+    owed = pd.Series(np.where(in_run, np.clip(due - paid, 0, None), 0.0)).groupby(firm, sort=True).sum()
+    return pd.DataFrame({"company_id": last_paid.index.to_numpy(),
+                         "arrears_months": (n_months - 1 - last_paid).to_numpy(dtype="int64"),
+                         "arrears_rupiah": owed.to_numpy(dtype="float64")})
 
 
 def compliance_summary(df: pd.DataFrame, by: tuple[str, ...] = ("kode_wilayah",)) -> pd.DataFrame:
