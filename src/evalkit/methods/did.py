@@ -5,6 +5,7 @@ All functions take a long DataFrame and column names. Time may be monthly dateti
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -233,17 +234,25 @@ class CallawaySantAnnaResult:
     time_labels: dict = field(repr=False, default_factory=dict)
 
     # -- inference helpers ---------------------------------------------------------------
-    def _se(self, inf: np.ndarray) -> float:
+    @functools.cached_property
+    def _multipliers(self) -> np.ndarray:
+        """Mammen weights, ``bootstrap`` × units, drawn once from ``seed`` (the same draws for every effect)."""
+        rng = np.random.default_rng(self.seed)
+        k1, k2 = (1 - np.sqrt(5)) / 2, (1 + np.sqrt(5)) / 2
+        pk = (np.sqrt(5) + 1) / (2 * np.sqrt(5))
+        return np.where(rng.random((self.bootstrap, self.n_units)) < pk, k1, k2)
+
+    def _ses(self, inf: np.ndarray) -> np.ndarray:
+        """Standard errors of the effects whose influence functions are the columns of ``inf``."""
         n = self.n_units
         if self.bootstrap:
-            rng = np.random.default_rng(self.seed)
-            k1, k2 = (1 - np.sqrt(5)) / 2, (1 + np.sqrt(5)) / 2
-            pk = (np.sqrt(5) + 1) / (2 * np.sqrt(5))
-            v = np.where(rng.random((self.bootstrap, n)) < pk, k1, k2)  # Mammen weights
-            draws = v @ inf / n
-            q75, q25 = np.quantile(draws, [0.75, 0.25])
-            return float((q75 - q25) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25)))
-        return float(np.sqrt((inf**2).sum()) / n)
+            draws = self._multipliers @ inf / n
+            q75, q25 = np.quantile(draws, [0.75, 0.25], axis=0)
+            return (q75 - q25) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25))
+        return np.sqrt((inf**2).sum(axis=0)) / n
+
+    def _se(self, inf: np.ndarray) -> float:
+        return float(self._ses(inf[:, None])[0])
 
     def _estimate(self, est: float, inf: np.ndarray, method: str) -> Estimate:
         se = self._se(inf)
@@ -383,7 +392,7 @@ def callaway_santanna(df: pd.DataFrame, outcome: str, unit: str, time: str, firs
     influence = np.column_stack(infs)
     res = CallawaySantAnnaResult(gt, influence, {g: float(np.mean(G_units == g)) for g in groups}, G_units, n,
                                  int(keep.sum() * len(periods)), control, bootstrap, seed, alpha)
-    se = np.array([res._se(influence[:, j]) for j in range(influence.shape[1])])
+    se = res._ses(influence)
     z = stats.norm.ppf(1 - alpha / 2)
     gt["se"], gt["ci_low"], gt["ci_high"] = se, gt["att"] - z * se, gt["att"] + z * se
     return res
