@@ -10,14 +10,14 @@ LANG_OPT := $(if $(REPORT_LANG),--lang $(REPORT_LANG),)
 JOBS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup report test test-all lab validate benchmark strip clean help browser
+.PHONY: setup report test test-all lab validate bench benchmark strip clean help browser
 
 help:
 	@echo "make report      render $(PARAMS) into outputs/ (REPORT_LANG=en for English)"
 	@echo "make test        run the test suite (what CI runs)"
 	@echo "make lab         open JupyterLab on notebooks/ with the evalkit kernel"
 	@echo "make validate    check every params/*.yaml"
-	@echo "make benchmark   run benchmarks/ (prints ratios)"
+	@echo "make bench       run benchmarks/ (ratios against floors/references, pass/fail; results in benchmarks/results/)"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("evalkit needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -31,6 +31,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	touch $@
 
 setup: $(VENV)/.installed
@@ -56,8 +60,16 @@ lab: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/evalkit validate params/*.yaml
 
-benchmark: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/run.py
+# about 8 minutes on 2 cores; each script also runs on its own (see benchmarks/README.md)
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/estimators.py
+	$(BIN)/python benchmarks/budget.py
+	$(BIN)/python benchmarks/verify.py
+	$(BIN)/python benchmarks/panel_io.py
+	$(BIN)/python benchmarks/summary.py
+
+benchmark: bench
 
 strip: $(VENV)/.installed-test
 	$(BIN)/nbstripout --keep-id notebooks/*.ipynb

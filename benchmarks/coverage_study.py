@@ -4,7 +4,7 @@
   only, a new seed per replication; truth = the window DiD target);
 * Callaway–Sant'Anna on ``simulate_staggered`` (60 units, 3 cohorts, dynamic heterogeneous effects).
 
-Run: ``python -m benchmarks.coverage [reps]`` (default 200). Also used by the slow test.
+Run: ``python -m benchmarks.coverage_study [reps]`` (default 200). Also used by the slow test.
 """
 from __future__ import annotations
 

@@ -178,8 +178,8 @@ def test_wild_bootstrap_does_not_reject_a_true_null():
 
 @pytest.mark.slow
 def test_coverage_of_wild_bootstrap_and_callaway_santanna_200_replications():
-    """95% CIs cover the truth in 90–99% of 200 seeded replications (benchmarks/coverage.py prints the same)."""
-    from benchmarks.coverage import coverage_study
+    """95% CIs cover the truth in 90–99% of 200 seeded replications (benchmarks/coverage_study.py prints the same)."""
+    from benchmarks.coverage_study import coverage_study
 
     result = coverage_study(reps=200)
     for name, rate in result.items():

@@ -19,10 +19,10 @@ NETWORK = re.compile(r"""(<script[^>]*\ssrc=["']?(https?:)?//)|(<link[^>]*\shref
                      r"""(<img[^>]*\ssrc=["']?(https?:)?//)|(url\(\s*["']?(https?:)?//)|(@import)""", re.I)
 
 
-def run_cli(project, *args):
+def run_cli(project, *args, **env_extra):
     import os
 
-    env = dict(os.environ, EVALKIT_SALT="e2e-test-salt")
+    env = dict(os.environ, EVALKIT_SALT="e2e-test-salt", **env_extra)
     return subprocess.run([sys.executable, "-m", "evalkit", "run", *args, "--quiet"], cwd=project,
                           capture_output=True, text=True, timeout=900, env=env)
 
@@ -158,6 +158,24 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered):
     strip = lambda t: re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "DATE", t)  # noqa: E731  the run date
     assert strip((first / "index.html").read_text()) == strip((second / "index.html").read_text())
     assert not (project / "outputs" / ".rerun").exists()
+
+
+def test_warm_kernels_and_cache_change_nothing_in_the_report(rendered, tmp_path):
+    """The default runner (warm kernels, prepared-table cache filled by this run) against papermill's way:
+    one new kernel per notebook and no cache. Every table, result and page must be identical."""
+    project, _ = rendered
+    other = make_project(tmp_path)
+    proc = run_cli(other, "params/default.yaml", "--jobs", "2", "--fresh-kernels", "--no-cache")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert not (other / "outputs" / ".cache").exists()
+    a, b = (p / "outputs" / "default" / "latest" for p in (project, other))
+    for folder, pattern in (("tables", "*.csv"), ("results", "*.json"), (".", "*.html")):
+        names = sorted(f.name for f in (a / folder).glob(pattern))
+        assert names and names == sorted(f.name for f in (b / folder).glob(pattern)), folder
+        for name in names:
+            if name == "index.html":
+                continue  # holds the run date
+            assert (a / folder / name).read_bytes() == (b / folder / name).read_bytes(), f"{folder}/{name}"
 
 
 # --------------------------------------------------------------------------- issue #7: languages, Excel, comparison, browser

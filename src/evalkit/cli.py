@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate|run|schemas``.
+"""Command line: ``evalkit validate|run|verify|rerun|cache|schemas``.
 
 Exit codes: 0 success; 1 a notebook or scenario failed (the others still rendered); 2 bad input
 (params or data), reported without a traceback before anything runs; 130 interrupted.
@@ -6,7 +6,9 @@ Exit codes: 0 success; 1 a notebook or scenario failed (the others still rendere
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 
 from .errors import EvalkitError
 
@@ -43,8 +45,10 @@ def cmd_run(args) -> int:
     from .report.runner import install_sigterm, run
 
     install_sigterm()
+    if args.no_cache:  # inherited by the kernels
+        os.environ["EVALKIT_CACHE"] = "off"
     result = run(args.params, jobs=args.jobs, lang=args.lang, outputs=args.outputs,
-                 notebooks_dir=args.notebooks, quiet=args.quiet)
+                 notebooks_dir=args.notebooks, quiet=args.quiet, fresh_kernels=args.fresh_kernels)
     print("", file=sys.stderr)
     print(f"{'scenario':<28} {'notebook':<26} {'status':<8} seconds", file=sys.stderr)
     for sc in result.scenarios:
@@ -74,6 +78,19 @@ def cmd_rerun(args) -> int:
     return rerun(args.manifest, jobs=args.jobs, quiet=args.quiet)
 
 
+def cmd_cache(args) -> int:
+    from . import cache
+    from .params.loader import project_root
+
+    root = project_root(Path(args.project))
+    if args.action == "clear":
+        print(f"removed {cache.clear(root)} cache entries from {cache.cache_dir(root)}")
+    else:
+        folder, n, size = cache.info(root)
+        print(f"{folder}: {n} entries, {size / 1e6:.1f} MB")
+    return 0
+
+
 def cmd_schemas(args) -> int:
     from .data.schemas import SCHEMAS, markdown_table
 
@@ -93,11 +110,16 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
     r = sub.add_parser("run", help="render the report for one or more params files")
     r.add_argument("params", nargs="+")
-    r.add_argument("--jobs", type=int, default=2, help="notebooks run in parallel (default 2)")
+    r.add_argument("--jobs", type=int, default=None,
+                   help="notebooks run in parallel, across scenarios (default: the CPU cores)")
     r.add_argument("--lang", choices=["id", "en"], default=None, help="report language (default: params)")
     r.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
     r.add_argument("--notebooks", default=None, help="notebook folder (default: <project>/notebooks)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    r.add_argument("--fresh-kernels", action="store_true",
+                   help="a new kernel for every notebook (default: warm kernels reused across notebooks)")
+    r.add_argument("--no-cache", action="store_true",
+                   help="recompute prepared tables instead of reading outputs/.cache (nothing is cached)")
     r.set_defaults(func=cmd_run)
     vf = sub.add_parser("verify", help="verify a recipient list (CSV/XLSX/Parquet); writes an Excel workbook of issues")
     vf.add_argument("file")
@@ -110,9 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     vf.set_defaults(func=cmd_verify)
     rr = sub.add_parser("rerun", help="rerun a report from its manifest.json and report any difference")
     rr.add_argument("manifest")
-    rr.add_argument("--jobs", type=int, default=2)
+    rr.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: the CPU cores)")
     rr.add_argument("--quiet", action="store_true")
     rr.set_defaults(func=cmd_rerun)
+    c = sub.add_parser("cache", help="show or clear the prepared-table cache (outputs/.cache)")
+    c.add_argument("action", choices=["info", "clear"])
+    c.add_argument("--project", default=".", help="project folder (default: here)")
+    c.set_defaults(func=cmd_cache)
     s = sub.add_parser("schemas", help="print the documented input schemas as Markdown")
     s.set_defaults(func=cmd_schemas)
     return parser
@@ -127,7 +153,7 @@ def _version() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if getattr(args, "jobs", 1) < 1:
+    if (getattr(args, "jobs", None) or 1) < 1:
         parser.error("--jobs must be 1 or more")
     try:
         return args.func(args)

@@ -4,6 +4,10 @@ Synthetic data (``data.source: synthetic``) generates both from the params' seed
 a run sees the same lists; real data reads the files named by ``data.recipients``/``data.companies``
 (``None`` when not given). Recipient lists are verified immediately: only the report (hashed ids,
 counts) leaves this module — the raw NIK and names stay inside.
+
+The result is cached as Parquet (:mod:`evalkit.cache`) under a key made of the input files' SHA-256
+(or the synthetic seed), the ``verification`` and ``data`` params and the salt's fingerprint: the
+notebooks of a run, the scenarios of a sweep and reruns verify the list once.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import cache
 from .compliance import compliance_summary, generate_companies
 from .verify import check_recipients, generate_recipients
 from .verify.checks import VerificationReport
@@ -27,6 +32,53 @@ class Monitoring:
 
 
 def load_monitoring(params) -> Monitoring:
+    """Verified recipient list and company compliance for ``params`` (from the cache when present)."""
+    tables, meta = cache.cached(params.project_root, "monitoring", _cache_parts(params),
+                                lambda: _to_tables(_compute(params)))
+    return _from_tables(tables, meta)
+
+
+def _cache_parts(params) -> dict:
+    """Everything the monitoring tables depend on (see :func:`evalkit.cache.key_of`)."""
+    from .data.loaders import sha256_file
+
+    d = params.data
+    parts = {"data": d.model_dump(mode="json"), "verification": params.verification.model_dump(mode="json"),
+             "salt": cache.salt_fingerprint()}
+    if d.source == "synthetic":
+        parts["seed"] = params.seed
+    else:
+        parts["files"] = {name: sha256_file(params.project_root / name) for name in (d.recipients, d.companies)
+                          if name}
+    return parts
+
+
+_REPORT_TABLES = ("issues", "clean", "churn", "by_region")
+
+
+def _to_tables(m: Monitoring) -> tuple[cache.Tables, dict]:
+    tables = {}
+    if m.verification is not None:
+        tables.update({f"verification_{n}": getattr(m.verification, n) for n in _REPORT_TABLES})
+    for n in ("companies", "compliance"):
+        if getattr(m, n) is not None:
+            tables[n] = getattr(m, n)
+    meta = {"synthetic": m.synthetic, "injected": m.injected,
+            "verification": None if m.verification is None else
+            {"summary": {k: int(v) for k, v in m.verification.summary.items()}, "engine": m.verification.engine}}
+    return tables, meta
+
+
+def _from_tables(tables: cache.Tables, meta: dict) -> Monitoring:
+    report = None
+    if meta["verification"] is not None:
+        report = VerificationReport(summary=meta["verification"]["summary"],
+                                    engine=meta["verification"]["engine"],
+                                    **{n: tables[f"verification_{n}"] for n in _REPORT_TABLES})
+    return Monitoring(report, tables.get("companies"), tables.get("compliance"), meta["synthetic"], meta["injected"])
+
+
+def _compute(params) -> Monitoring:
     v = params.verification
     root = params.project_root
     if params.data.source == "synthetic":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import html as _html
 from importlib import resources
 from pathlib import Path
@@ -45,16 +46,12 @@ def page_resources(lang: str, scenario_title: str, synthetic: bool, meta: str = 
     }
 
 
-def export_html(executed: Path, target: Path, lang: str, scenario_title: str, synthetic: bool, meta: str = "") -> None:
-    """Render an executed notebook to a self-contained HTML page without code cells."""
+@functools.lru_cache(maxsize=1)
+def _exporter():
+    """The HTML exporter with the evalkit template; built once per process (loading templates is slow)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
 
-    nb = nbformat.read(executed, as_version=4)
-    for cell in nb.cells:  # volatile execution metadata never reaches the page
-        cell.metadata.pop("execution", None)
-        cell.metadata.pop("papermill", None)
-    nb.metadata.pop("papermill", None)
     exporter = HTMLExporter(template_name="evalkit", extra_template_basedirs=[str(TEMPLATE_DIR)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
@@ -62,6 +59,17 @@ def export_html(executed: Path, target: Path, lang: str, scenario_title: str, sy
     exporter.embed_images = True
     remove = TagRemovePreprocessor(remove_cell_tags=REMOVE_TAGS, enabled=True)
     exporter.register_preprocessor(remove, enabled=True)
+    return exporter
+
+
+def export_html(executed: Path, target: Path, lang: str, scenario_title: str, synthetic: bool, meta: str = "") -> None:
+    """Render an executed notebook to a self-contained HTML page without code cells."""
+    nb = nbformat.read(executed, as_version=4)
+    for cell in nb.cells:  # volatile execution metadata never reaches the page
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+    nb.metadata.pop("papermill", None)
+    exporter = _exporter()
     title = i18n.t(f"nb_{executed.stem}", lang) if f"nb_{executed.stem}" in i18n.TEXT else executed.stem
     nb.metadata["title"] = title
     res = {"evalkit": page_resources(lang, scenario_title, synthetic, meta), "language_code": lang}

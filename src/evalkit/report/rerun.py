@@ -19,7 +19,7 @@ from ..errors import EvalkitError
 from ..params.loader import PATH_KEYS, project_root
 
 
-def rerun(manifest_path: str | Path, jobs: int = 2, quiet: bool = False) -> int:
+def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = False) -> int:
     from .runner import run
 
     manifest_path = Path(manifest_path).resolve()

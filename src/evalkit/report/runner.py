@@ -3,14 +3,19 @@
 Order of work for every call:
 
 1. validate every params file and every data file (nothing is written when any is wrong);
-2. per scenario, create ``outputs/<scenario>/.partial-<run>-<pid>/`` and execute the notebooks
-   (``01``–``04`` in parallel with ``jobs`` workers, then ``00-summary``, which reads their results);
-3. render each executed notebook to HTML, write ``index.html`` and ``manifest.json``;
-4. rename the folder to ``outputs/<scenario>/<run>/`` and only then point ``latest`` at it.
+2. per scenario, create ``outputs/<scenario>/.partial-<run>-<pid>/``;
+3. run the notebooks of every scenario on one bounded pool of ``jobs`` workers (default: the
+   machine's cores). Each worker keeps one warm kernel (:mod:`evalkit.report.kernels`) and runs
+   notebook after notebook on it. A scenario's ``01``–``04`` run in parallel, its ``00-summary``
+   (which reads their results) as soon as they are done, ahead of later scenarios' notebooks;
+4. as each scenario finishes, render its notebooks to HTML in this process (one nbconvert exporter for
+   the whole call), write ``index.html``, ``manifest.json`` and the Excel workbook, rename the folder to
+   ``outputs/<scenario>/<run>/`` and only then point ``latest`` at it.
 
-An interrupted run leaves its ``.partial-*`` folder (clearly marked, never picked up as ``latest``)
-and never touches earlier runs. A failing notebook is reported in the index and the exit status
-while the others still render; its executed notebook is kept under ``notebooks/`` for debugging.
+An interrupted run leaves its ``.partial-*`` folders (renamed ``.interrupted-*``, never picked up as
+``latest``), stops its kernels and never touches earlier runs. A failing notebook is reported in the
+index and the exit status while the others still render; its executed notebook is kept under
+``notebooks/`` for debugging.
 """
 from __future__ import annotations
 
@@ -20,7 +25,6 @@ import os
 import signal
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -83,31 +87,6 @@ def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def _execute(nb: Path, run_dir: Path, params_path: Path, lang: str, kernel: str) -> dict:
-    import papermill as pm
-    from traitlets.config import Config
-
-    out = run_dir / "notebooks" / nb.name
-    t0 = time.monotonic()
-    info = {"name": nb.stem, "status": "ok", "error": None, "executed": f"notebooks/{nb.name}",
-            "html": f"{nb.stem}.html", "title": ""}
-    try:
-        pm.execute_notebook(
-            str(nb), str(out),
-            parameters={"params_path": str(params_path), "output_dir": str(run_dir), "lang": lang},
-            kernel_name=kernel, progress_bar=False, log_output=False,  # no cwd=: chdir is process-wide (threads)
-            request_save_on_cell_execute=False,
-            # encrypt kernel traffic (CurveZMQ) when the kernel supports it; silences ipykernel's TCP warning
-            config=Config({"KernelManager": {"transport_encryption": "auto"}}),
-        )
-    except pm.PapermillExecutionError as exc:
-        info.update(status="failed", error=f"{exc.ename}: {exc.evalue}".strip()[:500])
-    except Exception as exc:  # kernel died, notebook unreadable …: report, keep going
-        info.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:500])
-    info["seconds"] = round(time.monotonic() - t0, 1)
-    return info
-
-
 class _Progress:
     """Notebooks done / total, current notebook, elapsed time (tqdm bar on stderr)."""
 
@@ -117,12 +96,9 @@ class _Progress:
         self.bar = tqdm(total=total, desc=scenario, unit="nb", file=sys.stderr, disable=quiet,
                         bar_format="{desc}: {n_fmt}/{total_fmt} notebooks |{bar:20}| {elapsed}{postfix}")
 
-    def current(self, name: str) -> None:
-        self.bar.set_postfix_str(name)
-
-    def done(self, info: dict) -> None:
+    def done(self, prefix: str, info: dict) -> None:
         self.bar.update(1)
-        self.bar.set_postfix_str(f"{info['name']} {info['status']} ({info['seconds']} s)")
+        self.bar.set_postfix_str(f"{prefix}{info['name']} {info['status']} ({info['seconds']} s)")
 
     def close(self) -> None:
         self.bar.close()
@@ -168,71 +144,164 @@ def install_sigterm() -> None:
         pass
 
 
-def run_scenario(path: Path, params, dataset, *, outputs: Path, lang: str, jobs: int,
-                 notebooks_dir=None, quiet: bool = False) -> ScenarioResult:
+@dataclass
+class _Scenario:
+    """One scenario of a run while its notebooks execute."""
+
+    index: int
+    path: Path
+    params: object
+    dataset: object
+    lang: str
+    notebooks: list[Path]
+    partial: Path
+    run_id: str
+    started: str
+    infos: dict = field(default_factory=dict)
+    result: ScenarioResult | None = None
+
+    @property
+    def body(self) -> list[Path]:
+        return [nb for nb in self.notebooks if nb.stem != SUMMARY]
+
+    @property
+    def summary(self) -> list[Path]:
+        return [nb for nb in self.notebooks if nb.stem == SUMMARY]
+
+
+def _open_scenario(index: int, path: Path, params, dataset, *, outputs: Path, lang: str, run_id: str,
+                   notebooks_dir) -> _Scenario:
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     scenario_dir = outputs / params.scenario.name
     scenario_dir.mkdir(parents=True, exist_ok=True)
-    run_id = _stamp()
     partial = scenario_dir / f".partial-{run_id}-{os.getpid()}"
     partial.mkdir()
     (partial / "notebooks").mkdir()
     (partial / "params.resolved.yaml").write_text(_resolved_yaml(params), encoding="utf-8")
-    nbs = find_notebooks(params.project_root, notebooks_dir)
-    kernel = kernel_name()
-    progress = _Progress(len(nbs), params.scenario.name, quiet)
-    infos: dict[str, dict] = {}
-    params_path = Path(path).resolve()
-    body = [nb for nb in nbs if nb.stem != SUMMARY]
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+    return _Scenario(index, path, params, dataset, lang, find_notebooks(params.project_root, notebooks_dir),
+                     partial, run_id, started)
+
+
+def _execute(sc: _Scenario, nb: Path, kernel: str, warm) -> dict:
+    """Run one notebook of a scenario; never raises (a failure is reported in the returned info)."""
+    import papermill as pm
+
+    from .kernels import execute
+
+    t0 = time.monotonic()
+    info = {"name": nb.stem, "status": "ok", "error": None, "executed": f"notebooks/{nb.name}",
+            "html": f"{nb.stem}.html", "title": ""}
     try:
-        futures = {pool.submit(_execute, nb, partial, params_path, lang, kernel): nb for nb in body}
-        progress.current(", ".join(nb.stem for nb in body[:jobs]))
-        for fut in as_completed(futures):
-            info = fut.result()
-            infos[info["name"]] = info
-            progress.done(info)
-        for nb in nbs:
-            if nb.stem == SUMMARY:
-                progress.current(nb.stem)
-                info = _execute(nb, partial, params_path, lang, kernel)
-                infos[info["name"]] = info
-                progress.done(info)
-    except BaseException:
-        # Ctrl-C / kill: never wait for running notebooks, mark the unfinished run, leave earlier runs alone
-        pool.shutdown(wait=False, cancel_futures=True)
-        progress.close()
+        execute(nb, sc.partial / "notebooks" / nb.name,
+                {"params_path": str(sc.path), "output_dir": str(sc.partial), "lang": sc.lang}, kernel, warm)
+    except pm.PapermillExecutionError as exc:
+        info.update(status="failed", error=f"{exc.ename}: {exc.evalue}".strip()[:500])
+    except Exception as exc:  # kernel died, notebook unreadable …: report, keep going
+        info.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:500])
+    info["seconds"] = round(time.monotonic() - t0, 1)
+    return info
+
+
+class _Pool:
+    """``jobs`` worker threads, each with its own warm kernel (or a new kernel per notebook with
+    ``fresh``), taking notebooks from one priority queue: lower scenario index first."""
+
+    STOP = float("inf")
+
+    def __init__(self, jobs: int, kernel: str, fresh: bool):
+        import queue
+        import threading
+
+        from .kernels import WarmKernel
+
+        self.tasks: queue.PriorityQueue = queue.PriorityQueue()
+        self.done: queue.Queue = queue.Queue()
+        self.kernels = [None if fresh else WarmKernel(kernel) for _ in range(jobs)]
+        self.kernel = kernel
+        self._seq = 0
+        self.threads = [threading.Thread(target=self._work, args=(k,), daemon=True, name=f"evalkit-worker-{i}")
+                        for i, k in enumerate(self.kernels)]
+        for t in self.threads:
+            t.start()
+
+    def submit(self, sc: _Scenario, nb: Path) -> None:
+        self._seq += 1
+        self.tasks.put((sc.index, self._seq, sc, nb))
+
+    def _work(self, warm) -> None:
         try:
-            os.rename(partial, scenario_dir / partial.name.replace(".partial-", ".interrupted-", 1))
-        except OSError:
-            pass
-        raise
-    pool.shutdown(wait=True)
-    progress.close()
-    ordered = [infos[nb.stem] for nb in sorted(nbs)]
-    period, source = describe_data(dataset, params, lang)
-    meta = i18n.t("page_meta", lang, period=period, source=source)
+            while True:
+                _, _, sc, nb = self.tasks.get()
+                if sc is None:
+                    return
+                self.done.put((sc, _execute(sc, nb, self.kernel, warm)))
+        finally:
+            if warm is not None:
+                warm.shutdown()
+
+    def next_done(self):
+        """The next finished (scenario, info); waits in short steps so Ctrl-C is seen at once."""
+        import queue
+
+        while True:
+            try:
+                return self.done.get(timeout=0.2)
+            except queue.Empty:
+                continue
+
+    def close(self) -> None:
+        """Let the workers finish their kernels and stop."""
+        for _ in self.threads:
+            self._seq += 1
+            self.tasks.put((self.STOP, self._seq, None, None))
+        for t in self.threads:
+            t.join(timeout=30)
+
+    def kill(self) -> None:
+        """Interrupted: stop every kernel now, do not wait for running notebooks."""
+        for k in self.kernels:
+            if k is not None:
+                k.kill()
+
+
+def _finish(sc: _Scenario) -> ScenarioResult:
+    """HTML pages, index, manifest and workbook of a scenario whose notebooks are done; then publish."""
+    params, dataset, partial = sc.params, sc.dataset, sc.partial
+    ordered = [sc.infos[nb.stem] for nb in sorted(sc.notebooks)]
+    period, source = describe_data(dataset, params, sc.lang)
+    meta = i18n.t("page_meta", sc.lang, period=period, source=source)
     for info in ordered:
-        info["title"] = i18n.t(f"nb_{info['name']}", lang) if f"nb_{info['name']}" in i18n.TEXT else info["name"]
+        key = f"nb_{info['name']}"
+        info["title"] = i18n.t(key, sc.lang) if key in i18n.TEXT else info["name"]
         executed = partial / info["executed"]
         if executed.is_file():
             try:
-                export_html(executed, partial / info["html"], lang, params.scenario.title, dataset.is_synthetic, meta)
+                export_html(executed, partial / info["html"], sc.lang, params.scenario.title, dataset.is_synthetic,
+                            meta)
             except Exception as exc:  # a broken page must not hide the others
                 info.update(status="failed", error=f"HTML export: {type(exc).__name__}: {exc}"[:500])
     run_date = datetime.now().strftime("%Y-%m-%d %H:%M")
-    index = render_index(partial, lang=lang, params=params, dataset=dataset, notebooks=ordered, run_date=run_date)
+    index = render_index(partial, lang=sc.lang, params=params, dataset=dataset, notebooks=ordered, run_date=run_date)
     finished = datetime.now().astimezone().isoformat(timespec="seconds")
-    manifest = build_manifest(params, dataset, run_id=run_id, lang=lang, started=started, finished=finished,
-                              notebooks=ordered, command=sys.argv)
+    manifest = build_manifest(params, dataset, run_id=sc.run_id, lang=sc.lang, started=sc.started,
+                              finished=finished, notebooks=ordered, command=sys.argv)
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str),
                                            encoding="utf-8")
     from .excel import export_workbook
 
     export_workbook(partial, partial / f"{params.scenario.name}.xlsx")
-    final = _publish(partial, scenario_dir, run_id)
+    final = _publish(partial, partial.parent, sc.run_id)
     return ScenarioResult(params.scenario.name, final, final / index.name, ordered)
 
+
+def _interrupted(scenarios: list[_Scenario]) -> None:
+    """Mark every unpublished run folder of this call as interrupted."""
+    for sc in scenarios:
+        if sc.result is None and sc.partial.exists():
+            try:
+                os.rename(sc.partial, sc.partial.with_name(sc.partial.name.replace(".partial-", ".interrupted-", 1)))
+            except OSError:
+                pass
 
 def _resolved_yaml(params) -> str:
     import yaml
@@ -261,33 +330,84 @@ def _publish(partial: Path, scenario_dir: Path, run_id: str) -> Path:
     return final
 
 
-def run(paths, *, jobs: int = 1, lang: str | None = None, outputs: str | Path = "outputs",
-        notebooks_dir=None, quiet: bool = False) -> RunResult:
-    """Render the report of every params file in ``paths`` (see the module docstring)."""
+def default_jobs() -> int:
+    """Notebooks run in parallel by default: the CPU cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str | Path = "outputs",
+        notebooks_dir=None, quiet: bool = False, fresh_kernels: bool = False) -> RunResult:
+    """Render the report of every params file in ``paths`` (see the module docstring).
+
+    ``jobs``: notebooks run at once (default :func:`default_jobs`); ``fresh_kernels``: a new kernel for
+    every notebook instead of warm kernels reused across notebooks and scenarios.
+    """
     logging.getLogger("papermill").setLevel(logging.WARNING)
     if isinstance(paths, (str, Path)):
         paths = [paths]
     if lang not in (None, "id", "en"):
         raise ParamsError([Problem("command line", "option --lang", repr(lang), "allowed: id, en")])
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs < 1:
+        raise ParamsError([Problem("command line", "option --jobs", repr(jobs), "allowed: 1 or more")])
     checked = validate_all(list(paths))
     outputs = Path(outputs).resolve()
     notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir else None
-    results = []
-    for path, params, dataset in checked:
+    kernel = kernel_name()
+    run_id = _stamp()
+    scenarios: list[_Scenario] = []
+    failed: dict[int, ScenarioResult] = {}
+    for i, (path, params, dataset) in enumerate(checked):
         try:
-            results.append(run_scenario(path.resolve(), params, dataset, outputs=outputs,
-                                        lang=lang or params.report.language, jobs=jobs, notebooks_dir=notebooks_dir,
-                                        quiet=quiet))
+            scenarios.append(_open_scenario(i, path.resolve(), params, dataset, outputs=outputs,
+                                            lang=lang or params.report.language, run_id=run_id,
+                                            notebooks_dir=notebooks_dir))
         except Exception as exc:  # one broken scenario must not stop the others
-            results.append(ScenarioResult(params.scenario.name, None, None,
-                                          [{"name": "(scenario)", "status": "failed", "seconds": 0,
-                                            "error": f"{type(exc).__name__}: {exc}"[:500]}]))
+            failed[i] = _failed(params.scenario.name, exc)
+    total = sum(len(sc.notebooks) for sc in scenarios)
+    label = scenarios[0].params.scenario.name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
+    progress = _Progress(total, label, quiet)
+    pool = _Pool(max(1, min(jobs, total)), kernel, fresh_kernels) if total else None
+    try:
+        for sc in scenarios:
+            for nb in sc.body or sc.summary:
+                pool.submit(sc, nb)
+        for _ in range(total):
+            sc, info = pool.next_done()
+            sc.infos[info["name"]] = info
+            progress.done(f"{sc.params.scenario.name}/" if len(scenarios) > 1 else "", info)
+            if len(sc.infos) == len(sc.body) and sc.summary and sc.body:
+                pool.submit(sc, sc.summary[0])  # ahead of later scenarios' notebooks
+            elif len(sc.infos) == len(sc.notebooks):
+                try:
+                    sc.result = _finish(sc)
+                except Exception as exc:  # one broken scenario must not stop the others
+                    sc.result = _failed(sc.params.scenario.name, exc)
+    except BaseException:
+        # Ctrl-C / kill: never wait for running notebooks, mark the unfinished runs, leave earlier runs alone
+        if pool is not None:
+            pool.kill()
+        progress.close()
+        _interrupted(scenarios)
+        raise
+    if pool is not None:
+        pool.close()
+    progress.close()
+    results = [failed.get(i) or next(sc.result for sc in scenarios if sc.index == i) for i in range(len(checked))]
     comparison = None
     if len(results) > 1:
         from .compare import write_comparison
 
         comparison = write_comparison(results, outputs, lang or checked[0][1].report.language)
     return RunResult(results, comparison)
+
+
+def _failed(name: str, exc: Exception) -> ScenarioResult:
+    return ScenarioResult(name, None, None, [{"name": "(scenario)", "status": "failed", "seconds": 0,
+                                              "error": f"{type(exc).__name__}: {exc}"[:500]}])
 
 
 __all__ = ["run", "RunResult", "ScenarioResult", "find_notebooks", "validate_all", "__version__"]

@@ -1,0 +1,105 @@
+"""Recipient verification at scale: the one-million-row full report, and how the DuckDB path grows to 10^7.
+
+* **Full report** (``evalkit.verify.check_file``: every check, hashed clean list, churn) on 1,000,000
+  synthetic rows read from CSV, in a child process: time against the 10 s target and peak memory (the
+  child's own max RSS) against 2 GiB (issue #6).
+* **Growth** of the DuckDB engine (``check_file_duckdb``: the list never enters pandas) at 10^5, 10^6
+  and 10^7 rows: seconds, peak memory and the log-log slope between sizes (1 = linear).
+
+The lists: one seeded 1,000,000-row list (``generate_recipients``, 1% of rows per defect kind); its
+first 100,000 rows; and ten copies of it with the NIK serial number shifted per copy (written by
+DuckDB), so the 10^7 list has the same columns and defect mix (its copies of invalid NIKs also count as
+duplicates). Run: ``python benchmarks/verify.py [--max-rows 10000000]``; writes ``results/verify.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, Report
+
+CHILD = """
+import json, resource, sys, time
+import evalkit
+from evalkit.verify import check_file
+from evalkit.verify.duck import check_file_duckdb
+params = evalkit.load_params(sys.argv[1])
+t0 = time.perf_counter()
+if sys.argv[3] == "full":
+    r = check_file(sys.argv[2], params, salt="bench").summary
+else:
+    r = check_file_duckdb(sys.argv[2], params, sys.argv[2] + ".issues.parquet", salt="bench")
+secs = time.perf_counter() - t0
+print(json.dumps({"seconds": secs, "rows": r["rows"], "clean": r["clean"],
+                  "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2}))
+"""
+
+
+def measure(path: Path, engine: str) -> dict:
+    proc = subprocess.run([sys.executable, "-c", CHILD, str(ROOT / "params" / "default.yaml"), str(path), engine],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(proc.stderr[-3000:])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def make_lists(folder: Path, max_rows: int) -> dict[int, Path]:
+    import duckdb
+
+    from evalkit.verify import generate_recipients
+
+    t0 = time.perf_counter()
+    base, _ = generate_recipients(1_000_000, seed=2026)
+    base = base.head(1_000_000)
+    paths = {10**6: folder / "r1e6.csv", 10**5: folder / "r1e5.csv"}
+    base.to_csv(paths[10**6], index=False)
+    base.head(10**5).to_csv(paths[10**5], index=False)
+    if max_rows >= 10**7:
+        paths[10**7] = folder / "r1e7.csv"
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar=false")
+        shifted = ("CASE WHEN regexp_full_match(nik, '[0-9]{16}') THEN substr(nik, 1, 12) || "
+                   "lpad(CAST((CAST(substr(nik, 13, 4) AS INTEGER) + k * 997) % 9999 + 1 AS VARCHAR), 4, '0') "
+                   "ELSE nik END")
+        con.execute(f"COPY (SELECT {shifted} AS nik, * EXCLUDE (nik, k) FROM read_csv('{paths[10**6]}', "
+                    f"all_varchar=true) CROSS JOIN range(10) t(k)) TO '{paths[10**7]}' (HEADER, DELIMITER ',')")
+        con.close()
+    print(f"  lists written in {time.perf_counter() - t0:.0f} s: "
+          + ", ".join(f"{n:,} rows {p.stat().st_size / 1e6:.0f} MB" for n, p in sorted(paths.items())), flush=True)
+    return paths
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--max-rows", type=int, default=10**7, choices=[10**6, 10**7])
+    args = ap.parse_args()
+    rep = Report("verify", "python benchmarks/verify.py" + ("" if args.max_rows == 10**7 else " --max-rows 1000000"))
+    with tempfile.TemporaryDirectory(prefix="evalkit-verify-") as tmp:
+        paths = make_lists(Path(tmp), args.max_rows)
+        full = measure(paths[10**6], "full")
+        rep.note("full_report_1e6", full)
+        rep.check("full report, 1,000,000 rows from CSV (s)", full["seconds"], 10.0, unit="s",
+                  detail=f"{full['rows']:,} rows, {full['clean']:,} clean")
+        rep.check("full report, 1,000,000 rows: peak memory (GiB)", full["peak_gib"], 2.0, unit="GiB")
+        growth = {}
+        for n, path in sorted(paths.items()):
+            growth[n] = measure(path, "duckdb")
+            rep.check(f"DuckDB engine, {n:,} rows (s)", growth[n]["seconds"], None, unit="s",
+                      detail=f"peak {growth[n]['peak_gib']:.2f} GiB, {growth[n]['rows']:,} rows checked")
+        sizes = sorted(growth)
+        for a, b in zip(sizes, sizes[1:]):
+            slope = math.log(growth[b]["seconds"] / growth[a]["seconds"]) / math.log(b / a)
+            rep.check(f"DuckDB time growth {a:.0e} -> {b:.0e} rows (log-log slope)", slope, None, unit="",
+                      detail="1 = linear")
+        rep.note("duckdb_growth", {str(n): v for n, v in growth.items()})
+    rep.write()
+
+
+if __name__ == "__main__":
+    main()
