@@ -7,7 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PARAMS ?= params/default.yaml
 LANG_OPT := $(if $(REPORT_LANG),--lang $(REPORT_LANG),)
-JOBS ?= 2
+JOBS ?=
+JOBS_OPT := $(if $(JOBS),--jobs $(JOBS),)
 PYTEST_ARGS ?=
 
 .PHONY: setup report test test-all lab validate bench benchmark strip clean help browser
@@ -40,7 +41,7 @@ $(VENV)/.installed-bench: $(VENV)/.installed
 setup: $(VENV)/.installed
 
 report: $(VENV)/.installed
-	$(BIN)/evalkit run $(PARAMS) --jobs $(JOBS) $(LANG_OPT)
+	$(BIN)/evalkit run $(PARAMS) $(JOBS_OPT) $(LANG_OPT)
 
 # the browser test drives Debian's chromium (installed here when missing and when we may use apt)
 browser:

@@ -85,9 +85,3 @@ class Report:
         print(f"  -> {out.relative_to(ROOT)}" + (f"  ({len(failed)} below target)" if failed else ""), flush=True)
         return out
 
-
-def peak_rss_gib_children() -> float:
-    """Peak resident memory of the largest finished child process so far (GiB; Linux reports KiB)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2

@@ -6,7 +6,24 @@ import json
 from common import RESULTS
 
 
+def markdown() -> None:
+    """The README's Performance table from the recorded results."""
+    print("| area | figure | value | target | verdict | detail |\n|---|---|---|---|---|---|")
+    for path in sorted(RESULTS.glob("*.json")):
+        res = json.loads(path.read_text(encoding="utf-8"))
+        for c in res["checks"]:
+            sign = "≤" if c["better"] == "lower" else "≥"
+            tgt = "" if c["target"] is None else f"{sign} {c['target']:g}{c['unit']}"
+            verdict = {True: "pass", False: "**miss**", None: "–"}[c["pass"]]
+            print(f"| {res['area']} | {c['name']} | {c['value']:.3g}{c['unit']} | {tgt} | {verdict} | {c['detail']} |")
+
+
 def main() -> int:
+    import sys
+
+    if "--markdown" in sys.argv:
+        markdown()
+        return 0
     failed = 0
     print("\n== summary of benchmarks/results/*.json")
     for path in sorted(RESULTS.glob("*.json")):

@@ -26,7 +26,7 @@ plt.figure()
 
 STATE = """
 user = sorted(k for k in globals() if not k.startswith("_") and k not in
-              {"In", "Out", "get_ipython", "exit", "quit", "open", "params_path", "output_dir", "lang"})
+              {"In", "Out", "get_ipython", "exit", "quit", "open", "params_path", "output_dir", "lang", "uses"})
 import json, os, warnings
 import matplotlib
 import matplotlib.pyplot as plt

@@ -32,7 +32,7 @@ def test_papermill_sees_every_parameter():
     import papermill.inspection as inspection
 
     for path in NOTEBOOK_FILES:
-        assert list(inspection.inspect_notebook(str(path))) == ["params_path", "output_dir", "lang"], path.name
+        assert list(inspection.inspect_notebook(str(path))) == ["params_path", "output_dir", "lang", "uses"], path.name
 
 
 def test_notebooks_run_top_to_bottom_as_in_jupyterlab(tmp_path):

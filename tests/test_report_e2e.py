@@ -241,6 +241,27 @@ def test_comparison_page_lists_every_scenario_and_headlines(english):
     assert "Scenario comparison" in html and not NETWORK.search(html)
 
 
+def test_second_scenario_reuses_notebooks_whose_inputs_did_not_change(english):
+    """target-95 differs from target-90 only in target, budget and report.language: notebooks 01, 02, 04
+    (which declare they read none of those) are reused with identical tables; 03 and 00 run again."""
+    project, _ = english
+    runs = {n: project / "outputs" / n / "latest" for n in ("target-90-by-2029", "target-95-by-2027")}
+    status = {n: {nb["name"]: nb["reused"] for nb in json.loads((r / "manifest.json").read_text())["notebooks"]}
+              for n, r in runs.items()}
+    assert not any(status["target-90-by-2029"].values())
+    assert status["target-95-by-2027"] == {"00-summary": False, "01-data-quality": True,
+                                           "02-coverage-evaluation": True, "03-budget-allocation": False,
+                                           "04-kabkota-scorecard": True}
+    a, b = runs.values()
+    for prefix in ("01-", "02-", "04-"):
+        names = sorted(p.name for p in (a / "tables").glob(prefix + "*.csv"))
+        assert names and names == sorted(p.name for p in (b / "tables").glob(prefix + "*.csv"))
+        for name in names:
+            assert (a / "tables" / name).read_bytes() == (b / "tables" / name).read_bytes(), name
+    page = (b / "02-coverage-evaluation.html").read_text(encoding="utf-8")
+    assert "Ambitious target: 95% coverage by 2027" in page  # the page is the new scenario's
+
+
 def test_excel_workbook_equals_csv_tables(rendered):
     import openpyxl
 

@@ -53,7 +53,8 @@ def cmd_run(args) -> int:
     print(f"{'scenario':<28} {'notebook':<26} {'status':<8} seconds", file=sys.stderr)
     for sc in result.scenarios:
         for nb in sc.notebooks:
-            print(f"{sc.scenario:<28} {nb['name']:<26} {nb['status']:<8} {nb.get('seconds', '')}", file=sys.stderr)
+            took = f"{nb.get('seconds', '')}" + (" (reused)" if nb.get("reused") else "")
+            print(f"{sc.scenario:<28} {nb['name']:<26} {nb['status']:<8} {took}", file=sys.stderr)
             if nb["error"]:
                 print(f"{'':<28} {'':<26} {nb['error'][:200]}", file=sys.stderr)
     for sc in result.scenarios:
@@ -119,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--fresh-kernels", action="store_true",
                    help="a new kernel for every notebook (default: warm kernels reused across notebooks)")
     r.add_argument("--no-cache", action="store_true",
-                   help="recompute prepared tables instead of reading outputs/.cache (nothing is cached)")
+                   help="compute everything: no prepared tables or notebook outputs from outputs/.cache")
     r.set_defaults(func=cmd_run)
     vf = sub.add_parser("verify", help="verify a recipient list (CSV/XLSX/Parquet); writes an Excel workbook of issues")
     vf.add_argument("file")

@@ -125,6 +125,8 @@ def _spread(total: np.ndarray, room: np.ndarray) -> np.ndarray:
 def additionality(params, data) -> tuple[float, str]:
     """Additionality used by the budget: notebook 02's dose-response estimate when allowed and possible."""
     b = params.budget
+    from ..params.restrict import UndeclaredParams
+
     if b.use_estimated_additionality and "dose" in params.evaluation.methods:
         try:
             from ..evaluation import run_designs
@@ -134,6 +136,8 @@ def additionality(params, data) -> tuple[float, str]:
             est = float(res[0].estimate.estimate)
             if 0.05 <= est <= 1.0:
                 return est, "estimated"
+        except UndeclaredParams:  # a notebook's incomplete evalkit.uses must fail, never fall back
+            raise
         except Exception:  # no subsidised columns, too little variation: fall back to params
             pass
     return b.additionality_share, "params"

@@ -128,6 +128,12 @@ class WarmKernel:
             c = reply["content"]
             raise RuntimeError(f"kernel {what} failed: {c.get('ename')}: {c.get('evalue')}")
 
+    def boot(self) -> None:
+        """Start and warm the kernel now (workers do this before their first notebook arrives)."""
+        if not self._alive():
+            self.shutdown()
+            self._start()
+
     def prepare(self):
         """A kernel manager whose kernel is warm and clean, ready for the next notebook."""
         if not self._alive():

@@ -230,28 +230,35 @@ def format_table(df: pd.DataFrame, formats: dict[str, str], lang: str, suppresse
 
 
 def start(params_path: str, output_dir: str | None = None, lang: str | None = None,
-          notebook: str = "notebook") -> Context:
+          notebook: str = "notebook", uses=None) -> Context:
     """Load params and data for one notebook and show the report header.
 
     ``params_path``: the scenario's YAML; ``output_dir``: the run folder in batch runs (``None`` when
     exploring in JupyterLab: nothing is written); ``lang``: ``id``/``en`` (default: params'
-    ``report.language``); ``notebook``: the notebook's name, e.g. ``02-coverage-evaluation``.
+    ``report.language``); ``notebook``: the notebook's name, e.g. ``02-coverage-evaluation``;
+    ``uses``: the params keys the notebook declares in its metadata (``evalkit.uses``, passed by the
+    batch runner): every other key then raises when read (:mod:`evalkit.params.restrict`).
     """
     from IPython.display import HTML
 
+    from ..params.restrict import restrict
+
     setup_style()
     params = load_params(params_path)
-    data = load_data(params)
+    data = load_data(params)  # the data's own inputs are part of a reused notebook's key (its hash)
     lang = lang or params.report.language
     out = Path(output_dir) if output_dir else None
+    title_line = "" if out is not None else (  # batch pages show the scenario in their header
+        f'<p class="evk-meta">{i18n.t("scenario", lang)}: <b>{params.scenario.title}</b></p>')
+    if uses is not None:
+        params = restrict(params, uses, notebook)
     number = int(notebook.split("-")[0]) if notebook[:2].isdigit() else 0
     ctx = Context(notebook=notebook, params=params, data=data, lang=lang, output_dir=out, number=number)
     title = i18n.t(f"nb_{notebook}", lang) if f"nb_{notebook}" in i18n.TEXT else notebook
     banner = ""
     if data.is_synthetic and out is None:  # batch pages carry the banner in the page header
         banner = f'<div class="evk-banner">{i18n.t("synthetic_banner", lang)}</div>'
-    ctx._display(HTML(f'{banner}<h1 class="evk-title">{number}. {title}</h1>'
-                      f'<p class="evk-meta">{i18n.t("scenario", lang)}: <b>{params.scenario.title}</b></p>'))
+    ctx._display(HTML(f'{banner}<h1 class="evk-title">{number}. {title}</h1>{title_line}'))
     return ctx
 
 

@@ -3,7 +3,8 @@
 The manifest holds the resolved params (``extends`` applied, defaults filled, data paths relative to the
 project root). They are written to a temporary params file under ``outputs/.rerun/``, rendered again,
 and the new run is compared with the old: params hash, data hashes, package versions, git commit,
-and every result table byte by byte. Exit 0 when all tables are identical, 1 otherwise.
+and every result table byte by byte. Nothing is taken from the cache: every notebook and table is computed
+again. Exit 0 when all tables are identical, 1 otherwise.
 """
 from __future__ import annotations
 
@@ -44,7 +45,15 @@ def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = Fals
                 node[keys[-1]] = os.path.relpath(root / node[keys[-1]], tmp)
         params_file = tmp / f"{resolved['scenario']['name']}.yaml"
         params_file.write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
-        result = run([params_file], jobs=jobs, lang=old.get("lang"), outputs=outputs, quiet=quiet)
+        cache_setting = os.environ.get("EVALKIT_CACHE")
+        os.environ["EVALKIT_CACHE"] = "off"  # a rerun reproduces: every table is computed again
+        try:
+            result = run([params_file], jobs=jobs, lang=old.get("lang"), outputs=outputs, quiet=quiet)
+        finally:
+            if cache_setting is None:
+                os.environ.pop("EVALKIT_CACHE", None)
+            else:
+                os.environ["EVALKIT_CACHE"] = cache_setting
     finally:
         shutil.rmtree(outputs / ".rerun", ignore_errors=True)
     new_run = result.scenarios[0].run_dir

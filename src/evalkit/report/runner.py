@@ -8,9 +8,12 @@ Order of work for every call:
    machine's cores). Each worker keeps one warm kernel (:mod:`evalkit.report.kernels`) and runs
    notebook after notebook on it. A scenario's ``01``–``04`` run in parallel, its ``00-summary``
    (which reads their results) as soon as they are done, ahead of later scenarios' notebooks;
-4. as each scenario finishes, render its notebooks to HTML in this process (one nbconvert exporter for
-   the whole call), write ``index.html``, ``manifest.json`` and the Excel workbook, rename the folder to
-   ``outputs/<scenario>/<run>/`` and only then point ``latest`` at it.
+4. render each notebook to HTML in this process as soon as it is done (one nbconvert exporter for the
+   whole call); when a scenario's notebooks are all done, write ``index.html``, ``manifest.json`` and the
+   Excel workbook, rename the folder to ``outputs/<scenario>/<run>/`` and only then point ``latest`` at it.
+
+Notebooks that declare the params they read (``evalkit.uses``) are not executed again when nothing they
+depend on changed: their outputs are copied from the cache (:mod:`evalkit.report.reuse`).
 
 An interrupted run leaves its ``.partial-*`` folders (renamed ``.interrupted-*``, never picked up as
 ``latest``), stops its kernels and never touches earlier runs. A failing notebook is reported in the
@@ -98,7 +101,8 @@ class _Progress:
 
     def done(self, prefix: str, info: dict) -> None:
         self.bar.update(1)
-        self.bar.set_postfix_str(f"{prefix}{info['name']} {info['status']} ({info['seconds']} s)")
+        how = "reused" if info.get("reused") else f"{info['seconds']} s"
+        self.bar.set_postfix_str(f"{prefix}{info['name']} {info['status']} ({how})")
 
     def close(self) -> None:
         self.bar.close()
@@ -183,17 +187,30 @@ def _open_scenario(index: int, path: Path, params, dataset, *, outputs: Path, la
 
 
 def _execute(sc: _Scenario, nb: Path, kernel: str, warm) -> dict:
-    """Run one notebook of a scenario; never raises (a failure is reported in the returned info)."""
+    """Run one notebook of a scenario, or reuse its outputs (:mod:`evalkit.report.reuse`); never raises
+    (a failure is reported in the returned info)."""
     import papermill as pm
 
+    from .. import cache
+    from . import reuse
     from .kernels import execute
 
     t0 = time.monotonic()
     info = {"name": nb.stem, "status": "ok", "error": None, "executed": f"notebooks/{nb.name}",
-            "html": f"{nb.stem}.html", "title": ""}
+            "html": f"{nb.stem}.html", "title": "", "reused": False}
+    root = sc.params.project_root
     try:
-        execute(nb, sc.partial / "notebooks" / nb.name,
-                {"params_path": str(sc.path), "output_dir": str(sc.partial), "lang": sc.lang}, kernel, warm)
+        uses = reuse.declared_uses(nb)
+        name = reuse.key(nb, sc.params, sc.dataset, sc.lang, uses) if uses is not None and cache.enabled() else None
+        with reuse.claimed(root, name):
+            if name is not None and reuse.restore(root, name, sc.partial, nb.stem, sc.path):
+                info["reused"] = True
+            else:
+                execute(nb, sc.partial / "notebooks" / nb.name,
+                        {"params_path": str(sc.path), "output_dir": str(sc.partial), "lang": sc.lang, "uses": uses},
+                        kernel, warm)
+                if name is not None:
+                    reuse.store(root, name, sc.partial, nb.stem, sc.path)
     except pm.PapermillExecutionError as exc:
         info.update(status="failed", error=f"{exc.ename}: {exc.evalue}".strip()[:500])
     except Exception as exc:  # kernel died, notebook unreadable …: report, keep going
@@ -230,6 +247,11 @@ class _Pool:
 
     def _work(self, warm) -> None:
         try:
+            if warm is not None:
+                try:  # warm up while the first notebooks are still being checked or reused
+                    warm.boot()
+                except Exception:  # reported by the first notebook that needs this kernel
+                    pass
             while True:
                 _, _, sc, nb = self.tasks.get()
                 if sc is None:
@@ -264,22 +286,25 @@ class _Pool:
                 k.kill()
 
 
+def _export_page(sc: _Scenario, info: dict) -> None:
+    """The HTML page of one executed notebook (done as soon as it finishes, while others still run)."""
+    period, source = describe_data(sc.dataset, sc.params, sc.lang)
+    meta = i18n.t("page_meta", sc.lang, period=period, source=source)
+    key = f"nb_{info['name']}"
+    info["title"] = i18n.t(key, sc.lang) if key in i18n.TEXT else info["name"]
+    executed = sc.partial / info["executed"]
+    if executed.is_file():
+        try:
+            export_html(executed, sc.partial / info["html"], sc.lang, sc.params.scenario.title,
+                        sc.dataset.is_synthetic, meta)
+        except Exception as exc:  # a broken page must not hide the others
+            info.update(status="failed", error=f"HTML export: {type(exc).__name__}: {exc}"[:500])
+
+
 def _finish(sc: _Scenario) -> ScenarioResult:
-    """HTML pages, index, manifest and workbook of a scenario whose notebooks are done; then publish."""
+    """Index, manifest and workbook of a scenario whose notebooks and pages are done; then publish."""
     params, dataset, partial = sc.params, sc.dataset, sc.partial
     ordered = [sc.infos[nb.stem] for nb in sorted(sc.notebooks)]
-    period, source = describe_data(dataset, params, sc.lang)
-    meta = i18n.t("page_meta", sc.lang, period=period, source=source)
-    for info in ordered:
-        key = f"nb_{info['name']}"
-        info["title"] = i18n.t(key, sc.lang) if key in i18n.TEXT else info["name"]
-        executed = partial / info["executed"]
-        if executed.is_file():
-            try:
-                export_html(executed, partial / info["html"], sc.lang, params.scenario.title, dataset.is_synthetic,
-                            meta)
-            except Exception as exc:  # a broken page must not hide the others
-                info.update(status="failed", error=f"HTML export: {type(exc).__name__}: {exc}"[:500])
     run_date = datetime.now().strftime("%Y-%m-%d %H:%M")
     index = render_index(partial, lang=sc.lang, params=params, dataset=dataset, notebooks=ordered, run_date=run_date)
     finished = datetime.now().astimezone().isoformat(timespec="seconds")
@@ -292,6 +317,15 @@ def _finish(sc: _Scenario) -> ScenarioResult:
     export_workbook(partial, partial / f"{params.scenario.name}.xlsx")
     final = _publish(partial, partial.parent, sc.run_id)
     return ScenarioResult(params.scenario.name, final, final / index.name, ordered)
+
+
+def _prepare_finishing() -> None:
+    """Build what :func:`_finish` needs (nbconvert templates, openpyxl) before the first scenario is done."""
+    import openpyxl  # noqa: F401
+
+    from .html import _exporter
+
+    _exporter()
 
 
 def _interrupted(scenarios: list[_Scenario]) -> None:
@@ -375,10 +409,12 @@ def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str
         for sc in scenarios:
             for nb in sc.body or sc.summary:
                 pool.submit(sc, nb)
+        _prepare_finishing()  # while the kernels work: the HTML exporter and Excel writer are then ready
         for _ in range(total):
             sc, info = pool.next_done()
             sc.infos[info["name"]] = info
             progress.done(f"{sc.params.scenario.name}/" if len(scenarios) > 1 else "", info)
+            _export_page(sc, info)
             if len(sc.infos) == len(sc.body) and sc.summary and sc.body:
                 pool.submit(sc, sc.summary[0])  # ahead of later scenarios' notebooks
             elif len(sc.infos) == len(sc.notebooks):

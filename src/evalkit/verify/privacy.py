@@ -31,11 +31,19 @@ def get_salt() -> str:
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_hex(16)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # written complete under a private name, then linked into place: processes starting at the same time
+    # (parallel report kernels) all end up with the one salt that won, never an empty or a second one
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(value)
-    return value
+        fh.write(secrets.token_hex(16))
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def hash_ids(values, salt: str | None = None) -> np.ndarray:
