@@ -18,6 +18,7 @@ report tables (a test renders the report with a cold cache, a warm cache and no 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -103,20 +104,51 @@ def _read(entry: Path) -> tuple[Tables, dict] | None:
 
 
 def _write(entry: Path, tables: Tables, meta: dict) -> None:
-    tmp = entry.with_name(f".tmp-{entry.name}-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    try:
+    def fill(tmp: Path) -> None:
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet")
         # key order kept: tables built from these dicts list their rows in that order
         (tmp / "meta.json").write_text(json.dumps({"tables": list(tables), "meta": meta}), encoding="utf-8")
+
+    publish(entry, fill)
+
+
+def publish(entry: Path, fill: Callable[[Path], None]) -> None:
+    """Create the entry folder ``entry`` atomically: ``fill`` writes into a private folder that is then
+    renamed into place, so readers see a complete entry or none. An entry already there is kept."""
+    tmp = entry.with_name(f".tmp-{entry.name}-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        fill(tmp)
         try:
             os.rename(tmp, entry)
         except OSError:  # written meanwhile by a process that did not take the lock: keep theirs
             pass
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def locked(project_root: Path, name: str):
+    """Hold entry ``name`` (other processes asking for it wait) while it is looked up, computed and written."""
+    root = cache_dir(project_root)
+    root.mkdir(parents=True, exist_ok=True)
+    with _lock(root / f"{name}.lock"):
+        yield
+
+
+@functools.lru_cache(maxsize=256)
+def _digest(path: str, inode: int, size: int, mtime_ns: int) -> str:
+    from .data.loaders import sha256_file
+
+    return sha256_file(Path(path))
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of an input file, computed once per process for each (path, inode, size, modification time)."""
+    st = Path(path).stat()
+    return _digest(str(path), st.st_ino, st.st_size, st.st_mtime_ns)
 
 
 def _remove_empty(root: Path, lock: Path) -> None:

@@ -40,15 +40,13 @@ def load_monitoring(params) -> Monitoring:
 
 def _cache_parts(params) -> dict:
     """Everything the monitoring tables depend on (see :func:`evalkit.cache.key_of`)."""
-    from .data.loaders import sha256_file
-
     d = params.data
     parts = {"data": d.model_dump(mode="json"), "verification": params.verification.model_dump(mode="json"),
              "salt": cache.salt_fingerprint()}
     if d.source == "synthetic":
         parts["seed"] = params.seed
     else:
-        parts["files"] = {name: sha256_file(params.project_root / name) for name in (d.recipients, d.companies)
+        parts["files"] = {name: cache.file_digest(params.project_root / name) for name in (d.recipients, d.companies)
                           if name}
     return parts
 

@@ -19,12 +19,11 @@ def load_data(params) -> Dataset:
     if params.data.source == "synthetic":
         return generate(config_from_params(params))
     from .. import cache
-    from .loaders import sha256_file
 
     path = params.project_root / params.data.panel
     load = lambda: load_panel(path, max_mb=params.data.max_file_mb, display=params.data.panel)  # noqa: E731
     try:
-        digest = sha256_file(path)
+        digest = cache.file_digest(path)
     except OSError:  # missing or unreadable: the loader says so in its own words
         return load()
     parts = {"sha256": digest, "display": params.data.panel, "max_mb": params.data.max_file_mb}

@@ -24,7 +24,6 @@ import contextlib
 import functools
 import hashlib
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -62,22 +61,11 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-@functools.lru_cache(maxsize=64)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    from ..data.loaders import sha256_file
-
-    return sha256_file(Path(path))
-
-
 def input_files(params) -> dict[str, str]:
     """SHA-256 of every data file the params name (panel, recipients, companies)."""
-    d, out = params.data, {}
-    for name in (d.panel, d.recipients, d.companies):
-        if name:
-            path = params.project_root / name
-            st = path.stat()
-            out[name] = _file_digest(str(path), st.st_size, st.st_mtime_ns)
-    return out
+    d = params.data
+    return {name: cache.file_digest(params.project_root / name) for name in (d.panel, d.recipients, d.companies)
+            if name}
 
 
 def key(nb_path: Path, params, dataset, lang: str, uses: list[str]) -> str:
@@ -104,9 +92,7 @@ def claimed(project_root: Path, name: str | None):
     if name is None:
         yield
         return
-    root = cache.cache_dir(project_root)
-    root.mkdir(parents=True, exist_ok=True)
-    with cache._lock(root / f"{name}.lock"):
+    with cache.locked(project_root, name):
         yield
 
 
@@ -137,20 +123,16 @@ def restore(project_root: Path, name: str, run_dir: Path, stem: str, params_path
 
 
 def store(project_root: Path, name: str, run_dir: Path, stem: str, params_path: Path) -> None:
-    """Keep a successful notebook's outputs under ``name`` (atomic; errors only mean no reuse later)."""
-    entry = cache.cache_dir(project_root) / name
-    tmp = entry.with_name(f".tmp-{name}-{os.getpid()}")
-    try:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Keep a successful notebook's outputs under ``name`` (errors only mean no reuse later)."""
+    def fill(tmp: Path) -> None:
         files = [p.relative_to(run_dir).as_posix() for p in _outputs(run_dir, stem)]
         for rel in files:
             (tmp / "files" / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(run_dir / rel, tmp / "files" / rel)
         (tmp / "meta.json").write_text(json.dumps({"files": files, "run_dir": str(run_dir),
                                                    "params_path": str(params_path)}), encoding="utf-8")
-        shutil.rmtree(entry, ignore_errors=True)
-        os.rename(tmp, entry)
+
+    try:
+        cache.publish(cache.cache_dir(project_root) / name, fill)
     except OSError:
         pass
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
