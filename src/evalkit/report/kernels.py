@@ -136,11 +136,10 @@ class WarmKernel:
 
     def prepare(self):
         """A kernel manager whose kernel is warm and clean, ready for the next notebook."""
-        if not self._alive():
-            self.shutdown()
-            self._start()
-        elif self.used:
+        if self.used and self._alive():
             self._run(RESET, "reset")
+        else:
+            self.boot()  # not started yet, or died: a new warm kernel
         self.used = True
         return self.km
 

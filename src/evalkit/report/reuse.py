@@ -68,12 +68,12 @@ def input_files(params) -> dict[str, str]:
             if name}
 
 
-def key(nb_path: Path, params, dataset, lang: str, uses: list[str]) -> str:
+def key(nb_path: Path, params, panel_hash: str, lang: str, uses: list[str]) -> str:
+    """The cache entry name of a notebook's outputs; ``panel_hash``: :func:`manifest.data_hash` of the data."""
     from ..params.restrict import used_values
-    from .manifest import data_hash
 
     parts = {"notebook": hashlib.sha256(Path(nb_path).read_bytes()).hexdigest(), "name": Path(nb_path).stem,
-             "uses": used_values(params, uses), "panel": data_hash(dataset), "files": input_files(params),
+             "uses": used_values(params, uses), "panel": panel_hash, "files": input_files(params),
              "lang": lang, "salt": cache.salt_fingerprint(), "code": code_fingerprint()}
     return cache.key_of("notebook", parts)
 

@@ -22,6 +22,7 @@ index and the exit status while the others still render; its executed notebook i
 """
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -164,6 +165,13 @@ class _Scenario:
     infos: dict = field(default_factory=dict)
     result: ScenarioResult | None = None
 
+    @functools.cached_property
+    def panel_hash(self) -> str:
+        """The data's content hash, computed once per scenario (it keys every reused notebook)."""
+        from .manifest import data_hash
+
+        return data_hash(self.dataset)
+
     @property
     def body(self) -> list[Path]:
         return [nb for nb in self.notebooks if nb.stem != SUMMARY]
@@ -201,7 +209,7 @@ def _execute(sc: _Scenario, nb: Path, kernel: str, warm) -> dict:
     root = sc.params.project_root
     try:
         uses = reuse.declared_uses(nb)
-        name = reuse.key(nb, sc.params, sc.dataset, sc.lang, uses) if uses is not None and cache.enabled() else None
+        name = reuse.key(nb, sc.params, sc.panel_hash, sc.lang, uses) if uses is not None and cache.enabled() else None
         with reuse.claimed(root, name):
             if name is not None and reuse.restore(root, name, sc.partial, nb.stem, sc.path):
                 info["reused"] = True
