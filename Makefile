@@ -11,7 +11,7 @@ JOBS ?=
 JOBS_OPT := $(if $(JOBS),--jobs $(JOBS),)
 PYTEST_ARGS ?=
 
-.PHONY: setup report test test-all lab validate bench benchmark strip clean help browser
+.PHONY: setup report test test-all lab validate bench benchmark strip clean help browser golden
 
 help:
 	@echo "make report      render $(PARAMS) into outputs/ (REPORT_LANG=en for English)"
@@ -61,7 +61,14 @@ lab: $(VENV)/.installed
 validate: $(VENV)/.installed
 	$(BIN)/evalkit validate params/*.yaml
 
-# about 8 minutes on 2 cores; each script also runs on its own (see benchmarks/README.md)
+# the default report's tables as the golden copies the tests compare with (tests/golden/README.md)
+golden: $(VENV)/.installed
+	rm -rf .tmp/golden && mkdir -p .tmp/golden/data && cp -r pyproject.toml params notebooks .tmp/golden/
+	cd .tmp/golden && EVALKIT_SALT=e2e-test-salt ../../$(BIN)/evalkit run params/default.yaml --no-cache --quiet
+	rm -f tests/golden/default/*.csv && cp .tmp/golden/outputs/default/latest/tables/*.csv tests/golden/default/
+	rm -rf .tmp/golden
+
+# about 6 minutes on 2 cores; each script also runs on its own (see benchmarks/README.md)
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/estimators.py

@@ -33,7 +33,7 @@ def coverage_study(reps: int = 200, B: int = 999) -> dict[str, float]:
     for r in range(reps):
         data = generate(dataclasses.replace(base, seed=1000 + r))
         p = evaluation.kabkota_vs_provinces(data, params)
-        truth = evaluation._truth_window_did(p, start)
+        truth = evaluation.panels.truth_window_did(p, start)
         e = did.twfe(p, "vulnerable_coverage_pct", "region_code", "period", "treat", inference="wild", B=B, seed=r)
         hits["twfe_wild"] += e.covers(truth)
         df, tr = simulate_staggered(seed=5000 + r)

@@ -11,16 +11,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from common import Report, best_of
+from common import ROOT, Report, best_of
 
 
 def main() -> None:
-    from evalkit.data import SimConfig, generate, load_panel
+    import dataclasses
+
+    import evalkit
+    from evalkit.data import config_from_params, generate, load_panel
     from evalkit.data.schemas import PANEL
 
     rep = Report("panel_io", "python benchmarks/panel_io.py")
-    gen = best_of(lambda: generate(SimConfig(seed=1)))
-    data = generate(SimConfig(seed=1))
+    cfg = dataclasses.replace(config_from_params(evalkit.load_params(ROOT / "params" / "default.yaml")), seed=1)
+    gen = best_of(lambda: generate(cfg))
+    data = generate(cfg)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "panel.csv"
         out = data.panel[[c.name for c in PANEL]].copy()

@@ -125,7 +125,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: the runner's default)")
     args = ap.parse_args()
-    from evalkit.report.runner import default_jobs, kernel_name
+    from evalkit.runner.run import default_jobs, kernel_name
 
     jobs = args.jobs or default_jobs()
     rep = Report("render", "python benchmarks/render.py" + (f" --jobs {args.jobs}" if args.jobs else ""))

@@ -1,6 +1,6 @@
 """Recipient verification at scale: the one-million-row full report, and how the DuckDB path grows to 10^7.
 
-* **Full report** (``evalkit.verify.check_file``: every check, hashed clean list, churn) on 1,000,000
+* **Full report** (``evalkit.recipients.check_file``: every check, hashed clean list, churn) on 1,000,000
   synthetic rows read from CSV, in a child process: time against the 10 s target and peak memory (the
   child's own peak RSS, VmHWM) against 2 GiB (issue #6).
 * **Growth** of the DuckDB engine (``check_file_duckdb``: the list never enters pandas) at 10^5, 10^6
@@ -27,8 +27,8 @@ from common import ROOT, Report
 CHILD = """
 import json, sys, time
 import evalkit
-from evalkit.verify import check_file
-from evalkit.verify.duck import check_file_duckdb
+from evalkit.recipients import check_file
+from evalkit.recipients.engine import check_file_duckdb
 params = evalkit.load_params(sys.argv[1])
 t0 = time.perf_counter()
 if sys.argv[3] == "full":
@@ -53,7 +53,7 @@ def measure(path: Path, engine: str) -> dict:
 def make_lists(folder: Path, max_rows: int) -> dict[int, Path]:
     import duckdb
 
-    from evalkit.verify import generate_recipients
+    from evalkit.recipients import generate_recipients
 
     t0 = time.perf_counter()
     base, _ = generate_recipients(1_000_000, seed=2026)

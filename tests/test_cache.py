@@ -1,14 +1,14 @@
-"""The prepared-table cache (evalkit.cache): hits equal fresh computation, keys follow the inputs, no raw NIK."""
+"""The prepared-table cache (evalkit.core.cache): hits equal fresh computation, keys follow the inputs, no raw NIK."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 import evalkit
-from evalkit import cache
+from evalkit.core import cache
 from evalkit.compliance import generate_companies
 from evalkit.data.schemas import PANEL
-from evalkit.verify import generate_recipients
+from evalkit.recipients import generate_recipients
 
 from .conftest import make_project
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from evalkit.data.synthetic import simulate_staggered
-from evalkit.methods import did, its, randomization_inference
+from evalkit.methods import did, its
 from evalkit.methods.synth import simplex_weights
 
 
@@ -146,30 +146,6 @@ def test_its_recovers_level_and_slope():
                        r.level_change.estimate + r.slope_change.estimate * (cf.loc[cf.post, "time"] - 36))
 
 
-def test_every_design_recovers_the_synthetic_truth(default_data, default_params):
-    from evalkit import evaluation
-
-    table = evaluation.comparison_table(evaluation.run_designs(default_data, default_params))
-    assert set(table["design"]) == {"its", "did", "event_study", "staggered", "staggered_twfe", "synth", "dose"}
-    for row in table.itertuples():
-        assert row.truth is not None
-        if row.design != "staggered_twfe":  # shown to illustrate its bias, not expected to recover
-            assert row.ci_low <= row.truth <= row.ci_high, (row.design, row.estimate, row.ci_low, row.ci_high, row.truth)
-
-
-def test_randomization_inference_and_wild_bootstrap_on_synthetic_panel(default_data, default_params):
-    from evalkit import evaluation
-
-    p = evaluation.kabkota_vs_provinces(default_data, default_params)
-    truth = evaluation._truth_window_did(p, default_params.policy_start.to_timestamp())
-    ri = randomization_inference(p, "vulnerable_coverage_pct", "region_code", "period", "treat", B=499, seed=1)
-    wild = did.twfe(p, "vulnerable_coverage_pct", "region_code", "period", "treat", inference="wild", B=1999, seed=1)
-    for e in (ri, wild):
-        assert e.covers(truth) and e.pvalue < 0.01
-    again = did.twfe(p, "vulnerable_coverage_pct", "region_code", "period", "treat", inference="wild", B=1999, seed=1)
-    assert (again.ci_low, again.ci_high, again.pvalue) == (wild.ci_low, wild.ci_high, wild.pvalue)
-
-
 def test_wild_bootstrap_does_not_reject_a_true_null():
     df, _ = simulate_staggered(seed=2, cohorts=(10,), cohort_size=10, effect=0.0, growth=0.0)
     e = did.twfe(df, "y", "unit", "time", "treat", inference="wild", B=1999)
@@ -184,24 +160,3 @@ def test_coverage_of_wild_bootstrap_and_callaway_santanna_200_replications():
     result = coverage_study(reps=200)
     for name, rate in result.items():
         assert 0.90 <= rate <= 0.99, (name, rate)
-
-
-def test_comparison_group_comes_from_params(default_data, default_params):
-    from evalkit import evaluation
-
-    ev = default_params.evaluation.model_copy(update={"comparison": "kalimantan"})
-    kal = default_params.model_copy(update={"evaluation": ev})
-    p = evaluation.kabkota_vs_provinces(default_data, kal)
-    assert set(p.loc[p["level"] == "provinsi", "region_code"]) == {"61", "62", "63", "65"}
-    res = {r.design: r for r in evaluation.run_designs(default_data, kal, ["did", "synth"])}
-    assert set(res["synth"].result.weights.index) == {"61", "62", "63", "65"}
-    assert res["did"].estimate.info["clusters"] == 14
-
-def test_unknown_comparison_province_is_a_params_error(project):
-    import evalkit
-    from evalkit.errors import ParamsError
-
-    path = project / "params" / "cmp.yaml"
-    path.write_text("extends: default.yaml\nevaluation:\n  comparison: ['61', '99']\n")
-    with pytest.raises(ParamsError, match=r"line 3, key `evaluation.comparison`.*unknown province code\(s\) 99"):
-        evalkit.load_params(path)

@@ -74,7 +74,7 @@ def test_undeclared_read_fails_the_notebook_and_declared_ones_are_reused(tmp_pat
 
 def test_reuse_is_off_with_no_cache_and_the_shipped_declarations_are_valid(default_params):
     from evalkit.params.restrict import check_uses
-    from evalkit.report.reuse import declared_uses
+    from evalkit.runner.reuse import declared_uses
 
     declared = {p.stem: declared_uses(p) for p in sorted((ROOT / "notebooks").glob("*.ipynb"))}
     assert declared["00-summary"] is None and declared["03-budget-allocation"] is None  # always executed

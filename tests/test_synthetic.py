@@ -6,7 +6,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from evalkit.data import SimConfig, generate
+from evalkit.data import config_from_params, generate
 from evalkit.reference import kaltim_codes, regions
 
 
@@ -29,8 +29,13 @@ def test_reference_has_38_provinces_including_kaltim():
     assert reg.loc[reg["level"] == "provinsi", "code"].nunique() == 37
 
 
-def test_same_seed_same_panel_other_seed_differs():
-    a, b, c = generate(SimConfig(seed=7)), generate(SimConfig(seed=7)), generate(SimConfig(seed=8))
+def config(params, **changes):
+    """The default scenario's simulator configuration with ``changes``."""
+    return dataclasses.replace(config_from_params(params), **changes)
+
+
+def test_same_seed_same_panel_other_seed_differs(default_params):
+    a, b, c = (generate(config(default_params, seed=s)) for s in (7, 7, 8))
     pd.testing.assert_frame_equal(a.panel, b.panel)
     assert a.meta == b.meta
     assert not a.panel["bpu_participants"].equals(c.panel["bpu_participants"])
@@ -85,8 +90,8 @@ def test_staggered_cofunding_dates(default_data, default_params):
         assert first == pd.Period(c.start_month, freq="M").to_timestamp()
 
 
-def test_config_knobs_change_the_truth():
-    base = generate(SimConfig(seed=3))
-    none = generate(dataclasses.replace(SimConfig(seed=3), pergub_recipients=0, cofunding=()))
+def test_config_knobs_change_the_truth(default_params):
+    base = generate(config(default_params, seed=3))
+    none = generate(config(default_params, seed=3, pergub_recipients=0, cofunding=()))
     assert none.meta["true_effect"]["pergub_att_pp"] == 0
     assert base.meta["true_effect"]["pergub_att_pp"] > 5

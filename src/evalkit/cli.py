@@ -10,7 +10,13 @@ import os
 import sys
 from pathlib import Path
 
+from .core import cache
+from .core.paths import project_root
+from .core.version import __version__
+from .data import load_data
+from .data.schemas import SCHEMAS, markdown_table
 from .errors import EvalkitError
+from .params import load_params
 
 
 def _print_error(exc: EvalkitError) -> None:
@@ -25,9 +31,6 @@ def _print_error(exc: EvalkitError) -> None:
 
 
 def cmd_validate(args) -> int:
-    from .data import load_data
-    from .params import load_params
-
     failed = False
     for path in args.params:
         try:
@@ -42,7 +45,7 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
-    from .report.runner import install_sigterm, run
+    from .runner.run import install_sigterm, run  # lazy: papermill and nbconvert take ~3 s to import
 
     install_sigterm()
     if args.no_cache:  # inherited by the kernels
@@ -66,23 +69,27 @@ def cmd_run(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from .verify.cli import run_verify
+    from .recipients.workbook import verify_to_workbook  # lazy: DuckDB and openpyxl, only for this command
 
-    return run_verify(args)
+    params = load_params(args.params)
+    summary, workbook = verify_to_workbook(args.file, params, outputs=args.outputs, period=args.period,
+                                           previous=args.previous, engine=args.engine)
+    width = max(len(k) for k in summary)
+    for k, v in summary.items():
+        print(f"{k:<{width}}  {v}")
+    print(workbook)
+    return 0
 
 
 def cmd_rerun(args) -> int:
-    from .report.rerun import rerun
-    from .report.runner import install_sigterm
+    from .runner.rerun import rerun  # lazy: papermill and nbconvert take ~3 s to import
+    from .runner.run import install_sigterm  # lazy: as above
 
     install_sigterm()
     return rerun(args.manifest, jobs=args.jobs, quiet=args.quiet)
 
 
 def cmd_cache(args) -> int:
-    from . import cache
-    from .params.loader import project_root
-
     root = project_root(Path(args.project))
     if args.action == "clear":
         print(f"removed {cache.clear(root)} cache entries from {cache.cache_dir(root)}")
@@ -93,8 +100,6 @@ def cmd_cache(args) -> int:
 
 
 def cmd_schemas(args) -> int:
-    from .data.schemas import SCHEMAS, markdown_table
-
     for name, cols in SCHEMAS.items():
         print(f"### {name}\n\n{markdown_table(cols)}\n")
     return 0
@@ -103,7 +108,7 @@ def cmd_schemas(args) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="evalkit", description="Evaluate Kaltim Pergub 19/2023 with "
                                      "parameterised notebooks.")
-    parser.add_argument("--version", action="version", version=f"evalkit {_version()}")
+    parser.add_argument("--version", action="version", version=f"evalkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check params files (and with --data their data) without running anything")
     v.add_argument("params", nargs="+")
@@ -145,12 +150,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _version() -> str:
-    from . import __version__
-
-    return __version__
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -166,8 +165,6 @@ def main(argv: list[str] | None = None) -> int:
               ".interrupted-* folder.", file=sys.stderr)
         sys.stderr.flush()
         sys.stdout.flush()
-        import os
-
         os._exit(130)  # do not wait for notebook threads; their kernels stop with their parent
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .core.hashing import salted_hash
+from .core.salt import get_salt
 from .reference import kaltim_codes
-from .verify.privacy import hash_ids
 
 COMPANY_COLUMNS = {
     "company_id": "company identifier (NPP/BPJS registration number or Disnaker id), text",
@@ -115,5 +116,5 @@ def top_arrears(df: pd.DataFrame, n: int = 10, salt: str | None = None) -> pd.Da
     arrears = arrears_by_company(df)
     info = df.drop_duplicates("company_id").set_index("company_id")[["kode_wilayah", "sektor", "skala"]]
     top = arrears.nlargest(n, "arrears_rupiah").join(info, on="company_id")
-    top.insert(0, "company_hash", hash_ids(top["company_id"].to_numpy(), salt))
+    top.insert(0, "company_hash", salted_hash(top["company_id"].to_numpy(), get_salt() if salt is None else salt))
     return top.drop(columns="company_id").reset_index(drop=True)

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import cache
 from .compliance import compliance_summary, generate_companies
-from .verify import check_recipients, generate_recipients
-from .verify.checks import VerificationReport
-from .verify.io import read_recipients
+from .core import cache
+from .data.loaders import read_table
+from .recipients.engine import VerificationReport, check_recipients
+from .recipients.generate import DEFECT_KINDS, generate_recipients
+from .recipients.io import read_recipients
 
 
 @dataclass
@@ -81,9 +82,7 @@ def _compute(params) -> Monitoring:
     root = params.project_root
     if params.data.source == "synthetic":
         rows = v.synthetic_rows
-        defects = {k: max(1, int(round(rows * v.synthetic_defect_share))) for k in
-                   ("invalid_nik", "region_mismatch", "sex_birthdate_mismatch", "duplicate_within_source",
-                    "duplicate_cross_source", "ineligible")}
+        defects = {k: max(1, int(round(rows * v.synthetic_defect_share))) for k in DEFECT_KINDS}
         df, truth = generate_recipients(rows, seed=params.seed, defects=defects)
         report = check_recipients(df, params)
         del df  # raw identifiers end here
@@ -94,8 +93,6 @@ def _compute(params) -> Monitoring:
         report = check_recipients(read_recipients(root / params.data.recipients), params, shown=params.data.recipients)
     companies = None
     if params.data.companies:
-        from .data.loaders import read_table
-
         companies = read_table(root / params.data.companies, params.data.companies, params.data.max_file_mb)
         for c in ("workers_reported", "workers_registered", "contribution_due_rupiah", "contribution_paid_rupiah",
                   "paid_on_time"):

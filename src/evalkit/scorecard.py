@@ -23,9 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .budget.cost import unit_cost
-
-INDICATORS = ("coverage_level", "coverage_growth", "protected_per_1000", "own_budget_per_worker", "regulation",
-              "csr_mobilised", "employer_compliance", "data_quality")
+from .params.schema import SCORE_INDICATORS as INDICATORS
 
 
 def coverage_ranking(data, params, outcome: str | None = None) -> pd.DataFrame:
@@ -72,6 +70,13 @@ def indicators(data, params, compliance: pd.DataFrame | None = None, quality: pd
         sel = yearly["year"] == last
         yearly.loc[sel, "data_quality"] = yearly.loc[sel, "region_code"].map(m)
     return yearly[["region_code", "region_name", "year", *INDICATORS]].reset_index(drop=True)
+
+
+def indicators_for(data, params, monitoring) -> pd.DataFrame:
+    """:func:`indicators` with the compliance and data-quality tables of a
+    :class:`~evalkit.monitoring.Monitoring` (either may be missing)."""
+    quality = monitoring.verification.by_region if monitoring.verification is not None else None
+    return indicators(data, params, monitoring.compliance, quality)
 
 
 def _normalise(x: pd.DataFrame, method: str) -> pd.DataFrame:
@@ -122,6 +127,15 @@ def rank_uncertainty(ind: pd.DataFrame, params, year: int | None = None) -> pd.D
                         "rank_p10": np.quantile(ranks, 0.1, axis=1), "rank_p90": np.quantile(ranks, 0.9, axis=1),
                         "p_top3": (ranks <= 3).mean(axis=1)})
     return out.sort_values("rank_median", ignore_index=True)
+
+
+def ranked(ind: pd.DataFrame, params, year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(composite table, rank uncertainty, published table)`` for one year (latest by default); the
+    published table is rank, code, name, score and the rank-uncertainty columns."""
+    table = composite(ind, params, year)
+    unc = rank_uncertainty(ind, params, year)
+    shown = table[["rank", "region_code", "region_name", "score"]].merge(unc, on="region_code")
+    return table, unc, shown
 
 
 def plot_scorecard(table: pd.DataFrame, unc: pd.DataFrame, xlabel: str):

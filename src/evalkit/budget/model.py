@@ -122,24 +122,13 @@ def _spread(total: np.ndarray, room: np.ndarray) -> np.ndarray:
     return share * total[None, :]
 
 
-def additionality(params, data) -> tuple[float, str]:
-    """Additionality used by the budget: notebook 02's dose-response estimate when allowed and possible."""
+def additionality(params, estimate: float | None) -> tuple[float, str]:
+    """Additionality used by the budget and where it comes from: the evaluation's ``estimate`` (a share, e.g.
+    :func:`evalkit.evaluation.dose_additionality`) when ``budget.use_estimated_additionality`` allows it
+    and one is given, else ``budget.additionality_share``."""
     b = params.budget
-    from ..params.restrict import UndeclaredParams
-
-    if b.use_estimated_additionality and "dose" in params.evaluation.methods:
-        try:
-            from ..evaluation import run_designs
-
-            res = run_designs(data, params.model_copy(update={"evaluation": params.evaluation.model_copy(
-                update={"did_inference": "cluster"})}), ["dose"])
-            est = float(res[0].estimate.estimate)
-            if 0.05 <= est <= 1.0:
-                return est, "estimated"
-        except UndeclaredParams:  # a notebook's incomplete evalkit.uses must fail, never fall back
-            raise
-        except Exception:  # no subsidised columns, too little variation: fall back to params
-            pass
+    if b.use_estimated_additionality and estimate is not None:
+        return float(estimate), "estimated"
     return b.additionality_share, "params"
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..params.schema import UNCERTAIN
 from .cost import unit_cost
 from .model import _grow, _years, base_state, required_budget
 
@@ -26,8 +27,7 @@ def draw(params, n: int | None = None, seed: int | None = None) -> dict[str, np.
     n = n or b.uncertainty.draws
     rng = np.random.default_rng(params.seed if seed is None else seed)
     out = {}
-    for name in ("vulnerable_growth_share", "self_paid_growth_pp", "formal_coverage_growth_pp", "churn_share",
-                 "additionality_share", "working_pop_growth_share"):
+    for name in UNCERTAIN:
         d = b.uncertainty.parameters.get(name)
         if d is None:
             out[name] = np.full(n, float(getattr(b, name)))

@@ -1,6 +1,7 @@
 """Data: the :class:`Dataset` container, the seeded simulator and loaders for real files."""
 from __future__ import annotations
 
+from ..core import cache
 from .dataset import Dataset, add_coverage, aggregate_kaltim, before_after
 from .loaders import load_panel
 from .synthetic import SYNTHETIC_LABEL, SimConfig, config_from_params, generate
@@ -18,8 +19,6 @@ def load_data(params) -> Dataset:
     """
     if params.data.source == "synthetic":
         return generate(config_from_params(params))
-    from .. import cache
-
     path = params.project_root / params.data.panel
     load = lambda: load_panel(path, max_mb=params.data.max_file_mb, display=params.data.panel)  # noqa: E731
     try:

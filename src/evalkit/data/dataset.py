@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..core.months import window
+
 COUNT_COLUMNS = ["working_pop", "vulnerable_workers", "bpu_participants", "participants_total",
                  "subsidised_prov", "subsidised_kabkota", "subsidised_csr", "bpu_joiners", "bpu_leavers"]
 KALTIM_CODE = "64"
@@ -73,8 +75,7 @@ def before_after(panel: pd.DataFrame, start: pd.Timestamp, outcome: str, pre_mon
     the outcome; percentage points for coverage in percent).
     """
     start = pd.Timestamp(start)
-    lo = start - pd.DateOffset(months=pre_months)
-    hi = start + pd.DateOffset(months=post_months)
+    lo, hi = window(start, pre_months, post_months)
     p = panel["period"]
     pre = panel[(p >= lo) & (p < start)].groupby(by)[outcome].mean()
     post = panel[(p >= start) & (p < hi)].groupby(by)[outcome].mean()
@@ -83,9 +84,4 @@ def before_after(panel: pd.DataFrame, start: pd.Timestamp, outcome: str, pre_mon
     return out.reset_index()
 
 
-def months_between(a: pd.Timestamp, b: pd.Timestamp) -> int:
-    """Whole months from ``a`` to ``b`` (negative when ``b`` is earlier)."""
-    return (b.year - a.year) * 12 + b.month - a.month
-
-
-__all__ = ["Dataset", "add_coverage", "aggregate_kaltim", "before_after", "months_between"]
+__all__ = ["Dataset", "add_coverage", "aggregate_kaltim", "before_after"]

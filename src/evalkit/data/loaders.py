@@ -6,13 +6,15 @@ a file are collected before raising, so a data officer can fix them in one pass.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
+
+from io import StringIO
 
 import numpy as np
 import pandas as pd
 
+from ..core.hashing import sha256_file
 from ..errors import DataError, Problem, short_repr
 from ..reference import regions as reference_regions
 from .dataset import Dataset, add_coverage
@@ -20,15 +22,6 @@ from .schemas import PANEL, Column
 
 MAX_REPORTED = 20  # problems listed per file before "… and N more"
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    """SHA-256 hex digest of a file, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while block := fh.read(chunk):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _rows(index: pd.Index, limit: int = 5) -> str:
@@ -62,8 +55,6 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
                                  "save it as 'CSV UTF-8' from Excel")])
     if not text.strip():
         raise DataError([Problem(shown, "file", "", "the file holds no data; it needs a header row and data rows")])
-    from io import StringIO
-
     first = text.splitlines()[0]
     sep = ";" if first.count(";") > first.count(",") else ","
     try:

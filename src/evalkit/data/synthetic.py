@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..core.months import month_numbers, month_ord
 from ..reference import regions as reference_regions
 from .dataset import Dataset, add_coverage
 
@@ -59,28 +60,28 @@ PROVINCE_WORKING_POP_M: dict[str, float] = {
 
 @dataclass(frozen=True)
 class SimConfig:
-    """Everything the simulator needs; built from params by :func:`config_from_params`.
+    """Everything the simulator needs; built from params by :func:`config_from_params` (the calibration
+    values live once, in ``params/default.yaml`` and the params schema — not here).
 
     Coverage quantities are percent (0–100) or percentage points (pp); counts are persons.
     """
 
-    seed: int = 0
-    start_month: str = "2019-01"
-    end_month: str = "2025-12"
-    policy_start: str = "2023-07"
-    cofunding: tuple[tuple[str, str], ...] = (("6403", "2020-07"), ("6474", "2024-01"),
-                                                 ("6405", "2024-07"), ("6472", "2025-01"))
-    kaltim_coverage_pct: float = 70.11
-    kaltim_coverage_month: str = "2025-08"
-    kaltim_vulnerable_workers: int = 500_000
-    pergub_recipients: int = 100_000
-    additionality_share: float = 0.7
-    cofunding_recipients_share: float = 0.06
-    cofunding_ramp_months: int = 12
-    monthly_churn_share: float = 0.02
-    noise_pp: float = 0.4
-    trend_sd_pp_per_year: float = 0.15
-    dose_dispersion: float = 0.3
+    seed: int
+    start_month: str
+    end_month: str
+    policy_start: str
+    cofunding: tuple[tuple[str, str], ...]
+    kaltim_coverage_pct: float
+    kaltim_coverage_month: str
+    kaltim_vulnerable_workers: int
+    pergub_recipients: int
+    additionality_share: float
+    cofunding_recipients_share: float
+    cofunding_ramp_months: int
+    monthly_churn_share: float
+    noise_pp: float
+    trend_sd_pp_per_year: float = 0.15  # spread of the kab/kota/province trends (simulator shape, not calibration)
+    dose_dispersion: float = 0.3  # spread of the recipients' allocation across kab/kota (simulator shape)
     extra: dict = field(default_factory=dict)
 
 
@@ -107,7 +108,7 @@ def config_from_params(params) -> SimConfig:
 
 def _covid_factor(months: pd.PeriodIndex) -> np.ndarray:
     """Common shock: a dip from April 2020 that recovers linearly by June 2021 (0 … −1)."""
-    t = np.array([(p.year - 2020) * 12 + p.month - 4 for p in months], dtype=float)  # 0 at 2020-04
+    t = month_numbers(months) - month_ord("2020-04")  # 0 at 2020-04
     dip = np.where(t < 0, 0.0, np.where(t <= 3, -t / 3, np.where(t <= 14, -1 + (t - 3) / 11, 0.0)))
     return dip
 

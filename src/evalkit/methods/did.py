@@ -14,6 +14,7 @@ from scipy import stats
 
 from .panel import codes, demean, ols_cluster, period_index, t_interval
 from .result import Estimate
+from .ri import permutation_twfe
 from .wild import WildBootstrap
 
 __all__ = ["twfe", "event_study", "callaway_santanna", "EventStudyResult", "CallawaySantAnnaResult"]
@@ -88,8 +89,6 @@ def twfe(df: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, *, cl
         method = "TWFE (wild cluster bootstrap)"
         info.update(B=B, seed=seed, weights=bootstrap_weights)
     elif inference == "ri":
-        from .ri import permutation_twfe
-
         B = B or 999
         p, lo, hi, draws = permutation_twfe(d, outcome, unit, time, treat, covariates, w, alpha, B, seed)
         method = "TWFE (randomization inference)"

@@ -14,6 +14,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from ..core.figures import time_axis
 from .panel import period_index
 from .result import Estimate
 
@@ -55,8 +56,6 @@ class ITSResult:
         start = cf.loc[post, "time"].iloc[0]
         ax.axvline(start, color="#333333", ls=":", lw=1, label=lab["start"])
         if np.issubdtype(np.asarray(cf["time"]).dtype, np.datetime64):
-            from ..plotting import time_axis
-
             time_axis(ax)
         ax.set_ylabel(lab["ylabel"])
         ax.set_xlabel(lab["xlabel"])

@@ -5,6 +5,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..core.months import month_numbers
+
 
 def period_index(values: pd.Series, zero_is_missing: bool = False) -> np.ndarray:
     """Integer period index: months (year × 12 + month − 1) for datetimes/periods, the values for integers.
@@ -13,14 +15,10 @@ def period_index(values: pd.Series, zero_is_missing: bool = False) -> np.ndarray
     "never treated").
     """
     s = pd.Series(values)
-    if isinstance(s.dtype, pd.PeriodDtype):
-        s = s.dt.to_timestamp()
-    if pd.api.types.is_datetime64_any_dtype(s):
-        out = (s.dt.year * 12 + s.dt.month - 1).astype("float64")
-        return out.to_numpy()
+    if isinstance(s.dtype, pd.PeriodDtype) or pd.api.types.is_datetime64_any_dtype(s):
+        return month_numbers(s)
     if s.dtype == object or pd.api.types.is_string_dtype(s):
-        parsed = pd.to_datetime(s.where(~s.isin(["0", "", None])), errors="coerce")
-        return (parsed.dt.year * 12 + parsed.dt.month - 1).astype("float64").to_numpy()
+        return month_numbers(s.where(~s.isin(["0", "", None])))
     out = np.array(pd.to_numeric(s, errors="coerce"), dtype="float64")
     if zero_is_missing:
         out[out == 0] = np.nan

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .inference import invert_test
 from .panel import codes, demean
 
 
@@ -50,18 +51,5 @@ def permutation_twfe(d: pd.DataFrame, outcome: str, unit: str, time: str, treat:
     p0 = pvalue(0.0)
     spread = np.std(b_perm[1:]) if len(b_perm) > 2 else abs(b_obs)
 
-    def bound(direction: int) -> float:
-        inside, outside = b_obs, b_obs + direction * max(spread, 1e-8)
-        k = 0
-        while pvalue(outside) > alpha and k < 60:
-            inside, outside = outside, b_obs + direction * max(spread, 1e-8) * 2 ** (k + 1)
-            k += 1
-        for _ in range(60):
-            mid = (inside + outside) / 2
-            if pvalue(mid) > alpha:
-                inside = mid
-            else:
-                outside = mid
-        return (inside + outside) / 2
-
-    return p0, bound(-1), bound(+1), len(perms)
+    lo, hi = invert_test(pvalue, b_obs, spread, alpha, iterations=60)
+    return p0, lo, hi, len(perms)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
+from ..core.figures import time_axis
 from .panel import period_index
 from .result import Estimate
 
@@ -91,8 +92,6 @@ class SyntheticControlResult:
         for a in (a1, a2):
             a.axvline(start, color="#333333", ls=":", lw=1)
         if np.issubdtype(np.asarray(g["time"]).dtype, np.datetime64):
-            from ..plotting import time_axis
-
             time_axis(a1)
             time_axis(a2)
         a1.set_ylabel(lab["ylabel"])

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .inference import invert_test
+
 WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
 
 
@@ -57,22 +59,4 @@ class WildBootstrap:
 
     def confint(self, alpha: float, start_se: float) -> tuple[float, float]:
         """Bounds where the bootstrap p-value crosses ``alpha`` (bisection from β ± k·se)."""
-        def bound(direction: int) -> float:
-            inside = self.beta
-            step = max(start_se, 1e-8)
-            outside = self.beta + direction * step
-            k = 0
-            while self.pvalue(outside) > alpha and k < 60:
-                inside, outside = outside, self.beta + direction * step * 2 ** (k + 1)
-                k += 1
-            for _ in range(50):
-                mid = (inside + outside) / 2
-                if self.pvalue(mid) > alpha:
-                    inside = mid
-                else:
-                    outside = mid
-                if abs(outside - inside) < 1e-6 * max(1.0, abs(self.beta)):
-                    break
-            return (inside + outside) / 2
-
-        return bound(-1), bound(+1)
+        return invert_test(self.pvalue, self.beta, start_se, alpha, iterations=50, rel_tol=1e-6)

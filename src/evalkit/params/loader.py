@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..core.paths import project_root
 from ..errors import ParamsError, Problem, short_repr
 from .schema import Params
 
@@ -30,22 +31,6 @@ def dotted(path: Path_t) -> str:
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(top level)"
-
-
-def project_root(start: Path) -> Path:
-    """The evalkit project a params file belongs to.
-
-    ``EVALKIT_PROJECT_ROOT`` wins; otherwise the nearest ancestor holding ``pyproject.toml`` or
-    ``.git``; otherwise the parent of a ``params/`` folder, else the file's own folder.
-    """
-    env = os.environ.get("EVALKIT_PROJECT_ROOT")
-    if env:
-        return Path(env).resolve()
-    start = start.resolve()
-    for folder in [start, *start.parents]:
-        if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
-            return folder
-    return start.parent if start.name == "params" else start
 
 
 # --------------------------------------------------------------------------- YAML reading

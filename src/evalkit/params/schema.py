@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from ..reference import kaltim_codes
+from ..core.months import month_ord, month_period
+from ..reference import kaltim_codes, regions
 
 _MONTH_RE = re.compile(r"^(19|20|21)\d\d-(0[1-9]|1[0-2])$")
 
@@ -42,15 +43,10 @@ Year = Annotated[int, Field(ge=2000, le=2100, description="a calendar year betwe
 KabKotaCode = Annotated[str, Field(description="a Kaltim kab/kota code"), AfterValidator(_check_kaltim_code)]
 
 
-def month_period(month: str) -> pd.Period:
-    """``"2023-07"`` → monthly :class:`pandas.Period`."""
-    return pd.Period(month, freq="M")
-
-
-def month_ord(month: str) -> int:
-    """``"2023-07"`` → a month counter (year × 12 + month − 1), so differences are in months."""
-    year, mon = month.split("-")
-    return int(year) * 12 + int(mon) - 1
+def _not_before(later: int, earlier: int, later_key: str, earlier_key: str) -> None:
+    """Raise the schema's message when the year ``later`` comes before ``earlier``."""
+    if later < earlier:
+        raise ValueError(f"{later_key} {later} must not be before {earlier_key} {earlier}")
 
 
 class Strict(BaseModel):
@@ -140,8 +136,7 @@ class Target(Strict):
 
     @model_validator(mode="after")
     def _years(self) -> "Target":
-        if self.year < self.base_year:
-            raise ValueError(f"target.year {self.year} must not be before target.base_year {self.base_year}")
+        _not_before(self.year, self.base_year, "target.year", "target.base_year")
         return self
 
 
@@ -154,8 +149,6 @@ class Contributions(Strict):
 
 
 def _check_comparison(value):
-    from ..reference import regions
-
     if isinstance(value, str):
         return value
     known = set(regions().loc[lambda r: r["level"] == "provinsi", "code"])
@@ -295,10 +288,9 @@ class Budget(Strict):
 
     @model_validator(mode="after")
     def _years(self) -> "Budget":
-        if self.end_year < self.start_year:
-            raise ValueError(f"budget.end_year {self.end_year} must not be before budget.start_year {self.start_year}")
-        if self.policy_end_year is not None and self.policy_end_year < self.start_year:
-            raise ValueError(f"budget.policy_end_year {self.policy_end_year} must not be before budget.start_year {self.start_year}")
+        _not_before(self.end_year, self.start_year, "budget.end_year", "budget.start_year")
+        if self.policy_end_year is not None:
+            _not_before(self.policy_end_year, self.start_year, "budget.policy_end_year", "budget.start_year")
         return self
 
 

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.figures import setup_style, stamp
+from ..core.publish import building, publish_unique
 from . import i18n
+from .html import page_resources
 from .tables import read_table
 
 
@@ -27,8 +30,6 @@ def write_comparison(scenarios, outputs: Path, lang: str) -> Path | None:
     """Side-by-side page of the scenarios' headline numbers, budget paths, coverage and allocations."""
     import matplotlib.pyplot as plt
     from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    from ..plotting import setup_style, stamp
 
     runs = [s for s in scenarios if s.run_dir is not None]
     if len(runs) < 2:
@@ -69,8 +70,6 @@ def write_comparison(scenarios, outputs: Path, lang: str) -> Path | None:
         figs.append({"src": _png(fig), "caption": t("cmp_paths")})
     alloc_table = pd.DataFrame(allocs) if allocs else pd.DataFrame()
     env = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html", "j2"]))
-    from .html import page_resources
-
     page = page_resources(lang, " · ".join(labels.values()), synthetic)
     fmt = lambda v: i18n.fmt_rupiah_short(v, lang) if pd.notna(v) else "–"  # noqa: E731
     html = env.get_template("compare.html.j2").render(
@@ -80,13 +79,6 @@ def write_comparison(scenarios, outputs: Path, lang: str) -> Path | None:
         table=table, figures=figs, allocation=alloc_table, fmt=fmt, run_date=datetime.now().strftime("%Y-%m-%d %H:%M"))
     stamp_dir = datetime.now().strftime("%Y%m%d-%H%M%S")
     root = outputs / "compare"
-    root.mkdir(parents=True, exist_ok=True)
-    partial = root / f".partial-{stamp_dir}-{os.getpid()}"
-    partial.mkdir()
-    (partial / "index.html").write_text(html, encoding="utf-8")
-    final, n = root / stamp_dir, 1
-    while final.exists():
-        n += 1
-        final = root / f"{stamp_dir}-{n}"
-    os.rename(partial, final)
-    return final / "index.html"
+    with building(root, stamp_dir) as partial:
+        (partial / "index.html").write_text(html, encoding="utf-8")
+        return publish_unique(partial, root, stamp_dir) / "index.html"

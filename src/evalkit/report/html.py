@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import __version__
+from ..core.version import __version__
 from . import i18n
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -47,7 +47,7 @@ def page_resources(lang: str, scenario_title: str, synthetic: bool, meta: str = 
 
 
 @functools.lru_cache(maxsize=1)
-def _exporter():
+def html_exporter():
     """The HTML exporter with the evalkit template; built once per process (loading templates is slow)."""
     from nbconvert import HTMLExporter
     from nbconvert.preprocessors import TagRemovePreprocessor
@@ -69,7 +69,7 @@ def export_html(executed: Path, target: Path, lang: str, scenario_title: str, sy
         cell.metadata.pop("execution", None)
         cell.metadata.pop("papermill", None)
     nb.metadata.pop("papermill", None)
-    exporter = _exporter()
+    exporter = html_exporter()
     title = i18n.t(f"nb_{executed.stem}", lang) if f"nb_{executed.stem}" in i18n.TEXT else executed.stem
     nb.metadata["title"] = title
     res = {"evalkit": page_resources(lang, scenario_title, synthetic, meta), "language_code": lang}
@@ -106,6 +106,8 @@ def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[d
         source=source,
         period=period,
         run_date=run_date,
+        basis=i18n.t("policy_basis", lang, regulation=params.policy.regulation,
+                     issued=i18n.fmt_date(params.policy.issued, lang)),
         notebooks=notebooks,
         headlines=headlines,
         figures=figures,

@@ -14,11 +14,13 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .. import load_data, load_params
-from ..plotting import setup_style, stamp
+from ..core.figures import setup_style, stamp
+from ..core.privacy import suppress
+from ..data import load_data
+from ..params import load_params
+from ..params.restrict import restrict
 from . import i18n
-from ..verify.privacy import suppress
-from .tables import SYNTHETIC_HEADER, write_table
+from .tables import SYNTHETIC_HEADER, read_table, write_table
 
 
 @dataclass
@@ -170,6 +172,27 @@ class Context:
         path.parent.mkdir(exist_ok=True)  # inside the run folder only; never re-create an interrupted run
         path.write_text(json.dumps(self.results, indent=1, sort_keys=True, default=str), encoding="utf-8")
 
+    def read_table(self, notebook: str, name: str) -> pd.DataFrame | None:
+        """A result table another notebook saved in this run (``None`` if missing or not a batch run)."""
+        if self.output_dir is None:
+            return None
+        path = self.output_dir / "tables" / f"{notebook}__{name}.csv"
+        return read_table(path) if path.is_file() else None
+
+    def figure_path(self, notebook: str, name: str) -> Path | None:
+        """The headline figure ``name`` another notebook saved in this run (``None`` if missing)."""
+        if self.output_dir is None:
+            return None
+        path = self.output_dir / "figures" / f"{notebook}__{name}.png"
+        return path if path.is_file() else None
+
+    def trend_labels(self) -> dict[str, str]:
+        """The words of the coverage trend charts (:mod:`evalkit.evaluation.descriptive`) in this language."""
+        vulnerable = self.params.evaluation.outcome == "vulnerable_coverage_pct"
+        return {"other_provinces": self.t("legend_other_prov"), "kaltim": self.t("legend_kaltim"),
+                "start": self.t("legend_pergub_start"), "xlabel": self.t("axis_month"),
+                "ylabel": self.t("axis_coverage_pct" if vulnerable else "axis_total_coverage_pct")}
+
     def read_results(self, notebook: str) -> dict | None:
         """Headline results another notebook saved in this run (``None`` if missing)."""
         if self.output_dir is None:
@@ -240,8 +263,6 @@ def start(params_path: str, output_dir: str | None = None, lang: str | None = No
     batch runner): every other key then raises when read (:mod:`evalkit.params.restrict`).
     """
     from IPython.display import HTML
-
-    from ..params.restrict import restrict
 
     setup_style()
     params = load_params(params_path)

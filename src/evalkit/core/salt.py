@@ -1,0 +1,46 @@
+"""The salt of every hashed personal identifier (NIK, company id).
+
+The salt comes from the environment variable ``EVALKIT_SALT``, else from the file named by
+``EVALKIT_SALT_FILE``, else from ``~/.config/evalkit/salt`` (created with a random value and mode 0600
+on first use). It must never live inside the project folder: the same salt gives the same hashes
+across runs (so churn can be followed), a different machine gives different ones.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+
+def salt_path() -> Path:
+    return Path(os.environ.get("EVALKIT_SALT_FILE", Path.home() / ".config" / "evalkit" / "salt"))
+
+
+def get_salt() -> str:
+    """The salt (see the module docstring)."""
+    env = os.environ.get("EVALKIT_SALT")
+    if env:
+        return env
+    path = salt_path()
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # written complete under a private name, then linked into place: processes starting at the same time
+    # (parallel report kernels) all end up with the one salt that won, never an empty or a second one
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_hex(16))
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        os.unlink(tmp)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def salt_fingerprint(salt: str | None = None) -> str:
+    """A hash of the salt (never the salt itself): cached hashed ids are only reused with the same salt."""
+    return hashlib.sha256(("evalkit-cache:" + (get_salt() if salt is None else salt)).encode()).hexdigest()[:16]

@@ -1,0 +1,86 @@
+"""How notebook 02 shows the designs: the forest plot, each design's section and the reading across designs.
+
+Text comes from the notebook context (``ctx.t``), so this module stays free of the report's catalogue.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .designs import DesignResult
+
+
+def forest_plot(table: pd.DataFrame, labels: dict[str, str], xlabel: str, truth_label: str = "True effect"):
+    """Estimates with CIs, one line per design (dose-response shown on its own axis: different unit)."""
+    import matplotlib.pyplot as plt
+
+    effects = table[table["design"] != "dose"].reset_index(drop=True)
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(effects) + 1.4))
+    y = np.arange(len(effects))[::-1]
+    ax.errorbar(effects["estimate"], y, xerr=[effects["estimate"] - effects["ci_low"], effects["ci_high"] - effects["estimate"]],
+                fmt="o", color="#1b6ca8", capsize=3)
+    if effects["truth"].notna().any():
+        ax.scatter(effects["truth"], y, marker="x", color="#c0392b", zorder=3, label=truth_label)
+        ax.legend(loc="lower right")
+    ax.set_yticks(y)
+    ax.set_yticklabels([labels.get(d, d) for d in effects["design"]])
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel(xlabel)
+    fig.tight_layout()
+    return fig
+
+
+def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> None:
+    """Heading, assumption in plain words, the design's figure and its result line, via the notebook context."""
+    start = ctx.month(ctx.params.policy_start)
+    ev = ctx.params.evaluation
+    ctx.heading(f"design_{r.design}", level=3)
+    if r.design == "staggered_twfe":
+        cs = next((x for x in results or [] if x.design == "staggered"), None)
+        ctx.say("twfe_bias_note", twfe=ctx.pp(r.estimate.estimate, 2),
+                cs=ctx.pp(cs.estimate.estimate, 2) if cs else "–")
+    else:
+        ctx.say(f"assume_{r.design}", start=start, control=ctx.t(f"control_{ev.staggered_control}"))
+    fig = None
+    if r.design == "its":
+        fig = r.result.plot(labels={"observed": ctx.t("legend_observed"), "fitted": ctx.t("legend_fitted"),
+                                    "counterfactual": ctx.t("legend_counterfactual"),
+                                    "start": ctx.t("legend_pergub_start"), "ylabel": ctx.t("axis_coverage_pct")})
+    elif r.design == "event_study":
+        fig = r.result.plot(xlabel=ctx.t("axis_rel_month"), ylabel=ctx.t("axis_effect_pp"))
+    elif r.design == "staggered":
+        fig = r.result.plot(xlabel=ctx.t("axis_rel_month"), ylabel=ctx.t("axis_effect_pp"))
+    elif r.design == "synth":
+        fig = r.result.plot(labels={"observed": ctx.t("legend_kaltim"), "synthetic": ctx.t("legend_synthetic"),
+                                    "gap": ctx.t("legend_gap"), "placebo": ctx.t("legend_placebo"),
+                                    "ylabel": ctx.t("axis_coverage_pct")})
+    if fig is not None:
+        ctx.figure(fig, r.design, f"cap_{r.design}")
+    e = r.estimate
+    unit = (lambda x: ctx.num(x, 3)) if r.design == "dose" else (lambda x: ctx.pp(x, 2))
+    ctx.say("result_line", est=unit(e.estimate), lo=unit(e.ci_low), hi=unit(e.ci_high),
+            p=("< " + ctx.num(0.001, 3)) if e.pvalue < 0.001 else "= " + ctx.num(e.pvalue, 3),
+            level=f"{int(round(100 * (1 - ev.alpha)))}%")
+    if r.design == "event_study":
+        pt = r.result.pretrend
+        ctx.say("pretrend_line", df1=pt["df1"], df2=pt["df2"], F=ctx.num(pt["F"], 2), p=ctx.num(pt["pvalue"], 3),
+                verdict=ctx.t("pretrend_ok" if pt["pvalue"] >= ev.alpha else "pretrend_bad"))
+    if r.design == "synth":
+        top = r.result.weights.sort_values(ascending=False).head(4)
+        names = ctx.data.province_panel().drop_duplicates("region_code").set_index("region_code")["region_name"]
+        ctx.say("synth_line", donors=", ".join(f"{names.get(k, k)} ({ctx.num(v, 2)})" for k, v in top.items() if v > 0.005),
+                rmspe=ctx.num(r.result.pre_rmspe, 2), p=ctx.num(r.result.placebo().attrs["pvalue_ratio"], 3))
+    if r.truth is not None:
+        ctx.say("truth_line", truth=unit(r.truth))
+
+
+def reading(ctx, table: pd.DataFrame) -> None:
+    """A short generated reading of the evidence across designs."""
+    eff = table[table["design"].isin(["its", "did", "event_study", "synth"])]
+    if eff.empty:
+        return
+    dose = table[table["design"] == "dose"]
+    add = float(dose["estimate"].iloc[0]) if len(dose) else float("nan")
+    ctx.say("evidence_reading", n=len(eff), lo=ctx.num(eff["estimate"].min(), 1), hi=ctx.num(eff["estimate"].max(), 1),
+            sig=int((eff["pvalue"] < 0.05).sum()), add=ctx.num(add, 2) if np.isfinite(add) else "–",
+            per100=ctx.num(100 * add, 0) if np.isfinite(add) else "–")

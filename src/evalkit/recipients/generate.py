@@ -1,0 +1,151 @@
+"""Seeded synthetic recipient lists with injected defects of known kinds and counts (SYNTHETIC DATA)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..reference import kaltim_codes
+from .schema import CHECKS, SOURCE_PRIORITY
+
+FIRST = ["Ahmad", "Budi", "Siti", "Dewi", "Rahmat", "Nur", "Agus", "Sri", "Muhammad", "Yohanes", "Maria", "Andi",
+         "Rina", "Joko", "Fitri", "Hendra", "Wahyu", "Ayu", "Dedi", "Lestari", "Arif", "Putri", "Bambang", "Indah"]
+LAST = ["Saputra", "Wijaya", "Hidayat", "Kurniawan", "Rahmawati", "Pratama", "Lestari", "Santoso", "Nugroho",
+        "Siregar", "Hasibuan", "Tanjung", "Lumban", "Daeng", "Sari", "Setiawan", "Ramadhan", "Anwar", "Yusuf", "Rusdi"]
+OCCUPATIONS = ["petani", "nelayan", "pedagang", "buruh harian", "pekebun", "marbot", "guru ngaji", "ojek",
+               "pelaku umkm", "pekerja kreatif"]
+SOURCES = list(SOURCE_PRIORITY)
+#: The checks the generator injects defects for (every check but unreadable values).
+DEFECT_KINDS = tuple(c for c in CHECKS if c != "invalid_value")
+
+
+@dataclass
+class RecipientTruth:
+    """Injected defects: row positions (0-based, in the returned frame) per check."""
+
+    rows: dict[str, list[int]]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {k: len(v) for k, v in self.rows.items()}
+
+
+def _nik(kk: np.ndarray, cc: np.ndarray, dob: pd.DatetimeIndex, female: np.ndarray, serial: np.ndarray) -> np.ndarray:
+    """PPKK CC DD(+40 for women) MM YY SSSS, vectorised."""
+    day = dob.day.to_numpy() + 40 * np.asarray(female, dtype=int)
+    num = (np.asarray(cc, dtype=np.int64) * 10**10 + day * 10**8 + dob.month.to_numpy() * 10**6
+           + (dob.year.to_numpy() % 100) * 10**4 + np.asarray(serial, dtype=np.int64))
+    return np.char.add(np.asarray(kk).astype("U4"), np.char.zfill(num.astype("U12"), 12)).astype(object)
+
+
+def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-06"), defects: dict | None = None,
+                        churn_share: float = 0.1) -> tuple[pd.DataFrame, RecipientTruth]:
+    """A recipient list in the data officers' columns, about ``n`` clean rows over ``periods``, plus defects.
+
+    ``defects`` maps each kind in :data:`DEFECT_KINDS` to how many rows carry it (default 1% each). Every
+    defective row carries exactly one kind, so a correct verifier finds exactly these counts and
+    flags nothing else.
+    """
+    rng = np.random.default_rng(seed)
+    defects = {k: max(1, n // 100) for k in DEFECT_KINDS} | (defects or {})
+    codes = sorted(kaltim_codes())
+    per_period = max(1, int(n / len(periods)))
+    n_people = int(per_period * (1 + churn_share * (len(periods) - 1))) + 1
+    kk = rng.choice(codes, size=n_people, p=np.array([8, 5, 20, 10, 8, 6, 1, 17, 21, 4]) / 100)
+    female = rng.random(n_people) < 0.45
+    first_period = pd.Timestamp(periods[0] + "-01")
+    age_days = rng.integers(18 * 365, 58 * 365, size=n_people)
+    dob = pd.DatetimeIndex(first_period - pd.to_timedelta(age_days, unit="D")).normalize()
+    serial = rng.permutation(n_people * 2)[:n_people] % 9999 + 1
+    cc = rng.permutation(np.arange(n_people)) // 9999 % 90 + 1  # (kk, cc, dob, serial) unique enough; deduped below
+    nik = _nik(kk, cc, dob, female, serial)
+    _, first_idx = np.unique(nik, return_index=True)
+    keep = np.sort(first_idx)
+    kk, female, dob, nik = kk[keep], female[keep], dob[keep], nik[keep]
+    n_people = len(nik)
+    names = np.char.add(np.char.add(rng.choice(FIRST, n_people), " "), rng.choice(LAST, n_people)).astype(object)
+    job = rng.choice(OCCUPATIONS, size=n_people)
+    source = rng.choice(SOURCES, size=n_people, p=[0.8, 0.15, 0.05])
+    dob_text = np.asarray(dob.strftime("%Y-%m-%d"), dtype=object)
+    frames = []
+    present = np.zeros(n_people, bool)
+    present[:per_period] = True
+    for j, period in enumerate(periods):
+        if j > 0:  # churn: some leave, the same number of new people join
+            idx_present = np.flatnonzero(present)
+            leave = rng.choice(idx_present, size=int(churn_share * len(idx_present)), replace=False)
+            present[leave] = False
+            newcomers = np.flatnonzero(~present & (np.arange(n_people) >= per_period))
+            newcomers = newcomers[: len(leave)]
+            present[newcomers] = True
+        i = np.flatnonzero(present)
+        frames.append(pd.DataFrame({"nik": nik[i], "nama": names[i], "tanggal_lahir": dob_text[i],
+                                    "jenis_kelamin": np.where(female[i], "P", "L"), "kode_wilayah": kk[i],
+                                    "pekerjaan": job[i], "sumber_dana": source[i], "periode": period,
+                                    "no_kpj": np.char.add("KPJ", (1000000 + i).astype("U8"))}))
+    df = pd.concat(frames, ignore_index=True).astype(object)
+    # --- inject defects on disjoint clean rows -------------------------------------------------
+    order = rng.permutation(len(df))
+    take = iter(order)
+    pick = lambda k: [next(take) for _ in range(k)]  # noqa: E731
+    truth: dict[str, list[int]] = {k: [] for k in DEFECT_KINDS}
+    used_nik = set(df["nik"])
+    # NIKs of rows whose person appears in another period must stay consistent: modify only by copying
+    for pos in pick(defects["invalid_nik"]):
+        v = df.at[pos, "nik"]
+        variant = rng.integers(0, 6)
+        bad = [v[:15], v[:7] + "A" + v[8:], "99" + v[2:], "6499" + v[4:], v[:8] + "13" + v[10:], v[:12] + "0000"][variant]
+        df.at[pos, "nik"] = bad
+        truth["invalid_nik"].append(pos)
+    for pos in pick(defects["region_mismatch"]):
+        own = df.at[pos, "kode_wilayah"]
+        df.at[pos, "kode_wilayah"] = rng.choice([c for c in codes if c != own])
+        truth["region_mismatch"].append(pos)
+    for pos in pick(defects["sex_birthdate_mismatch"]):
+        if rng.random() < 0.5:
+            df.at[pos, "jenis_kelamin"] = "L" if df.at[pos, "jenis_kelamin"] == "P" else "P"
+        else:
+            d = pd.Timestamp(df.at[pos, "tanggal_lahir"]) + pd.Timedelta(days=int(rng.integers(1, 20)))
+            df.at[pos, "tanggal_lahir"] = d.strftime("%Y-%m-%d")
+        truth["sex_birthdate_mismatch"].append(pos)
+    for pos in pick(defects["ineligible"]):
+        if rng.random() < 0.5:
+            df.at[pos, "pekerjaan"] = rng.choice(["pegawai negeri", "anggota tni", "karyawan bumn"])
+        else:  # too young or too old: rewrite birth date and NIK consistently, with a fresh serial
+            period = pd.Timestamp(df.at[pos, "periode"] + "-01")
+            years = int(rng.choice([12, 14, 70, 75]))
+            d = (period - pd.DateOffset(years=years) - pd.Timedelta(days=int(rng.integers(1, 200)))).normalize()
+            fem = df.at[pos, "jenis_kelamin"] == "P"
+            while True:
+                new = _nik(np.array([df.at[pos, "kode_wilayah"]]), np.array([int(rng.integers(1, 90))]),
+                           pd.DatetimeIndex([d]), np.array([fem]), np.array([int(rng.integers(1, 9999))]))[0]
+                if new not in used_nik:
+                    break
+            used_nik.add(new)
+            df.at[pos, "nik"], df.at[pos, "tanggal_lahir"] = new, d.strftime("%Y-%m-%d")
+        truth["ineligible"].append(pos)
+    dups, originals = [], {}
+    for pos in pick(defects["duplicate_within_source"]):
+        originals[len(dups)] = pos
+        dups.append(("duplicate_within_source", df.loc[pos].to_dict()))
+    rest = np.fromiter(take, dtype=np.int64)
+    candidates = rest[df["sumber_dana"].to_numpy()[rest] == "apbd_prov"]
+    for pos in candidates[: defects["duplicate_cross_source"]]:
+        row = df.loc[pos].to_dict()
+        row["sumber_dana"] = rng.choice(["apbd_kabkota", "csr"])
+        dups.append(("duplicate_cross_source", row))
+    extra = pd.DataFrame([r for _, r in dups], columns=df.columns)
+    start = len(df)
+    for j, (kind, _) in enumerate(dups):
+        truth[kind].append(start + j)
+    out = pd.concat([df, extra], ignore_index=True)
+    # shuffle so that defects are spread through the file, keeping truth positions in step
+    perm = rng.permutation(len(out))
+    out = out.iloc[perm].reset_index(drop=True)
+    where = np.empty(len(perm), dtype=int)
+    where[perm] = np.arange(len(perm))
+    truth = {k: sorted(int(where[p]) for p in v) for k, v in truth.items()}
+    # within a source the later of two identical rows is the duplicate, whichever was the copy
+    truth["duplicate_within_source"] = sorted(max(int(where[start + j]), int(where[o])) for j, o in originals.items())
+    return out, RecipientTruth(truth)

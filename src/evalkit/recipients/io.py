@@ -1,0 +1,51 @@
+"""Reading recipient lists (CSV/XLSX) with NIK kept as text, and choosing the engine by size."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..data.loaders import read_table
+from ..errors import DataError, Problem
+from .schema import check_columns
+
+
+def count_rows(path: Path) -> int:
+    """Data rows of a CSV (fast line count) or Parquet (metadata); XLSX is always small enough for pandas."""
+    if path.suffix.lower() == ".parquet":
+        import duckdb
+
+        return int(duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0])
+    if path.suffix.lower() in (".csv", ".txt"):
+        with open(path, "rb") as fh:
+            return max(sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b"")) - 1, 0)
+    return 0
+
+
+def read_recipients(path: str | Path, max_mb: float = 5_000) -> pd.DataFrame:
+    """A recipient list as text columns. In XLSX a NIK typed as a number has lost digits: it is marked
+    ``NUMERIC:`` so that the check reports it (without the value)."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        if not path.is_file():
+            raise DataError([Problem(str(path), "file", "", "the file does not exist")])
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header = ["" if h is None else str(h).strip() for h in next(rows, [])]
+        check_columns(header, str(path))
+        j = header.index("nik")
+        body = []
+        for r in rows:
+            if r is None or all(x is None for x in r):
+                continue
+            vals = ["" if x is None else (x.strftime("%Y-%m-%d") if hasattr(x, "strftime") else str(x)) for x in r]
+            if isinstance(r[j], (int, float)):
+                vals[j] = "NUMERIC:"
+            body.append(vals[: len(header)] + [""] * (len(header) - len(vals)))
+        return pd.DataFrame(body, columns=header, dtype=str)
+    df = read_table(path, str(path), max_mb)
+    check_columns(df.columns, str(path))
+    return df

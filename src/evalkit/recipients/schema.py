@@ -1,0 +1,23 @@
+"""The recipient list's columns and the names of the checks: the one list every part of
+:mod:`evalkit.recipients` (and the report's translation keys ``check_<name>``) uses."""
+from __future__ import annotations
+
+from ..errors import DataError, Problem
+
+REQUIRED = ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "pekerjaan", "sumber_dana", "periode"]
+OPTIONAL = ["no_kpj"]
+#: Every check, in report order; ``invalid_value`` (unreadable fields) is the only one not injected by the
+#: synthetic generator.
+CHECKS = ("invalid_nik", "region_mismatch", "sex_birthdate_mismatch", "duplicate_within_source",
+          "duplicate_cross_source", "ineligible", "invalid_value")
+#: Funding sources, highest priority first (a double-funded person keeps the first).
+SOURCE_PRIORITY = {"apbd_prov": 0, "apbd_kabkota": 1, "csr": 2}
+
+
+def check_columns(columns, shown: str) -> None:
+    """Raise a :class:`DataError` naming every required column missing from ``columns``."""
+    cols = [str(c).strip() for c in columns]
+    missing = [c for c in REQUIRED if c not in cols]
+    if missing:
+        raise DataError([Problem(shown, f"column '{c}'", "", "the required column is missing; recipient lists need "
+                                 + ", ".join(REQUIRED)) for c in missing])

@@ -1,0 +1,115 @@
+"""The verification checks as DuckDB SQL: one implementation for in-memory frames and for files.
+
+:func:`build_flags` creates the temp table ``flags`` (one row per input row, a boolean per check) from any
+SQL source; :func:`summary_sql` counts them and :func:`issues_sql` lists them with the salted hash of the
+NIK (bound as ``$salt``): the NIK and the name never leave DuckDB.
+"""
+from __future__ import annotations
+
+from ..core.hashing import salted_hash_sql
+from ..reference import kaltim_codes, regions
+from .schema import CHECKS
+
+DETAIL = {
+    "invalid_nik": "CASE WHEN nik LIKE 'NUMERIC:%' THEN 'NIK stored as a number in Excel (digits lost): format the "
+                   "column as Text' ELSE 'NIK is not a valid 16-digit Kaltim/Indonesian NIK' END",
+    "region_mismatch": "'NIK registered in ' || substr(nik, 1, 4) || ', listed in ' || region",
+    "sex_birthdate_mismatch": "CASE WHEN sex_wrong THEN 'sex in NIK (day + 40 for women) differs from jenis_kelamin' "
+                              "ELSE 'birth date in NIK differs from tanggal_lahir' END",
+    "duplicate_within_source": "'same NIK listed again in the same source and period'",
+    "duplicate_cross_source": "'also funded by ' || CASE best WHEN 0 THEN 'apbd_prov' WHEN 1 THEN 'apbd_kabkota' "
+                              "WHEN 2 THEN 'csr' ELSE '?' END || ' in the same period'",
+    "ineligible": "CASE WHEN age < {min_age} THEN 'younger than {min_age} in the period' WHEN age > {max_age} THEN "
+                  "'older than {max_age} in the period' ELSE 'occupation outside the eligible categories' END",
+    "invalid_value": "concat_ws('; ', CASE WHEN bad_per THEN 'periode' END, CASE WHEN bad_tgl THEN 'tanggal_lahir' END, "
+                     "CASE WHEN bad_sex THEN 'jenis_kelamin' END, CASE WHEN bad_region THEN 'kode_wilayah' END, "
+                     "CASE WHEN bad_src THEN 'sumber_dana' END)",
+}
+
+
+def _quote(values) -> str:
+    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+
+
+def build_flags(con, source_sql: str, params, period: str | None = None, row_sql: str = "row_number() OVER () + 1") -> None:
+    """Create the temp table ``flags`` (one row per input row, a boolean per check) from ``source_sql``."""
+    v = params.verification
+    provs = _quote(sorted(regions()["province_code"].unique()))
+    kaltim = _quote(sorted(kaltim_codes()))
+    jobs = _quote(sorted(o.lower() for o in v.occupations))
+    where = f" WHERE per = '{period}'" if period else ""
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE base AS
+    SELECT * FROM (
+      SELECT {row_sql} AS row_no,
+             coalesce(trim(CAST(nik AS VARCHAR)), '') AS nik, coalesce(trim(CAST(tanggal_lahir AS VARCHAR)), '') AS tgl,
+             upper(coalesce(trim(CAST(jenis_kelamin AS VARCHAR)), '')) AS sex,
+             coalesce(trim(CAST(kode_wilayah AS VARCHAR)), '') AS region,
+             lower(coalesce(trim(CAST(sumber_dana AS VARCHAR)), '')) AS src,
+             coalesce(trim(CAST(periode AS VARCHAR)), '') AS per, lower(coalesce(trim(CAST(pekerjaan AS VARCHAR)), '')) AS job
+      FROM ({source_sql})){where}""")
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE f AS
+    WITH d AS (
+      SELECT *, try_strptime(per, '%Y-%m') AS per_ts, try_strptime(tgl, '%Y-%m-%d') AS tgl_ts,
+             regexp_full_match(nik, '[0-9]{{16}}') AS digits
+      FROM base),
+    e AS (
+      SELECT *, CASE WHEN digits THEN CAST(substr(nik, 7, 2) AS INTEGER) END AS dd_raw,
+                CASE WHEN digits THEN CAST(substr(nik, 9, 2) AS INTEGER) END AS mm,
+                CASE WHEN digits THEN CAST(substr(nik, 11, 2) AS INTEGER) END AS yy,
+                coalesce(year(per_ts), 2025) AS per_year
+      FROM d),
+    g AS (
+      SELECT *, dd_raw > 40 AS female_nik, CASE WHEN dd_raw > 40 THEN dd_raw - 40 ELSE dd_raw END AS dd,
+             CASE WHEN yy > per_year % 100 THEN 1900 + yy ELSE 2000 + yy END AS yyyy
+      FROM e),
+    h AS (SELECT *, try_cast(printf('%04d-%02d-%02d', yyyy, mm, dd) AS DATE) AS nik_birth FROM g)
+    SELECT *,
+      coalesce(digits AND substr(nik, 1, 2) IN ({provs}) AND (substr(nik, 1, 2) <> '64' OR substr(nik, 1, 4) IN ({kaltim}))
+               AND substr(nik, 5, 2) <> '00' AND substr(nik, 13, 4) <> '0000' AND nik_birth IS NOT NULL, false) AS valid,
+      per_ts IS NULL AS bad_per, tgl_ts IS NULL AS bad_tgl, sex NOT IN ('L', 'P') AS bad_sex,
+      region NOT IN ({kaltim}) AS bad_region, src NOT IN ('apbd_prov', 'apbd_kabkota', 'csr') AS bad_src,
+      CASE src WHEN 'apbd_prov' THEN 0 WHEN 'apbd_kabkota' THEN 1 WHEN 'csr' THEN 2 ELSE 9 END AS prio,
+      CASE WHEN tgl_ts IS NOT NULL AND per_ts IS NOT NULL THEN
+        year(per_ts) - year(tgl_ts) - CASE WHEN month(per_ts) < month(tgl_ts) OR (month(per_ts) = month(tgl_ts)
+        AND day(per_ts) < day(tgl_ts)) THEN 1 ELSE 0 END END AS age
+    FROM h""")
+    con.execute(f"""
+    CREATE OR REPLACE TEMP TABLE flags AS
+    WITH u AS (SELECT *, valid AND NOT bad_src AND NOT bad_per AS usable FROM f),
+    w AS (
+      SELECT *,
+        row_number() OVER (PARTITION BY nik, src, per ORDER BY row_no) AS occ,
+        min(CASE WHEN usable THEN prio ELSE 99 END) OVER (PARTITION BY nik, per) AS best
+      FROM u)
+    SELECT row_no, nik, region, src, per, sex, age, job, best, valid, bad_per, bad_tgl, bad_sex, bad_region, bad_src,
+      coalesce(valid AND NOT bad_sex AND female_nik <> (sex = 'P'), false) AS sex_wrong,
+      NOT valid AS invalid_nik,
+      coalesce(valid AND NOT bad_region AND substr(nik, 1, 4) <> region, false) AS region_mismatch,
+      coalesce((valid AND NOT bad_sex AND female_nik <> (sex = 'P'))
+        OR (valid AND NOT bad_tgl AND nik_birth <> CAST(tgl_ts AS DATE)), false) AS sex_birthdate_mismatch,
+      usable AND occ > 1 AS duplicate_within_source,
+      usable AND prio > best AS duplicate_cross_source,
+      coalesce((age IS NOT NULL AND (age < {v.min_age} OR age > {v.max_age})) OR job NOT IN ({jobs}), false) AS ineligible,
+      bad_per OR bad_tgl OR bad_sex OR bad_region OR bad_src AS invalid_value
+    FROM w""")
+
+
+def summary_sql(con) -> dict:
+    sums = ", ".join(f"sum(CAST({c} AS INTEGER))" for c in CHECKS)
+    anyflag = " OR ".join(CHECKS)
+    row = con.execute(f"SELECT {sums}, count(*), sum(CAST(NOT ({anyflag}) AS INTEGER)) FROM flags").fetchone()
+    return {c: int(row[i] or 0) for i, c in enumerate(CHECKS)} | {"rows": int(row[-2]), "clean": int(row[-1] or 0)}
+
+
+def issues_sql(params) -> str:
+    """One row per (row, check) flagged; the id is the salted hash of the NIK (bind ``$salt``)."""
+    v = params.verification
+    parts = []
+    for c in CHECKS:
+        detail = DETAIL[c].format(min_age=v.min_age, max_age=v.max_age)
+        parts.append(f"SELECT row_no AS row, '{c}' AS \"check\", {detail} AS detail, "
+                      f"{salted_hash_sql('nik')} AS id_hash, region AS kode_wilayah, "
+                      f"src AS sumber_dana, per AS periode FROM flags WHERE {c}")
+    return " UNION ALL ".join(parts) + " ORDER BY row, \"check\""

@@ -1,0 +1,61 @@
+"""``evalkit verify``: check a recipient list and write the data officers' workbook.
+
+Writes ``<outputs>/verify/<file stem>-<timestamp>/`` (atomically: built in a hidden folder, then renamed)
+with ``verifikasi.xlsx`` — sheets Ringkasan (summary), Masalah (issues: row, check, detail, hashed id),
+Churn and Per kab-kota — plus ``summary.json``. Raw NIK and names never leave.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from ..core.publish import building, publish_unique
+from ..errors import DataError, Problem
+from .engine import check_file, check_file_duckdb
+from .io import count_rows, read_recipients
+
+EXCEL_MAX_ROWS = 1_048_000
+
+
+def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period: str | None = None,
+                       previous: str | Path | None = None, engine: str = "auto") -> tuple[dict, Path]:
+    """Verify ``file`` with the rules in ``params.verification``; return the summary and the workbook path.
+
+    ``engine``: ``auto`` (DuckDB above ``verification.duckdb_threshold_rows``), ``pandas`` or ``duckdb``.
+    """
+    path = Path(file)
+    if not path.is_file():
+        raise DataError([Problem(str(path), "file", "", "the recipient list does not exist")])
+    if engine == "auto":
+        engine = "duckdb" if count_rows(path) > params.verification.duckdb_threshold_rows else "pandas"
+    if engine == "duckdb" and path.suffix.lower() not in (".csv", ".txt", ".parquet"):
+        raise DataError([Problem(str(path), "file", repr(path.suffix), "the DuckDB engine reads CSV or Parquet")])
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out_root = Path(outputs) / "verify"
+    with building(out_root, f"{path.stem}-{stamp}") as tmp:
+        if engine == "duckdb":
+            summary = check_file_duckdb(path, params, tmp / "issues.parquet", period=period)
+            import duckdb
+
+            issues = duckdb.sql(f"SELECT * FROM read_parquet('{tmp / 'issues.parquet'}') LIMIT {EXCEL_MAX_ROWS}").df()
+            churn = pd.DataFrame()
+            by_region = pd.DataFrame()
+        else:
+            before = read_recipients(previous) if previous else None
+            report = check_file(path, params, previous=before, period=period)
+            summary, issues, churn, by_region = report.summary, report.issues, report.churn, report.by_region
+        summary = {"file": str(path), "engine": engine, "period": period} | summary
+        with pd.ExcelWriter(tmp / "verifikasi.xlsx", engine="openpyxl") as xl:
+            pd.DataFrame({"pemeriksaan / check": list(summary), "jumlah / count": list(summary.values())}) \
+                .to_excel(xl, sheet_name="Ringkasan", index=False)
+            issues.head(EXCEL_MAX_ROWS).to_excel(xl, sheet_name="Masalah", index=False)
+            if len(churn):
+                churn.to_excel(xl, sheet_name="Churn", index=False)
+            if len(by_region):
+                by_region.to_excel(xl, sheet_name="Per kab-kota", index=False)
+        (tmp / "summary.json").write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
+        final = publish_unique(tmp, out_root, f"{path.stem}-{stamp}")
+    return summary, final / "verifikasi.xlsx"
