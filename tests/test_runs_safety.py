@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from .conftest import ROOT, snapshot
@@ -18,7 +19,10 @@ from .conftest import ROOT, snapshot
 def small_project(project):
     nbdir = project / "one"
     nbdir.mkdir()
-    shutil.copy(ROOT / "notebooks" / "02-coverage-evaluation.ipynb", nbdir)  # the slowest: time to interrupt it
+    # notebook 02 and then a long wait: the run is still executing whenever the test interrupts it
+    nb = nbformat.read(ROOT / "notebooks" / "02-coverage-evaluation.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import time\ntime.sleep(120)"))
+    nbformat.write(nb, nbdir / "02-coverage-evaluation.ipynb")
     earlier = project / "outputs" / "default" / "20260101-000000"
     earlier.mkdir(parents=True)
     (earlier / "index.html").write_text("<html>earlier complete run</html>")
