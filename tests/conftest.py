@@ -45,6 +45,13 @@ def snapshot(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*"))}
 
 
+def newest_run(scenario_dir: Path) -> Path:
+    """The newest run folder of a scenario, complete or failed (``latest`` points only to complete ones)."""
+    runs = sorted((p for p in scenario_dir.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")),
+                  key=lambda p: p.stat().st_mtime)
+    return runs[-1]
+
+
 def make_project(folder: Path, notebooks: bool = True) -> Path:
     """A throw-away project folder (pyproject marker, params/, data/ and optionally notebooks/)."""
     (folder / "pyproject.toml").write_text("[project]\nname='scratch'\n")

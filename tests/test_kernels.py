@@ -5,7 +5,7 @@ import json
 
 import nbformat
 
-from .conftest import make_project
+from .conftest import make_project, newest_run
 from .test_report_e2e import run_cli
 
 PARAMS = nbformat.v4.new_code_cell("params_path = None\noutput_dir = None\nlang = None", metadata={"tags": ["parameters"]})
@@ -49,7 +49,7 @@ def notebooks(folder, first: str):
 
 
 def state(project) -> dict:
-    nb = nbformat.read(project / "outputs" / "default" / "latest" / "notebooks" / "02-state.ipynb", as_version=4)
+    nb = nbformat.read(newest_run(project / "outputs" / "default") / "notebooks" / "02-state.ipynb", as_version=4)
     return json.loads(nb.cells[-1].outputs[0]["text"])
 
 
@@ -76,7 +76,9 @@ def test_a_dead_kernel_is_replaced_for_the_next_notebook(tmp_path):
     notebooks(project / "nbs", "import os\nos._exit(3)")
     proc = run_cli(project, "params/default.yaml", "--notebooks", "nbs", "--jobs", "1")
     assert proc.returncode == 1
-    manifest = json.loads((project / "outputs" / "default" / "latest" / "manifest.json").read_text())
+    run = newest_run(project / "outputs" / "default")
+    assert run.name.endswith("-failed")  # a run with a failed notebook is kept, marked, never `latest`
+    manifest = json.loads((run / "manifest.json").read_text())
     status = {n["name"]: n["status"] for n in manifest["notebooks"]}
     assert status == {"01-first": "failed", "02-state": "ok"}
     assert state(project)["names"] == []

@@ -11,7 +11,7 @@ import sys
 import nbformat
 import pytest
 
-from .conftest import ROOT, make_project
+from .conftest import ROOT, make_project, newest_run
 
 NOTEBOOKS = ["00-summary", "01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
              "04-kabkota-scorecard"]
@@ -120,7 +120,10 @@ def test_failing_notebook_is_reported_and_others_render(tmp_path):
     nbformat.write(broken, nbdir / "05-broken.ipynb")
     proc = run_cli(tmp_path, "params/default.yaml", "--jobs", "1")
     assert proc.returncode == 1
-    run = tmp_path / "outputs" / "default" / "latest"
+    scenario = tmp_path / "outputs" / "default"
+    run = newest_run(scenario)
+    assert run.name.endswith("-failed") and not (scenario / "latest").exists()  # kept, marked, never `latest`
+    assert run.name in (scenario / "index.html").read_text(encoding="utf-8")  # listed in the index of runs
     index = (run / "index.html").read_text(encoding="utf-8")
     assert "deliberately broken" in index and "GAGAL" in index
     assert (run / "04-kabkota-scorecard.html").is_file()

@@ -8,7 +8,7 @@ import pytest
 
 from evalkit.params.restrict import UndeclaredParams, restrict, used_values
 
-from .conftest import ROOT, make_project
+from .conftest import ROOT, make_project, newest_run
 from .test_report_e2e import run_cli
 
 
@@ -56,19 +56,21 @@ def test_undeclared_read_fails_the_notebook_and_declared_ones_are_reused(tmp_pat
     proc = run_cli(project, "params/default.yaml", "params/later.yaml", "params/other-year.yaml",
                    "--notebooks", "nbs", "--jobs", "1")
     assert proc.returncode == 1
-    runs = {name: json.loads((project / "outputs" / name / "latest" / "manifest.json").read_text())["notebooks"]
-            for name in ("default", "later", "other-year")}
+    run_dirs = {name: newest_run(project / "outputs" / name) for name in ("default", "later", "other-year")}
+    assert all(d.name.endswith("-failed") for d in run_dirs.values())  # kept and marked, never `latest`
+    assert not any((project / "outputs" / name / "latest").exists() for name in run_dirs)
+    runs = {name: json.loads((d / "manifest.json").read_text())["notebooks"] for name, d in run_dirs.items()}
     sloppy = runs["default"][0]
     assert sloppy["status"] == "failed" and "budget.start_year" in sloppy["error"] and "evalkit.uses" in sloppy["error"]
     tidy = {name: nbs_[1] for name, nbs_ in runs.items()}
     assert all(t["status"] == "ok" for t in tidy.values())
     # same declared values (target.coverage_pct is not declared): reused; another target.year: executed
     assert [tidy[n]["reused"] for n in ("default", "later", "other-year")] == [False, True, False]
-    printed = {n: [o["text"].strip() for o in nbformat.read(project / "outputs" / n / "latest" / "notebooks" /
+    printed = {n: [o["text"].strip() for o in nbformat.read(run_dirs[n] / "notebooks" /
                                                           "02-tidy.ipynb", as_version=4).cells[-1].outputs
                    if o.get("name") == "stdout"] for n in tidy}
     assert printed == {"default": ["2029"], "later": ["2029"], "other-year": ["2030"]}
-    later = (project / "outputs" / "later" / "latest" / "notebooks" / "02-tidy.ipynb").read_text()
+    later = (run_dirs["later"] / "notebooks" / "02-tidy.ipynb").read_text()
     assert "outputs/later/" in later and "outputs/default/" not in later  # the copy names its own run
 
 

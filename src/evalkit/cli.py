@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 a notebook or scenario failed (the others still rendere
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -15,12 +16,17 @@ from .core.paths import project_root
 from .core.version import __version__
 from .data import load_data
 from .data.schemas import SCHEMAS, markdown_table
-from .errors import EvalkitError
+from .errors import EvalkitError, OutputsError, Problem
 from .params import load_params
+from .runner.validate import validate_all
+
+
+#: Failures of the disk, not of evalkit: reported in words with exit code 2, never as a traceback.
+WRITE_ERRORS = (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT)
 
 
 def _print_error(exc: EvalkitError) -> None:
-    kind = {"params": "Params error", "data": "Data error"}.get(exc.kind, "Error")
+    kind = {"params": "Params error", "data": "Data error", "outputs": "Outputs error"}.get(exc.kind, "Error")
     count = len(exc.problems)
     head = f"{kind}{'s' if count > 1 else ''} ({count}):" if count else f"{kind}:"
     print(head, file=sys.stderr)
@@ -45,13 +51,14 @@ def cmd_validate(args) -> int:
 
 
 def cmd_run(args) -> int:
+    checked = validate_all(args.params)  # bad input is refused before the notebook machinery is loaded
     from .runner.run import install_sigterm, run  # lazy: papermill and nbconvert take ~3 s to import
 
     install_sigterm()
     if args.no_cache:  # inherited by the kernels
         os.environ["EVALKIT_CACHE"] = "off"
     result = run(args.params, jobs=args.jobs, lang=args.lang, outputs=args.outputs,
-                 notebooks_dir=args.notebooks, quiet=args.quiet, fresh_kernels=args.fresh_kernels)
+                 notebooks_dir=args.notebooks, quiet=args.quiet, fresh_kernels=args.fresh_kernels, checked=checked)
     print("", file=sys.stderr)
     print(f"{'scenario':<28} {'notebook':<26} {'status':<8} seconds", file=sys.stderr)
     for sc in result.scenarios:
@@ -92,7 +99,13 @@ def cmd_rerun(args) -> int:
 def cmd_cache(args) -> int:
     root = project_root(Path(args.project))
     if args.action == "clear":
-        print(f"removed {cache.clear(root)} cache entries from {cache.cache_dir(root)}")
+        try:
+            removed = cache.clear(root)
+        except cache.NotACache as exc:
+            raise OutputsError([Problem(str(exc.args[0]), "cache folder", "",
+                                        f"holds no {cache.MARKER} marker, so it is not a cache evalkit made: nothing "
+                                        "was deleted (check EVALKIT_CACHE_DIR)")])
+        print(f"removed {removed} cache entries from {cache.cache_dir(root)}")
     else:
         folder, n, size = cache.info(root)
         print(f"{folder}: {n} entries, {size / 1e6:.1f} MB")
@@ -160,6 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     except EvalkitError as exc:
         _print_error(exc)
         return exc.exit_code
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRORS:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"Error: cannot write{where} ({exc.strerror}). Nothing half-written was published; earlier runs and "
+              "'latest' are untouched. Free disk space or fix permissions, or choose another folder with --outputs.",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Interrupted: earlier runs and 'latest' are untouched; the unfinished run is kept in an "
               ".interrupted-* folder.", file=sys.stderr)

@@ -6,6 +6,7 @@ allowed. The CLI prints the message without a traceback and exits with ``exit_co
 """
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 
 
@@ -59,7 +60,17 @@ class DataError(EvalkitError):
     kind = "data"
 
 
-def short_repr(value: object, limit: int = 60) -> str:
-    """Quote a value for an error message, truncated to ``limit`` characters."""
-    text = repr(value)
+class OutputsError(EvalkitError):
+    """The outputs folder cannot take a run (read-only, full, a folder where a link should be …)."""
+
+    exit_code = 2
+    kind = "outputs"
+
+
+def short_repr(value: object, limit: int = 40) -> str:
+    """Quote a value for an error message: a short prefix only (at most ``limit`` characters), computed
+    without building the text of a large value (a whole list, another file's content) first."""
+    short = reprlib.Repr()
+    short.maxlevel, short.maxlist, short.maxdict, short.maxstring, short.maxother = 2, 4, 4, limit, limit
+    text = short.repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -12,14 +12,23 @@ report tables (a test renders the report with a cold cache, a warm cache and no 
   (``evalkit run --no-cache``) turns it off. Delete the folder at any time (``evalkit cache clear``).
 * **Safe**: an entry is written to a temporary folder and renamed into place, so a reader never sees a
   half-written entry; a lock file makes a second process wait for the first instead of computing the
-  same tables twice. Unreadable entries are recomputed.
+  same tables twice.
+* **Checked**: every entry carries a keyed content hash of each of its files (HMAC-SHA256 with a key
+  derived from the salt, :func:`seal`); an entry whose files do not match — truncated, hand-edited — is
+  reported on stderr, deleted and computed again, never used (:func:`verify`).
+* **Its own folder only**: the folder holds a marker file (:data:`MARKER`); ``evalkit cache clear`` deletes
+  only the entries evalkit wrote and refuses a folder without the marker.
 * **Private**: only tables that may appear in reports are stored (hashed ids, never a raw NIK or name).
 """
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import hmac
 import json
+import re
 import shutil
+import sys
 from pathlib import Path
 from typing import Callable
 
@@ -28,25 +37,73 @@ import pandas as pd
 from .hashing import canonical_json, file_digest, sha256_text
 from .paths import cache_dir, cache_enabled
 from .publish import file_lock, publish_entry
-from .salt import salt_fingerprint
+from .salt import get_salt, salt_fingerprint
 from .version import __version__
 
 #: Bump when the stored layout or the meaning of a cached table changes.
-FORMAT = 1
+FORMAT = 2  # 2: entries carry integrity.json
 
 Tables = dict[str, pd.DataFrame]
 
 
 enabled = cache_enabled
 
-__all__ = ["FORMAT", "Tables", "cache_dir", "cached", "clear", "enabled", "file_digest", "info", "key_of", "locked",
-           "salt_fingerprint"]
+__all__ = ["FORMAT", "MARKER", "NotACache", "Tables", "cache_dir", "cached", "clear", "enabled", "file_digest", "info",
+           "key_of", "locked", "open_root", "salt_fingerprint", "seal", "verify"]
 
 
 def key_of(kind: str, parts: dict) -> str:
     """Entry name ``<kind>-<hash>`` of the canonical JSON of ``parts`` (with evalkit's version and FORMAT)."""
     body = canonical_json({"kind": kind, "parts": parts, "evalkit": __version__, "format": FORMAT})
     return f"{kind}-{sha256_text(body)[:32]}"
+
+
+#: The file that marks a folder as evalkit's cache (``cache clear`` refuses folders without it).
+MARKER = ".evalkit-cache"
+#: Names of cache entries: ``<kind>-<32 hex>`` (:func:`key_of`).
+ENTRY_NAME = re.compile(r"^[a-z]+-[0-9a-f]{32}$")
+#: The file in every entry that holds the keyed hash of each of its files.
+SEAL = "integrity.json"
+
+
+def open_root(root: Path) -> Path:
+    """Create the cache folder with its marker (if missing) and return it."""
+    root.mkdir(parents=True, exist_ok=True)
+    marker = root / MARKER
+    if not marker.is_file():
+        marker.write_text("evalkit cache: prepared tables and reused notebook outputs. `evalkit cache clear` "
+                          "deletes the entries evalkit wrote here; deleting the folder is always safe.\n",
+                          encoding="utf-8")
+    return root
+
+
+def _mac(data: bytes) -> str:
+    key = hashlib.sha256(("evalkit-cache-integrity:" + get_salt()).encode()).digest()
+    return hmac.new(key, data, hashlib.sha256).hexdigest()
+
+
+def seal(entry: Path) -> None:
+    """Record the keyed hash of every file of the (not yet published) entry folder ``entry``."""
+    files = sorted(p for p in entry.rglob("*") if p.is_file() and p.name != SEAL)
+    digests = {p.relative_to(entry).as_posix(): _mac(p.read_bytes()) for p in files}
+    (entry / SEAL).write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+
+
+def verify(entry: Path) -> bool:
+    """Whether every file of ``entry`` still matches its sealed hash (and no file was added or removed);
+    a damaged entry is reported on stderr and deleted, so that it is computed again."""
+    try:
+        digests = json.loads((entry / SEAL).read_text(encoding="utf-8"))
+        files = sorted(p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file() and p.name != SEAL)
+        ok = isinstance(digests, dict) and files == sorted(digests) and all(
+            hmac.compare_digest(_mac((entry / rel).read_bytes()), str(digests[rel])) for rel in files)
+    except (OSError, ValueError):
+        ok = False
+    if not ok:
+        print(f"evalkit: cache entry {entry.name} was damaged or edited (its content does not match its hash); "
+              "it is deleted and computed again", file=sys.stderr)
+        shutil.rmtree(entry, ignore_errors=True)
+    return ok
 
 
 def cached(project_root: Path, kind: str, parts: dict, compute: Callable[[], tuple[Tables, dict]]) -> tuple[Tables, dict]:
@@ -59,7 +116,7 @@ def cached(project_root: Path, kind: str, parts: dict, compute: Callable[[], tup
     if hit is not None:
         return hit
     try:
-        root.mkdir(parents=True, exist_ok=True)
+        open_root(root)
         lock = file_lock(root / f"{entry.name}.lock")
     except OSError:  # read-only or full disk: compute without the cache
         return compute()
@@ -82,7 +139,7 @@ def cached(project_root: Path, kind: str, parts: dict, compute: Callable[[], tup
 
 def _read(entry: Path) -> tuple[Tables, dict] | None:
     index = entry / "meta.json"
-    if not index.is_file():
+    if not index.is_file() or not verify(entry):
         return None
     try:
         meta = json.loads(index.read_text(encoding="utf-8"))
@@ -99,6 +156,7 @@ def _write(entry: Path, tables: Tables, meta: dict) -> None:
             df.to_parquet(tmp / f"{name}.parquet")
         # key order kept: tables built from these dicts list their rows in that order
         (tmp / "meta.json").write_text(json.dumps({"tables": list(tables), "meta": meta}), encoding="utf-8")
+        seal(tmp)
 
     publish_entry(entry, fill)
 
@@ -107,25 +165,44 @@ def _write(entry: Path, tables: Tables, meta: dict) -> None:
 def locked(project_root: Path, name: str):
     """Hold entry ``name`` (other processes asking for it wait) while it is looked up, computed and written."""
     root = cache_dir(project_root)
-    root.mkdir(parents=True, exist_ok=True)
+    open_root(root)
     with file_lock(root / f"{name}.lock"):
         yield
 
 
 def _remove_empty(root: Path, lock: Path) -> None:
+    """Leave no trace of a failed computation: its lock, and the cache folder if nothing else is in it."""
     with contextlib.suppress(OSError):
         lock.unlink()
     with contextlib.suppress(OSError):
+        if [p.name for p in root.iterdir()] == [MARKER]:
+            (root / MARKER).unlink()
         root.rmdir()  # only when empty
 
 
+class NotACache(Exception):
+    """``clear`` was pointed at a folder evalkit did not create as its cache (no :data:`MARKER`)."""
+
+
 def clear(project_root: Path) -> int:
-    """Delete every cache entry; returns how many there were."""
+    """Delete every entry evalkit wrote in the cache folder; returns how many there were.
+
+    Only names evalkit gives (``<kind>-<32 hex>`` entries, their ``.lock`` files, ``.tmp-*`` folders) are
+    removed, and only in a folder holding :data:`MARKER`; anything else stays (raises :class:`NotACache`
+    for a folder without the marker)."""
     root = cache_dir(project_root)
     if not root.is_dir():
         return 0
-    n = sum(1 for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-    shutil.rmtree(root)
+    if not (root / MARKER).is_file():
+        raise NotACache(root)
+    n = 0
+    for p in sorted(root.iterdir()):
+        if ENTRY_NAME.match(p.name) and p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p)
+            n += 1
+        elif (ENTRY_NAME.match(p.name.removesuffix(".lock")) and p.name.endswith(".lock") and p.is_file()) or \
+                (p.name.startswith(".tmp-") and p.is_dir() and not p.is_symlink()):
+            shutil.rmtree(p) if p.is_dir() else p.unlink()
     return n
 
 
@@ -134,6 +211,6 @@ def info(project_root: Path) -> tuple[Path, int, int]:
     root = cache_dir(project_root)
     if not root.is_dir():
         return root, 0, 0
-    entries = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    entries = [p for p in root.iterdir() if p.is_dir() and ENTRY_NAME.match(p.name)]
     size = sum(f.stat().st_size for p in entries for f in p.rglob("*") if f.is_file())
     return root, len(entries), size

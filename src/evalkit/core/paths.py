@@ -19,6 +19,16 @@ def project_root(start: Path) -> Path:
     ``EVALKIT_PROJECT_ROOT`` wins; otherwise the nearest ancestor holding ``pyproject.toml`` or
     ``.git``; otherwise the parent of a ``params/`` folder, else the file's own folder.
     """
+    marked = marked_project_root(start)
+    if marked is not None:
+        return marked
+    start = Path(start).resolve()
+    return start.parent if start.name == "params" else start
+
+
+def marked_project_root(start: Path) -> Path | None:
+    """The project ``start`` lies in, only when it is marked (``EVALKIT_PROJECT_ROOT``, or an ancestor with
+    ``pyproject.toml`` or ``.git``); ``None`` for a folder outside any project."""
     env = os.environ.get("EVALKIT_PROJECT_ROOT")
     if env:
         return Path(env).resolve()
@@ -26,7 +36,7 @@ def project_root(start: Path) -> Path:
     for folder in [start, *start.parents]:
         if (folder / "pyproject.toml").is_file() or (folder / ".git").exists():
             return folder
-    return start.parent if start.name == "params" else start
+    return None
 
 
 def cache_enabled() -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -72,6 +73,51 @@ def point_latest(parent: Path, final: Path) -> None:
         tmp_link.unlink()
     os.symlink(final.name, tmp_link)
     os.replace(tmp_link, parent / "latest")
+
+
+#: Hidden folders evalkit leaves behind only when a run was interrupted or killed.
+UNFINISHED = (".partial-", ".interrupted-", ".tmp-", ".latest-")
+
+
+def clean_stale(parent: Path, max_age_seconds: float = 86_400) -> list[str]:
+    """Remove the unfinished folders (and stray temporary links) in ``parent`` older than ``max_age_seconds``
+    (a day): a run still building is never that old. Returns the names removed."""
+    removed = []
+    if not parent.is_dir():
+        return removed
+    limit = time.time() - max_age_seconds
+    for entry in sorted(parent.iterdir()):
+        if not entry.name.startswith(UNFINISHED):
+            continue
+        try:
+            if entry.lstat().st_mtime >= limit:
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+            removed.append(entry.name)
+        except OSError:  # another process is cleaning too, or no permission: leave it
+            continue
+    return removed
+
+
+def probe_writable(folder: Path, reserve_bytes: int = 50_000_000) -> None:
+    """Create ``folder`` if needed and write and remove a small file in it; raise ``OSError`` when that fails
+    or when less than ``reserve_bytes`` are free on its disk."""
+    import errno
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".tmp-probe-", dir=folder)
+    try:
+        os.write(fd, b"evalkit")
+    finally:
+        os.close(fd)
+        os.unlink(name)
+    free = shutil.disk_usage(folder).free
+    if free < reserve_bytes:
+        raise OSError(errno.ENOSPC, f"only {free / 1e6:.0f} MB free, a run needs at least {reserve_bytes / 1e6:.0f} MB")
 
 
 @contextlib.contextmanager

@@ -20,12 +20,14 @@ def load_data(params) -> Dataset:
     if params.data.source == "synthetic":
         return generate(config_from_params(params))
     path = params.project_root / params.data.panel
-    load = lambda: load_panel(path, max_mb=params.data.max_file_mb, display=params.data.panel)  # noqa: E731
+    load = lambda: load_panel(path, max_mb=params.data.max_file_mb, display=params.data.panel,  # noqa: E731
+                              max_count=params.data.max_count)
     try:
         digest = cache.file_digest(path)
     except OSError:  # missing or unreadable: the loader says so in its own words
         return load()
-    parts = {"sha256": digest, "display": params.data.panel, "max_mb": params.data.max_file_mb}
+    parts = {"sha256": digest, "display": params.data.panel, "max_mb": params.data.max_file_mb,
+             "max_count": params.data.max_count}
 
     def compute():
         ds = load()

@@ -121,8 +121,14 @@ def _check_columns(df: pd.DataFrame, schema: list[Column], shown: str) -> list[P
     return problems
 
 
-def validate_panel(df: pd.DataFrame, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check a panel read as text; return the typed frame and every problem found."""
+#: Default ceiling of a count (``data.max_count``): Indonesia has about 280 million people (BPS 2024).
+MAX_COUNT = 500_000_000
+
+
+def validate_panel(df: pd.DataFrame, shown: str, max_count: int = MAX_COUNT) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check a panel read as text; return the typed frame and every problem found.
+
+    Counts must be finite whole numbers from the column's minimum up to ``max_count`` persons."""
     problems = _check_columns(df, PANEL, shown)
     if problems:
         return df, problems
@@ -159,6 +165,18 @@ def validate_panel(df: pd.DataFrame, shown: str) -> tuple[pd.DataFrame, list[Pro
                 problems.append(Problem(shown, f"{_rows(s.index[not_num])}, column '{col.name}'",
                                         short_repr(s[not_num].iloc[0]),
                                         "must be a whole number of persons (digits only, no thousands separators)"))
+            infinite = present & num.notna() & ~np.isfinite(num)
+            if infinite.any():
+                problems.append(Problem(shown, f"{_rows(s.index[infinite])}, column '{col.name}'",
+                                        short_repr(s[infinite].iloc[0]),
+                                        "must be a finite whole number of persons (inf is not a count)"))
+            num = num.where(np.isfinite(num))
+            huge = present & num.notna() & (num > max_count)
+            if huge.any():
+                problems.append(Problem(shown, f"{_rows(s.index[huge])}, column '{col.name}'",
+                                        short_repr(s[huge].iloc[0]),
+                                        f"is not a plausible number of persons: at most data.max_count = "
+                                        f"{max_count:,} (raise it in params if this is right)"))
             frac = present & num.notna() & (num != np.round(num))
             if frac.any():
                 problems.append(Problem(shown, f"{_rows(s.index[frac])}, column '{col.name}'",
@@ -188,14 +206,15 @@ def validate_panel(df: pd.DataFrame, shown: str) -> tuple[pd.DataFrame, list[Pro
     return out, problems
 
 
-def load_panel(path: str | Path, *, max_mb: float = 200, display: str | None = None) -> Dataset:
+def load_panel(path: str | Path, *, max_mb: float = 200, display: str | None = None,
+               max_count: int = MAX_COUNT) -> Dataset:
     """Read and validate a monthly panel (CSV or XLSX) → :class:`Dataset` (real data)."""
     path = Path(path)
     shown = display or str(path)
     df = read_table(path, shown, max_mb)
     if df.empty:
         raise DataError([Problem(shown, "file", "", "the file has a header but no data rows")])
-    out, problems = validate_panel(df, shown)
+    out, problems = validate_panel(df, shown, max_count)
     if problems:
         extra = len(problems) - MAX_REPORTED
         raise DataError(problems[:MAX_REPORTED] + ([Problem(shown, f"and {extra} more problems", "", "")] if extra > 0 else []))

@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 import pandas as pd
 from pathlib import Path
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictFloat, StrictInt,
+                      field_validator, model_validator)
 
 from ..core.months import month_ord, month_period
 from ..reference import kaltim_codes, regions
@@ -36,10 +37,10 @@ def _check_kaltim_code(value: str) -> str:
 
 
 Month = Annotated[str, Field(description='a calendar month "YYYY-MM"'), AfterValidator(_check_month)]
-Share = Annotated[float, Field(ge=0.0, le=1.0, description="a share between 0 and 1")]
-Pct = Annotated[float, Field(ge=0.0, le=100.0, description="a percentage between 0 and 100")]
-Rupiah = Annotated[float, Field(ge=0.0, description="an amount in Rupiah, zero or more")]
-Year = Annotated[int, Field(ge=2000, le=2100, description="a calendar year between 2000 and 2100")]
+Share = Annotated[StrictFloat, Field(ge=0.0, le=1.0, description="a share between 0 and 1")]
+Pct = Annotated[StrictFloat, Field(ge=0.0, le=100.0, description="a percentage between 0 and 100")]
+Rupiah = Annotated[StrictFloat, Field(ge=0.0, description="an amount in Rupiah, zero or more")]
+Year = Annotated[StrictInt, Field(ge=2000, le=2100, description="a calendar year between 2000 and 2100")]
 KabKotaCode = Annotated[str, Field(description="a Kaltim kab/kota code"), AfterValidator(_check_kaltim_code)]
 
 
@@ -50,21 +51,33 @@ def _not_before(later: int, earlier: int, later_key: str, earlier_key: str) -> N
 
 
 class Strict(BaseModel):
-    """Base model: unknown keys are errors, values are not coerced across types."""
+    """Base model: unknown keys are errors; numbers must be written as numbers (not ``true``/``false`` or
+    quoted text) and be finite (``.nan`` and ``.inf`` are refused)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, allow_inf_nan=False)
+
+
+#: Folder names under outputs/ that evalkit itself uses: a scenario may not take them.
+RESERVED_SCENARIO_NAMES = ("compare", "verify", "latest")
 
 
 class Scenario(Strict):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
                                description="a folder name: letters, digits, '-' and '_' (at most 64)")]
     title: Annotated[str, Field(min_length=1, max_length=200, description="a title of 1 to 200 characters")]
-    description: str = ""
+    description: Annotated[str, Field(max_length=2000, description="a text of at most 2,000 characters")] = ""
+
+    @model_validator(mode="after")
+    def _not_reserved(self) -> "Scenario":
+        if self.name.lower() in RESERVED_SCENARIO_NAMES:
+            raise ValueError(f"scenario.name {self.name!r} is reserved for evalkit's own folders under outputs/ "
+                             f"({', '.join(RESERVED_SCENARIO_NAMES)}); choose another name")
+        return self
 
 
 class Report(Strict):
     language: Literal["id", "en"] = "id"
-    suppress_below: Annotated[int, Field(ge=1, le=1000, description="a whole number of people from 1 to 1000")] = 10
+    suppress_below: Annotated[StrictInt, Field(ge=1, le=1000, description="a whole number of people from 1 to 1000")] = 10
 
 
 class Synthetic(Strict):
@@ -72,15 +85,15 @@ class Synthetic(Strict):
     end_month: Month = "2025-12"
     kaltim_coverage_pct: Pct = 70.11
     kaltim_coverage_month: Month = "2025-08"
-    kaltim_vulnerable_workers: Annotated[int, Field(ge=1000, le=10_000_000,
+    kaltim_vulnerable_workers: Annotated[StrictInt, Field(ge=1000, le=10_000_000,
                                                    description="a head count between 1,000 and 10,000,000")] = 500_000
-    pergub_recipients: Annotated[int, Field(ge=0, le=10_000_000,
+    pergub_recipients: Annotated[StrictInt, Field(ge=0, le=10_000_000,
                                            description="a head count between 0 and 10,000,000")] = 100_000
     additionality_share: Share = 0.7
     cofunding_recipients_share: Share = 0.06
-    cofunding_ramp_months: Annotated[int, Field(ge=1, le=120, description="a number of months from 1 to 120")] = 12
-    monthly_churn_share: Annotated[float, Field(ge=0.0, le=0.5, description="a share between 0 and 0.5")] = 0.02
-    noise_pp: Annotated[float, Field(ge=0.0, le=10.0, description="percentage points between 0 and 10")] = 0.4
+    cofunding_ramp_months: Annotated[StrictInt, Field(ge=1, le=120, description="a number of months from 1 to 120")] = 12
+    monthly_churn_share: Annotated[StrictFloat, Field(ge=0.0, le=0.5, description="a share between 0 and 0.5")] = 0.02
+    noise_pp: Annotated[StrictFloat, Field(ge=0.0, le=10.0, description="percentage points between 0 and 10")] = 0.4
 
     @model_validator(mode="after")
     def _order(self) -> "Synthetic":
@@ -96,7 +109,9 @@ class Data(Strict):
     panel: str | None = Field(default=None, description="a path to a CSV or XLSX file inside the project")
     recipients: str | None = Field(default=None, description="a path to a recipient list (CSV/XLSX) inside the project")
     companies: str | None = Field(default=None, description="a path to company compliance records (CSV/XLSX) inside the project")
-    max_file_mb: Annotated[float, Field(gt=0, le=100_000, description="megabytes, more than 0")] = 200
+    max_file_mb: Annotated[StrictFloat, Field(gt=0, le=100_000, description="megabytes, more than 0")] = 200
+    max_count: Annotated[StrictInt, Field(ge=1, le=10_000_000_000,
+                                          description="a head count from 1 to 10,000,000,000")] = 500_000_000
     synthetic: Synthetic = Synthetic()
 
     @model_validator(mode="after")
@@ -166,19 +181,19 @@ COMPARISON_PRESETS = {"kalimantan": ["61", "62", "63", "65"]}
 
 class Evaluation(Strict):
     outcome: Literal["vulnerable_coverage_pct", "total_coverage_pct"] = "vulnerable_coverage_pct"
-    pre_window_months: Annotated[int, Field(ge=3, le=240, description="a number of months from 3 to 240")] = 24
-    post_window_months: Annotated[int, Field(ge=1, le=240, description="a number of months from 1 to 240")] = 24
+    pre_window_months: Annotated[StrictInt, Field(ge=3, le=240, description="a number of months from 3 to 240")] = 24
+    post_window_months: Annotated[StrictInt, Field(ge=1, le=240, description="a number of months from 1 to 240")] = 24
     comparison: Annotated[Literal["all", "kalimantan"] | list[str],
                           Field(description='"all" (37 provinces), "kalimantan" or a list of 2-digit province codes'),
                           AfterValidator(_check_comparison)] = "all"
     methods: list[Literal["its", "did", "event_study", "staggered", "synth", "dose"]] = \
         ["its", "did", "event_study", "staggered", "synth", "dose"]
     did_inference: Literal["cluster", "wild", "ri"] = "wild"
-    bootstrap_draws: Annotated[int, Field(ge=99, le=99_999, description="a number of draws from 99 to 99999")] = 9999
-    event_window: tuple[int, int] = (-12, 12)
+    bootstrap_draws: Annotated[StrictInt, Field(ge=99, le=99_999, description="a number of draws from 99 to 99999")] = 9999
+    event_window: tuple[StrictInt, StrictInt] = (-12, 12)
     staggered_control: Literal["never", "notyet"] = "notyet"
-    its_seasonality: bool = False
-    alpha: Annotated[float, Field(gt=0.0, lt=0.5, description="a level between 0 and 0.5, e.g. 0.05")] = 0.05
+    its_seasonality: StrictBool = False
+    alpha: Annotated[StrictFloat, Field(gt=0.0, lt=0.5, description="a level between 0 and 0.5, e.g. 0.05")] = 0.05
 
     @model_validator(mode="after")
     def _window(self) -> "Evaluation":
@@ -190,21 +205,21 @@ class Evaluation(Strict):
 
 class Allocation(Strict):
     rule: Literal["optimal", "proportional_uncovered", "equal_gap", "per_capita"] = "optimal"
-    floor_keep_current: bool = True
+    floor_keep_current: StrictBool = True
     cap_share_of_budget: Share = 0.35
     equity_min_gap_share: Share = 0.25
 
 
 class Value(Strict):
-    death_rate_per_1000: Annotated[float, Field(ge=0, le=1000, description="per 1,000 persons, 0 to 1000")] = 4.5
-    accident_rate_per_1000: Annotated[float, Field(ge=0, le=1000, description="per 1,000 persons, 0 to 1000")] = 8.0
+    death_rate_per_1000: Annotated[StrictFloat, Field(ge=0, le=1000, description="per 1,000 persons, 0 to 1000")] = 4.5
+    accident_rate_per_1000: Annotated[StrictFloat, Field(ge=0, le=1000, description="per 1,000 persons, 0 to 1000")] = 8.0
     jkm_benefit_rupiah: Rupiah = 42_000_000
     jkk_claim_rupiah: Rupiah = 5_000_000
 
 
 class ExtraGroup(Strict):
     name: Annotated[str, Field(min_length=1, max_length=100, description="a name of 1 to 100 characters")]
-    headcount: Annotated[int, Field(ge=0, le=10_000_000, description="a head count from 0 to 10,000,000")]
+    headcount: Annotated[StrictInt, Field(ge=0, le=10_000_000, description="a head count from 0 to 10,000,000")]
     programmes: list[Literal["jkk", "jkm", "jht", "jp"]]
     monthly_income_rupiah: Rupiah
     rates: dict[Literal["jkk", "jkm", "jht", "jp"], Share]
@@ -221,11 +236,11 @@ class ExtraGroup(Strict):
 
 class Distribution(Strict):
     dist: Literal["normal", "uniform", "triangular"]
-    mean: float | None = None
-    sd: Annotated[float, Field(ge=0, description="a standard deviation, zero or more")] | None = None
-    low: float | None = None
-    high: float | None = None
-    mode: float | None = None
+    mean: StrictFloat | None = None
+    sd: Annotated[StrictFloat, Field(ge=0, description="a standard deviation, zero or more")] | None = None
+    low: StrictFloat | None = None
+    high: StrictFloat | None = None
+    mode: StrictFloat | None = None
 
     @model_validator(mode="after")
     def _complete(self) -> "Distribution":
@@ -240,13 +255,35 @@ class Distribution(Strict):
         return self
 
 
+def _within_range(name: str, dist: "Distribution", field) -> None:
+    """A distribution of ``budget.<name>`` must stay where ``budget.<name>`` itself may be: its low/high
+    (uniform, triangular) inside the key's range, or (normal) its mean inside and its sd at most the range."""
+    lo = next((m.ge if hasattr(m, "ge") else m.gt for m in field.metadata if hasattr(m, "ge") or hasattr(m, "gt")), None)
+    hi = next((m.le for m in field.metadata if hasattr(m, "le")), None)
+    where = f"budget.{name} allows {lo:g} to {hi:g}"
+    if dist.dist == "normal":
+        if not lo <= dist.mean <= hi or dist.sd > hi - lo:
+            raise ValueError(f"the normal distribution of {name} (mean {dist.mean:g}, sd {dist.sd:g}) must have its "
+                             f"mean inside the range and sd at most {hi - lo:g}: {where}")
+    elif not (lo <= dist.low and dist.high <= hi):
+        raise ValueError(f"the {dist.dist} distribution of {name} (low {dist.low:g}, high {dist.high:g}) must stay "
+                         f"inside the range: {where}")
+
+
 UNCERTAIN = ("vulnerable_growth_share", "self_paid_growth_pp", "formal_coverage_growth_pp", "churn_share",
              "additionality_share", "working_pop_growth_share")
 
 
 class Uncertainty(Strict):
-    draws: Annotated[int, Field(ge=100, le=1_000_000, description="a number of draws from 100 to 1,000,000")] = 10_000
+    draws: Annotated[StrictInt, Field(ge=100, le=1_000_000, description="a number of draws from 100 to 1,000,000")] = 10_000
     parameters: dict[Literal[UNCERTAIN], Distribution] = {}  # type: ignore[valid-type]
+
+    @field_validator("parameters")
+    @classmethod
+    def _sampler_ranges(cls, value: dict) -> dict:
+        for name, dist in value.items():
+            _within_range(name, dist, Budget.model_fields[name])
+        return value
 
 
 class FundingShares(Strict):
@@ -268,16 +305,16 @@ class Budget(Strict):
     policy_end_year: Year | None = None
     measure: Literal["total_coverage", "vulnerable_coverage"] = "total_coverage"
     ramp: Literal["linear", "front"] = "linear"
-    max_new_recipients_per_year: Annotated[int, Field(ge=0, le=10_000_000, description="a head count from 0 to 10,000,000")] = 150_000
-    vulnerable_growth_share: Annotated[float, Field(ge=-0.2, le=0.2, description="a yearly growth between -0.2 and 0.2")] = 0.01
-    working_pop_growth_share: Annotated[float, Field(ge=-0.2, le=0.2, description="a yearly growth between -0.2 and 0.2")] = 0.018
-    self_paid_growth_pp: Annotated[float, Field(ge=-10, le=10, description="percentage points per year, -10 to 10")] = 0.5
-    formal_coverage_growth_pp: Annotated[float, Field(ge=-10, le=10, description="percentage points per year, -10 to 10")] = 0.5
+    max_new_recipients_per_year: Annotated[StrictInt, Field(ge=0, le=10_000_000, description="a head count from 0 to 10,000,000")] = 150_000
+    vulnerable_growth_share: Annotated[StrictFloat, Field(ge=-0.2, le=0.2, description="a yearly growth between -0.2 and 0.2")] = 0.01
+    working_pop_growth_share: Annotated[StrictFloat, Field(ge=-0.2, le=0.2, description="a yearly growth between -0.2 and 0.2")] = 0.018
+    self_paid_growth_pp: Annotated[StrictFloat, Field(ge=-10, le=10, description="percentage points per year, -10 to 10")] = 0.5
+    formal_coverage_growth_pp: Annotated[StrictFloat, Field(ge=-10, le=10, description="percentage points per year, -10 to 10")] = 0.5
     churn_share: Share = 0.10
-    additionality_share: Annotated[float, Field(gt=0.0, le=1.0, description="a share above 0 and at most 1")] = 0.7
-    use_estimated_additionality: bool = True
-    apbd_revenue_rupiah: Annotated[float, Field(gt=0, description="an amount in Rupiah, more than 0")] = 19.14e12
-    revenue_growth_share: Annotated[float, Field(ge=-0.5, le=0.5, description="a yearly growth between -0.5 and 0.5")] = 0.03
+    additionality_share: Annotated[StrictFloat, Field(gt=0.0, le=1.0, description="a share above 0 and at most 1")] = 0.7
+    use_estimated_additionality: StrictBool = True
+    apbd_revenue_rupiah: Annotated[StrictFloat, Field(gt=0, description="an amount in Rupiah, more than 0")] = 19.14e12
+    revenue_growth_share: Annotated[StrictFloat, Field(ge=-0.5, le=0.5, description="a yearly growth between -0.5 and 0.5")] = 0.03
     cap_share_of_revenue: Share = 0.005
     funding_shares: FundingShares = FundingShares()
     kabkota_cofunding_share: dict[KabKotaCode, Share] = {}
@@ -295,13 +332,13 @@ class Budget(Strict):
 
 
 class Verification(Strict):
-    min_age: Annotated[int, Field(ge=0, le=100, description="an age in years from 0 to 100")] = 15
-    max_age: Annotated[int, Field(ge=0, le=120, description="an age in years from 0 to 120")] = 65
+    min_age: Annotated[StrictInt, Field(ge=0, le=100, description="an age in years from 0 to 100")] = 15
+    max_age: Annotated[StrictInt, Field(ge=0, le=120, description="an age in years from 0 to 120")] = 65
     occupations: Annotated[list[str], Field(min_length=1, description="a list of occupation names")] = \
         ["petani", "pekebun", "nelayan", "pedagang", "buruh harian"]
-    duckdb_threshold_rows: Annotated[int, Field(ge=1, description="a number of rows, 1 or more")] = 5_000_000
-    synthetic_rows: Annotated[int, Field(ge=100, le=10_000_000, description="a number of rows from 100 to 10,000,000")] = 20_000
-    synthetic_defect_share: Annotated[float, Field(ge=0, le=0.1, description="a share between 0 and 0.1")] = 0.01
+    duckdb_threshold_rows: Annotated[StrictInt, Field(ge=1, description="a number of rows, 1 or more")] = 5_000_000
+    synthetic_rows: Annotated[StrictInt, Field(ge=100, le=10_000_000, description="a number of rows from 100 to 10,000,000")] = 20_000
+    synthetic_defect_share: Annotated[StrictFloat, Field(ge=0, le=0.1, description="a share between 0 and 0.1")] = 0.01
 
     @model_validator(mode="after")
     def _ages(self) -> "Verification":
@@ -311,7 +348,7 @@ class Verification(Strict):
 
 
 class Indicator(Strict):
-    weight: Annotated[float, Field(ge=0, le=1, description="a weight between 0 and 1")]
+    weight: Annotated[StrictFloat, Field(ge=0, le=1, description="a weight between 0 and 1")]
     direction: Literal["higher", "lower"] = "higher"
 
 
@@ -321,8 +358,8 @@ SCORE_INDICATORS = ("coverage_level", "coverage_growth", "protected_per_1000", "
 
 class Scorecard(Strict):
     normalisation: Literal["minmax", "zscore"] = "minmax"
-    weight_draws: Annotated[int, Field(ge=10, le=100_000, description="a number of draws from 10 to 100,000")] = 1000
-    weight_concentration: Annotated[float, Field(gt=0, le=10_000, description="a positive number")] = 50.0
+    weight_draws: Annotated[StrictInt, Field(ge=10, le=100_000, description="a number of draws from 10 to 100,000")] = 1000
+    weight_concentration: Annotated[StrictFloat, Field(gt=0, le=10_000, description="a positive number")] = 50.0
     indicators: dict[Literal[SCORE_INDICATORS], Indicator] = {  # type: ignore[valid-type]
         "coverage_level": Indicator(weight=0.25), "coverage_growth": Indicator(weight=0.15),
         "protected_per_1000": Indicator(weight=0.10), "own_budget_per_worker": Indicator(weight=0.15),
@@ -341,7 +378,7 @@ class Params(Strict):
     """A validated, fully resolved scenario (``extends`` already applied)."""
 
     scenario: Scenario
-    seed: Annotated[int, Field(ge=0, le=2**32 - 1, description="a whole number from 0 to 4294967295")] = 0
+    seed: Annotated[StrictInt, Field(ge=0, le=2**32 - 1, description="a whole number from 0 to 4294967295")] = 0
     report: Report = Report()
     data: Data = Data()
     policy: Policy = Policy()

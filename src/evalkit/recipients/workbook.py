@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..core.publish import building, publish_unique
-from ..errors import DataError, Problem
+from ..core.publish import building, clean_stale, probe_writable, publish_unique
+from ..errors import DataError, OutputsError, Problem
 from .engine import check_file, check_file_duckdb
 from .io import count_rows, read_recipients
 
@@ -35,6 +35,13 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
         raise DataError([Problem(str(path), "file", repr(path.suffix), "the DuckDB engine reads CSV or Parquet")])
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out_root = Path(outputs) / "verify"
+    try:
+        probe_writable(out_root)
+    except OSError as exc:
+        raise OutputsError([Problem(str(out_root), "outputs folder", "",
+                                    f"the workbook cannot be written there ({exc.strerror or exc}); choose another "
+                                    "folder with --outputs, or fix its permissions or free disk space")])
+    clean_stale(out_root)
     with building(out_root, f"{path.stem}-{stamp}") as tmp:
         if engine == "duckdb":
             summary = check_file_duckdb(path, params, tmp / "issues.parquet", period=period)

@@ -115,3 +115,50 @@ def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[d
     out = run_dir / "index.html"
     out.write_text(html, encoding="utf-8")
     return out
+
+
+RUNS_TEMPLATE = """<!DOCTYPE html>
+<html lang="{{ lang }}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ t("runs_title") }} — {{ title }}</title><style>{{ css }}</style></head>
+<body><main>
+<h1 class="evk-title">{{ t("runs_title") }}</h1>
+<p class="evk-meta">{{ t("scenario") }}: <b>{{ title }}</b>. {{ t("runs_intro") }}</p>
+<div class="evk-scroll"><table class="evk-data">
+<thead><tr><th>{{ t("col_run") }}</th><th>{{ t("col_status") }}</th><th>{{ t("col_started") }}</th></tr></thead>
+<tbody>
+{%- for r in runs %}
+<tr><td class="txt"><a href="{{ r.name }}/index.html">{{ r.name }}</a>{% if r.latest %} <b>({{ t("runs_latest") }})</b>{% endif %}</td>
+<td class="txt">{{ t("status_ok") if r.status == "ok" else t("status_failed") }}</td><td class="txt">{{ r.started }}</td></tr>
+{%- endfor %}
+</tbody></table></div>
+</main></body></html>
+"""
+
+
+def render_runs_index(scenario_dir: Path, lang: str, title: str) -> Path:
+    """Write ``<scenario>/index.html``: every complete or failed run of the scenario, newest first, with its
+    status and which one ``latest`` points to (written to a temporary file, then renamed into place)."""
+    import json
+    import os
+
+    from jinja2 import Environment, select_autoescape
+
+    latest = scenario_dir / "latest"
+    target = os.readlink(latest) if latest.is_symlink() else None
+    runs = []
+    for folder in sorted((p for p in scenario_dir.iterdir() if p.is_dir() and not p.is_symlink()
+                          and not p.name.startswith(".")), reverse=True):
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not a run evalkit wrote
+        runs.append({"name": folder.name, "status": manifest.get("status", "failed"),
+                     "started": str(manifest.get("started", "")), "latest": folder.name == target})
+    env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    page = env.from_string(RUNS_TEMPLATE).render(t=lambda key, **kw: i18n.t(key, lang, **kw), lang=lang, title=title,
+                                                 css=_asset("style.css"), runs=runs)
+    out = scenario_dir / "index.html"
+    tmp = scenario_dir / f".tmp-index-{os.getpid()}.html"
+    tmp.write_text(page, encoding="utf-8")
+    os.replace(tmp, out)
+    return out

@@ -1,10 +1,13 @@
 """``evalkit rerun outputs/<scenario>/<run>/manifest.json``: reproduce a run and report differences.
 
-The manifest holds the resolved params (``extends`` applied, defaults filled, data paths relative to the
-project root). They are written to a temporary params file under ``outputs/.rerun/``, rendered again,
-and the new run is compared with the old: params hash, data hashes, package versions, git commit,
-and every result table byte by byte. Nothing is taken from the cache: every notebook and table is computed
-again. Exit 0 when all tables are identical, 1 otherwise.
+A manifest is input like any other, so it is checked before anything is written: it must lie in a
+project's outputs folder (``<project>/outputs/<scenario>/<run>/manifest.json``, or under the folder given
+with ``--outputs`` inside the project), hold every key a rerun needs, name the scenario of the folder it
+lies in, and its resolved params must pass the params schema and path rules (data inside the project,
+never in outputs/). The differences that can be known up front — params hash, data hash, git commit,
+package versions — are printed before the run starts. The params are then written to a temporary file
+under ``<outputs>/.rerun/``, rendered again without the cache, and every result table is compared byte by
+byte. Exit 0 when all tables are identical, 1 otherwise, 2 for a manifest that fails a check.
 """
 from __future__ import annotations
 
@@ -16,25 +19,75 @@ from pathlib import Path
 
 import yaml
 
-from ..core.paths import project_root
-from ..errors import EvalkitError
-from ..params.loader import PATH_KEYS
+from ..core.paths import marked_project_root
+from ..data import load_data
+from ..errors import ParamsError, Problem
+from ..params.loader import PATH_KEYS, validate_mapping
+from .manifest import data_hash, git_state, package_versions, params_hash
 from .run import run
+
+MAX_MANIFEST_BYTES = 20_000_000
+#: Keys a rerun reads from a manifest.
+REQUIRED = (("params", "resolved"), ("params", "hash"), ("data", "panel_sha256"), ("scenario",), ("lang",),
+            ("git",), ("packages",))
+
+
+def _problem(manifest: Path, where: str, allowed: str) -> ParamsError:
+    return ParamsError([Problem(str(manifest), where, "", allowed)])
+
+
+def read_manifest(manifest_path: str | Path) -> tuple[dict, object, Path]:
+    """Check a manifest (see the module docstring) → ``(manifest, validated params, outputs folder)``."""
+    manifest = Path(manifest_path).absolute()
+    if not manifest.is_file():
+        raise _problem(manifest, "file", "the manifest does not exist")
+    if manifest.stat().st_size > MAX_MANIFEST_BYTES:
+        raise _problem(manifest, "file", f"a manifest is under {MAX_MANIFEST_BYTES:,} bytes")
+    try:
+        old = json.loads(manifest.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise _problem(manifest, "file", "not an evalkit manifest (not JSON text)")
+    missing = []
+    for keys in REQUIRED:
+        node = old
+        for k in keys:
+            node = node.get(k) if isinstance(node, dict) else None
+        if node is None:
+            missing.append(".".join(keys))
+    if missing:
+        raise _problem(manifest, "keys " + ", ".join(missing), "missing: not a complete evalkit manifest")
+    run_dir = manifest.resolve().parent
+    scenario_dir, outputs = run_dir.parent, run_dir.parent.parent
+    root = marked_project_root(outputs)
+    if root is None or not (outputs == root or root in outputs.parents):
+        raise _problem(manifest, "file", "a manifest is rerun where its run lies, in a project's outputs folder "
+                       "(<project>/outputs/<scenario>/<run>/manifest.json); copy the run back there")
+    if not isinstance(old["params"]["resolved"], dict):
+        raise _problem(manifest, "key params.resolved", "must be the run's resolved params")
+    params = validate_mapping(old["params"]["resolved"], {}, root, str(manifest), base=root)
+    if params.scenario.name != scenario_dir.name or old["scenario"] != scenario_dir.name:
+        raise _problem(manifest, "key scenario", f"the manifest's scenario must be the folder it lies in "
+                       f"({scenario_dir.name!r})")
+    if old["lang"] not in ("id", "en"):
+        raise _problem(manifest, "key lang", "allowed: id, en")
+    return old, params, outputs
 
 
 def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = False) -> int:
-    manifest_path = Path(manifest_path).resolve()
-    if not manifest_path.is_file():
-        raise EvalkitError(f"{manifest_path}: the manifest does not exist")
-    try:
-        old = json.loads(manifest_path.read_text(encoding="utf-8"))
-        resolved = old["params"]["resolved"]
-    except (json.JSONDecodeError, KeyError) as exc:
-        raise EvalkitError(f"{manifest_path}: not an evalkit manifest ({exc})")
-    old_run = manifest_path.parent
-    outputs = old_run.parent.parent
-    root = project_root(outputs)
-    tmp = outputs / ".rerun" / datetime.now().strftime("%Y%m%d-%H%M%S-") / str(os.getpid())
+    old, params, outputs = read_manifest(manifest_path)
+    old_run = Path(manifest_path).resolve().parent
+    before = {"params hash": (old["params"]["hash"], params_hash(params)),
+              "data hash": (old["data"]["panel_sha256"], data_hash(load_data(params))),
+              "git commit": (old["git"].get("commit") if isinstance(old["git"], dict) else None,
+                             git_state(params.project_root)["commit"])}
+    packages = package_versions()
+    changed = [f"{k} {old['packages'].get(k)} → {v}" for k, v in packages.items()
+               if isinstance(old["packages"], dict) and old["packages"].get(k) != v]
+    print("\n".join([f"old run: {old_run}", "before the run:"]
+                    + [f"  {k + ':':<13}{'same' if a == b else f'DIFFERENT ({a} → {b})'}" for k, (a, b) in before.items()]
+                    + ["  packages:    " + ("same" if not changed else "; ".join(changed))]), flush=True)
+    resolved = params.model_dump(mode="json")
+    tmp = outputs / ".rerun" / f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
     tmp.mkdir(parents=True)
     try:
         for keys in PATH_KEYS:  # root-relative → relative to the temporary params file
@@ -42,13 +95,13 @@ def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = Fals
             for k in keys[:-1]:
                 node = node.get(k, {})
             if isinstance(node.get(keys[-1]), str):
-                node[keys[-1]] = os.path.relpath(root / node[keys[-1]], tmp)
-        params_file = tmp / f"{resolved['scenario']['name']}.yaml"
+                node[keys[-1]] = os.path.relpath(params.project_root / node[keys[-1]], tmp)
+        params_file = tmp / "params.yaml"
         params_file.write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
         cache_setting = os.environ.get("EVALKIT_CACHE")
         os.environ["EVALKIT_CACHE"] = "off"  # a rerun reproduces: every table is computed again
         try:
-            result = run([params_file], jobs=jobs, lang=old.get("lang"), outputs=outputs, quiet=quiet)
+            result = run([params_file], jobs=jobs, lang=old["lang"], outputs=outputs, quiet=quiet)
         finally:
             if cache_setting is None:
                 os.environ.pop("EVALKIT_CACHE", None)
@@ -57,8 +110,10 @@ def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = Fals
     finally:
         shutil.rmtree(outputs / ".rerun", ignore_errors=True)
     new_run = result.scenarios[0].run_dir
-    new = json.loads((new_run / "manifest.json").read_text(encoding="utf-8"))
-    return report_differences(old, new, old_run, new_run)
+    diffs = compare_tables(old_run, new_run)
+    print("\n".join([f"new run: {new_run}", "tables:      " + ("all identical" if not diffs else f"{len(diffs)} differ")]
+                    + ["  " + d for d in diffs]))
+    return 0 if not diffs and before["params hash"][0] == before["params hash"][1] and result.ok else 1
 
 
 def compare_tables(old_run: Path, new_run: Path) -> list[str]:
@@ -68,18 +123,3 @@ def compare_tables(old_run: Path, new_run: Path) -> list[str]:
     diffs += [f"table {n}: only in the new run" for n in sorted(set(new_t) - set(old_t))]
     diffs += [f"table {n}: contents differ" for n in sorted(set(old_t) & set(new_t)) if old_t[n] != new_t[n]]
     return diffs
-
-
-def report_differences(old: dict, new: dict, old_run: Path, new_run: Path) -> int:
-    lines = [f"old run: {old_run}", f"new run: {new_run}"]
-    same = lambda a, b: "same" if a == b else f"DIFFERENT ({a} → {b})"  # noqa: E731
-    lines.append(f"params hash: {same(old['params']['hash'], new['params']['hash'])}")
-    lines.append(f"data hash:   {same(old['data']['panel_sha256'], new['data']['panel_sha256'])}")
-    lines.append(f"git commit:  {same(old['git'].get('commit'), new['git'].get('commit'))}")
-    pk = [f"{k} {old['packages'].get(k)} → {v}" for k, v in new["packages"].items() if old["packages"].get(k) != v]
-    lines.append("packages:    " + ("same" if not pk else "; ".join(pk)))
-    diffs = compare_tables(old_run, new_run)
-    lines.append("tables:      " + ("all identical" if not diffs else f"{len(diffs)} differ"))
-    lines += ["  " + d for d in diffs]
-    print("\n".join(lines))
-    return 0 if not diffs and old["params"]["hash"] == new["params"]["hash"] else 1

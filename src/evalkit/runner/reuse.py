@@ -86,6 +86,14 @@ def _outputs(run_dir: Path, stem: str) -> list[Path]:
     return [p for p in found if p.is_file()]
 
 
+def _is_output_path(rel: str) -> bool:
+    """A path a notebook writes in its run folder: ``<folder>/<file>`` with folder notebooks, results, tables
+    or figures, and nothing that climbs out (``..``, absolute paths)."""
+    parts = Path(rel).parts
+    return len(parts) == 2 and parts[0] in ("notebooks", "results", "tables", "figures") and \
+        parts[1] not in ("..", ".") and not Path(rel).is_absolute()
+
+
 @contextlib.contextmanager
 def claimed(project_root: Path, name: str | None):
     """Hold the key while checking, computing and storing it (other runs wait, then reuse)."""
@@ -100,10 +108,12 @@ def restore(project_root: Path, name: str, run_dir: Path, stem: str, params_path
     """Copy a stored notebook's outputs into ``run_dir``; False when there is no complete entry."""
     entry = cache.cache_dir(project_root) / name
     meta_file = entry / "meta.json"
-    if not meta_file.is_file():
+    if not meta_file.is_file() or not cache.verify(entry):  # verify reports and deletes a damaged entry
         return False
     try:
         meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        if not all(_is_output_path(rel) for rel in meta["files"]):
+            raise ValueError("an output outside the run folder")
         for rel in meta["files"]:
             src, dst = entry / "files" / rel, run_dir / rel
             dst.parent.mkdir(exist_ok=True)
@@ -131,6 +141,7 @@ def store(project_root: Path, name: str, run_dir: Path, stem: str, params_path: 
             shutil.copyfile(run_dir / rel, tmp / "files" / rel)
         (tmp / "meta.json").write_text(json.dumps({"files": files, "run_dir": str(run_dir),
                                                    "params_path": str(params_path)}), encoding="utf-8")
+        cache.seal(tmp)
 
     try:
         publish_entry(cache.cache_dir(project_root) / name, fill)

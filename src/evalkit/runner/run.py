@@ -36,18 +36,19 @@ from pathlib import Path
 import papermill as pm
 
 from ..core import cache
-from ..core.publish import point_latest, publish_unique
+from ..core.publish import clean_stale, point_latest, probe_writable, publish_unique
 from ..core.version import __version__
 from ..data import load_data
-from ..errors import EvalkitError, ParamsError, Problem
+from ..errors import EvalkitError, OutputsError, ParamsError, Problem
 from ..params import load_params
 from ..report import i18n
 from ..report.compare import write_comparison
 from ..report.excel import export_workbook
-from ..report.html import describe_data, export_html, html_exporter, render_index
+from ..report.html import describe_data, export_html, html_exporter, render_index, render_runs_index
 from . import reuse
 from .kernels import WarmKernel, execute
 from .manifest import build_manifest, data_hash
+from .validate import validate_all
 
 SUMMARY = "00-summary"
 
@@ -117,35 +118,6 @@ class _Progress:
 
     def close(self) -> None:
         self.bar.close()
-
-
-def validate_all(paths: list[str | Path]) -> list[tuple[Path, object, object]]:
-    """Load every params file and its data; raise one error listing every problem found."""
-    loaded, problems, errors = [], [], []
-    for path in paths:
-        try:
-            params = load_params(path)
-            loaded.append((Path(path), params))
-        except ParamsError as exc:
-            problems.extend(exc.problems or [Problem(str(path), "file", "", str(exc))])
-    if problems:
-        raise ParamsError(problems)
-    names = [p.scenario.name for _, p in loaded]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise ParamsError([Problem(str(path), "key `scenario.name`", repr(p.scenario.name),
-                                   "two params files in one run share this scenario name; give each its own")
-                           for path, p in loaded if p.scenario.name in dup])
-    out = []
-    for path, params in loaded:
-        try:
-            out.append((path, params, load_data(params)))
-        except EvalkitError as exc:
-            errors.append(exc)
-    if errors:
-        first = errors[0]
-        raise type(first)([p for e in errors for p in e.problems] or str(first))
-    return out
 
 
 def install_sigterm() -> None:
@@ -321,7 +293,9 @@ def _finish(sc: _Scenario) -> ScenarioResult:
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str),
                                            encoding="utf-8")
     export_workbook(partial, partial / f"{params.scenario.name}.xlsx")
-    final = _publish(partial, partial.parent, sc.run_id)
+    ok = manifest["status"] == "ok"
+    final = _publish(partial, partial.parent, sc.run_id if ok else f"{sc.run_id}-failed", latest=ok)
+    render_runs_index(partial.parent, sc.lang, params.scenario.title)
     return ScenarioResult(params.scenario.name, final, final / index.name, ordered)
 
 
@@ -348,11 +322,41 @@ def _resolved_yaml(params) -> str:
     return head + yaml.safe_dump(params.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
-def _publish(partial: Path, scenario_dir: Path, run_id: str) -> Path:
-    """Move the finished run into place (never over an existing run) and repoint ``latest``."""
-    final = publish_unique(partial, scenario_dir, run_id)
-    point_latest(scenario_dir, final)
+def _publish(partial: Path, scenario_dir: Path, name: str, latest: bool) -> Path:
+    """Move the finished run into place (never over an existing run); repoint ``latest`` at it only when
+    every notebook succeeded (a failed run is kept as ``<run>-failed`` and listed, never ``latest``)."""
+    final = publish_unique(partial, scenario_dir, name)
+    if latest:
+        point_latest(scenario_dir, final)
     return final
+
+
+def check_outputs(outputs: Path, scenarios: list[str]) -> None:
+    """Refuse, before any work, an outputs folder a run cannot be written to (read-only, full disk, not a
+    folder) and a ``latest`` that is not a link; then remove unfinished folders older than a day."""
+    problems = []
+    for folder in [outputs, *(outputs / name for name in scenarios)]:
+        try:
+            probe_writable(folder)
+        except OSError as exc:
+            problems.append(Problem(str(folder), "outputs folder", "",
+                                    f"a run cannot be written there ({exc.strerror or exc}); choose another folder with "
+                                    "--outputs, or fix its permissions or free disk space"))
+            break
+    for name in scenarios:
+        latest = outputs / name / "latest"
+        if (latest.exists() or latest.is_symlink()) and not latest.is_symlink():
+            what = "a folder" if latest.is_dir() else "a file"
+            problems.append(Problem(str(latest), "latest", "",
+                                    f"is {what}, not the link to the newest run evalkit keeps there; move it away "
+                                    f"(e.g. mv {latest} {latest}-old) and run again"))
+    if problems:
+        raise OutputsError(problems)
+    for folder in [*(outputs / name for name in scenarios), outputs / "compare"]:
+        removed = clean_stale(folder)
+        if removed:
+            print(f"Removed {len(removed)} unfinished run folder(s) older than a day from {folder}: "
+                  + ", ".join(removed), file=sys.stderr)
 
 
 def default_jobs() -> int:
@@ -364,7 +368,7 @@ def default_jobs() -> int:
 
 
 def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str | Path = "outputs",
-        notebooks_dir=None, quiet: bool = False, fresh_kernels: bool = False) -> RunResult:
+        notebooks_dir=None, quiet: bool = False, fresh_kernels: bool = False, checked=None) -> RunResult:
     """Render the report of every params file in ``paths`` (see the module docstring).
 
     ``jobs``: notebooks run at once (default :func:`default_jobs`); ``fresh_kernels``: a new kernel for
@@ -378,8 +382,9 @@ def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str
     jobs = default_jobs() if jobs is None else jobs
     if jobs < 1:
         raise ParamsError([Problem("command line", "option --jobs", repr(jobs), "allowed: 1 or more")])
-    checked = validate_all(list(paths))
+    checked = validate_all(list(paths)) if checked is None else checked  # the CLI has checked them already
     outputs = Path(outputs).resolve()
+    check_outputs(outputs, [params.scenario.name for _, params, _ in checked])
     notebooks_dir = Path(notebooks_dir).resolve() if notebooks_dir else None
     kernel = kernel_name()
     run_id = _stamp()
