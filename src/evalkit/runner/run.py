@@ -28,6 +28,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -120,13 +121,21 @@ class _Progress:
         self.bar.close()
 
 
+#: Set by the command line's signal handler: a stop asked for by Ctrl-C or ``kill`` is seen by the main loop
+#: even if a library the main thread was in at that moment swallowed the KeyboardInterrupt.
+STOP_REQUESTED = threading.Event()
+
+
 def install_sigterm() -> None:
-    """Make ``kill`` (SIGTERM) stop a command-line run like Ctrl-C; the CLI calls this, library users need not."""
-    def handler(signum, frame):  # turn `kill` into the same clean stop as Ctrl-C
+    """Make ``kill`` (SIGTERM) and Ctrl-C (SIGINT) stop a command-line run cleanly; the CLI calls this,
+    library users need not."""
+    def handler(signum, frame):  # turn `kill` into the same clean stop as Ctrl-C, and remember it
+        STOP_REQUESTED.set()
         raise KeyboardInterrupt
 
     try:
         signal.signal(signal.SIGTERM, handler)
+        signal.signal(signal.SIGINT, handler)
     except ValueError:  # not in the main thread
         pass
 
@@ -246,6 +255,8 @@ class _Pool:
         import queue
 
         while True:
+            if STOP_REQUESTED.is_set():
+                raise KeyboardInterrupt
             try:
                 return self.done.get(timeout=0.2)
             except queue.Empty:
