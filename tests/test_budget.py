@@ -1,14 +1,19 @@
-"""Budget model: hand-computed costs, inverse solve vs projection, allocation optimality and constraints."""
+"""Budget model: hand-computed costs, one engine for path, Monte Carlo and tornado, bounded by people, whole
+persons, allocation to the Rupiah with its equity, the route to the target, other groups per legal basis."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import evalkit
 from evalkit import budget as B
 
 from .conftest import PARAMS
+
+A = 0.7  # the params' additionality
 
 
 @pytest.fixture(scope="module")
@@ -29,91 +34,167 @@ def test_unit_cost_by_hand(default_params):
     assert B.unit_cost(default_params.model_copy(update={"contributions": c})) == pytest.approx(16_800 * 1.1)
 
 
-def test_dprd_group_cost_by_hand(default_params):
-    row = B.extra_groups_cost(default_params, 2026).iloc[0]
-    monthly = 0.0024 * 10_000_000 + 0.003 * 10_000_000 + 0.057 * 10_000_000 + 0.03 * min(10_000_000, 10_547_400)
-    assert row["rupiah_per_member_month"] == pytest.approx(monthly) == pytest.approx(924_000)
-    assert row["cost_rupiah"] == pytest.approx(55 * 12 * 924_000)
-    assert B.extra_groups_cost(default_params, 2025).iloc[0]["cost_rupiah"] == 0  # before its start year
-
-
-def test_yearly_totals_by_hand(default_params, default_data):
-    proj = B.project(default_params, default_data)  # status quo: today's recipients every year
+def test_status_quo_costs_by_hand(default_params, default_data):
+    req = B.status_quo(default_params, default_data, A)
+    tot = B.totals(default_params, req).set_index("year")
     base = B.base_state(default_params, default_data).table
-    tot = B.totals(proj, default_params).set_index("year")
-    recipients = base["R"].sum()
-    assert tot["recipients"].iloc[0] == pytest.approx(recipients)
-    assert tot["cost_rupiah"].iloc[0] == pytest.approx(recipients * 12 * 16_800)
-    # Kukar (6403) co-funds 40%, CSR 5% everywhere, province pays the rest
-    kukar = base.loc["6403", "R"] * 12 * 16_800
-    others = (recipients - base.loc["6403", "R"]) * 12 * 16_800
-    assert tot["cost_province"].iloc[0] == pytest.approx(0.55 * kukar + 0.80 * others)
+    months = 12 - default_params.budget.determination_gap_months
+    assert tot["recipients"].iloc[0] == base["R"].sum()
+    assert tot["cost_rupiah"].iloc[0] == base["R"].sum() * months * 16_800
+    kukar, others = base.loc["6403", "R"] * months * 16_800, (base["R"].sum() - base.loc["6403", "R"]) * months * 16_800
+    assert tot["cost_province"].iloc[0] == pytest.approx(0.55 * kukar + 0.80 * others)  # Kukar co-funds 40%
     assert tot["cost_kabkota"].iloc[0] == pytest.approx(0.40 * kukar + 0.15 * others)
     assert tot["cost_csr"].iloc[0] == pytest.approx(0.05 * (kukar + others))
-    assert (tot["cost_province"] + tot["cost_kabkota"] + tot["cost_csr"]).to_numpy() == pytest.approx(tot["cost_rupiah"].to_numpy())
-    assert tot["revenue_rupiah"].loc[2026] == pytest.approx(19.14e12 * 1.03)
+    assert (tot["cost_province"] + tot["cost_kabkota"] + tot["cost_csr"]).to_numpy() == pytest.approx(
+        tot["cost_rupiah"].to_numpy())
+    assert tot["revenue_rupiah"].loc[2026] == pytest.approx(19.14e12 * 1.03)  # base year 2025 from params
 
 
-def test_required_budget_and_projection_agree(feasible):
+def test_the_fixed_path_reaches_the_target_and_one_person_less_does_not(feasible):
     params, data = feasible
-    need = B.required_budget(params, data)
+    need = B.required_budget(params, data, A)
     assert need.feasible, need.message
     T, target = params.target.year, params.target.coverage_pct
-    got = B.totals(B.project(params, data, budget=need.budget), params).set_index("year")
-    assert abs(got.loc[T, "total_coverage_pct"] - target) < 0.1
-    less = need.budget.copy()
-    less.loc[T] *= 0.99
-    short = B.totals(B.project(params, data, budget=less), params).set_index("year")
-    assert short.loc[T, "total_coverage_pct"] < target
+    row = need.path.set_index("year").loc[T]
+    assert row["coverage_pct"] >= target - 1e-9
+    fewer = need.by_kabkota.copy()
+    fewer.loc[T, fewer.loc[T].idxmax()] -= 50
+    short = B.solve(params, data, B.central(params, A), plan=fewer.to_numpy().T)
+    assert short.coverage[0, short.j_target] < target
+    assert need.path["coverage_year_avg_pct"].lt(need.path["coverage_pct"]).all()  # the Jan-Mar gap
 
 
-def test_infeasible_target_names_the_limit(default_params, default_data):
-    need = B.required_budget(default_params, default_data)
+def test_an_infeasible_target_names_the_limit_and_what_is_missing(default_params, default_data):
+    need = B.required_budget(default_params, default_data, A)
     assert not need.feasible and "room" in need.binding
     assert "cannot be reached" in need.message and f"{need.reached_pct:.2f}%" in need.message
+    jT = int(np.flatnonzero(need.path["year"] == default_params.target.year)[0])
+    assert need.path["recipients"].iloc[jT] == need.engine.eligible[0, :, jT].sum()  # every eligible person
+    changes = B.smallest_changes(default_params, default_data, A).set_index("key")
+    assert not changes.loc["max_new_recipients_per_year", "reachable"]  # more subsidy cannot help: room binds
+    needed = changes.loc["formal_coverage_growth_pp", "needed"]
+    assert changes.loc["formal_coverage_growth_pp", "reachable"] and needed > default_params.budget.formal_coverage_growth_pp
+    ok = B.required_budget(default_params, default_data, A, overrides={"formal_coverage_growth_pp": needed})
+    assert ok.feasible
     capped = with_budget(default_params, cap_share_of_revenue=0.0005)
-    need = B.required_budget(capped, default_data, target=0.8, by_year=2029)
+    need = B.required_budget(capped, default_data, A, target_pct=80.0, by_year=2029)
     assert not need.feasible and "cap" in need.binding and "budget.cap_share_of_revenue" in need.message
-    assert (need.path["cost_province"] <= need.path["cap_rupiah"] + 1).all()
+    assert (need.path["cost_province"] <= need.path["cap_rupiah"] + 1e-6).all()
 
 
-@pytest.mark.parametrize("budget", [25e9, 37e9, 60e9])
-def test_lp_allocation_is_never_worse_and_respects_constraints(default_params, default_data, budget):
-    results = {r: B.allocate(default_params, default_data, budget, r) for r in B.ALLOCATION_RULES}
-    best = results["optimal"]
-    for rule, al in results.items():
-        t = al.table
-        assert t["budget_rupiah"].sum() <= budget  # to the Rupiah
-        assert (t["budget_rupiah"] == np.floor(t["budget_rupiah"])).all()
-        assert (t["budget_rupiah"] >= t["floor_rupiah"]).all() and (t["budget_rupiah"] <= t["cap_rupiah"]).all()
-        assert best.newly_covered >= al.newly_covered - 1e-6, rule
-    assert best.shadow_price_per_miliar > 0
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(target=st.floats(0, 100), capacity=st.integers(0, 2_000_000), cap=st.floats(0, 1), growth=st.floats(-10, 10),
+       vul=st.floats(-0.2, 0.2), a=st.floats(0.01, 1.0), ramp=st.sampled_from(["linear", "front"]))
+def test_recipients_never_exceed_the_eligible_uncovered(default_params, default_data, target, capacity, cap, growth,
+                                                        vul, a, ramp):
+    params = with_budget(default_params, max_new_recipients_per_year=capacity, cap_share_of_revenue=cap, ramp=ramp)
+    draws = B.central(params, a) | {"self_paid_growth_pp": np.array([growth]), "vulnerable_growth_share": np.array([vul])}
+    req = B.solve(params, default_data, draws, target_pct=target)
+    assert req.recipients.dtype == np.int64 and (req.recipients >= 0).all()
+    assert (req.recipients <= req.eligible).all()
+    assert (req.eligible <= np.floor(req.state["V"] + 1e-9)).all()
+    assert (req.coverage <= 100 + 1e-9).all()
+    vul_cov = 100 * (req.state["S"] + req.state["E"] * -np.expm1(-req.state["k"] * req.recipients)).sum(axis=1) \
+        / req.state["V"].sum(axis=1)
+    assert (vul_cov <= 100 + 1e-9).all()
+    assert (req.cost["province"] <= req.cap[None, :] + 1e-6).all()
 
 
-def test_infeasible_allocation_names_constraints(default_params, default_data):
-    with pytest.raises(B.BudgetInfeasible, match="floor_keep_current.*equity_min_gap_share"):
-        B.allocate(default_params, default_data, 1e9)
-    tight = with_budget(default_params, allocation=default_params.budget.allocation.model_copy(
-        update={"cap_share_of_budget": 0.01}))
-    with pytest.raises(B.BudgetInfeasible, match="cap_share_of_budget"):
-        B.allocate(tight, default_data, 40e9)
+def test_without_uncertain_inputs_every_draw_is_the_fixed_path(feasible):
+    params, data = feasible
+    fixed = with_budget(params, uncertainty=params.budget.uncertainty.model_copy(update={"parameters": {}}))
+    need = B.required_budget(fixed, data, A)
+    mc = B.simulate(fixed, data, need, A, n=500)
+    cost, cov = need.path["cost_rupiah"].to_numpy(), need.path["coverage_pct"].to_numpy()
+    assert np.allclose(mc.cost, cost[None, :], rtol=1e-4, atol=0) and np.allclose(mc.coverage, cov[None, :], rtol=1e-4)
+    assert (mc.bands["cost_p10"] == mc.bands["cost_p90"]).all()
 
 
 def test_monte_carlo_is_seeded_and_bounded(feasible):
     params, data = feasible
-    a = B.simulate(params, data, n=2000)
-    b = B.simulate(params, data, n=2000)
-    c = B.simulate(params, data, n=2000, seed=params.seed + 1)
+    need = B.required_budget(params, data, A)
+    a = B.simulate(params, data, need, A, n=2000)
+    b = B.simulate(params, data, need, A, n=2000)
+    c = B.simulate(params, data, need, A, n=2000, seed=params.seed + 1)
     pd.testing.assert_frame_equal(a.bands, b.bands)
     assert not a.bands.equals(c.bands)
     assert 0 < a.p_reach_target < 1
     assert (a.bands["coverage_p10"] <= a.bands["coverage_p50"]).all()
     assert (a.bands["coverage_p50"] <= a.bands["coverage_p90"]).all()
-    tor = B.tornado(params, data)
+    tor = B.tornado(params, data, A)
     assert tor["swing"].is_monotonic_decreasing and set(tor["parameter"]) == set(params.budget.uncertainty.parameters)
+    base = tor["base_cost"].iloc[0]
+    assert base == pytest.approx(float(need.path.set_index("year").loc[params.target.year, "cost_rupiah"]))
+
+
+@pytest.mark.parametrize("budget", [25e9, 37e9, 60e9])
+def test_allocation_is_whole_persons_adds_up_to_the_rupiah_and_the_lp_is_never_worse(default_params, default_data,
+                                                                                      budget):
+    results = {r: B.allocate(default_params, default_data, budget, A, r) for r in B.ALLOCATION_RULES}
+    best = results["optimal"]
+    for rule, al in results.items():
+        t = al.table
+        assert t["recipients"].dtype == np.int64 and (t["recipients"] <= t["eligible_uncovered"]).all()
+        assert int(t["budget_rupiah"].sum()) + al.unallocated_rupiah == int(budget)  # to the Rupiah
+        assert (t["budget_rupiah"] == t["recipients"] * t["rupiah_per_recipient"]).all()
+        assert 0 <= al.unallocated_rupiah < t["rupiah_per_recipient"].max() or (t["recipients"] == (
+            t["cap_rupiah"] // t["rupiah_per_recipient"])).any()
+        assert (t["budget_rupiah"] >= t["floor_rupiah"]).all() and (t["budget_rupiah"] <= t["cap_rupiah"]).all()
+        assert best.newly_covered >= al.newly_covered - 10, rule  # whole persons: allow a few of rounding
+    spare = best.unallocated_rupiah >= best.table["rupiah_per_recipient"].max()  # every kab/kota at its cap
+    assert (best.shadow_price_per_miliar == 0) if spare else (best.shadow_price_per_miliar > 0)
+    rules = B.compare_rules(default_params, default_data, budget, A).set_index("rule")
+    assert (rules["gini_coverage"] >= 0).all() and (rules["gini_coverage"] < 1).all()
+    assert rules.loc["proportional_uncovered", "worst_coverage_pct"] >= rules.loc["optimal", "worst_coverage_pct"] - 1e-9
+
+
+def test_gini_by_hand():
+    assert B.gini(np.array([1.0, 1.0, 1.0])) == pytest.approx(0)
+    assert B.gini(np.array([0.0, 0.0, 0.0, 1.0])) == pytest.approx(0.75)
+
+
+def test_infeasible_allocation_names_constraints(default_params, default_data):
+    with pytest.raises(B.BudgetInfeasible, match="floor_keep_current.*equity_min_gap_share"):
+        B.allocate(default_params, default_data, 1e9, A)
+    tight = with_budget(default_params, allocation=default_params.budget.allocation.model_copy(
+        update={"cap_share_of_budget": 0.01}))
+    with pytest.raises(B.BudgetInfeasible, match="cap_share_of_budget"):
+        B.allocate(tight, default_data, 40e9, A)
+
+
+def test_the_route_adds_up(default_params, default_data):
+    gap = pd.Series(0.1, index=B.base_state(default_params, default_data).table.index)
+    route = B.route_to_target(default_params, default_data, A, gap).set_index("lever")
+    assert route["change_persons"].dtype == np.int64
+    F = B.base_state(default_params, default_data).table["F"].sum()
+    assert route.loc["employer_compliance", "measured_gap_persons"] == round(0.1 * F)
+    need = B.required_budget(default_params, default_data, A)
+    t = B.base_state(default_params, default_data).table
+    base_cov = 100 * (t["PU"].sum() + t["BPU"].sum()) / t["W"].sum()  # total coverage in the base month
+    reached = need.path.set_index("year").loc[default_params.target.year, "coverage_pct"]
+    assert base_cov + route["change_pp"].sum() == pytest.approx(reached, abs=0.01)  # the levers add up
+
+
+def test_dprd_costs_only_what_is_new_and_flags_a_missing_basis(default_params):
+    t = B.extra_groups_cost(default_params, 2026).set_index("programme")
+    assert (t.loc[["JKK", "JKM"], "province_rupiah_year"] == 0).all()
+    assert (t.loc[["JKK", "JKM"], "status"] == "already_provided").all() and "PP 18/2017" in t.loc["JKK", "basis"]
+    assert t.loc["JHT", "employer_rupiah_month"] == pytest.approx(0.037 * 10_000_000)
+    assert t.loc["JHT", "worker_rupiah_month"] == pytest.approx(0.02 * 10_000_000)
+    assert t.loc["JP", "employer_rupiah_month"] == pytest.approx(0.02 * 10_000_000)  # wage under the JP cap
+    assert t.loc["JHT", "province_rupiah_year"] == pytest.approx(55 * 12 * 0.037 * 10_000_000)  # members pay theirs
+    assert t.loc[["JHT", "JP"], "basis_missing"].all()
+    assert B.extra_groups_cost(default_params, 2025)["province_rupiah_year"].sum() == 0  # before its start year
 
 
 def test_value_by_hand(default_params):
-    v = B.value_of(default_params, 100_000, 0.7, 100_000 * 12 * 16_800)
+    v = B.value_of(default_params, 100_000, 70_000, 100_000 * 9 * 16_800)
     assert v["benefits_rupiah"] == pytest.approx(100_000 * 4.5 / 1000 * 42e6 + 100_000 * 8 / 1000 * 5e6)
-    assert v["cost_per_additional_rupiah"] == pytest.approx(12 * 16_800 / 0.7)
+    assert v["cost_per_additional_rupiah"] == pytest.approx(100_000 * 9 * 16_800 / 70_000)
+
+
+def test_launch_recipients_are_exactly_the_params_figure(default_params, default_data):
+    launch = default_data.kaltim[default_data.kaltim["period"] == "2023-07-01"]["subsidised_prov"]
+    assert launch.sum() == default_params.data.synthetic.pergub_recipients == 100_000
+    by_year = B.recipients_cost_by_year(default_data.panel, default_params).set_index("year")
+    assert by_year.loc[2024, "subsidised_prov"] == 100_000 and by_year["subsidised_prov"].dtype == np.int64

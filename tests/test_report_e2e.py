@@ -29,15 +29,16 @@ def run_cli(project, *args, **env_extra):
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
+    """The default report, and beside it the revenue-downside scenario (with their comparison page)."""
     project = make_project(tmp_path_factory.mktemp("proj"))
-    proc = run_cli(project, "params/default.yaml", "--jobs", "2")
+    proc = run_cli(project, "params/default.yaml", "params/revenue-downside.yaml", "--jobs", "2")
     return project, proc
 
 
 def test_run_succeeds_and_prints_index(rendered):
     project, proc = rendered
     assert proc.returncode == 0, proc.stderr[-3000:]
-    index = proc.stdout.strip().splitlines()[-1]
+    index = proc.stdout.strip().splitlines()[0]
     assert index.endswith("index.html")
     latest = project / "outputs" / "default" / "latest"
     assert latest.is_symlink() and (latest / "index.html").resolve() == (project / index).resolve()
@@ -83,6 +84,12 @@ def test_tables_manifest_and_executed_notebooks(rendered):
 
 
 GOLDEN = ROOT / "tests" / "golden" / "default"
+
+
+def read_csv_table(path: Path):
+    from evalkit.report.tables import read_table
+
+    return read_table(path)
 
 
 def test_default_tables_equal_the_golden_copies(rendered):
@@ -272,6 +279,45 @@ def test_comparison_page_lists_every_scenario_and_headlines(english):
     assert "Scenario comparison" in html and not NETWORK.search(html)
 
 
+def test_revenue_downside_renders_beside_the_default(rendered):
+    project, proc = rendered
+    page = Path(proc.stdout.strip().splitlines()[-1])
+    assert page.parent.parent == project / "outputs" / "compare"
+    html = page.read_text(encoding="utf-8")
+    for name in ("default", "revenue-downside"):
+        manifest = json.loads((project / "outputs" / name / "latest" / "manifest.json").read_text())
+        assert manifest["status"] == "ok" and manifest["params"]["resolved"]["scenario"]["title"] in html
+    caps = {name: read_csv_table(project / "outputs" / name / "latest" / "tables" / "03-budget-allocation__budget_path.csv")
+            .set_index("year")["cap_rupiah"] for name in ("default", "revenue-downside")}
+    assert (caps["revenue-downside"] < caps["default"]).all()  # the ceiling follows the lower revenue
+    assert caps["revenue-downside"].loc[2026] == pytest.approx(0.005 * 14.25e12)
+
+
+def test_persons_are_whole_in_every_table_and_workbook(rendered):
+    import openpyxl
+
+    project, _ = rendered
+    run = project / "outputs" / "default" / "latest"
+    persons = re.compile(r"(^|_)(recipients|newly_covered|eligible_uncovered|persons|headcount|subsidised_[a-z]+)$")
+    checked = 0
+    for csv in sorted((run / "tables").glob("03-*.csv")):
+        t = read_csv_table(csv)
+        for col in [c for c in t.columns if persons.search(c)]:
+            values = t[col].dropna()
+            assert (values == values.round()).all(), (csv.name, col)
+            checked += 1
+    assert checked >= 8
+    wb = openpyxl.load_workbook(run / "default.xlsx")
+    for ws in wb.worksheets[1:]:
+        header = [c.value for c in ws[1]]
+        for j, name in enumerate(header):
+            if isinstance(name, str) and persons.search(name):
+                assert all(isinstance(r[j], int) or r[j] is None for r in ws.iter_rows(min_row=2, values_only=True)), \
+                    (ws.title, name)
+    launch = json.loads((run / "results" / "03-budget-allocation.json").read_text())["headlines"]["recipients_prov"]
+    assert launch["text"] == "100.000"
+
+
 def test_second_scenario_reuses_notebooks_whose_inputs_did_not_change(english):
     """target-95 differs from target-90 only in target, budget and report.language: notebooks 01, 02, 04
     (which declare they read none of those) are reused with identical tables; 03 and 00 run again."""
@@ -319,8 +365,10 @@ def test_excel_workbook_equals_csv_tables(rendered):
                 else:
                     assert g == w or (isinstance(w, float) and abs(g - w) <= 1e-12 * max(1, abs(w))), (sheet, g, w)
         assert len(values) - 1 == len(df)
-    path = [k for k, v in readme.items() if v == "03-budget-allocation__budget_path.csv"][0]
-    assert wb[path]["C2"].number_format == '"Rp" #,##0'
+    path = wb[[k for k, v in readme.items() if v == "03-budget-allocation__budget_path.csv"][0]]
+    columns = [c.value for c in path[1]]
+    assert path.cell(row=2, column=columns.index("cost_rupiah") + 1).number_format == '"Rp" #,##0'
+    assert path.cell(row=2, column=columns.index("recipients") + 1).number_format == "#,##0"
 
 
 def test_pages_in_headless_chromium_offline(rendered, english):

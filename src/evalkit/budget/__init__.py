@@ -1,19 +1,30 @@
-"""APBD budget model (notebook 03): unit cost, projection, required budget, allocation, value, uncertainty.
+"""APBD budget model (notebook 03): what reaching the target costs, where it should go, what it buys.
 
-* :func:`unit_cost` — Rupiah per worker per month from params;
-* :func:`project` — year × kab/kota × funding source projection; :func:`totals` — yearly sums;
-* :func:`required_budget` — minimum yearly path to the coverage target, or why it is infeasible;
-* :func:`allocate` — split a provincial budget across kab/kota (rules or a HiGHS linear program);
-* :func:`value_of`, :func:`extra_groups_cost` — claims paid, cost per additional worker, DPRD-type groups;
-* :func:`simulate`, :func:`tornado` — Monte Carlo bands and one-at-a-time sensitivities.
+Split by responsibility, each computation written once:
+
+* :mod:`.cost` — contribution per worker per month (Rupiah);
+* :mod:`.state` — kab/kota populations and coverage grown year by year; eligible uncovered workers; what
+  recipients add to coverage (additionality falling as coverage saturates); whole persons;
+* :mod:`.requirement` — the one engine: need → ramp → limits → cost and coverage, for any number of
+  parameter draws (:func:`solve`); the fixed path (:func:`required_budget`);
+* :mod:`.projection` — a path as a table by year, kab/kota and funding source; the additionality input;
+* :mod:`.allocation` — one year's budget across kab/kota in whole recipients, with the equity of each rule;
+* :mod:`.route` — what each lever (subsidy, employer compliance, self-paid) must deliver, and the smallest
+  change that makes an infeasible target feasible;
+* :mod:`.value` — claims paid, cost per additional worker, other groups per their legal basis;
+* :mod:`.uncertainty` — Monte Carlo and tornado through the same engine.
 """
+from .allocation import ALLOCATION_RULES, Allocation, allocate, compare_rules, gini
 from .cost import PROGRAMMES, recipients_cost_by_year, unit_cost, unit_cost_table
-from .model import (ALLOCATION_RULES, Allocation, BudgetInfeasible, RequiredBudget, additionality, allocate,
-                    base_state, compare_rules, extra_groups_cost, funding_split, project, required_budget, totals,
-                    value_of)
-from .uncertainty import MonteCarlo, plot_fan, plot_tornado, simulate, tornado
+from .projection import additionality, project, status_quo, totals
+from .requirement import LIMITS, RequiredBudget, Requirement, describe, required_budget, revenue_path, solve
+from .route import route_to_target, smallest_changes
+from .state import BudgetInfeasible, base_state, central, funding_split
+from .uncertainty import MonteCarlo, draw, plot_fan, plot_tornado, simulate, tornado
+from .value import extra_groups_cost, value_of
 
-__all__ = ["PROGRAMMES", "ALLOCATION_RULES", "Allocation", "BudgetInfeasible", "MonteCarlo", "RequiredBudget",
-           "additionality", "allocate", "base_state", "compare_rules", "extra_groups_cost", "funding_split",
-           "plot_fan", "plot_tornado", "project", "recipients_cost_by_year", "required_budget", "simulate", "tornado",
-           "totals", "unit_cost", "unit_cost_table", "value_of"]
+__all__ = ["ALLOCATION_RULES", "Allocation", "BudgetInfeasible", "LIMITS", "MonteCarlo", "PROGRAMMES",
+           "RequiredBudget", "Requirement", "additionality", "allocate", "base_state", "central", "compare_rules",
+           "describe", "draw", "extra_groups_cost", "funding_split", "gini", "plot_fan", "plot_tornado", "project",
+           "recipients_cost_by_year", "required_budget", "revenue_path", "route_to_target", "simulate",
+           "smallest_changes", "solve", "status_quo", "tornado", "totals", "unit_cost", "unit_cost_table", "value_of"]

@@ -43,6 +43,6 @@ def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
     cost = unit_cost(params)
     out = pd.DataFrame({"year": by_year.index})
     for col in cols:
-        out[col] = by_year[(col, "mean")].round().to_numpy()
+        out[col] = by_year[(col, "mean")].round().astype("int64").to_numpy()  # whole persons
         out["cost_" + col.split("_")[1]] = (by_year[(col, "sum")] * cost).to_numpy()
     return out[out[cols].sum(axis=1) > 0].reset_index(drop=True)

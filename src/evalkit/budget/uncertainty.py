@@ -1,13 +1,15 @@
-"""Monte Carlo over uncertain budget inputs, and one-at-a-time (tornado) sensitivities.
+"""Monte Carlo over the uncertain budget inputs, and one-at-a-time (tornado) sensitivities — both through
+the one requirement engine (:mod:`.requirement`), so that with no uncertain input every draw equals the
+fixed path exactly.
 
 Draws come from the distributions in ``budget.uncertainty.parameters`` (seeded with ``params.seed``);
-everything is vectorised over draws × kab/kota × years, so 10,000 draws × 10 kab/kota × 10 years take a
-fraction of a second. Two questions per draw:
+an input without a distribution stays at its params value. Two questions per draw:
 
-* *coverage under the plan*: with the recipients of the deterministic required-budget path, which
-  coverage does each year reach? → P10/P50/P90 and the probability of reaching the target;
-* *cost of the target*: how many recipients (and Rupiah) would this draw need to reach the target on
-  the same ramp? → P10/P50/P90 of the yearly cost.
+* *coverage under the plan*: with the fixed path's recipients (whole persons per kab/kota, never more than
+  the draw's eligible uncovered workers), which coverage does each year reach? → P10/P50/P90 and the
+  probability of reaching the target;
+* *cost of the target*: what does the engine need in this draw (same ramp and limits)? → P10/P50/P90 of
+  the yearly cost (all sources).
 """
 from __future__ import annotations
 
@@ -17,20 +19,22 @@ import numpy as np
 import pandas as pd
 
 from ..params.schema import UNCERTAIN
-from .cost import unit_cost
-from .model import _grow, _years, base_state, required_budget
+from .requirement import RequiredBudget, solve
+from .state import central
 
 
-def draw(params, n: int | None = None, seed: int | None = None) -> dict[str, np.ndarray]:
-    """Draws of every uncertain input (fixed inputs are repeated)."""
+def draw(params, additionality_share: float, n: int | None = None, seed: int | None = None) -> dict[str, np.ndarray]:
+    """``n`` draws of every uncertain input (inputs without a distribution keep their central value; the
+    central additionality is ``additionality_share``)."""
     b = params.budget
     n = n or b.uncertainty.draws
     rng = np.random.default_rng(params.seed if seed is None else seed)
+    fixed = central(params, additionality_share)
     out = {}
     for name in UNCERTAIN:
         d = b.uncertainty.parameters.get(name)
         if d is None:
-            out[name] = np.full(n, float(getattr(b, name)))
+            out[name] = np.full(n, fixed[name][0])
         elif d.dist == "normal":
             out[name] = rng.normal(d.mean, d.sd, n)
         elif d.dist == "uniform":
@@ -48,78 +52,47 @@ class MonteCarlo:
     p_reach_target: float
     draws: int
     seed: int
+    coverage: np.ndarray  # draws × years: coverage under the plan
+    cost: np.ndarray  # draws × years: cost of the target (all sources)
 
 
-def simulate(params, data, plan_recipients: np.ndarray | None = None, n: int | None = None,
+def simulate(params, data, plan: RequiredBudget, additionality_share: float, n: int | None = None,
              seed: int | None = None) -> MonteCarlo:
-    """Vectorised Monte Carlo (see module docstring). ``plan_recipients``: province totals per year."""
-    b = params.budget
-    d = draw(params, n, seed)
-    n = len(d["additionality_share"])
-    years = _years(params)
-    base = base_state(params, data)
-    if plan_recipients is None:
-        plan_recipients = required_budget(params, data).path["recipients"].to_numpy()
-    t = base.table
-    col = lambda name: d[name][:, None, None]  # noqa: E731  draws × 1 × 1
-    a = col("additionality_share")
-    # the base-year self-paid share depends on additionality: S0 = BPU0 − a·R0
-    bpu0 = (t["S"] + b.additionality_share * t["R"]).to_numpy()[None, :, None]
-    S0 = np.maximum(bpu0 - a * t["R"].to_numpy()[None, :, None], 0)
-    growth = ("working_pop_growth_share", "vulnerable_growth_share", "formal_coverage_growth_pp", "self_paid_growth_pp")
-    state = _grow(base, params, years, {g: col(g) for g in growth},
-                  self_paid_share=S0 / t["V"].to_numpy()[None, :, None])
-    W, V, PU, S = state["W"], state["V"], state["PU"], state["S"]
-    room = np.maximum(V - S, 0) / a
-    share = room / np.maximum(room.sum(axis=1, keepdims=True), 1e-12)
-    R = np.minimum(share * np.asarray(plan_recipients)[None, None, :], room)
-    measure_total = b.measure == "total_coverage"
-    num = (PU + S + a * R).sum(axis=1) if measure_total else (S + a * R).sum(axis=1)
-    den = W.sum(axis=1) if measure_total else V.sum(axis=1)
-    coverage = 100 * num / den  # draws × Y
-    # cost each draw needs for the target on the same (linear) ramp
-    tgt = params.target.coverage_pct / 100
-    jT = int(np.flatnonzero(years == params.target.year)[0])
-    need_T = np.maximum((tgt * den[:, jT] - (PU + S).sum(axis=1)[:, jT] if measure_total
-                         else tgt * den[:, jT] - S.sum(axis=1)[:, jT]) / a[:, 0, 0], 0)
-    R0 = t["R"].sum()
-    steps = np.minimum(np.arange(1, len(years) + 1), jT + 1) / (jT + 1)
-    need_path = R0 + (need_T[:, None] - R0) * steps[None, :]
-    cost = need_path * 12 * unit_cost(params)
+    """The Monte Carlo of the module docstring, for the fixed path ``plan``."""
+    d = draw(params, additionality_share, n, seed)
+    req = solve(params, data, d)  # what each draw needs for the target
+    coverage = solve(params, data, d, plan=plan.by_kabkota.to_numpy().T).coverage  # what the plan reaches
+    cost = req.cost["total"]
     q = lambda x, p: np.quantile(x, p, axis=0)  # noqa: E731
     reach = coverage >= params.target.coverage_pct - 1e-9
-    bands = pd.DataFrame({"year": years,
+    bands = pd.DataFrame({"year": req.years,
                           "coverage_p10": q(coverage, 0.1), "coverage_p50": q(coverage, 0.5), "coverage_p90": q(coverage, 0.9),
                           "cost_p10": q(cost, 0.1), "cost_p50": q(cost, 0.5), "cost_p90": q(cost, 0.9),
                           "p_reach": reach.mean(axis=0)})
-    return MonteCarlo(bands, float(reach[:, jT].mean()), n, params.seed if seed is None else seed)
+    return MonteCarlo(bands, float(reach[:, req.j_target].mean()), len(cost), params.seed if seed is None else seed,
+                      coverage, cost)
 
 
-def tornado(params, data) -> pd.DataFrame:
-    """Cost in the target year when each uncertain input alone moves to its P10 and P90 (others at base).
+def tornado(params, data, additionality_share: float) -> pd.DataFrame:
+    """Target-year cost when each uncertain input alone moves to its P10 and P90 (the others central).
 
-    Columns: ``parameter, low_value, high_value, cost_low, cost_high, base_cost, swing`` (Rupiah),
-    sorted by swing.
-    """
+    Columns: ``parameter, low_value, high_value, cost_low, cost_high, base_cost, swing`` (Rupiah), sorted by
+    swing."""
     b = params.budget
-    base = required_budget(params, data)
-    jT = int(np.flatnonzero(base.path["year"].to_numpy() == params.target.year)[0])
-    base_cost = float(base.path["cost_rupiah"].iloc[jT])
-    d = draw(params, 20_000)
+    fixed = central(params, additionality_share)
+    base = solve(params, data, fixed)
+    jT = base.j_target
+    base_cost = float(base.cost["total"][0, jT])
+    d = draw(params, additionality_share, 20_000)
     rows = []
-    for name, dist in b.uncertainty.parameters.items():
+    for name in b.uncertainty.parameters:
         lo, hi = np.quantile(d[name], [0.1, 0.9])
-        costs = []
-        for v in (lo, hi):
-            over = {name: float(v)}
-            if name == "additionality_share":
-                r = required_budget(params, data, additionality_share=float(v))
-            else:
-                r = required_budget(params, data, overrides=over)
-            costs.append(float(r.path["cost_rupiah"].iloc[jT]))
-        rows.append({"parameter": name, "low_value": lo, "high_value": hi, "cost_low": costs[0], "cost_high": costs[1],
-                     "base_cost": base_cost, "swing": abs(costs[1] - costs[0])})
-    return pd.DataFrame(rows).sort_values("swing", ascending=False, ignore_index=True)
+        two = {k: np.repeat(v, 2) for k, v in fixed.items()} | {name: np.array([lo, hi])}
+        cost = solve(params, data, two).cost["total"][:, jT]
+        rows.append({"parameter": name, "low_value": lo, "high_value": hi, "cost_low": float(cost[0]),
+                     "cost_high": float(cost[1]), "base_cost": base_cost, "swing": abs(float(cost[1] - cost[0]))})
+    return pd.DataFrame(rows, columns=["parameter", "low_value", "high_value", "cost_low", "cost_high", "base_cost",
+                                       "swing"]).sort_values("swing", ascending=False, ignore_index=True)
 
 
 def plot_fan(bands: pd.DataFrame, target_pct: float, labels: dict):

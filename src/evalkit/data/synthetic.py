@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.months import month_numbers, month_ord
+from ..core.persons import whole_persons
 from ..reference import regions as reference_regions
 from .dataset import Dataset, add_coverage
 
@@ -166,7 +167,9 @@ def generate(cfg: SimConfig) -> Dataset:
     post[is_kaltim, j0:] = True
     weights = vulnerable[is_kaltim, j0] * rng.lognormal(0.0, cfg.dose_dispersion, size=is_kaltim.sum())
     alloc = np.zeros(n_u)
-    alloc[is_kaltim] = np.round(cfg.pergub_recipients * weights / weights.sum())
+    # whole recipients per kab/kota that add up to the launch figure exactly (largest remainders)
+    alloc[is_kaltim] = whole_persons(np.array([[cfg.pergub_recipients]]), weights[None, :, None],
+                                     np.full((1, len(weights), 1), np.inf))[0, :, 0]
     subsidised_prov = np.where(post, alloc[:, None], 0.0)
     effect_pergub = 100 * subsidised_prov * cfg.additionality_share / vulnerable
 

@@ -8,9 +8,10 @@
 
 The estimators themselves are the numeric core in :mod:`evalkit.methods`.
 """
-from .designs import DESIGNS, METHODS, DesignResult, comparison_table, dose_additionality, run_designs
+from .designs import (DESIGNS, METHODS, DesignResult, additionality_from_table, comparison_table, dose_additionality,
+                      run_designs)
 from .panels import kabkota_vs_provinces, kaltim_series, staggered_panel, windows
 from .present import forest_plot, present, reading
 
-__all__ = ["DESIGNS", "METHODS", "DesignResult", "comparison_table", "dose_additionality", "forest_plot",
+__all__ = ["DESIGNS", "METHODS", "DesignResult", "additionality_from_table", "comparison_table", "dose_additionality", "forest_plot",
            "kabkota_vs_provinces", "kaltim_series", "present", "reading", "run_designs", "staggered_panel", "windows"]

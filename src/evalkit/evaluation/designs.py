@@ -138,6 +138,18 @@ def comparison_table(results: list[DesignResult]) -> pd.DataFrame:
 
 
 
+def additionality_from_table(table: pd.DataFrame | None) -> float | None:
+    """The dose-response slope from notebook 02's saved comparison table (``design_dose`` row) when it is a
+    plausible share (0.05 to 1); ``None`` without the table or the row."""
+    if table is None or "design" not in table.columns:
+        return None
+    row = table[table["design"].isin(["design_dose", "dose"])]
+    if row.empty:
+        return None
+    est = float(row["estimate"].iloc[0])
+    return est if 0.05 <= est <= 1.0 else None
+
+
 def dose_additionality(data: Dataset, params) -> float | None:
     """The dose-response slope (additionality, a share) when ``dose`` is among the designs and its estimate
     is plausible (0.05 to 1); ``None`` otherwise. Cluster inference only: the budget needs the point

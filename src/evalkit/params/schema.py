@@ -217,12 +217,23 @@ class Value(Strict):
     jkk_claim_rupiah: Rupiah = 5_000_000
 
 
+Programme = Literal["jkk", "jkm", "jht", "jp"]
+
+
 class ExtraGroup(Strict):
+    """Another group a scenario proposes to cover (e.g. DPRD members), costed per its legal basis: what is
+    already provided is not costed again; employer and worker shares are apart; a missing basis is flagged."""
+
     name: Annotated[str, Field(min_length=1, max_length=100, description="a name of 1 to 100 characters")]
     headcount: Annotated[StrictInt, Field(ge=0, le=10_000_000, description="a head count from 0 to 10,000,000")]
-    programmes: list[Literal["jkk", "jkm", "jht", "jp"]]
+    programmes: list[Programme]
+    already_provided: list[Programme] = []
+    already_provided_basis: Annotated[str, Field(max_length=300, description="a citation of at most 300 characters")] = ""
     monthly_income_rupiah: Rupiah
-    rates: dict[Literal["jkk", "jkm", "jht", "jp"], Share]
+    rates: dict[Programme, Share]
+    worker_rates: dict[Programme, Share] = {}
+    worker_share_paid_by: Literal["member", "province"] = "member"
+    legal_basis: Annotated[str, Field(max_length=300, description="a citation of at most 300 characters")] = ""
     jp_wage_cap_rupiah: Rupiah | None = None
     start_year: Year = 2026
 
@@ -231,6 +242,8 @@ class ExtraGroup(Strict):
         missing = [p for p in self.programmes if p not in self.rates]
         if missing:
             raise ValueError(f"rates must give a contribution rate for every programme; missing: {', '.join(missing)}")
+        if self.already_provided and not self.already_provided_basis.strip():
+            raise ValueError("already_provided needs already_provided_basis: the regulation that provides it")
         return self
 
 
@@ -315,6 +328,8 @@ class Budget(Strict):
     use_estimated_additionality: StrictBool = True
     apbd_revenue_rupiah: Annotated[StrictFloat, Field(gt=0, description="an amount in Rupiah, more than 0")] = 19.14e12
     revenue_growth_share: Annotated[StrictFloat, Field(ge=-0.5, le=0.5, description="a yearly growth between -0.5 and 0.5")] = 0.03
+    revenue_base_year: Year = 2025
+    determination_gap_months: Annotated[StrictInt, Field(ge=0, le=11, description="a number of months from 0 to 11")] = 3
     cap_share_of_revenue: Share = 0.005
     funding_shares: FundingShares = FundingShares()
     kabkota_cofunding_share: dict[KabKotaCode, Share] = {}

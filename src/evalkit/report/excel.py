@@ -31,6 +31,8 @@ def _number_format(column: str, values) -> str | None:
         return RUPIAH
     if c.endswith("_pct") or c in ("before", "after", "coverage", "coverage_level"):
         return PCT
+    if re.search(r"(^|_)(recipients|newly_covered|eligible_uncovered|persons|headcount)$", c) or c.startswith("subsidised_"):
+        return INT
     return None
 
 
@@ -67,8 +69,11 @@ def export_workbook(run_dir: Path, target: Path) -> Path:
             cell.font = Font(bold=True)
             cell.fill = header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # columns of whole numbers (persons, whole Rupiah) are written as integers, also when a suppressed
+        # cell made pandas read them as floats
+        whole = [df[c].dtype.kind == "f" and bool(df[c].dropna().map(float.is_integer).all()) for c in df.columns]
         for rec in df.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and v != v) else v for v in rec])
+            ws.append([None if (isinstance(v, float) and v != v) else int(v) if w else v for v, w in zip(rec, whole)])
         for j, col in enumerate(df.columns, start=1):
             fmt = _number_format(str(col), df[col])
             letter = ws.cell(row=1, column=j).column_letter

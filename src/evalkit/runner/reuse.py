@@ -34,14 +34,25 @@ from ..params.restrict import used_values
 LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "duckdb", "pyarrow")
 
 
-def declared_uses(nb_path: Path) -> list[str] | None:
-    """The notebook's ``metadata.evalkit.uses`` (``None``: not declared, never reused)."""
+def _evalkit_metadata(nb_path: Path) -> dict:
     try:
         meta = json.loads(Path(nb_path).read_text(encoding="utf-8")).get("metadata", {})
     except (OSError, ValueError):
-        return None
-    uses = meta.get("evalkit", {}).get("uses")
+        return {}
+    found = meta.get("evalkit", {})
+    return found if isinstance(found, dict) else {}
+
+
+def declared_uses(nb_path: Path) -> list[str] | None:
+    """The notebook's ``metadata.evalkit.uses`` (``None``: not declared, never reused)."""
+    uses = _evalkit_metadata(nb_path).get("uses")
     return list(uses) if isinstance(uses, list) else None
+
+
+def declared_after(nb_path: Path) -> list[str]:
+    """The notebooks this one reads results of (``metadata.evalkit.after``): it runs once they are done."""
+    after = _evalkit_metadata(nb_path).get("after")
+    return [str(a) for a in after] if isinstance(after, list) else []
 
 
 @functools.lru_cache(maxsize=1)

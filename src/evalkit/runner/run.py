@@ -6,8 +6,9 @@ Order of work for every call:
 2. per scenario, create ``outputs/<scenario>/.partial-<run>-<pid>/``;
 3. run the notebooks of every scenario on one bounded pool of ``jobs`` workers (default: the
    machine's cores). Each worker keeps one warm kernel (:mod:`evalkit.runner.kernels`) and runs
-   notebook after notebook on it. A scenario's ``01``–``04`` run in parallel, its ``00-summary``
-   (which reads their results) as soon as they are done, ahead of later scenarios' notebooks;
+   notebook after notebook on it. A scenario's ``01``–``04`` run in parallel, except that a notebook
+   declaring ``evalkit.after`` (03 reads 02's result table) waits for those; its ``00-summary`` (which
+   reads their results) runs as soon as they are done, ahead of later scenarios' notebooks;
 4. render each notebook to HTML in this process as soon as it is done (one nbconvert exporter for the
    whole call); when a scenario's notebooks are all done, write ``index.html``, ``manifest.json`` and the
    Excel workbook, rename the folder to ``outputs/<scenario>/<run>/`` and only then point ``latest`` at it.
@@ -154,6 +155,7 @@ class _Scenario:
     run_id: str
     started: str
     infos: dict = field(default_factory=dict)
+    submitted: set = field(default_factory=set)
     result: ScenarioResult | None = None
 
     @functools.cached_property
@@ -168,6 +170,23 @@ class _Scenario:
     @property
     def summary(self) -> list[Path]:
         return [nb for nb in self.notebooks if nb.stem == SUMMARY]
+
+    def ready(self) -> list[Path]:
+        """Notebooks not yet submitted whose prerequisites are done: ``00-summary`` waits for every other
+        notebook, a notebook declaring ``evalkit.after`` for those it names. When nothing runs and nothing is
+        ready (a declaration naming itself in a loop), the rest is released rather than waiting forever."""
+        stems = {nb.stem for nb in self.notebooks}
+        body = {nb.stem for nb in self.body}
+
+        def prerequisites(nb: Path) -> set[str]:
+            return body if nb.stem == SUMMARY else set(reuse.declared_after(nb)) & stems - {nb.stem}
+
+        waiting = [nb for nb in self.notebooks if nb.stem not in self.submitted]
+        ready = [nb for nb in waiting if prerequisites(nb) <= set(self.infos)]
+        if not ready and waiting and len(self.submitted) == len(self.infos):
+            ready = waiting
+        self.submitted.update(nb.stem for nb in ready)
+        return ready
 
 
 def _open_scenario(index: int, path: Path, params, dataset, *, outputs: Path, lang: str, run_id: str,
@@ -414,7 +433,7 @@ def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str
     pool = _Pool(max(1, min(jobs, total)), kernel, fresh_kernels) if total else None
     try:
         for sc in scenarios:
-            for nb in sc.body or sc.summary:
+            for nb in sc.ready():
                 pool.submit(sc, nb)
         _prepare_finishing()  # while the kernels work: the HTML exporter and Excel writer are then ready
         for _ in range(total):
@@ -422,9 +441,9 @@ def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str
             sc.infos[info["name"]] = info
             progress.done(f"{sc.params.scenario.name}/" if len(scenarios) > 1 else "", info)
             _export_page(sc, info)
-            if len(sc.infos) == len(sc.body) and sc.summary and sc.body:
-                pool.submit(sc, sc.summary[0])  # ahead of later scenarios' notebooks
-            elif len(sc.infos) == len(sc.notebooks):
+            for nb in sc.ready():  # notebooks waiting for this one; ahead of later scenarios' notebooks
+                pool.submit(sc, nb)
+            if len(sc.infos) == len(sc.notebooks):
                 try:
                     sc.result = _finish(sc)
                 except Exception as exc:  # one broken scenario must not stop the others

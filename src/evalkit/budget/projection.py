@@ -1,0 +1,65 @@
+"""A path of recipients as a table: year × kab/kota × funding source, with cost, coverage and revenue; and the
+additionality the budget uses (an input: the evaluation's estimate or params)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .cost import unit_cost
+from .requirement import Requirement, revenue_path, solve
+from .state import SOURCES, base_state, central, funding_split, years_of
+from .value import extra_groups_cost
+
+
+def additionality(params, estimate: float | None) -> tuple[float, str]:
+    """Additionality used by the budget and where it comes from: the evaluation's ``estimate`` (a share, read
+    from notebook 02's result table) when ``budget.use_estimated_additionality`` allows it and one is
+    given, else ``budget.additionality_share``."""
+    b = params.budget
+    if b.use_estimated_additionality and estimate is not None:
+        return float(estimate), "estimated"
+    return b.additionality_share, "params"
+
+
+def status_quo(params, data, additionality_share: float) -> Requirement:
+    """Today's recipients kept every year (as many as each kab/kota still has eligible), through the engine."""
+    base = base_state(params, data)
+    today = np.repeat(base.table["R"].to_numpy()[:, None], len(years_of(params)), axis=1)
+    return solve(params, data, central(params, additionality_share), base=base, plan=today)
+
+
+def project(params, req: Requirement, draw: int = 0) -> pd.DataFrame:
+    """One draw of an engine run as a tidy table, one row per year × kab/kota × source.
+
+    Columns: ``year, region_code, source, recipients`` (whole persons of this source's share), ``cost_rupiah``
+    (additive over sources), and repeated on each row ``working_pop, vulnerable_workers, eligible_uncovered,
+    revenue_rupiah``."""
+    split = funding_split(params, req.codes)
+    R = req.recipients[draw]  # kab/kota × years
+    per_recipient = req.months_paid * unit_cost(params)  # Rupiah a year
+    rows = []
+    for i, code in enumerate(req.codes):
+        for j, y in enumerate(req.years):
+            for src in SOURCES:
+                s = split.loc[code, src]
+                rows.append((int(y), code, src, R[i, j] * s, R[i, j] * s * per_recipient,
+                             req.state["W"][draw, i, j], req.state["V"][draw, i, j], int(req.eligible[draw, i, j]),
+                             req.revenue[j]))
+    return pd.DataFrame(rows, columns=["year", "region_code", "source", "recipients", "cost_rupiah", "working_pop",
+                                       "vulnerable_workers", "eligible_uncovered", "revenue_rupiah"])
+
+
+def totals(params, req: Requirement, draw: int = 0) -> pd.DataFrame:
+    """Yearly province-level sums of one draw: recipients (int), cost by source and in total, the province's
+    cost with no kab/kota or CSR contribution, its ceiling, revenue, coverage, and extra groups (Rupiah)."""
+    years = req.years
+    out = pd.DataFrame({"year": years, "recipients": req.recipients[draw].sum(axis=0),
+                        "cost_rupiah": req.cost["total"][draw]})
+    for src in SOURCES:
+        out[f"cost_{src}"] = req.cost[src][draw]
+    out["cost_province_alone"] = req.cost["total"][draw]  # if kab/kota and CSR paid nothing
+    out["cap_rupiah"] = req.cap
+    out["revenue_rupiah"] = revenue_path(params, years)
+    out["coverage_pct"] = req.coverage[draw]
+    out["extra_groups_rupiah"] = [extra_groups_cost(params, int(y))["province_rupiah_year"].sum() for y in years]
+    return out
