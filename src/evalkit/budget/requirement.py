@@ -84,18 +84,28 @@ def revenue_path(params, years: np.ndarray) -> np.ndarray:
 
 def _need(state: dict, target_pct: float, measure: str) -> tuple[np.ndarray, np.ndarray]:
     """Recipients (draws × years, continuous) reaching ``target_pct`` when spread ∝ E, and whether even all
-    eligible workers fall short (draws × years)."""
-    E = state["E"]
+    eligible workers fall short (draws × years).
+
+    Coverage is an increasing, concave function of the recipients, so Newton's method started at zero
+    climbs to the root from below without overshooting (20 steps reach machine precision)."""
+    E, k = state["E"], state["k"]
     total_E = E.sum(axis=1)
     share = E / np.maximum(total_E[:, None, :], 1e-12)
-    cov = lambda n: coverage_pct(share * n[:, None, :], state, measure)  # noqa: E731
-    short = cov(total_E) < target_pct
-    lo, hi = np.zeros_like(total_E), total_E.copy()
-    for _ in range(60):  # bisection, vectorised over draws and years (coverage rises with recipients)
-        mid = (lo + hi) / 2
-        ok = cov(mid) >= target_pct
-        hi, lo = np.where(ok, mid, hi), np.where(ok, lo, mid)
-    return np.where(short, total_E, hi), short
+    if measure == "total_coverage":
+        wanted = target_pct / 100 * state["W"].sum(axis=1) - (state["PU"] + state["S"]).sum(axis=1)
+    else:
+        wanted = target_pct / 100 * state["V"].sum(axis=1) - state["S"].sum(axis=1)
+    slope = k * share  # d(k·R_i)/dN for R_i = share_i · N
+    short = (E * -np.expm1(-slope * total_E[:, None, :])).sum(axis=1) < wanted - 1e-9
+    n = np.zeros_like(total_E)
+    for _ in range(30):
+        x = np.exp(-slope * n[:, None, :])
+        f = (E * (1 - x)).sum(axis=1) - wanted
+        step = f / np.maximum((E * slope * x).sum(axis=1), 1e-300)
+        n = np.clip(n - step, 0, total_E)
+        if np.abs(np.where(short, 0, step)).max() < 1e-3:  # a thousandth of a person (short: already E)
+            break
+    return np.where(short, total_E, n), short
 
 
 def solve(params, data, draws: dict[str, np.ndarray], target_pct: float | None = None, by_year: int | None = None,
