@@ -57,3 +57,32 @@ def test_arrears_by_company_matches_the_definition():
     for cid, (months, owed) in want.items():
         assert got.loc[cid, "arrears_months"] == months
         assert got.loc[cid, "arrears_rupiah"] == pytest.approx(owed, abs=1e-6)
+
+
+def test_company_records_are_checked_before_anything_runs(project, capsys):
+    from evalkit.cli import main
+
+    df = compliance.generate_companies(30, seed=3).astype({"contribution_paid_rupiah": float, "kode_wilayah": object})
+    df.loc[4, "paid_on_time"] = 2
+    df.loc[7, "contribution_paid_rupiah"] = float("inf")
+    df.loc[9, "kode_wilayah"] = "9999"
+    df.to_csv(project / "data" / "companies.csv", index=False)
+    panel = project / "data" / "panel.csv"
+    import evalkit
+    from evalkit.data.schemas import PANEL
+
+    data = evalkit.load_data(evalkit.load_params(project / "params" / "default.yaml"))
+    p = data.panel[[c.name for c in PANEL]].copy()
+    p["period"] = p["period"].dt.strftime("%Y-%m")
+    p.to_csv(panel, index=False)
+    params = project / "params" / "files.yaml"
+    params.write_text("extends: default.yaml\ndata:\n  source: files\n  panel: ../data/panel.csv\n"
+                      "  companies: ../data/companies.csv\n", encoding="utf-8")
+    assert main(["validate", "--data", str(params)]) == 2
+    err = capsys.readouterr().err
+    assert "row 6, column 'paid_on_time'" in err and "row 9, column 'contribution_paid_rupiah'" in err
+    assert "row 11, column 'kode_wilayah'" in err and "Traceback" not in err
+    synthetic = project / "params" / "ignored.yaml"
+    synthetic.write_text("extends: default.yaml\ndata:\n  companies: ../data/companies.csv\n", encoding="utf-8")
+    assert main(["validate", str(synthetic)]) == 2
+    assert "data.source is 'synthetic', so data.companies would not be read" in capsys.readouterr().err

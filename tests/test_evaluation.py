@@ -63,3 +63,23 @@ def test_dose_additionality_feeds_the_budget_as_an_input(default_data, default_p
     no_dose = default_params.model_copy(update={"evaluation": default_params.evaluation.model_copy(
         update={"methods": ["its", "did"]})})
     assert evaluation.dose_additionality(default_data, no_dose) is None
+
+
+def test_a_kaltim_only_panel_runs_what_it_can_and_says_why_not_the_rest(default_data, default_params):
+    import dataclasses
+
+    kaltim_only = dataclasses.replace(default_data, panel=default_data.kaltim.copy(), truth=None)
+    results = {r.design: r for r in evaluation.run_designs(kaltim_only, default_params)}
+    assert {d for d, r in results.items() if r.not_run == "no_comparison"} == {"did", "event_study", "synth"}
+    assert all(results[d].estimate is not None for d in ("its", "staggered", "staggered_twfe", "dose"))
+    table = evaluation.comparison_table(list(results.values())).set_index("design")
+    assert table.loc["did", "not_run"] == "no_comparison" and table.loc["did", "estimate"] != table.loc["did", "estimate"]
+    assert table.loc["its", "not_run"] == "" and abs(table.loc["dose", "estimate"] - 0.7) < 0.15
+
+
+def test_a_design_that_cannot_run_is_reported_and_the_others_still_run(default_data, default_params):
+    short = default_params.model_copy(update={"policy": default_params.policy.model_copy(update={"start_month": "2019-02"})})
+    results = {r.design: r for r in evaluation.run_designs(default_data, short, ["its", "did", "synth"])}
+    assert results["its"].not_run == "failed" and "ValueError" in results["its"].detail  # one month before the start
+    assert results["synth"].not_run == "failed"
+    assert results["did"].estimate is not None  # the comparison with other provinces still runs

@@ -14,11 +14,10 @@ from pathlib import Path
 from .core import cache
 from .core.paths import project_root
 from .core.version import __version__
-from .data import load_data
 from .data.schemas import SCHEMAS, markdown_table
 from .errors import EvalkitError, OutputsError, Problem
 from .params import load_params
-from .runner.validate import validate_all
+from .runner.validate import check_inputs, validate_all
 
 
 #: Failures of the disk, not of evalkit: reported in words with exit code 2, never as a traceback.
@@ -42,7 +41,7 @@ def cmd_validate(args) -> int:
         try:
             params = load_params(path)
             if args.data:
-                load_data(params)
+                check_inputs(params)
             print(f"OK  {path}  (scenario '{params.scenario.name}')")
         except EvalkitError as exc:
             _print_error(exc)

@@ -12,6 +12,8 @@ import pandas as pd
 
 from .core.hashing import salted_hash
 from .core.salt import get_salt
+from .data.loaders import read_table
+from .errors import DataError, Problem, short_repr
 from .reference import kaltim_codes
 
 COMPANY_COLUMNS = {
@@ -26,6 +28,49 @@ COMPANY_COLUMNS = {
     "contribution_paid_rupiah": "contributions paid for the month, Rupiah",
     "paid_on_time": "1 if paid by the 15th of the following month, else 0",
 }
+NUMERIC = ("workers_reported", "workers_registered", "contribution_due_rupiah", "contribution_paid_rupiah",
+           "paid_on_time")
+
+
+def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
+    """Read and check company-month records (CSV/XLSX): every column of :data:`COMPANY_COLUMNS`, Kaltim codes,
+    months ``YYYY-MM``, finite non-negative numbers, ``paid_on_time`` 0 or 1. Raises :class:`DataError`
+    naming file, row and column (values of ``company_id`` are never echoed)."""
+    df = read_table(path, shown, max_mb)
+    missing = [c for c in COMPANY_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError([Problem(shown, f"column '{c}'", "", f"the required column is missing ({COMPANY_COLUMNS[c]})")
+                         for c in missing])
+    problems = []
+
+    def rows(mask) -> str:
+        idx = [int(i) + 2 for i in df.index[mask][:5]]
+        return ("row " if len(idx) == 1 else "rows ") + ", ".join(map(str, idx))
+
+    codes = df["kode_wilayah"].astype(str).str.strip()
+    bad = ~codes.isin(kaltim_codes())
+    if bad.any():
+        problems.append(Problem(shown, f"{rows(bad)}, column 'kode_wilayah'", short_repr(codes[bad].iloc[0], 8),
+                                "must be the 4-digit BPS code of a Kalimantan Timur kab/kota (6401 … 6474)"))
+    bad = ~df["periode"].astype(str).str.strip().str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    if bad.any():
+        problems.append(Problem(shown, f"{rows(bad)}, column 'periode'", "", "months must be written YYYY-MM"))
+    for col in NUMERIC:
+        num = pd.to_numeric(df[col].astype(str).str.strip(), errors="coerce")
+        bad = num.isna() | ~np.isfinite(num) | (num < 0)
+        if col == "paid_on_time":
+            bad |= ~num.isin([0, 1])
+        if bad.any():
+            allowed = "must be 1 (paid by the 15th of the next month) or 0" if col == "paid_on_time" else \
+                "must be a finite number, zero or more"
+            problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "", allowed))
+        df[col] = num
+    if problems:
+        raise DataError(problems)
+    df["kode_wilayah"] = codes
+    return df
+
+
 SECTORS = ["pertambangan", "perkebunan", "konstruksi", "perdagangan", "jasa", "industri"]
 SIZES = ["mikro", "kecil", "menengah", "besar"]
 ARREARS_BUCKETS = [(0, 3, "0-3"), (3, 6, "3-6"), (6, 12, "6-12"), (12, 10_000, ">12")]

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .compliance import compliance_summary, generate_companies
+from .compliance import compliance_summary, generate_companies, read_companies
 from .core import cache
-from .data.loaders import read_table
 from .recipients.engine import VerificationReport, check_recipients
 from .recipients.generate import DEFECT_KINDS, generate_recipients
 from .recipients.io import read_recipients
@@ -93,8 +92,5 @@ def _compute(params) -> Monitoring:
         report = check_recipients(read_recipients(root / params.data.recipients), params, shown=params.data.recipients)
     companies = None
     if params.data.companies:
-        companies = read_table(root / params.data.companies, params.data.companies, params.data.max_file_mb)
-        for c in ("workers_reported", "workers_registered", "contribution_due_rupiah", "contribution_paid_rupiah",
-                  "paid_on_time"):
-            companies[c] = pd.to_numeric(companies[c])
+        companies = read_companies(root / params.data.companies, params.data.companies, params.data.max_file_mb)
     return Monitoring(report, companies, compliance_summary(companies) if companies is not None else None, False)

@@ -44,9 +44,10 @@ def plot_kaltim_vs_provinces(data: Dataset, params, labels: dict[str, str] | Non
     others = prov[prov["region_code"] != "64"].groupby("period")[outcome]
     kaltim = prov[prov["region_code"] == "64"].set_index("period")[outcome]
     fig, ax = plt.subplots()
-    q = others.quantile([0.1, 0.9]).unstack()
-    ax.fill_between(q.index, q[0.1], q[0.9], color=OTHER_COLOR, alpha=0.3, lw=0)
-    ax.plot(others.median(), color=OTHER_COLOR, lw=2, label=lab["other_provinces"])
+    if others.ngroups:  # a Kaltim-only panel has no other provinces to draw
+        q = others.quantile([0.1, 0.9]).unstack()
+        ax.fill_between(q.index, q[0.1], q[0.9], color=OTHER_COLOR, alpha=0.3, lw=0)
+        ax.plot(others.median(), color=OTHER_COLOR, lw=2, label=lab["other_provinces"])
     ax.plot(kaltim, color=KALTIM_COLOR, lw=2.2, label=lab["kaltim"])
     vline_policy(ax, params.policy_start.to_timestamp(), lab["start"])
     ax.set_ylabel(lab["ylabel"])

@@ -39,13 +39,24 @@ METHODS = typing.get_args(typing.get_args(Evaluation.model_fields["methods"].ann
 DESIGNS = (*METHODS[:METHODS.index("staggered") + 1], "staggered_twfe", *METHODS[METHODS.index("staggered") + 1:])
 
 
+#: Designs that compare Kaltim with other provinces: skipped (with that reason) when the panel has none.
+NEEDS_COMPARISON = ("did", "event_study", "synth")
+#: What a design that cannot run on the given data raises; anything else is a bug and propagates.
+CANNOT_RUN = (ValueError, KeyError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError)
+
+
 @dataclass
 class DesignResult:
+    """One design's result; ``not_run`` names why it did not run (``no_comparison`` or ``failed``, with
+    ``detail``), and then ``estimate`` and ``result`` are ``None``."""
+
     design: str
-    estimate: Estimate
+    estimate: Estimate | None
     result: object
     truth: float | None = None
     notes: dict | None = None
+    not_run: str | None = None
+    detail: str = ""
 
 
 def run_designs(data: Dataset, params, designs=None) -> list[DesignResult]:
@@ -60,54 +71,68 @@ def run_designs(data: Dataset, params, designs=None) -> list[DesignResult]:
     twfe_kw = {"inference": ev.did_inference, "B": ev.bootstrap_draws if ev.did_inference == "wild" else None,
                "seed": params.seed, "alpha": ev.alpha}
     out: list[DesignResult] = []
+    comparison = comparison_units(data.panel, params)
+    has_comparison = bool((comparison["level"] == "provinsi").any())
     for design in designs:
-        if design == "its":
-            s = kaltim_series(data, params)
-            r = its.fit(s, outcome, "period", start, seasonality=12 if ev.its_seasonality else None, alpha=ev.alpha)
-            out.append(DesignResult(design, r.att, r, truth_aggregate(s, start) if synthetic else None,
-                                    {"level_change": r.level_change, "slope_change": r.slope_change}))
-        elif design == "did":
-            p = kabkota_vs_provinces(data, params)
-            e = did.twfe(p, outcome, "region_code", "period", "treat", **twfe_kw)
-            out.append(DesignResult(design, e, e, truth_window_did(p, start) if synthetic else None))
-        elif design == "event_study":
-            p = kabkota_vs_provinces(data, params)
-            lo, hi = ev.event_window
-            r = did.event_study(p, outcome, "region_code", "period", "first_treated", ref=-1, window=(lo, hi),
-                                alpha=ev.alpha)
-            ks = [k for k in range(0, hi)]
-            e = _mean_of_coefs(r, ks, ev.alpha)
-            out.append(DesignResult(design, e, r, truth_event(p, start, ks, -1) if synthetic else None,
-                                    {"pretrend": r.pretrend}))
-        elif design in ("staggered", "staggered_twfe"):
-            p = staggered_panel(data, params)
-            if p["first_treated"].gt(start).sum() == 0:
-                continue  # no kab/kota adopts co-funding after the start: nothing to estimate
-            if design == "staggered":
-                r = did.callaway_santanna(p, outcome, "region_code", "period", "first_treated",
-                                          control=ev.staggered_control, alpha=ev.alpha)
-                truth = None
-                if synthetic:
-                    truth = did.callaway_santanna(p, "effect_cofunding_pp", "region_code", "period", "first_treated",
-                                                  control=ev.staggered_control).att.estimate
-                out.append(DesignResult(design, r.att, r, truth))
-            else:
-                kept = p[~(p["first_treated"] <= start)]  # as Callaway-Sant'Anna: drop already-treated units
-                e = did.twfe(kept, outcome, "region_code", "period", "treat", inference="cluster", alpha=ev.alpha)
-                out.append(DesignResult(design, e, e, out[-1].truth if out and out[-1].design == "staggered" else None))
-        elif design == "synth":
-            s = comparison_units(in_window(data.province_panel(), params), params, keep=("64",))
-            r = synth.synthetic_control(s, outcome, "region_code", "period", "64", start, alpha=ev.alpha)
-            truth = truth_aggregate(kaltim_series(data, params), start) if synthetic else None
-            out.append(DesignResult(design, r.att, r, truth))
-        elif design == "dose":
-            p = kabkota_vs_provinces(data, params)
-            e = did.twfe(p, outcome, "region_code", "period", "dose", **twfe_kw)
-            truth = data.meta["config"]["additionality_share"] if synthetic else None
-            out.append(DesignResult(design, e, e, truth))
-        else:
-            raise ValueError(f"unknown design {design!r}; allowed: {', '.join(DESIGNS)}")
+        if design in NEEDS_COMPARISON and not has_comparison:
+            out.append(DesignResult(design, None, None, not_run="no_comparison"))
+            continue
+        try:
+            _run_one(design, data, params, out, ev, outcome, start, synthetic, twfe_kw)
+        except CANNOT_RUN as exc:  # too few periods, a singular design …: say so, run the other designs
+            out.append(DesignResult(design, None, None, not_run="failed", detail=f"{type(exc).__name__}: {exc}"[:200]))
     return out
+
+
+def _run_one(design: str, data: Dataset, params, out: list[DesignResult], ev, outcome: str, start, synthetic: bool,
+             twfe_kw: dict) -> None:
+    """Run ``design`` and append its result to ``out`` (the staggered TWFE reads the staggered result)."""
+    if design == "its":
+        s = kaltim_series(data, params)
+        r = its.fit(s, outcome, "period", start, seasonality=12 if ev.its_seasonality else None, alpha=ev.alpha)
+        out.append(DesignResult(design, r.att, r, truth_aggregate(s, start) if synthetic else None,
+                                {"level_change": r.level_change, "slope_change": r.slope_change}))
+    elif design == "did":
+        p = kabkota_vs_provinces(data, params)
+        e = did.twfe(p, outcome, "region_code", "period", "treat", **twfe_kw)
+        out.append(DesignResult(design, e, e, truth_window_did(p, start) if synthetic else None))
+    elif design == "event_study":
+        p = kabkota_vs_provinces(data, params)
+        lo, hi = ev.event_window
+        r = did.event_study(p, outcome, "region_code", "period", "first_treated", ref=-1, window=(lo, hi),
+                            alpha=ev.alpha)
+        ks = [k for k in range(0, hi)]
+        e = _mean_of_coefs(r, ks, ev.alpha)
+        out.append(DesignResult(design, e, r, truth_event(p, start, ks, -1) if synthetic else None,
+                                {"pretrend": r.pretrend}))
+    elif design in ("staggered", "staggered_twfe"):
+        p = staggered_panel(data, params)
+        if p["first_treated"].gt(start).sum() == 0:
+            return  # no kab/kota adopts co-funding after the start: nothing to estimate
+        if design == "staggered":
+            r = did.callaway_santanna(p, outcome, "region_code", "period", "first_treated",
+                                      control=ev.staggered_control, alpha=ev.alpha)
+            truth = None
+            if synthetic:
+                truth = did.callaway_santanna(p, "effect_cofunding_pp", "region_code", "period", "first_treated",
+                                              control=ev.staggered_control).att.estimate
+            out.append(DesignResult(design, r.att, r, truth))
+        else:
+            kept = p[~(p["first_treated"] <= start)]  # as Callaway-Sant'Anna: drop already-treated units
+            e = did.twfe(kept, outcome, "region_code", "period", "treat", inference="cluster", alpha=ev.alpha)
+            out.append(DesignResult(design, e, e, out[-1].truth if out and out[-1].design == "staggered" else None))
+    elif design == "synth":
+        s = comparison_units(in_window(data.province_panel(), params), params, keep=("64",))
+        r = synth.synthetic_control(s, outcome, "region_code", "period", "64", start, alpha=ev.alpha)
+        truth = truth_aggregate(kaltim_series(data, params), start) if synthetic else None
+        out.append(DesignResult(design, r.att, r, truth))
+    elif design == "dose":
+        p = kabkota_vs_provinces(data, params)
+        e = did.twfe(p, outcome, "region_code", "period", "dose", **twfe_kw)
+        truth = data.meta["config"]["additionality_share"] if synthetic else None
+        out.append(DesignResult(design, e, e, truth))
+    else:
+        raise TypeError(f"unknown design {design!r}; allowed: {', '.join(DESIGNS)}")
 
 
 def _mean_of_coefs(r, ks: list[int], alpha: float) -> Estimate:
@@ -126,13 +151,19 @@ def _mean_of_coefs(r, ks: list[int], alpha: float) -> Estimate:
 
 
 def comparison_table(results: list[DesignResult]) -> pd.DataFrame:
-    """One row per design: design, method, estimate, se, ci_low, ci_high, pvalue, n_obs, truth, covers."""
+    """One row per design: design, method, estimate, se, ci_low, ci_high, pvalue, n_obs, truth, covers,
+    not_run (empty, or why the design did not run: ``no_comparison`` / ``failed``)."""
     rows = []
+    nan = float("nan")
     for r in results:
         e = r.estimate
+        if e is None:
+            rows.append({"design": r.design, "method": "", "estimate": nan, "se": nan, "ci_low": nan, "ci_high": nan,
+                         "pvalue": nan, "n_obs": 0, "truth": None, "covers": None, "not_run": r.not_run})
+            continue
         rows.append({"design": r.design, "method": e.method, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low,
                      "ci_high": e.ci_high, "pvalue": e.pvalue, "n_obs": e.n_obs, "truth": r.truth,
-                     "covers": (e.covers(r.truth) if r.truth is not None else None)})
+                     "covers": (e.covers(r.truth) if r.truth is not None else None), "not_run": ""})
     return pd.DataFrame(rows)
 
 
@@ -159,6 +190,8 @@ def dose_additionality(data: Dataset, params) -> float | None:
     try:
         res = run_designs(data, params.model_copy(update={"evaluation": params.evaluation.model_copy(
             update={"did_inference": "cluster"})}), ["dose"])
+        if res[0].estimate is None:
+            return None
         est = float(res[0].estimate.estimate)
     except UndeclaredParams:  # a notebook's incomplete evalkit.uses must fail, never fall back
         raise

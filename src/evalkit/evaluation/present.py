@@ -14,7 +14,7 @@ def forest_plot(table: pd.DataFrame, labels: dict[str, str], xlabel: str, truth_
     """Estimates with CIs, one line per design (dose-response shown on its own axis: different unit)."""
     import matplotlib.pyplot as plt
 
-    effects = table[table["design"] != "dose"].reset_index(drop=True)
+    effects = table[(table["design"] != "dose") & table["estimate"].notna()].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(effects) + 1.4))
     y = np.arange(len(effects))[::-1]
     ax.errorbar(effects["estimate"], y, xerr=[effects["estimate"] - effects["ci_low"], effects["ci_high"] - effects["estimate"]],
@@ -35,8 +35,11 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
     start = ctx.month(ctx.params.policy_start)
     ev = ctx.params.evaluation
     ctx.heading(f"design_{r.design}", level=3)
+    if r.not_run is not None:  # the data cannot carry this design: say why, in words
+        ctx.say(f"not_run_{r.not_run}_text", detail=r.detail)
+        return
     if r.design == "staggered_twfe":
-        cs = next((x for x in results or [] if x.design == "staggered"), None)
+        cs = next((x for x in results or [] if x.design == "staggered" and x.estimate is not None), None)
         ctx.say("twfe_bias_note", twfe=ctx.pp(r.estimate.estimate, 2),
                 cs=ctx.pp(cs.estimate.estimate, 2) if cs else "–")
     else:
@@ -76,10 +79,10 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
 
 def reading(ctx, table: pd.DataFrame) -> None:
     """A short generated reading of the evidence across designs."""
-    eff = table[table["design"].isin(["its", "did", "event_study", "synth"])]
+    eff = table[table["design"].isin(["its", "did", "event_study", "synth"]) & table["estimate"].notna()]
     if eff.empty:
         return
-    dose = table[table["design"] == "dose"]
+    dose = table[(table["design"] == "dose") & table["estimate"].notna()]
     add = float(dose["estimate"].iloc[0]) if len(dose) else float("nan")
     ctx.say("evidence_reading", n=len(eff), lo=ctx.num(eff["estimate"].min(), 1), hi=ctx.num(eff["estimate"].max(), 1),
             sig=int((eff["pvalue"] < 0.05).sum()), add=ctx.num(add, 2) if np.isfinite(add) else "–",

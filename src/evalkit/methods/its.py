@@ -84,12 +84,17 @@ def fit(df: pd.DataFrame, outcome: str, time: str, intervention, *, seasonality:
         D = (t >= t0).astype(float)
     if D.sum() == 0 or D.sum() == len(D):
         raise ValueError("the intervention must fall inside the series, with periods before and after it")
+    if (D == 0).sum() < 3 or (D > 0).sum() < 2:
+        raise ValueError(f"an interrupted time series needs at least 3 periods before the intervention and 2 after; "
+                         f"the series has {int((D == 0).sum())} and {int((D > 0).sum())}")
     tc = t - t0
     X = pd.DataFrame({"const": 1.0, "trend": tc, "level": D, "slope": tc * D})
     if seasonality:
         season = (t % seasonality).astype(int)
         for s in range(1, seasonality):
             X[f"season_{s}"] = (season == s).astype(float)
+    if np.linalg.matrix_rank(X.to_numpy(float)) < X.shape[1]:
+        raise ValueError("the segmented regression is singular (too few distinct periods for its terms)")
     n = len(d)
     lags = hac_lags if hac_lags is not None else int(np.floor(4 * (n / 100) ** (2 / 9)))
     y = d[outcome].to_numpy(float)

@@ -118,6 +118,10 @@ class Data(Strict):
     def _panel_needed(self) -> "Data":
         if self.source == "files" and not self.panel:
             raise ValueError("data.source is 'files', so data.panel must name the panel CSV/XLSX file")
+        named = [k for k in ("panel", "recipients", "companies") if getattr(self, k)]
+        if self.source == "synthetic" and named:
+            raise ValueError(f"data.source is 'synthetic', so data.{', data.'.join(named)} would not be read: set "
+                             "data.source: files to use the file(s), or remove them")
         return self
 
 

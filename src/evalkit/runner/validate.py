@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..compliance import read_companies
 from ..data import load_data
 from ..errors import EvalkitError, ParamsError, Problem
 from ..params import load_params
+from ..recipients.io import read_recipients
+
+
+def check_inputs(params):
+    """Every data file the params name, checked before anything runs: the panel (loaded and validated), the
+    recipient list (readable, required columns) and the company records (columns and values). Returns the
+    dataset."""
+    dataset = load_data(params)
+    d, root = params.data, params.project_root
+    if d.recipients:
+        read_recipients(root / d.recipients, d.max_file_mb)
+    if d.companies:
+        read_companies(root / d.companies, d.companies, d.max_file_mb)
+    return dataset
 
 
 def validate_all(paths: list[str | Path]) -> list[tuple[Path, object, object]]:
@@ -29,7 +44,7 @@ def validate_all(paths: list[str | Path]) -> list[tuple[Path, object, object]]:
     out = []
     for path, params in loaded:
         try:
-            out.append((path, params, load_data(params)))
+            out.append((path, params, check_inputs(params)))
         except EvalkitError as exc:
             errors.append(exc)
     if errors:
