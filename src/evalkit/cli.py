@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate|run|verify|rerun|cache|schemas``.
+"""Command line: ``evalkit validate|run|verify|rerun|cache|schemas|templates``.
 
 Exit codes: 0 success; 1 a notebook or scenario failed (the others still rendered); 2 bad input
 (params or data), reported without a traceback before anything runs; 130 interrupted.
@@ -117,6 +117,14 @@ def cmd_schemas(args) -> int:
     return 0
 
 
+def cmd_templates(args) -> int:
+    from .data.templates import write_templates  # lazy: openpyxl, only for this command
+
+    for path in write_templates(Path(args.out)):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="evalkit", description="Evaluate Kaltim Pergub 19/2023 with "
                                      "parameterised notebooks.")
@@ -159,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_cache)
     s = sub.add_parser("schemas", help="print the documented input schemas as Markdown")
     s.set_defaults(func=cmd_schemas)
+    tp = sub.add_parser("templates", help="write an Excel and a CSV template for every input (default: data/templates)")
+    tp.add_argument("--out", default="data/templates", help="folder to write them to")
+    tp.set_defaults(func=cmd_templates)
     return parser
 
 
@@ -180,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
               "'latest' are untouched. Free disk space or fix permissions, or choose another folder with --outputs.",
               file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the output was piped into a command that stopped reading (e.g. `| head`)
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except KeyboardInterrupt:
         print("Interrupted: earlier runs and 'latest' are untouched; the unfinished run is kept in an "
               ".interrupted-* folder.", file=sys.stderr)

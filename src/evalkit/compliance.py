@@ -13,21 +13,11 @@ import pandas as pd
 from .core.hashing import salted_hash
 from .core.salt import get_salt
 from .data.loaders import read_table
+from .data.schemas import COMPANIES
 from .errors import DataError, Problem, short_repr
 from .reference import kaltim_codes
 
-COMPANY_COLUMNS = {
-    "company_id": "company identifier (NPP/BPJS registration number or Disnaker id), text",
-    "kode_wilayah": "4-digit kab/kota code of the workplace (6401 … 6474)",
-    "sektor": "sector (e.g. pertambangan, perkebunan, konstruksi, perdagangan, jasa)",
-    "skala": "size: mikro | kecil | menengah | besar",
-    "periode": "month, YYYY-MM",
-    "workers_reported": "workers reported to Disnaker (WLKP), persons",
-    "workers_registered": "workers registered with BPJS Ketenagakerjaan, persons",
-    "contribution_due_rupiah": "contributions due for the month, Rupiah",
-    "contribution_paid_rupiah": "contributions paid for the month, Rupiah",
-    "paid_on_time": "1 if paid by the 15th of the following month, else 0",
-}
+COMPANY_COLUMNS = {c.name: c.description for c in COMPANIES}
 NUMERIC = ("workers_reported", "workers_registered", "contribution_due_rupiah", "contribution_paid_rupiah",
            "paid_on_time")
 

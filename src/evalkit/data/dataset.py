@@ -42,6 +42,26 @@ class Dataset:
         """The 10 Kaltim kab/kota rows of the panel."""
         return self.panel[self.panel["level"] == "kabkota"].reset_index(drop=True)
 
+    def coverage(self, measure: str = "vulnerable", level: str = "province") -> pd.Series:
+        """Coverage in percent, on the panel's documented definitions, for synthetic and real data alike.
+
+        ``measure``: ``"vulnerable"`` — BPU participants / vulnerable workers, the evaluation's outcome;
+        ``"total"`` — participants of all segments / working population. ``level``: ``"province"`` — Kalimantan
+        Timur (the sum of its kab/kota), a Series indexed by month; ``"kabkota"`` — indexed by
+        ``(region_code, month)``."""
+        columns = {"vulnerable": ("bpu_participants", "vulnerable_workers"),
+                   "total": ("participants_total", "working_pop")}
+        if measure not in columns or level not in ("province", "kabkota"):
+            raise ValueError("measure must be 'vulnerable' or 'total' and level 'province' or 'kabkota'")
+        num, den = columns[measure]
+        kt = self.kaltim
+        if level == "province":
+            sums = kt.groupby("period")[[num, den]].sum()
+            out = 100 * sums[num] / sums[den]
+        else:
+            out = 100 * kt.set_index(["region_code", "period"])[num] / kt.set_index(["region_code", "period"])[den]
+        return out.rename(f"{measure}_coverage_pct")
+
     def province_panel(self) -> pd.DataFrame:
         """Kaltim aggregated to one province (code ``64``) next to the 37 other provinces."""
         return pd.concat([aggregate_kaltim(self.panel), self.panel[self.panel["level"] == "provinsi"]],

@@ -1,7 +1,8 @@
-"""Documented schemas of the input files evalkit reads.
+"""Documented schemas of the input files evalkit reads: the monthly panel, recipient lists, company records.
 
-Each schema is a list of :class:`Column`; the same objects drive validation
-(:mod:`evalkit.data.loaders`) and the tables in the README (``evalkit schemas``).
+Each schema is a list of :class:`Column`; the same objects drive validation (:mod:`evalkit.data.loaders`,
+:mod:`evalkit.recipients.schema`, :mod:`evalkit.compliance`), the tables in the README and
+``evalkit schemas``, and the Excel/CSV templates in ``data/templates/`` (``evalkit templates``).
 """
 from __future__ import annotations
 
@@ -10,40 +11,85 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Column:
+    """One column: ``kind`` is code | month | date | count | number | text | choice; ``allowed`` lists the values
+    of a choice column (a dropdown in the Excel template); ``producer`` says which institution holds the data."""
+
     name: str
-    kind: str  # "code" | "month" | "count" | "text" | "pct"
+    kind: str
     required: bool
     description: str
     min: float | None = None
     max: float | None = None
+    allowed: tuple[str, ...] = ()
+    producer: str = ""
 
 
 PANEL = [
     Column("region_code", "code", True,
-           "BPS code: 4 digits for a Kaltim kab/kota (6401 … 6474) or 2 digits for another province"),
-    Column("period", "month", True, "calendar month, written YYYY-MM (e.g. 2024-06), one format for the whole file"),
-    Column("working_pop", "count", True, "working population (penduduk bekerja), persons; BPS Sakernas", 1),
+           "BPS code: 4 digits for a Kaltim kab/kota (6401 … 6474) or 2 digits for another province", producer="BPS (kode wilayah)"),
+    Column("period", "month", True, "calendar month, written YYYY-MM (e.g. 2024-06), one format for the whole file", producer="—"),
+    Column("working_pop", "count", True, "working population (penduduk bekerja), persons; BPS Sakernas", 1, producer="BPS (Sakernas)"),
     Column("vulnerable_workers", "count", True,
-           "vulnerable informal non-wage workers (pekerja rentan, BPU-eligible), persons; BPS Sakernas", 1),
+           "vulnerable informal non-wage workers (pekerja rentan, BPU-eligible), persons; BPS Sakernas", 1, producer="BPS (Sakernas)"),
     Column("bpu_participants", "count", True,
-           "active BPJS Ketenagakerjaan BPU participants (all funders), persons; BPJS TK branch reports", 0),
+           "active BPJS Ketenagakerjaan BPU participants (all funders), persons; BPJS TK branch reports", 0, producer="BPJS Ketenagakerjaan (kantor cabang)"),
     Column("participants_total", "count", True,
-           "active BPJS Ketenagakerjaan participants of all segments (PU + BPU + jakon), persons", 0),
-    Column("region_name", "text", False, "name of the kab/kota or province (optional, for reading)"),
-    Column("subsidised_prov", "count", False, "recipients paid by the provincial APBD (Pergub 19/2023), persons", 0),
-    Column("subsidised_kabkota", "count", False, "recipients paid by the kab/kota APBD, persons", 0),
-    Column("subsidised_csr", "count", False, "recipients paid by company CSR, persons", 0),
-    Column("bpu_joiners", "count", False, "BPU participants who joined in the month, persons", 0),
-    Column("bpu_leavers", "count", False, "BPU participants who left in the month, persons", 0),
+           "active BPJS Ketenagakerjaan participants of all segments (PU + BPU + jakon), persons", 0, producer="BPJS Ketenagakerjaan (kantor cabang)"),
+    Column("region_name", "text", False, "name of the kab/kota or province (optional, for reading)", producer="—"),
+    Column("subsidised_prov", "count", False, "recipients paid by the provincial APBD (Pergub 19/2023), persons", 0, producer="Biro Kesra / BPJS Ketenagakerjaan (tagihan)"),
+    Column("subsidised_kabkota", "count", False, "recipients paid by the kab/kota APBD, persons", 0, producer="Pemkab/Pemkot / BPJS Ketenagakerjaan"),
+    Column("subsidised_csr", "count", False, "recipients paid by company CSR, persons", 0, producer="BPJS Ketenagakerjaan"),
+    Column("bpu_joiners", "count", False, "BPU participants who joined in the month, persons", 0, producer="BPJS Ketenagakerjaan"),
+    Column("bpu_leavers", "count", False, "BPU participants who left in the month, persons", 0, producer="BPJS Ketenagakerjaan"),
 ]
 """Monthly panel of coverage by region (one row per region and month)."""
 
-SCHEMAS = {"panel": PANEL}
+RECIPIENTS = [
+    Column("nik", "text", True, "16-digit NIK, stored as text (an Excel number loses digits)", producer="Dukcapil (KTP)"),
+    Column("nama", "text", True, "name (never leaves the check)", producer="Dukcapil (KTP)"),
+    Column("tanggal_lahir", "date", True, "birth date YYYY-MM-DD", producer="Dukcapil (KTP)"),
+    Column("jenis_kelamin", "choice", True, "sex: L (man) or P (woman)", allowed=("L", "P"), producer="Dukcapil (KTP)"),
+    Column("kode_wilayah", "code", True, "4-digit BPS kab/kota code where the worker is registered (e.g. 6472)",
+           producer="Disnakertrans kab/kota"),
+    Column("pekerjaan", "text", True, "occupation (eligible categories in params.verification.occupations)",
+           producer="Disnakertrans kab/kota"),
+    Column("sumber_dana", "choice", True, "who pays the contribution", allowed=("apbd_prov", "apbd_kabkota", "csr"),
+           producer="Biro Kesra / BPKAD"),
+    Column("periode", "month", True, "month YYYY-MM", producer="BPJS Ketenagakerjaan (tagihan)"),
+    Column("no_kpj", "text", False, "BPJS Ketenagakerjaan membership number", producer="BPJS Ketenagakerjaan"),
+]
+"""Recipient list, one row per recipient and month (``evalkit verify``, ``data.recipients``)."""
+
+COMPANIES = [
+    Column("company_id", "text", True, "company identifier (NPP/BPJS registration number or Disnaker id), text",
+           producer="BPJS Ketenagakerjaan / Disnakertrans"),
+    Column("kode_wilayah", "code", True, "4-digit BPS kab/kota code of the workplace (6401 … 6474)",
+           producer="Disnakertrans"),
+    Column("sektor", "text", True, "sector (e.g. pertambangan, perkebunan, konstruksi, perdagangan, jasa)",
+           producer="Disnakertrans (WLKP)"),
+    Column("skala", "choice", True, "size", allowed=("mikro", "kecil", "menengah", "besar"), producer="Disnakertrans (WLKP)"),
+    Column("periode", "month", True, "month YYYY-MM", producer="BPJS Ketenagakerjaan"),
+    Column("workers_reported", "count", True, "workers reported to Disnaker (WLKP), persons", 0,
+           producer="Disnakertrans (WLKP)"),
+    Column("workers_registered", "count", True, "workers registered with BPJS Ketenagakerjaan, persons", 0,
+           producer="BPJS Ketenagakerjaan"),
+    Column("contribution_due_rupiah", "number", True, "contributions due for the month, Rupiah", 0,
+           producer="BPJS Ketenagakerjaan"),
+    Column("contribution_paid_rupiah", "number", True, "contributions paid for the month, Rupiah", 0,
+           producer="BPJS Ketenagakerjaan"),
+    Column("paid_on_time", "choice", True, "1 if paid by the 15th of the following month, else 0", allowed=("1", "0"),
+           producer="BPJS Ketenagakerjaan"),
+]
+"""Company compliance records, one row per company and month (``data.companies``)."""
+
+SCHEMAS = {"panel": PANEL, "recipients": RECIPIENTS, "companies": COMPANIES}
 
 
 def markdown_table(columns: list[Column]) -> str:
     """The schema as a Markdown table (for the README)."""
-    lines = ["| column | required | type | meaning |", "|---|---|---|---|"]
+    lines = ["| column | required | type | meaning | allowed | held by |", "|---|---|---|---|---|---|"]
     for c in columns:
-        lines.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.kind} | {c.description} |")
+        allowed = ", ".join(c.allowed) if c.allowed else ("≥ " + f"{c.min:g}" if c.min is not None else "")
+        lines.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.kind} | {c.description} | {allowed} | "
+                     f"{c.producer} |")
     return "\n".join(lines)

@@ -2,10 +2,11 @@
 :mod:`evalkit.recipients` (and the report's translation keys ``check_<name>``) uses."""
 from __future__ import annotations
 
+from ..data.schemas import RECIPIENTS
 from ..errors import DataError, Problem
 
-REQUIRED = ["nik", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "pekerjaan", "sumber_dana", "periode"]
-OPTIONAL = ["no_kpj"]
+REQUIRED = [c.name for c in RECIPIENTS if c.required]
+OPTIONAL = [c.name for c in RECIPIENTS if not c.required]
 #: Every check, in report order; ``invalid_value`` (unreadable fields) is the only one not injected by the
 #: synthetic generator.
 CHECKS = ("invalid_nik", "region_mismatch", "sex_birthdate_mismatch", "duplicate_within_source",
