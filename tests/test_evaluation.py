@@ -52,17 +52,18 @@ def test_the_design_names_come_from_the_params_schema():
     assert set(evaluation.METHODS) == set(evaluation.DESIGNS) - {"staggered_twfe"}
 
 
-def test_dose_additionality_feeds_the_budget_as_an_input(default_data, default_params):
-    est = evaluation.dose_additionality(default_data, default_params)
+def test_the_dose_estimate_reaches_the_budget_through_the_result_table(default_data, default_params):
+    table = evaluation.comparison_table(evaluation.run_designs(default_data, default_params, ["dose"]))
+    saved = table.assign(design=table["design"].map(lambda d: f"design_{d}"))  # as notebook 02 saves it
+    est = evaluation.additionality_from_table(saved)
     assert est == pytest.approx(default_data.meta["config"]["additionality_share"], abs=0.15)
     assert budget.additionality(default_params, est) == (est, "estimated")
     assert budget.additionality(default_params, None) == (default_params.budget.additionality_share, "params")
     off = default_params.model_copy(update={"budget": default_params.budget.model_copy(
         update={"use_estimated_additionality": False})})
     assert budget.additionality(off, est) == (off.budget.additionality_share, "params")
-    no_dose = default_params.model_copy(update={"evaluation": default_params.evaluation.model_copy(
-        update={"methods": ["its", "did"]})})
-    assert evaluation.dose_additionality(default_data, no_dose) is None
+    assert evaluation.additionality_from_table(None) is None  # exploring without a run: params
+    assert evaluation.additionality_from_table(saved.assign(estimate=3.0)) is None  # implausible: params
 
 
 def test_a_kaltim_only_panel_runs_what_it_can_and_says_why_not_the_rest(default_data, default_params):

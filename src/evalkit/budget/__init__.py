@@ -7,7 +7,8 @@ Split by responsibility, each computation written once:
   recipients add to coverage (additionality falling as coverage saturates); whole persons;
 * :mod:`.requirement` — the one engine: need → ramp → limits → cost and coverage, for any number of
   parameter draws (:func:`solve`); the fixed path (:func:`required_budget`);
-* :mod:`.projection` — a path as a table by year, kab/kota and funding source; the additionality input;
+* :mod:`.projection` — a path's yearly totals by funding source; today's recipients as a path; the
+  additionality input;
 * :mod:`.allocation` — one year's budget across kab/kota in whole recipients, with the equity of each rule;
 * :mod:`.route` — what each lever (subsidy, employer compliance, self-paid) must deliver, and the smallest
   change that makes an infeasible target feasible;
@@ -16,7 +17,7 @@ Split by responsibility, each computation written once:
 """
 from .allocation import ALLOCATION_RULES, Allocation, allocate, compare_rules, gini
 from .cost import PROGRAMMES, recipients_cost_by_year, unit_cost, unit_cost_table
-from .projection import additionality, project, status_quo, totals
+from .projection import additionality, status_quo, totals
 from .requirement import LIMITS, RequiredBudget, Requirement, describe, required_budget, revenue_path, solve
 from .route import route_to_target, smallest_changes
 from .state import BudgetInfeasible, base_state, central, funding_split
@@ -25,6 +26,6 @@ from .value import extra_groups_cost, value_of
 
 __all__ = ["ALLOCATION_RULES", "Allocation", "BudgetInfeasible", "LIMITS", "MonteCarlo", "PROGRAMMES",
            "RequiredBudget", "Requirement", "additionality", "allocate", "base_state", "central", "compare_rules",
-           "describe", "draw", "extra_groups_cost", "funding_split", "gini", "plot_fan", "plot_tornado", "project",
+           "describe", "draw", "extra_groups_cost", "funding_split", "gini", "plot_fan", "plot_tornado",
            "recipients_cost_by_year", "required_budget", "revenue_path", "route_to_target", "simulate",
            "smallest_changes", "solve", "status_quo", "tornado", "totals", "unit_cost", "unit_cost_table", "value_of"]

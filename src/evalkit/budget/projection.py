@@ -1,13 +1,12 @@
-"""A path of recipients as a table: year × kab/kota × funding source, with cost, coverage and revenue; and the
-additionality the budget uses (an input: the evaluation's estimate or params)."""
+"""The yearly totals of a path (cost by source, the province alone, ceiling, revenue, coverage), today's
+recipients kept as a path, and the additionality the budget uses (an input: the evaluation's estimate or params)."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .cost import unit_cost
 from .requirement import Requirement, revenue_path, solve
-from .state import SOURCES, base_state, central, funding_split, years_of
+from .state import SOURCES, base_state, central, years_of
 from .value import extra_groups_cost
 
 
@@ -26,27 +25,6 @@ def status_quo(params, data, additionality_share: float) -> Requirement:
     base = base_state(params, data)
     today = np.repeat(base.table["R"].to_numpy()[:, None], len(years_of(params)), axis=1)
     return solve(params, data, central(params, additionality_share), base=base, plan=today)
-
-
-def project(params, req: Requirement, draw: int = 0) -> pd.DataFrame:
-    """One draw of an engine run as a tidy table, one row per year × kab/kota × source.
-
-    Columns: ``year, region_code, source, recipients`` (whole persons of this source's share), ``cost_rupiah``
-    (additive over sources), and repeated on each row ``working_pop, vulnerable_workers, eligible_uncovered,
-    revenue_rupiah``."""
-    split = funding_split(params, req.codes)
-    R = req.recipients[draw]  # kab/kota × years
-    per_recipient = req.months_paid * unit_cost(params)  # Rupiah a year
-    rows = []
-    for i, code in enumerate(req.codes):
-        for j, y in enumerate(req.years):
-            for src in SOURCES:
-                s = split.loc[code, src]
-                rows.append((int(y), code, src, R[i, j] * s, R[i, j] * s * per_recipient,
-                             req.state["W"][draw, i, j], req.state["V"][draw, i, j], int(req.eligible[draw, i, j]),
-                             req.revenue[j]))
-    return pd.DataFrame(rows, columns=["year", "region_code", "source", "recipients", "cost_rupiah", "working_pop",
-                                       "vulnerable_workers", "eligible_uncovered", "revenue_rupiah"])
 
 
 def totals(params, req: Requirement, draw: int = 0) -> pd.DataFrame:

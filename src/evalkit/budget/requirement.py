@@ -32,8 +32,8 @@ import numpy as np
 import pandas as pd
 
 from .cost import unit_cost
-from .state import (BaseState, BudgetInfeasible, base_state, central, coverage_pct, funding_split, grow, whole_persons,
-                    years_of)
+from ..core.persons import whole_persons
+from .state import (BaseState, BudgetInfeasible, base_state, central, coverage_pct, funding_split, grow, years_of)
 
 LIMITS = ("room", "capacity", "cap")
 LIMIT_KEYS = {"room": "the eligible uncovered workers (subsidising every one of them)",

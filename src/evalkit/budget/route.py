@@ -15,7 +15,6 @@ import pandas as pd
 from .requirement import describe, solve
 from .state import added, base_state, central, self_paid_share0
 
-LEVERS = ("subsidy", "employer_compliance", "self_paid", "population_growth")
 #: params keys a planner can move, with the most the search tries for each (the schema's upper bounds)
 CHANGES = {"max_new_recipients_per_year": 10_000_000, "cap_share_of_revenue": 1.0,
            "formal_coverage_growth_pp": 10.0, "self_paid_growth_pp": 10.0}

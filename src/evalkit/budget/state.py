@@ -29,7 +29,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..core.persons import whole_persons
 from ..errors import EvalkitError
 from ..params.schema import UNCERTAIN
 

@@ -30,7 +30,6 @@ from ..data.dataset import Dataset
 from ..methods import did, its, synth
 from ..methods.result import Estimate
 from ..params.schema import Evaluation
-from ..params.restrict import UndeclaredParams
 from .panels import (comparison_units, in_window, kabkota_vs_provinces, kaltim_series, staggered_panel,
                      truth_aggregate, truth_event, truth_window_did)
 
@@ -178,23 +177,4 @@ def additionality_from_table(table: pd.DataFrame | None) -> float | None:
     if row.empty:
         return None
     est = float(row["estimate"].iloc[0])
-    return est if 0.05 <= est <= 1.0 else None
-
-
-def dose_additionality(data: Dataset, params) -> float | None:
-    """The dose-response slope (additionality, a share) when ``dose`` is among the designs and its estimate
-    is plausible (0.05 to 1); ``None`` otherwise. Cluster inference only: the budget needs the point
-    estimate, not a bootstrap."""
-    if "dose" not in params.evaluation.methods:
-        return None
-    try:
-        res = run_designs(data, params.model_copy(update={"evaluation": params.evaluation.model_copy(
-            update={"did_inference": "cluster"})}), ["dose"])
-        if res[0].estimate is None:
-            return None
-        est = float(res[0].estimate.estimate)
-    except UndeclaredParams:  # a notebook's incomplete evalkit.uses must fail, never fall back
-        raise
-    except Exception:  # no subsidised columns, too little variation: the budget falls back to params
-        return None
     return est if 0.05 <= est <= 1.0 else None

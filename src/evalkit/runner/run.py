@@ -40,9 +40,7 @@ import papermill as pm
 from ..core import cache
 from ..core.publish import clean_stale, point_latest, probe_writable, publish_unique
 from ..core.version import __version__
-from ..data import load_data
 from ..errors import EvalkitError, OutputsError, ParamsError, Problem
-from ..params import load_params
 from ..report import i18n
 from ..report.compare import write_comparison
 from ..report.excel import export_workbook
