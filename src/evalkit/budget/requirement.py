@@ -31,9 +31,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .cost import unit_cost
 from ..core.persons import whole_persons
-from .state import (BaseState, BudgetInfeasible, base_state, central, coverage_pct, funding_split, grow, years_of)
+from .cost import unit_cost
+from .state import (BaseState, BudgetInfeasible, base_state, central, coverage_pct, funding_split, grow, measure_parts,
+                    years_of)
 
 LIMITS = ("room", "capacity", "cap")
 LIMIT_KEYS = {"room": "the eligible uncovered workers (subsidising every one of them)",
@@ -87,14 +88,13 @@ def _need(state: dict, target_pct: float, measure: str) -> tuple[np.ndarray, np.
     eligible workers fall short (draws × years).
 
     Coverage is an increasing, concave function of the recipients, so Newton's method started at zero
-    climbs to the root from below without overshooting (20 steps reach machine precision)."""
+    climbs to the root from below without overshooting; it stops once a step moves less than a thousandth
+    of a person (at most 30 steps)."""
     E, k = state["E"], state["k"]
     total_E = E.sum(axis=1)
     share = E / np.maximum(total_E[:, None, :], 1e-12)
-    if measure == "total_coverage":
-        wanted = target_pct / 100 * state["W"].sum(axis=1) - (state["PU"] + state["S"]).sum(axis=1)
-    else:
-        wanted = target_pct / 100 * state["V"].sum(axis=1) - state["S"].sum(axis=1)
+    covered, denominator = measure_parts(state, measure)
+    wanted = target_pct / 100 * denominator - covered  # persons the subsidy must add
     slope = k * share  # d(k·R_i)/dN for R_i = share_i · N
     short = (E * -np.expm1(-slope * total_E[:, None, :])).sum(axis=1) < wanted - 1e-9
     n = np.zeros_like(total_E)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .requirement import describe, solve
-from .state import added, base_state, central, self_paid_share0
+from .state import added, base_state, central, measure_parts, self_paid_share0
 
 #: params keys a planner can move, with the most the search tries for each (the schema's upper bounds)
 CHANGES = {"max_new_recipients_per_year": 10_000_000, "cap_share_of_revenue": 1.0,
@@ -38,8 +38,8 @@ def route_to_target(params, data, additionality_share: float, registration_gap: 
     R = req.recipients[0]
     t = base.table
     total = b.measure == "total_coverage"
-    den0 = t["W"].sum() if total else t["V"].sum()
-    denT = st["W"][:, jT].sum() if total else st["V"][:, jT].sum()
+    den0 = t["W"].sum() if total else t["V"].sum()  # the base month, from the data
+    denT = float(measure_parts(req.state, b.measure)[1][0, jT])
     sub_T = added(R[:, [jT]].astype(float), {k: v[:, [jT]] for k, v in st.items()}).sum()
     self_0 = float((self_paid_share0(t, np.array([[[additionality_share]]]))[0, :, 0] * t["V"].to_numpy()).sum())
     sub_0 = t["BPU"].sum() - self_0  # workers covered today because of today's recipients

@@ -126,13 +126,19 @@ def added(R: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
     return state["E"] * -np.expm1(-state["k"] * R)
 
 
+def measure_parts(state: dict[str, np.ndarray], measure: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(persons covered without any subsidy, denominator)`` of the target measure, summed over kab/kota
+    (``draws × years``): ``total_coverage`` — (PU + S, W); ``vulnerable_coverage`` — (S, V)."""
+    if measure == "total_coverage":
+        return (state["PU"] + state["S"]).sum(axis=1), state["W"].sum(axis=1)
+    return state["S"].sum(axis=1), state["V"].sum(axis=1)
+
+
 def coverage_pct(R: np.ndarray, state: dict[str, np.ndarray], measure: str) -> np.ndarray:
     """Province coverage in percent, ``draws × years``, of recipients ``R`` (``draws × kab/kota × years``):
-    ``total_coverage`` = (PU + S + added) / W, ``vulnerable_coverage`` = (S + added) / V."""
-    bpu = state["S"] + added(R, state)
-    if measure == "total_coverage":
-        return 100 * (state["PU"] + bpu).sum(axis=1) / state["W"].sum(axis=1)
-    return 100 * bpu.sum(axis=1) / state["V"].sum(axis=1)
+    (covered without subsidy + added) / denominator, see :func:`measure_parts`."""
+    covered, denominator = measure_parts(state, measure)
+    return 100 * (covered + added(R, state).sum(axis=1)) / denominator
 
 
 def funding_split(params, codes) -> pd.DataFrame:
