@@ -13,7 +13,7 @@ def test_coverage_definitions_by_hand(default_data):
     month = pd.Timestamp("2025-08-01")
     m = kt[kt["period"] == month]
     prov = default_data.coverage("total", "province")
-    assert prov.loc[month] == pytest.approx(100 * m["participants_total"].sum() / m["working_pop"].sum())
+    assert prov.loc[month] == pytest.approx(100 * m["participants_total"].sum() / m["target_workers"].sum())
     assert prov.loc[month] == pytest.approx(70.11, abs=0.01)  # the simulator's calibration (Governor, Aug 2025)
     vul = default_data.coverage("vulnerable", "kabkota")
     row = m[m["region_code"] == "6472"].iloc[0]

@@ -13,7 +13,7 @@ def counts(data, params) -> dict[str, int]:
 
 def test_the_simulated_panel_passes_every_check(default_data, default_params):
     t = panel_checks(default_data, default_params)
-    assert t["passed"].all() and set(t["check"]) == {"dq_complete", "dq_missing", "dq_bpu_le_vuln", "dq_total_le_wp",
+    assert t["passed"].all() and set(t["check"]) == {"dq_complete", "dq_missing", "dq_bpu_le_vuln", "dq_total_le_target",
                                                      "dq_subsidised_le_bpu", "dq_jump"}
 
 
@@ -21,12 +21,12 @@ def test_each_broken_row_is_counted(default_data, default_params):
     p = default_data.panel.copy()
     kab = p.index[p["level"] == "kabkota"]
     p.loc[kab[:3], "bpu_participants"] = p.loc[kab[:3], "vulnerable_workers"] + 1  # 3 above their denominator
-    p.loc[kab[100:102], "participants_total"] = p.loc[kab[100:102], "working_pop"] + 5  # 2 above theirs
+    p.loc[kab[100:102], "participants_total"] = p.loc[kab[100:102], "target_workers"] + 5  # 2 above theirs
     p.loc[kab[200], "subsidised_prov"] = p.loc[kab[200], "bpu_participants"] + 1  # 1 subsidised above BPU
     p = p.drop(index=kab[300:304])  # 4 months missing for one kab/kota
     broken = dataclasses.replace(default_data, panel=add_coverage(p).reset_index(drop=True))
     got = counts(broken, default_params)
-    assert got["dq_bpu_le_vuln"] == 3 and got["dq_total_le_wp"] == 2 and got["dq_subsidised_le_bpu"] >= 1
+    assert got["dq_bpu_le_vuln"] == 3 and got["dq_total_le_target"] == 2 and got["dq_subsidised_le_bpu"] >= 1
     assert got["dq_complete"] == 4 and got["dq_missing"] == 0
 
 

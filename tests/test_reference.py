@@ -1,7 +1,9 @@
-"""The reference copy in data/ and the packaged one agree."""
+"""The reference copies in data/ and the packaged ones agree."""
+import pytest
+
 from .conftest import ROOT
 
 
-def test_reference_copy_matches_package():
-    assert (ROOT / "data/reference/regions.csv").read_bytes() == \
-        (ROOT / "src/evalkit/reference/regions.csv").read_bytes()
+@pytest.mark.parametrize("name", ["regions.csv", "bpjstk_offices.csv"])
+def test_reference_copy_matches_package(name):
+    assert (ROOT / "data/reference" / name).read_bytes() == (ROOT / "src/evalkit/reference" / name).read_bytes()

@@ -446,3 +446,31 @@ def test_a_kaltim_only_panel_renders_every_page_and_says_which_designs_did_not_r
     assert table.loc[["design_its", "design_staggered", "design_dose"], "estimate"].notna().all()
     raw = (run / "tables" / "02-coverage-evaluation__comparison.csv").read_text(encoding="utf-8")
     assert not raw.startswith("# SYNTHETIC DATA")  # loaded through the real-file path: real data is not stamped
+
+
+def test_published_formats_and_an_xlsx_panel_render_every_page(tmp_path):
+    """(b) participants per BPJS TK office + yearly/half-yearly denominators + recipients + companies
+    (params/example-files.yaml, data/example/) and (c) the same data as one monthly XLSX panel: both render."""
+    project = make_project(tmp_path)
+    shutil.copytree(ROOT / "data" / "example", project / "data" / "example")
+    (project / "params" / "xlsx-panel.yaml").write_text(
+        "extends: default.yaml\nscenario:\n  name: xlsx-panel\n  title: Panel XLSX\ndata:\n  source: files\n"
+        "  panel: ../data/example/panel.xlsx\n", encoding="utf-8")
+    proc = run_cli(project, "params/example-files.yaml", "params/xlsx-panel.yaml", "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for scenario in ("example-files", "xlsx-panel"):
+        run = project / "outputs" / scenario / "latest"
+        pages = sorted(run.glob("*.html"))
+        assert len(pages) == 6, pages  # index + five notebooks
+        for page in pages:
+            text = page.read_text(encoding="utf-8")
+            assert "DATA SINTETIS" in text, page  # the example files say SYNTHETIC DATA on every row
+            assert "Traceback" not in text, page
+        table = read_csv_table(run / "tables" / "02-coverage-evaluation__comparison.csv")
+        assert len(table) >= 6
+        ran = table["not_run"].eq("not_run_none")
+        assert table.loc[ran, "estimate"].notna().all() and table.loc[~ran, "not_run"].str.startswith("not_run_").all()
+        assert set(table.loc[ran, "design"]) >= {"design_its", "design_did", "design_staggered", "design_dose"}
+    index = (project / "outputs" / "example-files" / "latest" / "index.html").read_text(encoding="utf-8")
+    assert "diinterpolasi linear antarbulan survei" in index  # the report states the interpolation method
+    assert "sasaran BPJS TK" in index  # total coverage on its published definition, next to the target

@@ -70,3 +70,22 @@ def test_a_filled_company_template_loads(templates):
     fill(templates / "companies.xlsx", df.astype({"kode_wilayah": str, "paid_on_time": str}))
     read = read_companies(templates / "companies.xlsx", "companies.xlsx", 50)
     assert len(read) == len(df) and read["workers_registered"].sum() == df["workers_registered"].sum()
+
+
+def test_filled_participants_denominators_and_offices_templates_assemble(templates, default_data):
+    from evalkit.data import load_published
+    from evalkit.data.export import denominators_frame, participants_frame
+    from evalkit.data.published import read_offices
+    from evalkit.reference import kaltim_codes
+
+    offices = read_offices(None, "x")
+    offices = offices[offices["office_code"].str.startswith("KC")].astype(str).replace("nan", "")
+    part = participants_frame(default_data)
+    part = part[part["office_code"].isin(offices["office_code"]) & part["period"].str.startswith("2025")]
+    den = denominators_frame(default_data)
+    den = den[den["region_code"].isin(kaltim_codes())]
+    fill(templates / "offices.xlsx", offices)
+    fill(templates / "participants.xlsx", part)
+    fill(templates / "denominators.xlsx", den)
+    ds = load_published(templates, "participants.xlsx", "denominators.xlsx", "offices.xlsx")
+    assert len(ds.panel) == 10 * 12 and ds.panel["participants_total"].sum() == part["participants"].sum()

@@ -1,4 +1,4 @@
-"""Command line: ``evalkit validate|run|verify|rerun|cache|schemas|templates``.
+"""Command line: ``evalkit validate|run|verify|rerun|cache|schemas|templates|example``.
 
 Exit codes: 0 success; 1 a notebook or scenario failed (the others still rendered); 2 bad input
 (params or data), reported without a traceback before anything runs; 130 interrupted.
@@ -125,6 +125,15 @@ def cmd_templates(args) -> int:
     return 0
 
 
+def cmd_example(args) -> int:
+    from .example import write_example  # lazy: the simulators and openpyxl, only for this command
+
+    params = load_params(args.params)
+    for path in write_example(params, Path(args.out)):
+        print(path)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="evalkit", description="Evaluate Kaltim Pergub 19/2023 with "
                                      "parameterised notebooks.")
@@ -170,6 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("templates", help="write an Excel and a CSV template for every input (default: data/templates)")
     tp.add_argument("--out", default="data/templates", help="folder to write them to")
     tp.set_defaults(func=cmd_templates)
+    ex = sub.add_parser("example", help="write the SYNTHETIC example inputs in the real-file formats (default: "
+                        "data/example, from params/default.yaml)")
+    ex.add_argument("--params", default="params/default.yaml", help="params whose seed and simulator settings to use")
+    ex.add_argument("--out", default="data/example", help="folder to write them to")
+    ex.set_defaults(func=cmd_example)
     return parser
 
 

@@ -61,6 +61,14 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
     return df
 
 
+#: Kaltim provincial minimum wage (UMP), Rupiah per month, by year: Kepgub Kaltim on UMP 2024 (Rp 3,360,858)
+#: and UMP 2025 (+6.5%, Rp 3,579,313) (verify). Simulated wages never fall below it.
+KALTIM_UMP_RUPIAH = {2024: 3_360_858, 2025: 3_579_313}
+
+#: Employer + worker contribution rate of a PU worker: JKK 0.24% + JKM 0.3% + JHT 5.7% + JP 3% + … ≈ 10.24%
+#: (illustrative).
+CONTRIBUTION_RATE_SHARE = 0.1024
+
 SECTORS = ["pertambangan", "perkebunan", "konstruksi", "perdagangan", "jasa", "industri"]
 SIZES = ["mikro", "kecil", "menengah", "besar"]
 ARREARS_BUCKETS = [(0, 3, "0-3"), (3, 6, "3-6"), (6, 12, "6-12"), (12, 10_000, ">12")]
@@ -76,7 +84,7 @@ def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end:
                         [rng.integers(1, 10, n), rng.integers(10, 50, n), rng.integers(50, 250, n)],
                         rng.integers(250, 3000, n))
     reg_rate = np.clip(rng.beta(8, 2, n) + (size == "besar") * 0.1, 0, 1)
-    wage = rng.uniform(3.2e6, 6e6, n)  # Rupiah per month, around Kaltim UMP 2025
+    premium = rng.lognormal(np.log(1.15), 0.25, n).clip(1.0, None)  # wage / UMP, at least the minimum wage
     late_prob = np.clip(rng.beta(1.5, 8, n) + (size == "mikro") * 0.15, 0, 0.95)
     stops = rng.random(n) < 0.07  # companies that stop paying at some point
     stop_at = rng.integers(0, len(months), n)
@@ -85,8 +93,9 @@ def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end:
     region = rng.choice(codes, n)
     sector = rng.choice(SECTORS, n)
     for j, m in enumerate(months):
+        wage = premium * KALTIM_UMP_RUPIAH[max([y for y in KALTIM_UMP_RUPIAH if y <= int(m[:4])] or [min(KALTIM_UMP_RUPIAH)])]
         registered = np.round(workers * reg_rate)
-        due = registered * wage * 0.1024  # JKK 0.24% + JKM 0.3% + JHT 5.7% + JP 3% + … ≈ 10.24% (illustrative)
+        due = registered * wage * CONTRIBUTION_RATE_SHARE
         late = rng.random(n) < late_prob
         stopped = stops & (j >= stop_at)
         paid = np.where(stopped, 0.0, np.where(late & (rng.random(n) < 0.3), due * rng.uniform(0.3, 0.9, n), due))

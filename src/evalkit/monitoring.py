@@ -18,7 +18,7 @@ import pandas as pd
 from .compliance import compliance_summary, generate_companies, read_companies
 from .core import cache
 from .recipients.engine import VerificationReport, check_recipients
-from .recipients.generate import DEFECT_KINDS, generate_recipients
+from .recipients.generate import defect_counts, generate_recipients
 from .recipients.io import read_recipients
 
 
@@ -81,7 +81,7 @@ def _compute(params) -> Monitoring:
     root = params.project_root
     if params.data.source == "synthetic":
         rows = v.synthetic_rows
-        defects = {k: max(1, int(round(rows * v.synthetic_defect_share))) for k in DEFECT_KINDS}
+        defects = defect_counts(rows, v.synthetic_defect_share)
         df, truth = generate_recipients(rows, seed=params.seed, defects=defects)
         report = check_recipients(df, params)
         del df  # raw identifiers end here

@@ -32,8 +32,10 @@ def unit_cost(params, programmes=None, declared_income_rupiah: float | None = No
 def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
     """Yearly recipient-months and contribution cost of the Kaltim subsidies in the panel.
 
-    Columns: ``year``, ``subsidised_prov`` / ``subsidised_kabkota`` / ``subsidised_csr`` (mean
-    monthly recipients, persons), ``cost_prov`` / ``cost_kabkota`` / ``cost_csr`` (Rupiah per year).
+    Columns: ``year``, ``listed_prov`` (the provincial list of the year: its largest monthly count, persons),
+    ``subsidised_prov`` / ``subsidised_kabkota`` / ``subsidised_csr`` (mean monthly recipients, persons; below
+    the list when months go unpaid while a new list is determined), ``cost_prov`` / ``cost_kabkota`` /
+    ``cost_csr`` (Rupiah per year).
     """
     kt = panel[panel["level"] == "kabkota"].copy()
     kt["year"] = kt["period"].dt.year
@@ -41,7 +43,8 @@ def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
     monthly = kt.groupby(["year", "period"])[cols].sum()
     by_year = monthly.groupby("year").agg(["mean", "sum"])
     cost = unit_cost(params)
-    out = pd.DataFrame({"year": by_year.index})
+    out = pd.DataFrame({"year": by_year.index,
+                        "listed_prov": monthly.groupby("year")["subsidised_prov"].max().astype("int64").to_numpy()})
     for col in cols:
         out[col] = by_year[(col, "mean")].round().astype("int64").to_numpy()  # whole persons
         out["cost_" + col.split("_")[1]] = (by_year[(col, "sum")] * cost).to_numpy()

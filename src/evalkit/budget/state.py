@@ -2,9 +2,12 @@
 
 Persons per kab/kota *i* and APBD year *y* (arrays ``draws × kab/kota × years``):
 
-* ``W`` working population and ``V`` vulnerable (BPU-eligible) workers, growing at ``budget.*_growth_share``;
-* ``PU`` formal-sector participants: today's formal coverage rate plus ``formal_coverage_growth_pp`` a year
-  (employer compliance);
+* ``W`` the BPJS Ketenagakerjaan target population of workers (``target_workers``: the denominator of the
+  total coverage the Governor quotes), growing at ``working_pop_growth_share``, and ``V`` vulnerable
+  (BPU-eligible) workers, growing at ``vulnerable_growth_share``;
+* ``PU`` participants of the other segments (PU, JAKON, PMI): today's share of ``W`` plus
+  ``formal_coverage_growth_pp`` percentage points of ``W`` a year (employer compliance), at most ``W − V`` (or
+  today's share, if that is larger);
 * ``S`` self-paid BPU participants *without* the subsidy: today's share plus ``self_paid_growth_pp`` a year;
 * ``E = V − S`` the **eligible uncovered**: vulnerable workers no one else covers — the only people a
   subsidy can be given to (recipients never exceed ``E``).
@@ -45,7 +48,8 @@ class BudgetInfeasible(EvalkitError):
 class BaseState:
     """Base-year state per kab/kota (index = region code), persons.
 
-    ``table`` columns: ``region_name, W, V, PU, F`` (formal workers ``W − V``), ``BPU`` (BPU participants),
+    ``table`` columns: ``region_name, W`` (target population), ``V, PU`` (participants of other segments), ``F``
+    (``W − V``), ``BPU`` (BPU participants),
     ``R`` (subsidised recipients, all funders), ``u0`` (uncovered share of vulnerable workers, ``1 − BPU/V``).
     The self-paid part depends on the additionality assumed and is computed by :func:`grow`."""
 
@@ -68,7 +72,7 @@ def base_state(params, data) -> BaseState:
     bpu = m["bpu_participants"].astype(float)
     t = pd.DataFrame({
         "region_name": m["region_name"],
-        "W": m["working_pop"].astype(float),
+        "W": m["target_workers"].astype(float),
         "V": V,
         "PU": (m["participants_total"] - m["bpu_participants"]).astype(float),
         "BPU": bpu,
@@ -113,12 +117,13 @@ def grow(base: BaseState, params, draws: dict[str, np.ndarray]) -> dict[str, np.
     F = np.maximum(W - V, 0)
     a = np.clip(col("additionality_share"), 0.01, 1.0)
     s0 = self_paid_share0(t, a)
-    pu_rate = np.clip(per("PU") / np.maximum(per("F"), 1) + col("formal_coverage_growth_pp") * k / 100, 0, 1)
+    pu_share = per("PU") / np.maximum(per("W"), 1)  # of the target population, today
+    pu_rate = np.clip(pu_share + col("formal_coverage_growth_pp") * k / 100, 0, np.maximum(F / W, pu_share))
     s_rate = np.clip(s0 + col("self_paid_growth_pp") * k / 100, 0, 1)
     S = V * s_rate
     E = np.maximum(V - S, 0)
     slope = a / (per("u0") * V)
-    return {"W": W, "V": V, "PU": F * pu_rate, "S": S, "E": E, "k": slope}
+    return {"W": W, "V": V, "PU": W * pu_rate, "S": S, "E": E, "k": slope}
 
 
 def added(R: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:

@@ -7,8 +7,8 @@ import pandas as pd
 
 from ..core.months import window
 
-COUNT_COLUMNS = ["working_pop", "vulnerable_workers", "bpu_participants", "participants_total",
-                 "subsidised_prov", "subsidised_kabkota", "subsidised_csr", "bpu_joiners", "bpu_leavers"]
+COUNT_COLUMNS = ["working_pop", "target_workers", "vulnerable_workers", "bpu_participants", "pu_participants",
+                 "participants_total", "subsidised_prov", "subsidised_kabkota", "subsidised_csr", "bpu_joiners", "bpu_leavers"]
 KALTIM_CODE = "64"
 
 
@@ -18,7 +18,10 @@ class Dataset:
 
     ``panel``: one row per region and month (columns documented in ``evalkit.data.schemas.PANEL``,
     plus ``level``, ``vulnerable_coverage_pct`` and ``total_coverage_pct`` in percent).
-    ``meta``: ``synthetic`` (bool), ``label`` and, for synthetic data, ``true_effect``.
+    ``meta``: ``synthetic`` (bool), ``label``, ``total_denominator`` (``target_workers`` — the BPJS target
+    population, as the Governor's figure — or ``working_pop`` when the data has no target population, or
+    ``mixed``), ``denominator_method`` (how yearly denominators were brought to months, when they were) and,
+    for synthetic data, ``true_effect``.
     ``truth``: per unit-month true effects (synthetic data only; ``None`` for real data).
     ``files``: input file → SHA-256 (empty for synthetic data).
     """
@@ -46,11 +49,13 @@ class Dataset:
         """Coverage in percent, on the panel's documented definitions, for synthetic and real data alike.
 
         ``measure``: ``"vulnerable"`` — BPU participants / vulnerable workers, the evaluation's outcome;
-        ``"total"`` — participants of all segments / working population. ``level``: ``"province"`` — Kalimantan
+        ``"total"`` — active participants of all segments / the BPJS Ketenagakerjaan target population of
+        workers (``target_workers``; the definition of the Governor's 70.86% and 70.11%, see
+        ``data/reference/SOURCES.md``). ``level``: ``"province"`` — Kalimantan
         Timur (the sum of its kab/kota), a Series indexed by month; ``"kabkota"`` — indexed by
         ``(region_code, month)``."""
         columns = {"vulnerable": ("bpu_participants", "vulnerable_workers"),
-                   "total": ("participants_total", "working_pop")}
+                   "total": ("participants_total", "target_workers")}
         if measure not in columns or level not in ("province", "kabkota"):
             raise ValueError("measure must be 'vulnerable' or 'total' and level 'province' or 'kabkota'")
         num, den = columns[measure]
@@ -68,11 +73,24 @@ class Dataset:
                          ignore_index=True).sort_values(["region_code", "period"], ignore_index=True)
 
 
+def total_denominator(panel: pd.DataFrame) -> str:
+    """Which denominator the total coverage of the Kaltim rows uses: ``target_workers`` (the BPJS target
+    population, as published), ``working_pop`` (no target population given) or ``mixed``."""
+    kt = panel[panel["level"] == "kabkota"] if "level" in panel.columns else panel
+    given = kt["target_workers"].gt(0) if "target_workers" in kt.columns else pd.Series(False, index=kt.index)
+    return "target_workers" if given.all() else ("working_pop" if not given.any() else "mixed")
+
+
 def add_coverage(panel: pd.DataFrame) -> pd.DataFrame:
-    """Add ``vulnerable_coverage_pct`` and ``total_coverage_pct`` (percent, 0–100)."""
+    """Add ``vulnerable_coverage_pct`` and ``total_coverage_pct`` (percent, 0–100).
+
+    Total coverage is participants of all segments over the BPJS target population ``target_workers``; a row
+    without it (missing column or 0) takes the working population, which :func:`total_denominator` reports."""
     out = panel.copy()
+    target = out["target_workers"] if "target_workers" in out.columns else pd.Series(0, index=out.index)
+    out["target_workers"] = target.where(target > 0, out["working_pop"]).astype("int64")
     out["vulnerable_coverage_pct"] = 100 * out["bpu_participants"] / out["vulnerable_workers"]
-    out["total_coverage_pct"] = 100 * out["participants_total"] / out["working_pop"]
+    out["total_coverage_pct"] = 100 * out["participants_total"] / out["target_workers"]
     return out
 
 
@@ -104,4 +122,4 @@ def before_after(panel: pd.DataFrame, start: pd.Timestamp, outcome: str, pre_mon
     return out.reset_index()
 
 
-__all__ = ["Dataset", "add_coverage", "aggregate_kaltim", "before_after"]
+__all__ = ["Dataset", "add_coverage", "total_denominator", "aggregate_kaltim", "before_after"]

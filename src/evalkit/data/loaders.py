@@ -17,8 +17,8 @@ import pandas as pd
 from ..core.hashing import sha256_file
 from ..errors import DataError, Problem, short_repr
 from ..reference import regions as reference_regions
-from .dataset import Dataset, add_coverage
-from .schemas import PANEL, Column
+from .dataset import Dataset, add_coverage, total_denominator
+from .schemas import DATA_LABEL, PANEL, SYNTHETIC_LABEL, Column
 
 MAX_REPORTED = 20  # problems listed per file before "… and N more"
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -108,7 +108,7 @@ def _check_columns(df: pd.DataFrame, schema: list[Column], shown: str) -> list[P
     dup = sorted({c for c in cols if cols.count(c) > 1 and c})
     if dup:
         problems.append(Problem(shown, "header row", ", ".join(dup), "each column name may appear once"))
-    names = {c.name for c in schema}
+    names = {c.name for c in schema} | {DATA_LABEL.name}
     for c in schema:
         if c.required and c.name not in cols:
             problems.append(Problem(shown, f"column '{c.name}'", "",
@@ -125,16 +125,20 @@ def _check_columns(df: pd.DataFrame, schema: list[Column], shown: str) -> list[P
 MAX_COUNT = 500_000_000
 
 
-def validate_panel(df: pd.DataFrame, shown: str, max_count: int = MAX_COUNT) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check a panel read as text; return the typed frame and every problem found.
+def typed_columns(df: pd.DataFrame, schema: list[Column], shown: str,
+                  max_count: int = MAX_COUNT) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check the columns of ``schema`` in a table read as text; return the typed frame and every problem.
 
-    Counts must be finite whole numbers from the column's minimum up to ``max_count`` persons."""
-    problems = _check_columns(df, PANEL, shown)
+    ``code``: a BPS code of the reference list; ``month``: ``YYYY-MM``; ``count``: a finite whole number of
+    persons from the column's minimum up to ``max_count``; ``number``: a finite number inside the column's
+    bounds; ``choice``: one of the column's allowed values (a closed set, checked before anything is grouped);
+    ``text``: kept as it is. Values are echoed in messages only through :func:`short_repr`."""
+    problems = _check_columns(df, schema, shown)
     if problems:
         return df, problems
     out = pd.DataFrame(index=df.index)
     known = set(reference_regions()["code"])
-    for col in PANEL:
+    for col in [*schema, DATA_LABEL]:
         if col.name not in df.columns:
             continue
         s = df[col.name].astype(str).str.strip()
@@ -158,36 +162,54 @@ def validate_panel(df: pd.DataFrame, shown: str, max_count: int = MAX_COUNT) -> 
                                         "months must all be written YYYY-MM (e.g. 2024-06); mixed date formats "
                                         "are not accepted"))
             out[col.name] = pd.to_datetime(s.where(present & ~bad), format="%Y-%m", errors="coerce")
-        elif col.kind == "count":
-            num = pd.to_numeric(s.str.replace("_", "", regex=False), errors="coerce")
-            not_num = present & num.isna()
-            if not_num.any():
-                problems.append(Problem(shown, f"{_rows(s.index[not_num])}, column '{col.name}'",
-                                        short_repr(s[not_num].iloc[0]),
-                                        "must be a whole number of persons (digits only, no thousands separators)"))
-            infinite = present & num.notna() & ~np.isfinite(num)
-            if infinite.any():
-                problems.append(Problem(shown, f"{_rows(s.index[infinite])}, column '{col.name}'",
-                                        short_repr(s[infinite].iloc[0]),
-                                        "must be a finite whole number of persons (inf is not a count)"))
-            num = num.where(np.isfinite(num))
-            huge = present & num.notna() & (num > max_count)
-            if huge.any():
-                problems.append(Problem(shown, f"{_rows(s.index[huge])}, column '{col.name}'",
-                                        short_repr(s[huge].iloc[0]),
-                                        f"is not a plausible number of persons: at most data.max_count = "
-                                        f"{max_count:,} (raise it in params if this is right)"))
-            frac = present & num.notna() & (num != np.round(num))
-            if frac.any():
-                problems.append(Problem(shown, f"{_rows(s.index[frac])}, column '{col.name}'",
-                                        short_repr(s[frac].iloc[0]), "must be a whole number of persons"))
-            low = present & num.notna() & (col.min is not None) & (num < (col.min or 0))
-            if low.any():
-                problems.append(Problem(shown, f"{_rows(s.index[low])}, column '{col.name}'",
-                                        short_repr(s[low].iloc[0]), f"must be at least {col.min:g}"))
-            out[col.name] = num.fillna(0).astype("int64") if not col.required else num
+        elif col.kind in ("count", "number"):
+            out[col.name], found = _numbers(s, present, col, shown, max_count)
+            problems += found
+        elif col.kind == "choice":
+            bad = present & ~s.isin(col.allowed)
+            if bad.any():
+                problems.append(Problem(shown, f"{_rows(s.index[bad])}, column '{col.name}'",
+                                        short_repr(s[bad].iloc[0]), "allowed: " + ", ".join(col.allowed)
+                                        + ("" if col.required else " or empty")))
+            out[col.name] = s
         else:
             out[col.name] = s
+    return out, problems
+
+
+def _numbers(s: pd.Series, present: pd.Series, col: Column, shown: str, max_count: int):
+    """The numbers of a ``count`` or ``number`` column and the problems found (see :func:`typed_columns`)."""
+    problems = []
+    persons = col.kind == "count"
+    unit = "a whole number of persons" if persons else "a number"
+
+    def flag(mask, allowed):
+        if mask.any():
+            problems.append(Problem(shown, f"{_rows(s.index[mask])}, column '{col.name}'", short_repr(s[mask].iloc[0]),
+                                    allowed))
+
+    num = pd.to_numeric(s.str.replace("_", "", regex=False), errors="coerce")
+    flag(present & num.isna(), f"must be {unit} (digits only, no thousands separators)")
+    flag(present & num.notna() & ~np.isfinite(num), f"must be finite {unit} (inf is not allowed)")
+    num = num.where(np.isfinite(num))
+    if persons:
+        flag(present & num.notna() & (num > max_count), f"is not a plausible number of persons: at most "
+             f"data.max_count = {max_count:,} (raise it in params if this is right)")
+        flag(present & num.notna() & (num != np.round(num)), "must be a whole number of persons")
+    if col.min is not None:
+        flag(present & num.notna() & (num < col.min), f"must be at least {col.min:g}")
+    if col.max is not None:
+        flag(present & num.notna() & (num > col.max), f"must be at most {col.max:g}")
+    if persons and not col.required:
+        return num.fillna(0).astype("int64"), problems
+    return num, problems
+
+
+def validate_panel(df: pd.DataFrame, shown: str, max_count: int = MAX_COUNT) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check a panel read as text; return the typed frame and every problem found.
+
+    Counts must be finite whole numbers from the column's minimum up to ``max_count`` persons."""
+    out, problems = typed_columns(df, PANEL, shown, max_count)
     if problems:
         return out, problems
     dup = out.duplicated(["region_code", "period"], keep=False)
@@ -196,14 +218,30 @@ def validate_panel(df: pd.DataFrame, shown: str, max_count: int = MAX_COUNT) -> 
         problems.append(Problem(shown, f"{_rows(out.index[dup])}, columns 'region_code' + 'period'",
                                 f"{first['region_code']} {first['period']:%Y-%m}",
                                 "each region and month may appear once"))
-    for num_col, den_col, label in (("bpu_participants", "vulnerable_workers", "vulnerable-worker coverage"),
-                                    ("participants_total", "working_pop", "total coverage")):
-        over = out[num_col] > out[den_col]
-        if over.any():
-            problems.append(Problem(shown, f"{_rows(out.index[over])}, column '{num_col}'",
-                                    str(int(out.loc[over, num_col].iloc[0])),
-                                    f"must not exceed '{den_col}' ({label} above 100%)"))
+    problems += consistency(out, shown)
     return out, problems
+
+
+def consistency(out: pd.DataFrame, shown: str, locate=None) -> list[Problem]:
+    """Counts that contradict each other: a coverage above 100%, segments above the total. ``locate`` names the
+    offending rows (default: row numbers of the file)."""
+    locate = locate or _rows
+    problems = []
+    target = out["target_workers"] if "target_workers" in out.columns else pd.Series(0, index=out.index)
+    checks = [("bpu_participants", out["vulnerable_workers"], "vulnerable_workers", "vulnerable-worker coverage above 100%"),
+              ("participants_total", out["working_pop"].where(target <= 0, target), "target_workers (or working_pop)",
+               "total coverage above 100%"),
+              ("bpu_participants", out["participants_total"], "participants_total", "BPU is one segment of the total")]
+    if "pu_participants" in out.columns:
+        checks.append(("pu_participants", out["participants_total"] - out["bpu_participants"],
+                       "participants_total - bpu_participants", "PU and BPU are separate segments of the total"))
+    for num_col, limit, den_label, why in checks:
+        over = out[num_col] > limit
+        if over.any():
+            problems.append(Problem(shown, f"{locate(out.index[over])}, column '{num_col}'",
+                                    str(int(out.loc[over, num_col].iloc[0])),
+                                    f"must not exceed {den_label} ({why})"))
+    return problems
 
 
 def load_panel(path: str | Path, *, max_mb: float = 200, display: str | None = None,
@@ -218,13 +256,24 @@ def load_panel(path: str | Path, *, max_mb: float = 200, display: str | None = N
     if problems:
         extra = len(problems) - MAX_REPORTED
         raise DataError(problems[:MAX_REPORTED] + ([Problem(shown, f"and {extra} more problems", "", "")] if extra > 0 else []))
+    return real_dataset(out, {shown: sha256_file(path)}, source=shown)
+
+
+def real_dataset(panel: pd.DataFrame, files: dict[str, str], **meta) -> Dataset:
+    """A :class:`Dataset` of real data from a checked monthly panel (names and levels from the reference list,
+    optional counts filled with 0, coverage added)."""
+    out = panel.copy()
     reg = reference_regions().set_index("code")
     out["region_name"] = out["region_code"].map(reg["name"])
     out["level"] = out["region_code"].map(reg["level"])
     for col in PANEL:
         if col.kind == "count" and col.name not in out.columns:
             out[col.name] = 0
-    out = out.sort_values(["region_code", "period"], ignore_index=True)
-    panel = add_coverage(out)
-    meta = {"synthetic": False, "label": "", "source": shown}
-    return Dataset(panel=panel, meta=meta, truth=None, files={shown: sha256_file(path)})
+    denominator = total_denominator(out)
+    labelled = "data_label" in out.columns and out["data_label"].eq(SYNTHETIC_LABEL).any()
+    out = add_coverage(out.drop(columns=["data_label"], errors="ignore")
+                       .sort_values(["region_code", "period"], ignore_index=True))
+    # example files written by the simulator say SYNTHETIC DATA on every row: the report is stamped the same way
+    info = {"synthetic": bool(labelled), "label": SYNTHETIC_LABEL if labelled else "", "total_denominator": denominator,
+            **meta}
+    return Dataset(panel=out, meta=info, truth=None, files=files)

@@ -8,21 +8,25 @@ from .dataset import Dataset
 
 def panel_checks(data: Dataset, params) -> pd.DataFrame:
     """One row per check: ``check`` (translation key), ``rows_affected`` and ``passed`` (bool)."""
-    p = data.panel
+    p = data.panel.sort_values(["region_code", "period"])
     months = p["period"].nunique()
     per_unit = p.groupby("region_code")["period"].nunique()
     incomplete = int((months - per_unit).clip(lower=0).sum())
     required = ["working_pop", "vulnerable_workers", "bpu_participants", "participants_total"]
     missing = int(p[required].isna().any(axis=1).sum())
     subsidised = p[["subsidised_prov", "subsidised_kabkota", "subsidised_csr"]].sum(axis=1)
-    jumps = p.sort_values(["region_code", "period"]).groupby("region_code")["vulnerable_coverage_pct"].diff().abs()
+    # jumps larger than the change in subsidised recipients can explain (a new list, the Jan-Mar gap)
+    by_region = p["region_code"]
+    coverage_change = p["vulnerable_coverage_pct"].groupby(by_region).diff().abs()
+    subsidised_change = (100 * subsidised / p["vulnerable_workers"]).groupby(by_region).diff().abs()
+    jumps = coverage_change - subsidised_change
     start = params.policy_start.to_timestamp()
     jump_rows = int(((jumps > 10) & (p["period"] != start)).sum())
     rows = [
         ("dq_complete", incomplete),
         ("dq_missing", missing),
         ("dq_bpu_le_vuln", int((p["bpu_participants"] > p["vulnerable_workers"]).sum())),
-        ("dq_total_le_wp", int((p["participants_total"] > p["working_pop"]).sum())),
+        ("dq_total_le_target", int((p["participants_total"] > p["target_workers"]).sum())),
         ("dq_subsidised_le_bpu", int((subsidised > p["bpu_participants"]).sum())),
         ("dq_jump", jump_rows),
     ]

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SYNTHETIC_LABEL = "SYNTHETIC DATA"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -36,6 +38,12 @@ PANEL = [
     Column("participants_total", "count", True,
            "active BPJS Ketenagakerjaan participants of all segments (PU + BPU + jakon), persons", 0, producer="BPJS Ketenagakerjaan (kantor cabang)"),
     Column("region_name", "text", False, "name of the kab/kota or province (optional, for reading)", producer="—"),
+    Column("target_workers", "count", False,
+           "BPJS Ketenagakerjaan target population of workers, the denominator of the total coverage the Governor "
+           "quotes (1,358,649 in Kaltim, March 2023); persons. Without it total coverage is computed on "
+           "working_pop and labelled so", 1, producer="BPJS Ketenagakerjaan (Kantor Wilayah) / Disnakertrans"),
+    Column("pu_participants", "count", False, "active PU (wage-earner) participants, persons", 0,
+           producer="BPJS Ketenagakerjaan (kantor cabang)"),
     Column("subsidised_prov", "count", False, "recipients paid by the provincial APBD (Pergub 19/2023), persons", 0, producer="Biro Kesra / BPJS Ketenagakerjaan (tagihan)"),
     Column("subsidised_kabkota", "count", False, "recipients paid by the kab/kota APBD, persons", 0, producer="Pemkab/Pemkot / BPJS Ketenagakerjaan"),
     Column("subsidised_csr", "count", False, "recipients paid by company CSR, persons", 0, producer="BPJS Ketenagakerjaan"),
@@ -82,7 +90,60 @@ COMPANIES = [
 ]
 """Company compliance records, one row per company and month (``data.companies``)."""
 
-SCHEMAS = {"panel": PANEL, "recipients": RECIPIENTS, "companies": COMPANIES}
+SEGMENTS = ("PU", "BPU", "JAKON", "PMI")
+"""BPJS Ketenagakerjaan membership segments: wage earners, non-wage earners, construction projects, migrant
+workers."""
+FUNDERS = ("mandiri", "apbd_prov", "apbd_kabkota", "csr")
+"""Who pays a BPU participant's contribution: the worker (mandiri), the provincial APBD (Pergub 19/2023), the
+kab/kota APBD, company CSR."""
+
+PARTICIPANTS = [
+    Column("office_code", "text", True, "BPJS Ketenagakerjaan office (kantor cabang) code, as in the offices "
+           "crosswalk (data/reference/bpjstk_offices.csv or data.offices)", producer="BPJS Ketenagakerjaan"),
+    Column("period", "month", True, "calendar month YYYY-MM", producer="—"),
+    Column("segment", "choice", True, "membership segment: PU (wage earners), BPU (non-wage earners), JAKON "
+           "(construction projects), PMI (migrant workers)", allowed=SEGMENTS, producer="BPJS Ketenagakerjaan"),
+    Column("participants", "count", True, "active participants at the end of the month, persons", 0,
+           producer="BPJS Ketenagakerjaan (kantor cabang)"),
+    Column("funder", "choice", False, "BPU rows only: who pays the contribution (empty = all BPU participants of "
+           "the office, not split)", allowed=FUNDERS, producer="BPJS Ketenagakerjaan (tagihan)"),
+]
+"""Active participants per BPJS Ketenagakerjaan office, segment and month, as the branch reports give them
+(``data.participants``); one row per office, month, segment (and funder for BPU)."""
+
+DENOMINATORS = [
+    Column("region_code", "code", True, "BPS code of the kab/kota (4 digits) or province (2 digits)",
+           producer="BPS (kode wilayah)"),
+    Column("period", "month", True, "survey month YYYY-MM: August for the yearly kab/kota figures, February and "
+           "August for the province figures (BPS Sakernas)", producer="BPS (Sakernas)"),
+    Column("working_pop", "count", True, "working population (penduduk bekerja), persons", 1, producer="BPS (Sakernas)"),
+    Column("vulnerable_workers", "count", True, "vulnerable informal non-wage workers (pekerja rentan), persons", 1,
+           producer="BPS (Sakernas)"),
+    Column("target_workers", "count", False, "BPJS Ketenagakerjaan target population of workers (denominator of "
+           "total coverage), persons", 1, producer="BPJS Ketenagakerjaan (Kantor Wilayah) / Disnakertrans"),
+]
+"""Denominators as published: yearly (August) or half-yearly (February, August) by region
+(``data.denominators``); evalkit interpolates them to months (see :mod:`evalkit.data.published`)."""
+
+OFFICES = [
+    Column("office_code", "text", True, "office code used in the participants file", producer="BPJS Ketenagakerjaan"),
+    Column("office_name", "text", True, "office name (kantor cabang / kantor cabang perintis)",
+           producer="BPJS Ketenagakerjaan"),
+    Column("region_code", "code", True, "BPS code of a kab/kota (or province) the office serves; one row per "
+           "office and region served", producer="BPS (kode wilayah)"),
+    Column("share", "number", False, "share of the office's participants living in this region (0-1; all rows of "
+           "an office filled and summing to 1, or all empty = split in proportion to the denominator)", 0, 1,
+           producer="BPJS Ketenagakerjaan"),
+]
+"""Crosswalk from BPJS Ketenagakerjaan offices to regions (``data.offices``; default
+``data/reference/bpjstk_offices.csv``)."""
+
+DATA_LABEL = Column("data_label", "choice", False, "'SYNTHETIC DATA' on every row of a simulated example file (the "
+                    "report is then stamped SYNTHETIC); empty for real data", allowed=(SYNTHETIC_LABEL,), producer="—")
+"""Accepted in every input file besides its schema's columns (:func:`evalkit.data.loaders.typed_columns`)."""
+
+SCHEMAS = {"panel": PANEL, "participants": PARTICIPANTS, "denominators": DENOMINATORS, "offices": OFFICES,
+           "recipients": RECIPIENTS, "companies": COMPANIES}
 
 
 def markdown_table(columns: list[Column]) -> str:

@@ -3,17 +3,24 @@
 Units: the 10 kab/kota of Kalimantan Timur and the 37 other provinces (comparison units), one row
 per unit and month. The simulator is calibrated to public aggregates (see
 ``data/reference/SOURCES.md``): about 500,000 vulnerable workers in Kaltim, 100,000 Pergub recipients
-from July 2023, and 70.11% all-worker coverage in August 2025.
+from July 2023, a BPJS TK target population of 1,358,649 workers in March 2023 and total coverage (active
+participants of all segments / target population) of 70.86% in March 2023 and 70.11% in August 2025 —
+stagnation, with formal (PU) coverage falling in the mining kab/kota (:data:`DECLINING_PU`, illustrative).
 
-How the outcome is built (all coverage figures in percent of vulnerable workers):
+How the outcome is built (coverage of vulnerable workers, percent):
 
 * untreated coverage ``y0 = alpha_i + beta_i·years + λ1_i·covid_t + λ2_i·f_t + season_i + AR(1) noise``
   — the same distributions for Kaltim and the comparison provinces, so parallel trends hold in
   expectation and Kaltim lies inside the donors' convex hull;
 * Pergub effect in kab/kota *i* = ``recipients_i × additionality / vulnerable_workers_i`` from the
-  policy start month (recipients are allocated unevenly, so the dose differs by kab/kota);
+  policy start month (recipients are allocated unevenly, so the dose differs by kab/kota); the list is
+  determined each budget year, and nothing is paid in its first ``determination_gap_months`` months;
 * kab/kota co-funding (staggered dates from ``policy.cofunding``) adds recipients worth
   ``cofunding_recipients_share`` of vulnerable workers, ramping up over ``cofunding_ramp_months``.
+
+Other segments: PU participants stay under 97% of formal non-ASN employment (working population less
+vulnerable, ASN/TNI/Polri and unpaid family workers; ``truth["formal_non_asn_workers"]``), JAKON + PMI are a
+small share of the target population.
 
 The exact effect of every unit-month is returned in :attr:`Dataset.truth` and summarised in
 ``Dataset.meta["true_effect"]``; estimators never see it.
@@ -29,8 +36,8 @@ from ..core.months import month_numbers, month_ord
 from ..core.persons import whole_persons
 from ..reference import regions as reference_regions
 from .dataset import Dataset, add_coverage
+from .schemas import SYNTHETIC_LABEL
 
-SYNTHETIC_LABEL = "SYNTHETIC DATA"
 
 # Share of Kaltim's working population and share of it that is vulnerable (BPU-eligible), by kab/kota.
 # Order-of-magnitude calibration for the simulator only (cities: more formal work; interior: less).
@@ -72,8 +79,9 @@ class SimConfig:
     end_month: str
     policy_start: str
     cofunding: tuple[tuple[str, str], ...]
-    kaltim_coverage_pct: float
-    kaltim_coverage_month: str
+    total_coverage: tuple[tuple[str, float], ...]
+    kaltim_target_workers: int
+    kaltim_target_month: str
     kaltim_vulnerable_workers: int
     pergub_recipients: int
     additionality_share: float
@@ -81,6 +89,7 @@ class SimConfig:
     cofunding_ramp_months: int
     monthly_churn_share: float
     noise_pp: float
+    determination_gap_months: int = 3
     trend_sd_pp_per_year: float = 0.15  # spread of the kab/kota/province trends (simulator shape, not calibration)
     dose_dispersion: float = 0.3  # spread of the recipients' allocation across kab/kota (simulator shape)
     extra: dict = field(default_factory=dict)
@@ -95,8 +104,9 @@ def config_from_params(params) -> SimConfig:
         end_month=syn.end_month,
         policy_start=params.policy.start_month,
         cofunding=tuple((c.code, c.start_month) for c in params.policy.cofunding),
-        kaltim_coverage_pct=syn.kaltim_coverage_pct,
-        kaltim_coverage_month=syn.kaltim_coverage_month,
+        total_coverage=tuple((a.month, a.pct) for a in syn.total_coverage),
+        kaltim_target_workers=syn.kaltim_target_workers,
+        kaltim_target_month=syn.kaltim_target_month,
         kaltim_vulnerable_workers=syn.kaltim_vulnerable_workers,
         pergub_recipients=syn.pergub_recipients,
         additionality_share=syn.additionality_share,
@@ -104,7 +114,37 @@ def config_from_params(params) -> SimConfig:
         cofunding_ramp_months=syn.cofunding_ramp_months,
         monthly_churn_share=syn.monthly_churn_share,
         noise_pp=syn.noise_pp,
+        determination_gap_months=params.budget.determination_gap_months,
     )
+
+
+# Kab/kota whose formal (PU) coverage falls from 2023 on, yearly change of the PU rate (illustrative: coal and
+# plantation layoffs; the 2024 Paritrana assessment named regions whose coverage fell, without figures).
+DECLINING_PU = {"6404": -0.04, "6405": -0.03, "6402": -0.03}
+
+
+def _calibrate_pu(pu_raw: np.ndarray, ceiling: np.ndarray, is_kaltim: np.ndarray, months: pd.PeriodIndex,
+                  cfg: SimConfig, target: np.ndarray, covered_other: np.ndarray) -> np.ndarray:
+    """Kaltim's PU participants scaled so that total coverage (all participants / target population) meets every
+    ``cfg.total_coverage`` anchor; the scale is interpolated linearly between anchor months (constant beyond).
+    Each kab/kota stays under its ``ceiling``; the scale is refined until the anchors hold despite it."""
+    x = month_numbers(months)
+    anchors = sorted((month_ord(m), pct) for m, pct in cfg.total_coverage)
+    ax = np.array([m for m, _ in anchors], dtype=float)
+    idx = [int(np.searchsorted(x, m)) for m, _ in anchors]
+    need = np.array([pct / 100 * target[is_kaltim, j].sum() - covered_other[is_kaltim, j].sum()
+                     for (_, pct), j in zip(anchors, idx)])
+    scale = np.ones(len(anchors))
+    pu = pu_raw.copy()
+    for _ in range(50):
+        factor = np.interp(x, ax, scale)[None, :]
+        pu[is_kaltim] = np.minimum(pu_raw[is_kaltim] * factor, ceiling[is_kaltim])
+        have = np.array([pu[is_kaltim, j].sum() for j in idx])
+        if np.all(np.abs(have - need) < 1):
+            break
+        scale *= need / np.maximum(have, 1)
+    pu[~is_kaltim] = np.minimum(pu_raw[~is_kaltim], ceiling[~is_kaltim])
+    return np.round(pu)
 
 
 def _covid_factor(months: pd.PeriodIndex) -> np.ndarray:
@@ -128,6 +168,7 @@ def generate(cfg: SimConfig) -> Dataset:
     rng = np.random.default_rng(cfg.seed)
     reg = reference_regions()
     units = reg["code"].tolist()
+    units_arr = np.array(units)
     is_kaltim = (reg["level"] == "kabkota").to_numpy()
     months = pd.period_range(cfg.start_month, cfg.end_month, freq="M")
     n_u, n_t = len(units), len(months)
@@ -150,6 +191,17 @@ def generate(cfg: SimConfig) -> Dataset:
     scale = cfg.kaltim_vulnerable_workers / vulnerable[is_kaltim, j0].sum()
     vulnerable[is_kaltim] *= scale
     working_pop, vulnerable = np.round(working_pop), np.round(vulnerable)
+    # Formal employment outside the civil service: the working population less vulnerable workers, ASN/TNI/Polri
+    # (insured by Taspen/Asabri) and unpaid family workers (shares illustrative, order of BPS Sakernas).
+    asn_share = np.where(is_kaltim, 0.05, rng.uniform(0.04, 0.07, size=n_u))[:, None]
+    unpaid_share = np.where(is_kaltim, 0.06, rng.uniform(0.05, 0.12, size=n_u))[:, None]
+    formal_non_asn = np.maximum(working_pop - vulnerable - np.round((asn_share + unpaid_share) * working_pop), 0)
+    # BPJS TK target population (denominator of total coverage), calibrated to the published Kaltim figure
+    target_share = np.where(is_kaltim, 0.73, rng.uniform(0.68, 0.85, size=n_u))[:, None]
+    target = working_pop * target_share
+    jt = t_index[pd.Period(cfg.kaltim_target_month, freq="M")]
+    target[is_kaltim] *= cfg.kaltim_target_workers / target[is_kaltim, jt].sum()
+    target = np.round(np.maximum(target, vulnerable))
 
     # --- untreated coverage of vulnerable workers (percent) -----------------------------------
     alpha = rng.uniform(8, 24, size=n_u)
@@ -162,15 +214,23 @@ def generate(cfg: SimConfig) -> Dataset:
           + lam2[:, None] * common[None, :] + season + _ar1(rng, n_u, n_t, cfg.noise_pp))
     y0 = np.clip(y0, 0.5, 95.0)
 
-    # --- Pergub recipients and effect -------------------------------------------------------
+    # --- Pergub recipients: a list determined each budget year ---------------------------------
+    # The launch list is paid from the policy start; from the next January each year's list is determined anew
+    # (Governor's decree), and no contribution is paid in the first `determination_gap_months` months while it
+    # is set (the January-March dip). Each list has the launch size; its spread over kab/kota shifts a little.
     post = np.zeros((n_u, n_t), dtype=bool)
     post[is_kaltim, j0:] = True
-    weights = vulnerable[is_kaltim, j0] * rng.lognormal(0.0, cfg.dose_dispersion, size=is_kaltim.sum())
-    alloc = np.zeros(n_u)
-    # whole recipients per kab/kota that add up to the launch figure exactly (largest remainders)
-    alloc[is_kaltim] = whole_persons(np.array([[cfg.pergub_recipients]]), weights[None, :, None],
-                                     np.full((1, len(weights), 1), np.inf))[0, :, 0]
-    subsidised_prov = np.where(post, alloc[:, None], 0.0)
+    dose = vulnerable[is_kaltim, j0] * rng.lognormal(0.0, cfg.dose_dispersion, size=is_kaltim.sum())
+    subsidised_prov = np.zeros((n_u, n_t))
+    start = pd.Period(cfg.policy_start, freq="M")
+    for year in range(start.year, months[-1].year + 1):
+        weights = dose * (1.0 if year == start.year else rng.lognormal(0.0, 0.1, size=dose.size))
+        # whole recipients per kab/kota that add up to the list size exactly (largest remainders)
+        alloc = whole_persons(np.array([[cfg.pergub_recipients]]), weights[None, :, None],
+                              np.full((1, len(weights), 1), np.inf))[0, :, 0]
+        first_paid = start if year == start.year else pd.Period(f"{year}-01", freq="M") + cfg.determination_gap_months
+        paid = np.array([(p.year == year) and (p >= first_paid) for p in months])
+        subsidised_prov[np.ix_(is_kaltim, paid)] = alloc[:, None]
     effect_pergub = 100 * subsidised_prov * cfg.additionality_share / vulnerable
 
     # --- kab/kota co-funding (staggered) ----------------------------------------------------
@@ -195,15 +255,15 @@ def generate(cfg: SimConfig) -> Dataset:
     coverage = np.clip(y0 + effect_pergub + effect_cof, 0.0, 100.0)
     bpu = np.round(vulnerable * coverage / 100)
 
-    # --- all-segment participants: formal (PU) coverage calibrated to the public figure ------
-    formal = working_pop - vulnerable
-    pu_cov = np.clip(rng.uniform(0.45, 0.85, size=n_u)[:, None] + 0.01 * years
-                     + rng.normal(0, 0.003, size=(n_u, n_t)), 0.05, 0.98)
-    jc = t_index[pd.Period(cfg.kaltim_coverage_month, freq="M")]
-    need = cfg.kaltim_coverage_pct / 100 * working_pop[is_kaltim, jc].sum() - bpu[is_kaltim, jc].sum()
-    have = (pu_cov[is_kaltim, jc] * formal[is_kaltim, jc]).sum()
-    pu_cov[is_kaltim] = np.clip(pu_cov[is_kaltim] * need / have, 0.0, 1.0)
-    participants_total = bpu + np.round(pu_cov * formal)
+    # --- other segments: PU (wage earners) within formal non-ASN employment, JAKON + PMI --------
+    other = np.round(target * np.where(units_arr == "6409", 0.10, rng.uniform(0.02, 0.05, size=n_u))[:, None])
+    trend = rng.normal(0.0, 0.01, size=n_u)
+    trend[np.isin(units_arr, list(DECLINING_PU))] = [DECLINING_PU[c] for c in units_arr[np.isin(units_arr, list(DECLINING_PU))]]
+    pu_rate = np.clip(rng.uniform(0.55, 0.8, size=n_u)[:, None] + trend[:, None] * np.maximum(years - 4, 0)
+                      + rng.normal(0, 0.003, size=(n_u, n_t)), 0.05, 0.97)
+    ceiling = np.minimum(0.97 * formal_non_asn, np.maximum(target - bpu - other, 0))
+    pu = _calibrate_pu(pu_rate * formal_non_asn, ceiling, is_kaltim, months, cfg, target, bpu + other)
+    participants_total = bpu + pu + other
 
     # --- churn flows consistent with the stock ---------------------------------------------
     prev = np.concatenate([bpu[:, :1], bpu[:, :-1]], axis=1)
@@ -225,6 +285,8 @@ def generate(cfg: SimConfig) -> Dataset:
         "vulnerable_workers": long(vulnerable).astype("int64"),
         "bpu_participants": long(bpu).astype("int64"),
         "participants_total": long(participants_total).astype("int64"),
+        "target_workers": long(target).astype("int64"),
+        "pu_participants": long(pu).astype("int64"),
         "subsidised_prov": long(subsidised_prov).astype("int64"),
         "subsidised_kabkota": long(cof_recip - csr_part).astype("int64"),
         "subsidised_csr": long(csr_part).astype("int64"),
@@ -238,6 +300,7 @@ def generate(cfg: SimConfig) -> Dataset:
         "y0_pct": long(y0),
         "effect_pergub_pp": long(effect_pergub),
         "effect_cofunding_pp": long(effect_cof),
+        "formal_non_asn_workers": long(formal_non_asn),
     })
     truth["effect_pp"] = truth["effect_pergub_pp"] + truth["effect_cofunding_pp"]
     meta = {

@@ -22,7 +22,7 @@ def _allowed(name: str, column: Column) -> list[str]:
         return list(column.allowed)
     if column.kind == "code":
         reg = regions()
-        codes = reg["code"] if name == "panel" else reg.loc[reg["level"] == "kabkota", "code"]
+        codes = reg["code"] if name in ("panel", "denominators", "offices") else reg.loc[reg["level"] == "kabkota", "code"]
         return sorted(codes)
     return []
 

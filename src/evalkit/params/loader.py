@@ -19,12 +19,12 @@ from pydantic import BaseModel, ValidationError
 
 from ..core.paths import project_root
 from ..errors import ParamsError, Problem, short_repr
-from .schema import Params
+from .schema import INPUT_FILES, Params
 
 MAX_PARAMS_BYTES = 1_000_000
 MAX_EXTENDS_DEPTH = 10
 MAX_PROBLEMS = 50  # problems listed for one params file before "and N more"
-PATH_KEYS = (("data", "panel"), ("data", "recipients"), ("data", "companies"))
+PATH_KEYS = tuple(("data", name) for name in INPUT_FILES)
 
 Path_t = tuple[str | int, ...]
 

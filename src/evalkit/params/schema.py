@@ -80,11 +80,19 @@ class Report(Strict):
     suppress_below: Annotated[StrictInt, Field(ge=1, le=1000, description="a whole number of people from 1 to 1000")] = 10
 
 
+class CoverageAnchor(Strict):
+    month: Month
+    pct: Pct
+
+
 class Synthetic(Strict):
     start_month: Month = "2019-01"
     end_month: Month = "2025-12"
-    kaltim_coverage_pct: Pct = 70.11
-    kaltim_coverage_month: Month = "2025-08"
+    total_coverage: Annotated[list[CoverageAnchor], Field(min_length=1, max_length=24)] = [
+        CoverageAnchor(month="2023-03", pct=70.86), CoverageAnchor(month="2025-08", pct=70.11)]
+    kaltim_target_workers: Annotated[StrictInt, Field(ge=1000, le=100_000_000,
+                                                      description="a head count between 1,000 and 100,000,000")] = 1_358_649
+    kaltim_target_month: Month = "2023-03"
     kaltim_vulnerable_workers: Annotated[StrictInt, Field(ge=1000, le=10_000_000,
                                                    description="a head count between 1,000 and 10,000,000")] = 500_000
     pergub_recipients: Annotated[StrictInt, Field(ge=0, le=10_000_000,
@@ -101,12 +109,30 @@ class Synthetic(Strict):
             raise ValueError(
                 f"end_month {self.end_month!r} must be at least 24 months after start_month {self.start_month!r}"
             )
+        months = [a.month for a in self.total_coverage] + [self.kaltim_target_month]
+        outside = [m for m in months if not month_ord(self.start_month) <= month_ord(m) <= month_ord(self.end_month)]
+        if outside:
+            raise ValueError(f"the calibration month(s) {', '.join(outside)} (total_coverage, kaltim_target_month) "
+                             f"must lie inside the synthetic panel {self.start_month} … {self.end_month}")
+        anchors = [a.month for a in self.total_coverage]
+        if len(set(anchors)) != len(anchors):
+            raise ValueError("total_coverage: each month may appear once")
         return self
+
+
+INPUT_FILES = ("panel", "participants", "denominators", "offices", "recipients", "companies")
+"""The ``data.*`` keys that name input files (paths inside the project)."""
 
 
 class Data(Strict):
     source: Literal["synthetic", "files"] = "synthetic"
     panel: str | None = Field(default=None, description="a path to a CSV or XLSX file inside the project")
+    participants: str | None = Field(default=None, description="a path to monthly participants per BPJS TK office "
+                                     "and segment (CSV/XLSX) inside the project")
+    denominators: str | None = Field(default=None, description="a path to yearly or half-yearly denominators "
+                                     "(CSV/XLSX) inside the project")
+    offices: str | None = Field(default=None, description="a path to an office → kab/kota crosswalk (CSV/XLSX) inside "
+                                "the project; null = data/reference/bpjstk_offices.csv")
     recipients: str | None = Field(default=None, description="a path to a recipient list (CSV/XLSX) inside the project")
     companies: str | None = Field(default=None, description="a path to company compliance records (CSV/XLSX) inside the project")
     max_file_mb: Annotated[StrictFloat, Field(gt=0, le=100_000, description="megabytes, more than 0")] = 200
@@ -116,13 +142,28 @@ class Data(Strict):
 
     @model_validator(mode="after")
     def _panel_needed(self) -> "Data":
-        if self.source == "files" and not self.panel:
-            raise ValueError("data.source is 'files', so data.panel must name the panel CSV/XLSX file")
-        named = [k for k in ("panel", "recipients", "companies") if getattr(self, k)]
+        published = bool(self.participants or self.denominators)
+        if self.source == "files":
+            if self.panel and published:
+                raise ValueError("give either data.panel (one monthly file) or data.participants + "
+                                 "data.denominators (as published), not both")
+            if published and not (self.participants and self.denominators):
+                raise ValueError("data.participants and data.denominators go together: name both files")
+            if not self.panel and not published:
+                raise ValueError("data.source is 'files', so name the data: data.panel (one monthly CSV/XLSX) or "
+                                 "data.participants + data.denominators (as published)")
+            if self.offices and not published:
+                raise ValueError("data.offices maps the offices of data.participants: name data.participants too")
+        named = [k for k in INPUT_FILES if getattr(self, k)]
         if self.source == "synthetic" and named:
             raise ValueError(f"data.source is 'synthetic', so data.{', data.'.join(named)} would not be read: set "
                              "data.source: files to use the file(s), or remove them")
         return self
+
+    @property
+    def named_files(self) -> list[str]:
+        """The input files the params name (relative paths), in :data:`INPUT_FILES` order."""
+        return [getattr(self, k) for k in INPUT_FILES if getattr(self, k)]
 
 
 class Cofunding(Strict):

@@ -18,6 +18,17 @@ OCCUPATIONS = ["petani", "nelayan", "pedagang", "buruh harian", "pekebun", "marb
 SOURCES = list(SOURCE_PRIORITY)
 #: The checks the generator injects defects for (every check but unreadable values).
 DEFECT_KINDS = tuple(c for c in CHECKS if c != "invalid_value")
+#: How common each kind is relative to the mean defect share (illustrative: mistyped NIKs and outdated
+#: eligibility are the commonest problems data officers report; duplicates across funders the rarest).
+KIND_RELATIVE = {"invalid_nik": 1.6, "region_mismatch": 1.0, "sex_birthdate_mismatch": 0.7, "ineligible": 1.3,
+                 "duplicate_within_source": 0.8, "duplicate_cross_source": 0.6}
+#: Spread of list quality across kab/kota (log-normal sd of each kab/kota's defect propensity; illustrative).
+KABKOTA_QUALITY_SD = 0.8
+
+
+def defect_counts(rows: int, mean_share: float) -> dict[str, int]:
+    """Rows to corrupt per kind for a list of ``rows`` whose kinds average ``mean_share`` (:data:`KIND_RELATIVE`)."""
+    return {k: max(1, int(round(rows * mean_share * KIND_RELATIVE[k]))) for k in DEFECT_KINDS}
 
 
 @dataclass
@@ -43,12 +54,13 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
                         churn_share: float = 0.1) -> tuple[pd.DataFrame, RecipientTruth]:
     """A recipient list in the data officers' columns, about ``n`` clean rows over ``periods``, plus defects.
 
-    ``defects`` maps each kind in :data:`DEFECT_KINDS` to how many rows carry it (default 1% each). Every
-    defective row carries exactly one kind, so a correct verifier finds exactly these counts and
-    flags nothing else.
+    ``defects`` maps each kind in :data:`DEFECT_KINDS` to how many rows carry it (default
+    :func:`defect_counts` at 1%). Every defective row carries exactly one kind, so a correct verifier finds
+    exactly these counts and flags nothing else. Defects fall more often on some kab/kota's rows than on
+    others' (each kab/kota draws a propensity, :data:`KABKOTA_QUALITY_SD`), as list quality differs by region.
     """
     rng = np.random.default_rng(seed)
-    defects = {k: max(1, n // 100) for k in DEFECT_KINDS} | (defects or {})
+    defects = defect_counts(n, 0.01) | (defects or {})
     codes = sorted(kaltim_codes())
     per_period = max(1, int(n / len(periods)))
     n_people = int(per_period * (1 + churn_share * (len(periods) - 1))) + 1
@@ -86,7 +98,9 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
                                     "no_kpj": np.char.add("KPJ", (1000000 + i).astype("U8"))}))
     df = pd.concat(frames, ignore_index=True).astype(object)
     # --- inject defects on disjoint clean rows -------------------------------------------------
-    order = rng.permutation(len(df))
+    propensity = dict(zip(codes, rng.lognormal(0.0, KABKOTA_QUALITY_SD, size=len(codes))))
+    weight = df["kode_wilayah"].map(propensity).to_numpy(float)
+    order = rng.choice(len(df), size=len(df), replace=False, p=weight / weight.sum())
     take = iter(order)
     pick = lambda k: [next(take) for _ in range(k)]  # noqa: E731
     truth: dict[str, list[int]] = {k: [] for k in DEFECT_KINDS}

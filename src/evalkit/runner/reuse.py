@@ -75,10 +75,8 @@ def code_fingerprint() -> str:
 
 
 def input_files(params) -> dict[str, str]:
-    """SHA-256 of every data file the params name (panel, recipients, companies)."""
-    d = params.data
-    return {name: cache.file_digest(params.project_root / name) for name in (d.panel, d.recipients, d.companies)
-            if name}
+    """SHA-256 of every data file the params name (``params.data.named_files``)."""
+    return {name: cache.file_digest(params.project_root / name) for name in params.data.named_files}
 
 
 def key(nb_path: Path, params, panel_hash: str, lang: str, uses: list[str]) -> str:

@@ -1,0 +1,57 @@
+"""The shipped example: every input file, written by the simulator in the formats real data arrives in
+(``evalkit example``; committed in ``data/example/``, read by ``params/example-files.yaml``).
+
+All of it is SYNTHETIC DATA: each file says so on every row (``data_label``) and the folder's README says so.
+It goes through the real-file path — loaders, checks, the office crosswalk, the interpolation of yearly
+denominators — so the example shows what a data officer's own files will do.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .compliance import generate_companies
+from .data import generate
+from .data.export import denominators_frame, panel_frame, participants_frame, write_table
+from .data.schemas import SYNTHETIC_LABEL
+from .data.synthetic import config_from_params
+from .recipients.generate import defect_counts, generate_recipients
+
+FILES = {"participants": "participants.csv", "denominators": "denominators.csv", "recipients": "recipients.csv",
+         "companies": "companies.csv", "panel": "panel.xlsx"}
+"""Input → file name in the example folder (``panel.xlsx``: the same data as one monthly XLSX panel)."""
+
+README = """# data/example — SYNTHETIC DATA
+
+Every file here is **SYNTHETIC DATA** written by evalkit's simulator (`evalkit example`), calibrated to the
+public record (data/reference/SOURCES.md); no row describes a real person, company or region's real count.
+Each file says `SYNTHETIC DATA` in its `data_label` column, so reports built from them are stamped.
+
+Semua berkas di sini adalah **DATA SINTETIS** dari simulator evalkit; tidak ada baris yang menggambarkan
+orang, perusahaan, atau angka wilayah yang sebenarnya.
+
+| file | format | read by |
+|---|---|---|
+| participants.csv | active participants per BPJS TK office, month, segment (and funder for BPU) | `data.participants` |
+| denominators.csv | BPS Sakernas denominators: kab/kota in August, provinces in February and August | `data.denominators` |
+| recipients.csv | a recipient list (two months) with injected defects | `data.recipients` |
+| companies.csv | company-month compliance records | `data.companies` |
+| panel.xlsx | the same coverage data as one monthly XLSX panel | `data.panel` |
+
+`params/example-files.yaml` runs the whole report from these files: `make report PARAMS=params/example-files.yaml`.
+"""
+
+
+def write_example(params, folder: Path) -> list[Path]:
+    """Write the example inputs for ``params`` (its seed and simulator settings) into ``folder``."""
+    dataset = generate(config_from_params(params))
+    v = params.verification
+    recipients, _ = generate_recipients(v.synthetic_rows // 4, seed=params.seed,
+                                        defects=defect_counts(v.synthetic_rows // 4, v.synthetic_defect_share))
+    companies = generate_companies(300, seed=params.seed)
+    frames = {"participants": participants_frame(dataset), "denominators": denominators_frame(dataset),
+              "recipients": recipients.assign(data_label=SYNTHETIC_LABEL),
+              "companies": companies.assign(data_label=SYNTHETIC_LABEL), "panel": panel_frame(dataset)}
+    written = [write_table(frames[name], folder / file) for name, file in FILES.items()]
+    readme = folder / "README.md"
+    readme.write_text(README, encoding="utf-8")
+    return written + [readme]
