@@ -26,7 +26,7 @@ def files_project(tmp_path, monkeypatch, default_data):
     (project / "params" / "files.yaml").write_text(
         "extends: default.yaml\nscenario:\n  name: files\ndata:\n  source: files\n  panel: ../data/panel.csv\n"
         "  recipients: ../data/recipients.csv\n  companies: ../data/companies.csv\n", encoding="utf-8")
-    monkeypatch.setenv("EVALKIT_SALT", "cache-test")
+    monkeypatch.setenv("EVALKIT_SALT", "cache-test-salt")
     monkeypatch.delenv("EVALKIT_CACHE_DIR", raising=False)
     monkeypatch.delenv("EVALKIT_CACHE", raising=False)
     return project, recipients
@@ -55,7 +55,7 @@ def test_panel_is_read_once_and_served_identically(files_project, monkeypatch):
         pd.testing.assert_frame_equal(ds.panel, direct.panel)
         assert ds.meta == direct.meta and ds.files == direct.files and ds.truth is None
     monkeypatch.undo()
-    monkeypatch.setenv("EVALKIT_SALT", "cache-test")
+    monkeypatch.setenv("EVALKIT_SALT", "cache-test-salt")
     csv = project / "data" / "panel.csv"  # new content, same name: a new entry, the new numbers
     df = pd.read_csv(csv, dtype=str)
     df.loc[0, "bpu_participants"] = str(int(df.loc[0, "bpu_participants"]) + 1)

@@ -44,7 +44,7 @@ def test_notebooks_run_top_to_bottom_as_in_jupyterlab(tmp_path):
     for name in ("04-kabkota-scorecard", "00-summary"):
         out = tmp_path / f"{name}.ipynb"
         env_salt = os.environ.get("EVALKIT_SALT")
-        os.environ["EVALKIT_SALT"] = "lab-test"
+        os.environ["EVALKIT_SALT"] = "lab-test-salt"
         try:
             pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), cwd=str(ROOT / "notebooks"),
                                 progress_bar=False, log_output=False, kernel_name="python3")

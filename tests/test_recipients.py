@@ -14,7 +14,7 @@ from evalkit.recipients.engine import check_file_duckdb
 
 @pytest.mark.parametrize("n, seed", [(3000, 1), (8000, 7)])
 def test_every_injected_defect_is_found_and_no_clean_row_flagged(default_params, n, seed):
-    df, truth = generate_recipients(n, seed=seed, defects={"invalid_nik": 37, "region_mismatch": 23,
+    df, truth = generate_recipients(n, seed=seed, defects={"invalid_nik": 37,
                                                            "sex_birthdate_mismatch": 41, "duplicate_within_source": 19,
                                                            "duplicate_cross_source": 29, "ineligible": 31})
     r = check_recipients(df, default_params, salt="test")
@@ -24,6 +24,31 @@ def test_every_injected_defect_is_found_and_no_clean_row_flagged(default_params,
         assert r.summary[kind] == truth.counts[kind]
     assert r.summary["invalid_value"] == 0
     assert r.summary["clean"] == len(df) - sum(truth.counts.values())
+    # migrants (NIK issued elsewhere) are counted as information, exactly, and never make a row unclean
+    assert r.summary["nik_region_other"] == len(truth.info["nik_region_other"]) > 0.05 * len(df)
+
+
+def test_kemendagri_coded_niks_of_every_kaltim_kabkota_and_migrants_are_clean(default_params):
+    """NIKs carry Kemendagri codes (64.02 Kutai Kartanegara, 64.08 Kutai Timur …); kode_wilayah is BPS. A NIK
+    from Makassar (73.71) or Kukar listed in Samarinda is information, not a defect."""
+    from evalkit.reference import regions
+
+    kab = regions()[regions()["level"] == "kabkota"]
+    base = dict(nama="x", tanggal_lahir="1985-03-05", jenis_kelamin="L", pekerjaan="petani", sumber_dana="apbd_prov",
+                periode="2025-06")
+    rows = [dict(base, nik=f"{k}01050385{i:04d}", kode_wilayah=b) for i, (k, b) in
+            enumerate(zip(kab["kemendagri_code"], kab["code"]), start=1)]
+    rows += [dict(base, nik="7371010503850101", kode_wilayah="6472"),  # migrant from Makassar
+             dict(base, nik="6402010503850102", kode_wilayah="6472"),  # Kukar NIK, living in Samarinda
+             dict(base, nik="9301010503850103", kode_wilayah="6472")]  # Papua Selatan: Kemendagri 93 (no BPS 93)
+    r = check_recipients(pd.DataFrame(rows), default_params, salt="t")
+    assert r.issues.empty and r.summary["clean"] == 13, r.issues
+    assert r.summary["nik_region_other"] == 3
+    unknown = dict(base, nik="6412010503850201", kode_wilayah="6404")  # 64.12 is no Kaltim kab/kota, then or now
+    assert check_recipients(pd.DataFrame([unknown]), default_params, salt="t").summary["invalid_nik"] == 1
+    bulungan = dict(base, nik="6404010503850202", kode_wilayah="6404")  # issued in Bulungan before Kaltara split
+    s = check_recipients(pd.DataFrame([bulungan]), default_params, salt="t").summary
+    assert s["invalid_nik"] == 0 and s["nik_region_other"] == 1
 
 
 def test_women_birth_dates_use_the_plus_40_rule(default_params):
@@ -83,7 +108,7 @@ def test_cli_verify_xlsx_with_numeric_nik_and_previous(default_params, tmp_path)
     prev.to_csv(tmp_path / "old.csv", index=False)
     proc = subprocess.run([sys.executable, "-m", "evalkit", "verify", str(xlsx), "--previous", str(tmp_path / "old.csv"),
                            "--outputs", str(tmp_path / "out")], capture_output=True, text=True,
-                          env={"EVALKIT_SALT": "cli", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+                          env={"EVALKIT_SALT": "cli-test-salt", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
     assert proc.returncode == 0, proc.stderr
     book = proc.stdout.strip().splitlines()[-1]
     sheets = pd.read_excel(book, sheet_name=None)

@@ -145,14 +145,13 @@ def test_no_raw_nik_or_name_in_any_output_file(rendered):
     """Privacy scan of every file of a full run; the synthetic recipient list it verified holds NIKs."""
     import evalkit
     from evalkit.recipients import generate_recipients
+    from evalkit.recipients.generate import defect_counts
 
     project, _ = rendered
     params = evalkit.load_params(project / "params" / "default.yaml")
     v = params.verification
-    defects = {k: max(1, int(round(v.synthetic_rows * v.synthetic_defect_share))) for k in
-               ("invalid_nik", "region_mismatch", "sex_birthdate_mismatch", "duplicate_within_source",
-                "duplicate_cross_source", "ineligible")}
-    df, _ = generate_recipients(v.synthetic_rows, seed=params.seed, defects=defects)
+    df, _ = generate_recipients(v.synthetic_rows, seed=params.seed,
+                                defects=defect_counts(v.synthetic_rows, v.synthetic_defect_share))
     niks = {n for n in df["nik"] if len(n) >= 12}
     names = set(df["nama"])
     files = [f for f in (project / "outputs").rglob("*") if f.is_file()]

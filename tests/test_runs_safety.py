@@ -32,7 +32,7 @@ def small_project(project):
 
 
 def start(project: Path, notebooks: str) -> subprocess.Popen:
-    env = dict(os.environ, EVALKIT_SALT="safety")
+    env = dict(os.environ, EVALKIT_SALT="safety-test-salt")
     return subprocess.Popen([sys.executable, "-m", "evalkit", "run", "params/default.yaml", "--notebooks", notebooks,
                              "--quiet"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .core import cache
 from .core.paths import project_root
+from .core.salt import SaltError, get_salt
 from .core.version import __version__
 from .data.schemas import SCHEMAS, markdown_table
 from .errors import EvalkitError, OutputsError, Problem
@@ -187,13 +188,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+SALTED = ("run", "verify", "rerun")
+"""Commands that hash identifiers."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if (getattr(args, "jobs", None) or 1) < 1:
         parser.error("--jobs must be 1 or more")
     try:
+        if args.command in SALTED:
+            get_salt()  # an empty or short salt is refused before any work (hashed NIKs would be reversible)
         return args.func(args)
+    except SaltError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
     except EvalkitError as exc:
         _print_error(exc)
         return exc.exit_code

@@ -17,14 +17,29 @@ def salt_path() -> Path:
     return Path(os.environ.get("EVALKIT_SALT_FILE", Path.home() / ".config" / "evalkit" / "salt"))
 
 
+MIN_SALT_CHARS = 12
+
+
+class SaltError(ValueError):
+    """The salt is unusable (empty or too short): hashed ids would be reversible."""
+
+
+def _checked(salt: str, where: str) -> str:
+    if len(salt) < MIN_SALT_CHARS:
+        raise SaltError(f"the salt in {where} is empty or shorter than {MIN_SALT_CHARS} characters: hashed NIKs "
+                        "would be reversible. Put a long random value there (or delete the file so that evalkit "
+                        "creates one — hashed ids then change, so earlier outputs cannot be matched)")
+    return salt
+
+
 def get_salt() -> str:
-    """The salt (see the module docstring)."""
+    """The salt (see the module docstring); an empty or short salt is refused (:class:`SaltError`)."""
     env = os.environ.get("EVALKIT_SALT")
-    if env:
-        return env
+    if env is not None:
+        return _checked(env, "EVALKIT_SALT")
     path = salt_path()
     if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
+        return _checked(path.read_text(encoding="utf-8").strip(), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     # written complete under a private name, then linked into place: processes starting at the same time
     # (parallel report kernels) all end up with the one salt that won, never an empty or a second one

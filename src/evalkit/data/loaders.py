@@ -43,7 +43,7 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
                                  "raise the limit in params or split the file")])
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, shown)
+        return _read_xlsx(path, shown, max_mb)
     if suffix not in (".csv", ".txt"):
         raise DataError([Problem(shown, "file", repr(path.suffix), "allowed file types: .csv (UTF-8) or .xlsx")])
     raw = path.read_bytes()
@@ -66,15 +66,44 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
     return df
 
 
-def _read_xlsx(path: Path, shown: str) -> pd.DataFrame:
+def open_sheet(path: Path, shown: str, max_mb: float, read_only: bool = False):
+    """The worksheet evalkit reads from an XLSX: the sheet named ``data`` (the templates' layout), else the only
+    visible sheet — never silently the first of several. The workbook's uncompressed size is checked first (a
+    small zip can hold gigabytes), and a read-only sheet's stored dimensions are ignored (they can be stale)."""
+    import zipfile
+
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=False, data_only=True)
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise DataError([Problem(shown, "file", "", "the Excel file cannot be opened (not a valid .xlsx); save it "
+                                 "again as .xlsx")])
+    if unpacked > max_mb * 1e6:
+        raise DataError([Problem(shown, "file", f"of {unpacked / 1e6:,.0f} MB unpacked",
+                                 f"workbooks larger than data.max_file_mb = {max_mb:g} MB once unpacked are refused")])
+    try:
+        wb = openpyxl.load_workbook(path, read_only=read_only, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise DataError([Problem(shown, "file", "", f"the Excel file cannot be opened ({type(exc).__name__}); "
                                  "save it again as .xlsx")])
-    ws = wb.worksheets[0]
+    visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
+    named = [ws for ws in wb.worksheets if ws.title.strip().lower() == "data"]
+    if named:
+        ws = named[0]
+    elif len(visible) == 1:
+        ws = visible[0]
+    else:
+        raise DataError([Problem(shown, "workbook", f"{len(visible)} sheets",
+                                 "evalkit reads one sheet: name the sheet with the data 'data', or keep one sheet")])
+    if read_only:
+        ws.reset_dimensions()
+    return ws
+
+
+def _read_xlsx(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
+    ws = open_sheet(path, shown, max_mb)
     merged = [str(r) for r in ws.merged_cells.ranges if r.min_row <= 1]
     if merged:
         raise DataError([Problem(shown, f"sheet '{ws.title}', header row", ", ".join(merged),

@@ -2,9 +2,9 @@
 
 Checks (the keys of ``VerificationReport.summary``, listed in :data:`.schema.CHECKS`):
 
-* ``invalid_nik`` — not 16 digits, unknown province (PP) or Kaltim kab/kota (PPKK), kecamatan 00,
-  impossible birth date (day − 40 for women), serial 0000, or a number-formatted Excel cell;
-* ``region_mismatch`` — the NIK's kab/kota (PPKK) differs from ``kode_wilayah``;
+* ``invalid_nik`` — not 16 digits, unknown province (PP) or Kaltim kab/kota (PPKK) in **Kemendagri** codes (the
+  codes Dukcapil puts in a NIK, which differ from BPS codes for several Kaltim kab/kota and the Papua provinces),
+  kecamatan 00, impossible birth date (day − 40 for women), serial 0000, or a number-formatted Excel cell;
 * ``sex_birthdate_mismatch`` — day > 40 (woman) disagrees with ``jenis_kelamin``, or the NIK's birth date
   differs from ``tanggal_lahir``;
 * ``duplicate_within_source`` — the same NIK again in the same ``sumber_dana`` and ``periode`` (every
@@ -15,11 +15,15 @@ Checks (the keys of ``VerificationReport.summary``, listed in :data:`.schema.CHE
   occupation outside ``verification.occupations``;
 * ``invalid_value`` — other columns unreadable (date format, sex code, region code, source, period).
 
+Information, not a defect (``summary["nik_region_other"]``): the NIK was issued in another kab/kota or province
+than the BPS ``kode_wilayah`` the worker is listed in — a NIK is for life (UU 24/2013), and migrants are normal.
+
 Row numbers are the file's (header = row 1). Issues carry the salted hash of the NIK, never the NIK or
 the name.
 """
 from __future__ import annotations
 
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +33,10 @@ import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, short_repr
 from .io import read_recipients
 from .schema import CHECKS, REQUIRED, check_columns
-from .sql import build_flags, issues_sql, summary_sql
+from .sql import SAFE, build_flags, issues_sql, summary_sql
 
 ISSUE_COLUMNS = ["row", "check", "detail", "id_hash", "kode_wilayah", "sumber_dana", "periode"]
 
@@ -55,17 +59,50 @@ class VerificationReport:
         return self.summary["clean"] / self.summary["rows"] if self.summary["rows"] else float("nan")
 
 
-def _connect():
+PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def _connect(**config):
     import duckdb
 
-    con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = true")
+    con = duckdb.connect(config={"preserve_insertion_order": True, **config})
     return con
 
 
-def _reader(path: Path) -> str:
-    return (f"SELECT * FROM read_parquet('{path}')" if path.suffix.lower() == ".parquet"
-            else f"SELECT * FROM read_csv('{path}', all_varchar = true, header = true)")
+def _reader(con, path: Path) -> str:
+    """Register the file as the view ``input_file`` through DuckDB's Python API — the path is an argument, never
+    spliced into SQL (a file named ``Jum'at.csv`` or a crafted name is only a name) — and return its query."""
+    import duckdb
+
+    try:
+        rel = con.read_parquet(str(path)) if path.suffix.lower() == ".parquet" else \
+            con.read_csv(str(path), all_varchar=True, header=True)
+        rel.create_view("input_file")
+        con.execute("SELECT count(*) FROM input_file").fetchone()  # reads the whole file once: errors surface here
+    except duckdb.Error as exc:
+        raise _unreadable(path, exc) from None
+    return "SELECT * FROM input_file"
+
+
+def _unreadable(path: Path, exc: Exception) -> DataError:
+    """A DuckDB read error as a message that never echoes the file's content (DuckDB quotes offending lines)."""
+    text = str(exc).lower()
+    why = ("the file is not UTF-8 text (Excel's plain 'CSV' is Windows-1252): save it as 'CSV UTF-8'"
+           if "unicode" in text or "utf" in text or "encoding" in text else
+           f"the file cannot be read as CSV/Parquet ({type(exc).__name__}); check separators, quotes and the header")
+    return DataError([Problem(str(path), "file", "", why)])
+
+
+def check_period(period: str | None, shown: str) -> str | None:
+    """``--period`` must be a month ``YYYY-MM`` (``2025-6`` is refused, not read as "no rows")."""
+    if period is not None and not PERIOD_RE.fullmatch(period):
+        raise DataError([Problem(shown, "--period", short_repr(period), "must be a month written YYYY-MM, e.g. 2025-06")])
+    return period
+
+
+def _rows_in_period(con, period: str | None, shown: str) -> None:
+    if period and not con.execute("SELECT count(*) FROM base").fetchone()[0]:
+        raise DataError([Problem(shown, "--period", period, "no row of the list has this periode; check the month")])
 
 
 def check_recipients(df: pd.DataFrame, params, previous: pd.DataFrame | None = None, salt: str | None = None,
@@ -85,15 +122,19 @@ def check_file(path, params, previous: pd.DataFrame | None = None, salt: str | N
                period: str | None = None) -> VerificationReport:
     """Verify a CSV/Parquet file read by DuckDB directly (fast, no pandas parsing); XLSX goes through pandas."""
     path = Path(path)
+    check_period(period, str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         df = read_recipients(path)
         if period:
             df = df[df["periode"].astype(str).str.strip() == period]
+            if df.empty:
+                raise DataError([Problem(str(path), "--period", period, "no row of the list has this periode")])
         return check_recipients(df, params, previous, salt, shown=str(path))
-    reader = _reader(path)
     con = _connect()
+    reader = _reader(con, path)
     check_columns([r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()], str(path))
     build_flags(con, reader, params, period)
+    _rows_in_period(con, period, str(path))
     return _report(con, params, salt, previous, "file")
 
 
@@ -102,21 +143,22 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
     """Verify a CSV or Parquet file with DuckDB out of core; return the summary and write issues to
     ``issues_path`` (Parquet)."""
     path = Path(path)
+    check_period(period, str(path))
     salt = get_salt() if salt is None else salt
-    con = _connect()
-    con.execute(f"SET memory_limit = '{memory_limit}'")
+    # spill outside the project; settings are connection options, not SQL text
+    con = _connect(memory_limit=memory_limit, temp_directory=str(Path(tempfile.gettempdir()) / "evalkit-duckdb"))
     con.execute("SET enable_progress_bar = false")
-    con.execute(f"SET temp_directory = '{Path(tempfile.gettempdir()) / 'evalkit-duckdb'}'")  # spill outside the project
-    reader = _reader(path)
+    reader = _reader(con, path)
     cols = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
     missing = [c for c in REQUIRED if c not in cols]
     if missing:
         raise DataError([Problem(str(path), f"column '{c}'", "", "the required column is missing") for c in missing])
     build_flags(con, reader, params, period)
+    _rows_in_period(con, period, str(path))
     summary = summary_sql(con)
     if issues_path is not None:
         con.execute(f"CREATE TEMP TABLE issues AS {issues_sql(params)}", {"salt": salt})
-        con.execute(f"COPY issues TO '{issues_path}' (FORMAT PARQUET)")
+        con.table("issues").write_parquet(str(issues_path))
     con.close()
     return summary
 
@@ -137,8 +179,8 @@ def _report(con, params, salt: str | None, previous: pd.DataFrame | None, engine
         "SELECT row_no AS row, id_hash, region AS kode_wilayah, src AS sumber_dana, per AS periode, sex AS jenis_kelamin, "
         "age AS usia, job AS pekerjaan FROM ok WHERE clean ORDER BY row_no").fetchnumpy())
     by_region = pd.DataFrame(con.execute(
-        f"SELECT region AS kode_wilayah, count(*) AS rows, sum(CAST({anyflag} AS INTEGER)) AS flagged FROM flags "
-        "GROUP BY region ORDER BY region").fetchnumpy())
+        f"SELECT {SAFE['region']} AS kode_wilayah, count(*) AS rows, sum(CAST({anyflag} AS INTEGER)) AS flagged "
+        "FROM flags GROUP BY 1 ORDER BY 1").fetchnumpy())
     by_region["clean_share"] = 1 - by_region["flagged"] / by_region["rows"]
     con.execute("CREATE TEMP TABLE ids AS SELECT DISTINCT id_hash, per FROM ok")
     if previous is not None:

@@ -1,12 +1,12 @@
 """Seeded synthetic recipient lists with injected defects of known kinds and counts (SYNTHETIC DATA)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from ..reference import kaltim_codes
+from ..reference import kaltim_codes, regions
 from .schema import CHECKS, SOURCE_PRIORITY
 
 FIRST = ["Ahmad", "Budi", "Siti", "Dewi", "Rahmat", "Nur", "Agus", "Sri", "Muhammad", "Yohanes", "Maria", "Andi",
@@ -20,8 +20,12 @@ SOURCES = list(SOURCE_PRIORITY)
 DEFECT_KINDS = tuple(c for c in CHECKS if c != "invalid_value")
 #: How common each kind is relative to the mean defect share (illustrative: mistyped NIKs and outdated
 #: eligibility are the commonest problems data officers report; duplicates across funders the rarest).
-KIND_RELATIVE = {"invalid_nik": 1.6, "region_mismatch": 1.0, "sex_birthdate_mismatch": 0.7, "ineligible": 1.3,
+KIND_RELATIVE = {"invalid_nik": 1.6, "sex_birthdate_mismatch": 0.7, "ineligible": 1.3,
                  "duplicate_within_source": 0.8, "duplicate_cross_source": 0.6}
+#: Share of recipients whose NIK was issued elsewhere (migrants; information, not a defect; illustrative) and the
+#: Kemendagri codes of the kab/kota outside Kaltim they come from (Makassar, Kab. Bone, Surabaya, Kab. Lombok Timur).
+MIGRANT_SHARE = 0.08
+MIGRANT_ORIGINS = ("7371", "7308", "3578", "5203")
 #: Spread of list quality across kab/kota (log-normal sd of each kab/kota's defect propensity; illustrative).
 KABKOTA_QUALITY_SD = 0.8
 
@@ -33,9 +37,11 @@ def defect_counts(rows: int, mean_share: float) -> dict[str, int]:
 
 @dataclass
 class RecipientTruth:
-    """Injected defects: row positions (0-based, in the returned frame) per check."""
+    """Injected defects: row positions (0-based, in the returned frame) per check; ``info``: row positions per
+    information (``nik_region_other``: NIK issued outside the listed kab/kota)."""
 
     rows: dict[str, list[int]]
+    info: dict[str, list[int]] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -71,10 +77,19 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
     dob = pd.DatetimeIndex(first_period - pd.to_timedelta(age_days, unit="D")).normalize()
     serial = rng.permutation(n_people * 2)[:n_people] % 9999 + 1
     cc = rng.permutation(np.arange(n_people)) // 9999 % 90 + 1  # (kk, cc, dob, serial) unique enough; deduped below
-    nik = _nik(kk, cc, dob, female, serial)
+    reg = regions().set_index("code")
+    # NIKs carry Kemendagri codes (Dukcapil); kode_wilayah is the BPS code. Migrants keep the NIK of their origin
+    # (another Kaltim kab/kota or another province): a NIK is for life (UU 24/2013).
+    nik_region = reg.loc[kk, "kemendagri_code"].to_numpy().astype(object)
+    moved = rng.random(n_people) < MIGRANT_SHARE
+    elsewhere = np.concatenate([reg.loc[reg["level"] == "kabkota", "kemendagri_code"].to_numpy(), MIGRANT_ORIGINS])
+    origin = rng.choice(elsewhere, size=n_people)
+    moved &= origin != nik_region
+    nik_region = np.where(moved, origin, nik_region)
+    nik = _nik(nik_region, cc, dob, female, serial)
     _, first_idx = np.unique(nik, return_index=True)
     keep = np.sort(first_idx)
-    kk, female, dob, nik = kk[keep], female[keep], dob[keep], nik[keep]
+    kk, female, dob, nik, moved = kk[keep], female[keep], dob[keep], nik[keep], moved[keep]
     n_people = len(nik)
     names = np.char.add(np.char.add(rng.choice(FIRST, n_people), " "), rng.choice(LAST, n_people)).astype(object)
     job = rng.choice(OCCUPATIONS, size=n_people)
@@ -95,7 +110,7 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
         frames.append(pd.DataFrame({"nik": nik[i], "nama": names[i], "tanggal_lahir": dob_text[i],
                                     "jenis_kelamin": np.where(female[i], "P", "L"), "kode_wilayah": kk[i],
                                     "pekerjaan": job[i], "sumber_dana": source[i], "periode": period,
-                                    "no_kpj": np.char.add("KPJ", (1000000 + i).astype("U8"))}))
+                                    "no_kpj": np.char.add("KPJ", (1000000 + i).astype("U8")), "_moved": moved[i]}))
     df = pd.concat(frames, ignore_index=True).astype(object)
     # --- inject defects on disjoint clean rows -------------------------------------------------
     propensity = dict(zip(codes, rng.lognormal(0.0, KABKOTA_QUALITY_SD, size=len(codes))))
@@ -112,10 +127,6 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
         bad = [v[:15], v[:7] + "A" + v[8:], "99" + v[2:], "6499" + v[4:], v[:8] + "13" + v[10:], v[:12] + "0000"][variant]
         df.at[pos, "nik"] = bad
         truth["invalid_nik"].append(pos)
-    for pos in pick(defects["region_mismatch"]):
-        own = df.at[pos, "kode_wilayah"]
-        df.at[pos, "kode_wilayah"] = rng.choice([c for c in codes if c != own])
-        truth["region_mismatch"].append(pos)
     for pos in pick(defects["sex_birthdate_mismatch"]):
         if rng.random() < 0.5:
             df.at[pos, "jenis_kelamin"] = "L" if df.at[pos, "jenis_kelamin"] == "P" else "P"
@@ -132,7 +143,7 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
             d = (period - pd.DateOffset(years=years) - pd.Timedelta(days=int(rng.integers(1, 200)))).normalize()
             fem = df.at[pos, "jenis_kelamin"] == "P"
             while True:
-                new = _nik(np.array([df.at[pos, "kode_wilayah"]]), np.array([int(rng.integers(1, 90))]),
+                new = _nik(np.array([df.at[pos, "nik"][:4]]), np.array([int(rng.integers(1, 90))]),
                            pd.DatetimeIndex([d]), np.array([fem]), np.array([int(rng.integers(1, 9999))]))[0]
                 if new not in used_nik:
                     break
@@ -162,4 +173,7 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
     truth = {k: sorted(int(where[p]) for p in v) for k, v in truth.items()}
     # within a source the later of two identical rows is the duplicate, whichever was the copy
     truth["duplicate_within_source"] = sorted(max(int(where[start + j]), int(where[o])) for j, o in originals.items())
-    return out, RecipientTruth(truth)
+    migrants = out["_moved"].to_numpy(bool)
+    migrants[truth["invalid_nik"]] = False  # an unreadable NIK says nothing about where it was issued
+    out = out.drop(columns="_moved")
+    return out, RecipientTruth(truth, {"nik_region_other": np.flatnonzero(migrants).tolist()})

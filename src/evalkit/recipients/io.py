@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data.loaders import read_table
+from ..data.loaders import open_sheet, read_table
 from ..errors import DataError, Problem
 from .schema import check_columns
 
@@ -13,9 +13,9 @@ from .schema import check_columns
 def count_rows(path: Path) -> int:
     """Data rows of a CSV (fast line count) or Parquet (metadata); XLSX is always small enough for pandas."""
     if path.suffix.lower() == ".parquet":
-        import duckdb
+        import pyarrow.parquet as pq
 
-        return int(duckdb.sql(f"SELECT count(*) FROM read_parquet('{path}')").fetchone()[0])
+        return int(pq.ParquetFile(path).metadata.num_rows)
     if path.suffix.lower() in (".csv", ".txt"):
         with open(path, "rb") as fh:
             return max(sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 24), b"")) - 1, 0)
@@ -27,12 +27,9 @@ def read_recipients(path: str | Path, max_mb: float = 5_000) -> pd.DataFrame:
     ``NUMERIC:`` so that the check reports it (without the value)."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
-
         if not path.is_file():
             raise DataError([Problem(str(path), "file", "", "the file does not exist")])
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        ws = wb.worksheets[0]
+        ws = open_sheet(path, str(path), max_mb, read_only=True)
         rows = ws.iter_rows(values_only=True)
         header = ["" if h is None else str(h).strip() for h in next(rows, [])]
         check_columns(header, str(path))

@@ -9,8 +9,11 @@ REQUIRED = [c.name for c in RECIPIENTS if c.required]
 OPTIONAL = [c.name for c in RECIPIENTS if not c.required]
 #: Every check, in report order; ``invalid_value`` (unreadable fields) is the only one not injected by the
 #: synthetic generator.
-CHECKS = ("invalid_nik", "region_mismatch", "sex_birthdate_mismatch", "duplicate_within_source",
+CHECKS = ("invalid_nik", "sex_birthdate_mismatch", "duplicate_within_source",
           "duplicate_cross_source", "ineligible", "invalid_value")
+#: Counted and reported, never a defect: a NIK issued in another kab/kota or province than the one the worker is
+#: listed in (NIKs are for life and carry Kemendagri codes; migrants are normal).
+INFO = ("nik_region_other",)
 #: Funding sources, highest priority first (a double-funded person keeps the first).
 SOURCE_PRIORITY = {"apbd_prov": 0, "apbd_kabkota": 1, "csr": 2}
 

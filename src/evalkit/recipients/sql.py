@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from ..core.hashing import salted_hash_sql
 from ..reference import kaltim_codes, regions
-from .schema import CHECKS
+from .schema import CHECKS, INFO
 
 DETAIL = {
     "invalid_nik": "CASE WHEN nik LIKE 'NUMERIC:%' THEN 'NIK stored as a number in Excel (digits lost): format the "
                    "column as Text' ELSE 'NIK is not a valid 16-digit Kaltim/Indonesian NIK' END",
-    "region_mismatch": "'NIK registered in ' || substr(nik, 1, 4) || ', listed in ' || region",
     "sex_birthdate_mismatch": "CASE WHEN sex_wrong THEN 'sex in NIK (day + 40 for women) differs from jenis_kelamin' "
                               "ELSE 'birth date in NIK differs from tanggal_lahir' END",
     "duplicate_within_source": "'same NIK listed again in the same source and period'",
@@ -27,17 +26,46 @@ DETAIL = {
 }
 
 
+INVALID = "(tidak valid / invalid)"
+#: Categorical fields as they may leave the check: a value outside its closed set (a NIK or a name in a shifted
+#: column) becomes :data:`INVALID`, so nothing but known codes, sources and months reaches any output.
+SAFE = {"region": f"CASE WHEN bad_region THEN '{INVALID}' ELSE region END",
+        "src": f"CASE WHEN bad_src THEN '{INVALID}' ELSE src END",
+        "per": f"CASE WHEN bad_per THEN '{INVALID}' ELSE per END"}
+
+
 def _quote(values) -> str:
     return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
 
 
+#: Kemendagri codes of former Kaltim kab/kota, now in Kalimantan Utara (2012): Bulungan 64.04, Malinau 64.05,
+#: Nunukan 64.06, Tana Tidung 64.10, Tarakan 64.73. NIKs issued there before the split keep them for life (verify
+#: against Dukcapil practice); they are valid and, being outside today's Kaltim, counted as ``nik_region_other``.
+FORMER_KALTIM_NIK_CODES = ("6404", "6405", "6406", "6410", "6473")
+
+
+def _nik_codes() -> tuple[str, str, str]:
+    """SQL lists of the Kemendagri province codes a NIK may start with, the Kaltim kab/kota codes (Kemendagri)
+    and a CASE mapping a Kaltim NIK's PPKK to the BPS code evalkit uses inside."""
+    reg = regions()
+    provinces = set(reg.loc[reg["level"] == "provinsi", "kemendagri_code"]) | {"64"}
+    kab = reg[reg["level"] == "kabkota"]
+    to_bps = " ".join(f"WHEN '{k}' THEN '{b}'" for k, b in zip(kab["kemendagri_code"], kab["code"]))
+    valid_kab = sorted(set(kab["kemendagri_code"]) | set(FORMER_KALTIM_NIK_CODES))
+    return _quote(sorted(provinces)), _quote(valid_kab), f"CASE substr(nik, 1, 4) {to_bps} END"
+
+
 def build_flags(con, source_sql: str, params, period: str | None = None, row_sql: str = "row_number() OVER () + 1") -> None:
-    """Create the temp table ``flags`` (one row per input row, a boolean per check) from ``source_sql``."""
+    """Create the temp table ``flags`` (one row per input row, a boolean per check) from ``source_sql``.
+
+    NIKs carry Kemendagri (Dukcapil) region codes; ``kode_wilayah`` and everything inside evalkit use BPS codes.
+    A NIK issued outside the listed kab/kota is information (``nik_region_other``: a NIK is for life, UU 24/2013,
+    and Kaltim has many migrants), never a defect. ``period`` is bound as a parameter, never spliced into SQL."""
     v = params.verification
-    provs = _quote(sorted(regions()["province_code"].unique()))
+    provs, kaltim_nik, nik_bps = _nik_codes()
     kaltim = _quote(sorted(kaltim_codes()))
     jobs = _quote(sorted(o.lower() for o in v.occupations))
-    where = f" WHERE per = '{period}'" if period else ""
+    where = " WHERE per = $period" if period else ""
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE base AS
     SELECT * FROM (
@@ -47,7 +75,7 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
              coalesce(trim(CAST(kode_wilayah AS VARCHAR)), '') AS region,
              lower(coalesce(trim(CAST(sumber_dana AS VARCHAR)), '')) AS src,
              coalesce(trim(CAST(periode AS VARCHAR)), '') AS per, lower(coalesce(trim(CAST(pekerjaan AS VARCHAR)), '')) AS job
-      FROM ({source_sql})){where}""")
+      FROM ({source_sql})){where}""", {"period": period} if period else None)
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE f AS
     WITH d AS (
@@ -66,7 +94,7 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
       FROM e),
     h AS (SELECT *, try_cast(printf('%04d-%02d-%02d', yyyy, mm, dd) AS DATE) AS nik_birth FROM g)
     SELECT *,
-      coalesce(digits AND substr(nik, 1, 2) IN ({provs}) AND (substr(nik, 1, 2) <> '64' OR substr(nik, 1, 4) IN ({kaltim}))
+      coalesce(digits AND substr(nik, 1, 2) IN ({provs}) AND (substr(nik, 1, 2) <> '64' OR substr(nik, 1, 4) IN ({kaltim_nik}))
                AND substr(nik, 5, 2) <> '00' AND substr(nik, 13, 4) <> '0000' AND nik_birth IS NOT NULL, false) AS valid,
       per_ts IS NULL AS bad_per, tgl_ts IS NULL AS bad_tgl, sex NOT IN ('L', 'P') AS bad_sex,
       region NOT IN ({kaltim}) AS bad_region, src NOT IN ('apbd_prov', 'apbd_kabkota', 'csr') AS bad_src,
@@ -86,7 +114,7 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
     SELECT row_no, nik, region, src, per, sex, age, job, best, valid, bad_per, bad_tgl, bad_sex, bad_region, bad_src,
       coalesce(valid AND NOT bad_sex AND female_nik <> (sex = 'P'), false) AS sex_wrong,
       NOT valid AS invalid_nik,
-      coalesce(valid AND NOT bad_region AND substr(nik, 1, 4) <> region, false) AS region_mismatch,
+      coalesce(valid AND NOT bad_region AND coalesce({nik_bps}, '') <> region, false) AS nik_region_other,
       coalesce((valid AND NOT bad_sex AND female_nik <> (sex = 'P'))
         OR (valid AND NOT bad_tgl AND nik_birth <> CAST(tgl_ts AS DATE)), false) AS sex_birthdate_mismatch,
       usable AND occ > 1 AS duplicate_within_source,
@@ -97,10 +125,12 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
 
 
 def summary_sql(con) -> dict:
-    sums = ", ".join(f"sum(CAST({c} AS INTEGER))" for c in CHECKS)
+    """Rows flagged per check (defects), per information (:data:`.schema.INFO`), ``rows`` and ``clean``."""
+    counted = (*CHECKS, *INFO)
+    sums = ", ".join(f"sum(CAST({c} AS INTEGER))" for c in counted)
     anyflag = " OR ".join(CHECKS)
     row = con.execute(f"SELECT {sums}, count(*), sum(CAST(NOT ({anyflag}) AS INTEGER)) FROM flags").fetchone()
-    return {c: int(row[i] or 0) for i, c in enumerate(CHECKS)} | {"rows": int(row[-2]), "clean": int(row[-1] or 0)}
+    return {c: int(row[i] or 0) for i, c in enumerate(counted)} | {"rows": int(row[-2]), "clean": int(row[-1] or 0)}
 
 
 def issues_sql(params) -> str:
@@ -110,6 +140,6 @@ def issues_sql(params) -> str:
     for c in CHECKS:
         detail = DETAIL[c].format(min_age=v.min_age, max_age=v.max_age)
         parts.append(f"SELECT row_no AS row, '{c}' AS \"check\", {detail} AS detail, "
-                      f"{salted_hash_sql('nik')} AS id_hash, region AS kode_wilayah, "
-                      f"src AS sumber_dana, per AS periode FROM flags WHERE {c}")
+                      f"{salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS kode_wilayah, "
+                      f"{SAFE['src']} AS sumber_dana, {SAFE['per']} AS periode FROM flags WHERE {c}")
     return " UNION ALL ".join(parts) + " ORDER BY row, \"check\""

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.xlsx import defuse_formulas
 from ..core.publish import building, clean_stale, probe_writable, publish_unique
 from ..errors import DataError, OutputsError, Problem
 from .engine import check_file, check_file_duckdb
@@ -45,9 +46,7 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
     with building(out_root, f"{path.stem}-{stamp}") as tmp:
         if engine == "duckdb":
             summary = check_file_duckdb(path, params, tmp / "issues.parquet", period=period)
-            import duckdb
-
-            issues = duckdb.sql(f"SELECT * FROM read_parquet('{tmp / 'issues.parquet'}') LIMIT {EXCEL_MAX_ROWS}").df()
+            issues = pd.read_parquet(tmp / "issues.parquet").head(EXCEL_MAX_ROWS)
             churn = pd.DataFrame()
             by_region = pd.DataFrame()
         else:
@@ -63,6 +62,7 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
                 churn.to_excel(xl, sheet_name="Churn", index=False)
             if len(by_region):
                 by_region.to_excel(xl, sheet_name="Per kab-kota", index=False)
+            defuse_formulas(xl.book)  # a file name or field starting with '=' stays text
         (tmp / "summary.json").write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
         final = publish_unique(tmp, out_root, f"{path.stem}-{stamp}")
     return summary, final / "verifikasi.xlsx"

@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+from ..core.xlsx import defuse_formulas
 from .tables import read_table
 
 RUPIAH = '"Rp" #,##0'
@@ -84,5 +85,6 @@ def export_workbook(run_dir: Path, target: Path) -> Path:
         ws.freeze_panes = "A2"
     readme.column_dimensions["A"].width = 34
     readme.column_dimensions["B"].width = 70
+    defuse_formulas(wb)  # text from data never becomes a live formula
     wb.save(target)
     return target
