@@ -10,6 +10,9 @@ import pytest
 
 from evalkit.recipients import DEFECT_KINDS, check_recipients, generate_recipients
 from evalkit.recipients.engine import check_file_duckdb
+from evalkit.reference import kaltim_codes
+
+from .conftest import ROOT
 
 
 @pytest.mark.parametrize("n, seed", [(3000, 1), (8000, 7)])
@@ -118,3 +121,101 @@ def test_cli_verify_xlsx_with_numeric_nik_and_previous(default_params, tmp_path)
     assert sheets["Churn"].iloc[0]["from"] == "previous"
     blob = json.dumps({k: v.astype(str).to_dict() for k, v in sheets.items()})
     assert not any(n in blob for n in df["nik"]) and not any(n in blob for n in df["nama"])
+
+
+DUKCAPIL = {"petani": "PETANI/PEKEBUN", "pekebun": "Petani / Pekebun", "nelayan": "NELAYAN/PERIKANAN",
+            "pedagang": "PEDAGANG", "buruh harian": "BURUH  HARIAN LEPAS", "pegawai negeri": "PEGAWAI NEGERI SIPIL",
+            "anggota tni": "TENTARA NASIONAL INDONESIA", "karyawan bumn": "KARYAWAN BUMN"}
+
+
+def as_dtks(df: pd.DataFrame) -> pd.DataFrame:
+    """The same list as a DTKS-style export: own column names, dd-mm-yyyy dates, sex 1/2, Kemendagri region codes
+    written 64.02, Dukcapil occupation labels."""
+    from evalkit.reference import regions
+
+    kemendagri = regions().set_index("code")["kemendagri_code"]
+    dates = pd.to_datetime(df["tanggal_lahir"], format="%Y-%m-%d", errors="coerce")
+    return pd.DataFrame({
+        "NIK": df["nik"], "NAMA": df["nama"],
+        "TGL_LAHIR": dates.dt.strftime("%d-%m-%Y").where(dates.notna(), df["tanggal_lahir"]),
+        "JNS_KEL": df["jenis_kelamin"].map({"L": "1", "P": "2"}),
+        "KODE_KAB": df["kode_wilayah"].map(lambda c: kemendagri[c][:2] + "." + kemendagri[c][2:]),
+        "PEKERJAAN": df["pekerjaan"].map(lambda j: DUKCAPIL.get(j, j.upper())),
+        "SUMBER_DANA": df["sumber_dana"], "PERIODE": df["periode"]})
+
+
+def test_a_dtks_style_list_read_through_the_shipped_mapping_gives_the_same_findings(default_params, tmp_path):
+    """Kemendagri-coded NIKs for all 10 kab/kota, migrants, Dukcapil occupation labels, dd-mm-yyyy dates and 1/2
+    sex codes: zero false defects, every injected defect counted exactly."""
+    from evalkit.params import load_params
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname='x'\n")
+    (tmp_path / "params").mkdir()
+    (tmp_path / "data").mkdir()
+    import shutil
+
+    shutil.copy(ROOT / "params" / "default.yaml", tmp_path / "params" / "default.yaml")
+    shutil.copy(ROOT / "data" / "reference" / "mappings" / "dtks.yaml", tmp_path / "data" / "dtks.yaml")
+    (tmp_path / "params" / "dtks.yaml").write_text("extends: default.yaml\nscenario: {name: dtks, title: DTKS}\n"
+                                                   "verification:\n  mapping: ../data/dtks.yaml\n")
+    params = load_params(tmp_path / "params" / "dtks.yaml")
+    assert params.verification.mapping.region_code_system == "kemendagri"
+    df, truth = generate_recipients(4000, seed=13, defects={"invalid_nik": 21, "sex_birthdate_mismatch": 17,
+                                                            "duplicate_within_source": 9, "duplicate_cross_source": 11,
+                                                            "ineligible": 15})
+    assert set(df["kode_wilayah"]) == set(kaltim_codes())
+    direct = check_recipients(df, default_params, salt="mapping-test")
+    mapped = check_recipients(as_dtks(df), params, salt="mapping-test")
+    for kind in DEFECT_KINDS:
+        assert mapped.summary[kind] == direct.summary[kind] == truth.counts[kind], kind
+    assert mapped.summary["invalid_value"] == 0
+    assert mapped.summary["clean"] == len(df) - sum(truth.counts.values())
+    assert mapped.summary["nik_region_other"] == len(truth.info["nik_region_other"])
+    # the same file as an XLSX through the CLI workbook path
+    as_dtks(df).to_csv(tmp_path / "dtks.csv", index=False)
+    from evalkit.recipients.engine import check_file
+
+    assert check_file(tmp_path / "dtks.csv", params, salt="mapping-test").summary == mapped.summary
+
+
+def test_a_mapping_naming_a_missing_column_is_refused(default_params):
+    from evalkit.errors import DataError
+
+    mapping = default_params.verification.mapping.model_copy(update={"columns": {"NO_NIK": "nik"}})
+    params = default_params.model_copy(update={"verification": default_params.verification.model_copy(
+        update={"mapping": mapping})})
+    df, _ = generate_recipients(100, seed=1)
+    with pytest.raises(DataError, match="NO_NIK"):
+        check_recipients(df, params, salt="x")
+
+
+def test_cross_matching_counts_members_deaths_asn_carry_over_and_double_funding_exactly(default_params):
+    from evalkit.recipients import cross_match
+
+    df, _ = generate_recipients(3000, seed=17, defects={"duplicate_cross_source": 0, "duplicate_within_source": 0})
+    june = df[df["periode"] == "2025-06"].reset_index(drop=True)
+    may = df[df["periode"] == "2025-05"]
+    people = june["nik"].drop_duplicates().tolist()
+    members = pd.DataFrame({"nik": people[:40] + ["7371010101900001"], "segmen": "BPU"})  # 40 recipients + a stranger
+    deaths = pd.DataFrame({"nik": people[40:55] + people[55:60],
+                           "tanggal_meninggal": ["2025-03-10"] * 15 + ["2025-06-20"] * 5})  # 5 died after June 1
+    asn = pd.DataFrame({"nik": people[60:72], "kategori": "ASN"})
+    # double funding: 9 persons also on the kab/kota list, 4 also on a CSR list, 2 of them on all three
+    kab = june[june["nik"].isin(people[100:109])].assign(sumber_dana="apbd_kabkota")
+    csr = june[june["nik"].isin(people[107:111])].assign(sumber_dana="csr")
+    prov = june.assign(sumber_dana="apbd_prov")
+    listing = pd.concat([prov, kab, csr], ignore_index=True)
+    m = cross_match(listing, default_params, members=members, deaths=deaths, asn=asn, previous=may, salt="cm-salt")
+    s = m.summary
+    on_prov = listing["nik"].map(listing["nik"].value_counts())  # rows per person, all funders
+    assert s["already_member"] == int(on_prov[listing["nik"].isin(people[:40])].count())
+    assert s["deceased"] == int(listing["nik"].isin(people[40:55]).sum())
+    assert s["non_eligible_status"] == int(listing["nik"].isin(people[60:72]).sum())
+    assert s["double_funded"] == 11  # 100-110
+    row = m.double_funding.iloc[0]
+    assert (row["apbd_prov+apbd_kabkota"], row["apbd_prov+csr"], row["apbd_kabkota+csr"], row["all_three"]) == (9, 4, 2, 2)
+    continuing = set(june["nik"]) & set(may["nik"])
+    assert (s["carried_over"], s["new"], s["dropped"]) == (len(continuing), len(set(june["nik"]) - continuing),
+                                                         len(set(may["nik"]) - continuing))
+    text = m.flags.to_csv() + m.double_funding.to_csv() + str(s)
+    assert not any(n in text for n in people[:120])  # hashed ids only

@@ -89,3 +89,19 @@ def test_filled_participants_denominators_and_offices_templates_assemble(templat
     fill(templates / "denominators.xlsx", den)
     ds = load_published(templates, "participants.xlsx", "denominators.xlsx", "offices.xlsx")
     assert len(ds.panel) == 10 * 12 and ds.panel["participants_total"].sum() == part["participants"].sum()
+
+
+def test_filled_reference_list_templates_feed_the_cross_match(templates, default_params):
+    from evalkit.data.loaders import read_table
+    from evalkit.recipients import cross_match
+
+    df, _ = generate_recipients(300, seed=8, defects={"duplicate_cross_source": 0})
+    june = df[df["periode"] == "2025-06"]
+    people = june["nik"].drop_duplicates().tolist()
+    fill(templates / "members.xlsx", pd.DataFrame({"nik": people[:7], "segmen": "BPU", "pembayar": "mandiri"}))
+    fill(templates / "deaths.xlsx", pd.DataFrame({"nik": people[7:10], "tanggal_meninggal": "2025-01-31"}))
+    fill(templates / "non_eligible.xlsx", pd.DataFrame({"nik": people[10:12], "kategori": "ASN"}))
+    lists = {name: read_table(templates / f"{name}.xlsx", name, 10) for name in ("members", "deaths", "non_eligible")}
+    s = cross_match(june, default_params, members=lists["members"], deaths=lists["deaths"], asn=lists["non_eligible"],
+                    salt="template-salt").summary
+    assert (s["already_member"], s["deceased"], s["non_eligible_status"]) == (7, 3, 2)

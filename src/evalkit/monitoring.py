@@ -89,7 +89,8 @@ def _compute(params) -> Monitoring:
         return Monitoring(report, companies, compliance_summary(companies), True, truth.counts)
     report = None
     if params.data.recipients:
-        report = check_recipients(read_recipients(root / params.data.recipients), params, shown=params.data.recipients)
+        report = check_recipients(read_recipients(root / params.data.recipients, mapping=params.verification.mapping),
+                                  params, shown=params.data.recipients)
     companies = None
     if params.data.companies:
         companies = read_companies(root / params.data.companies, params.data.companies, params.data.max_file_mb)

@@ -66,8 +66,9 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
     return df
 
 
-def open_sheet(path: Path, shown: str, max_mb: float, read_only: bool = False):
-    """The worksheet evalkit reads from an XLSX: the sheet named ``data`` (the templates' layout), else the only
+def open_sheet(path: Path, shown: str, max_mb: float, read_only: bool = False, sheet: str | None = None):
+    """The worksheet evalkit reads from an XLSX: ``sheet`` when given, else the sheet named ``data`` (the templates'
+    layout), else the only
     visible sheet — never silently the first of several. The workbook's uncompressed size is checked first (a
     small zip can hold gigabytes), and a read-only sheet's stored dimensions are ignored (they can be stale)."""
     import zipfile
@@ -89,7 +90,10 @@ def open_sheet(path: Path, shown: str, max_mb: float, read_only: bool = False):
         raise DataError([Problem(shown, "file", "", f"the Excel file cannot be opened ({type(exc).__name__}); "
                                  "save it again as .xlsx")])
     visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
-    named = [ws for ws in wb.worksheets if ws.title.strip().lower() == "data"]
+    named = [ws for ws in wb.worksheets if ws.title.strip().lower() == (sheet or "data").strip().lower()]
+    if sheet and not named:
+        raise DataError([Problem(shown, "workbook", short_repr(sheet), "no sheet has this name (verification.mapping."
+                                 "sheet); sheets: " + ", ".join(short_repr(ws.title) for ws in wb.worksheets[:10]))])
     if named:
         ws = named[0]
     elif len(visible) == 1:

@@ -138,12 +138,35 @@ OFFICES = [
 """Crosswalk from BPJS Ketenagakerjaan offices to regions (``data.offices``; default
 ``data/reference/bpjstk_offices.csv``)."""
 
+MEMBERS = [
+    Column("nik", "text", True, "16-digit NIK of an active BPJS Ketenagakerjaan participant, stored as text",
+           producer="BPJS Ketenagakerjaan (data kepesertaan)"),
+    Column("segmen", "choice", False, "membership segment", allowed=SEGMENTS, producer="BPJS Ketenagakerjaan"),
+    Column("pembayar", "choice", False, "who pays (BPU)", allowed=FUNDERS, producer="BPJS Ketenagakerjaan"),
+]
+"""Active BPJS Ketenagakerjaan participants, for cross-matching recipients (``recipients.cross_match``)."""
+
+DEATHS = [
+    Column("nik", "text", True, "16-digit NIK of a deceased person, stored as text", producer="Dukcapil (akta kematian)"),
+    Column("tanggal_meninggal", "date", True, "date of death YYYY-MM-DD", producer="Dukcapil (akta kematian)"),
+]
+"""Death records, for cross-matching recipients."""
+
+NON_ELIGIBLE = [
+    Column("nik", "text", True, "16-digit NIK of a person outside the programme (ASN, TNI, Polri, …), as text",
+           producer="BKD / BKN, TNI, Polri"),
+    Column("kategori", "text", False, "why the person is outside the programme (e.g. ASN, TNI, Polri)",
+           producer="BKD / BKN"),
+]
+"""People outside the programme (ASN and others), for cross-matching recipients."""
+
 DATA_LABEL = Column("data_label", "choice", False, "'SYNTHETIC DATA' on every row of a simulated example file (the "
                     "report is then stamped SYNTHETIC); empty for real data", allowed=(SYNTHETIC_LABEL,), producer="—")
 """Accepted in every input file besides its schema's columns (:func:`evalkit.data.loaders.typed_columns`)."""
 
 SCHEMAS = {"panel": PANEL, "participants": PARTICIPANTS, "denominators": DENOMINATORS, "offices": OFFICES,
-           "recipients": RECIPIENTS, "companies": COMPANIES}
+           "recipients": RECIPIENTS, "companies": COMPANIES, "members": MEMBERS, "deaths": DEATHS,
+           "non_eligible": NON_ELIGIBLE}
 
 
 def markdown_table(columns: list[Column]) -> str:

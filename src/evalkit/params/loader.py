@@ -24,7 +24,7 @@ from .schema import INPUT_FILES, Params
 MAX_PARAMS_BYTES = 1_000_000
 MAX_EXTENDS_DEPTH = 10
 MAX_PROBLEMS = 50  # problems listed for one params file before "and N more"
-PATH_KEYS = tuple(("data", name) for name in INPUT_FILES)
+PATH_KEYS = tuple(("data", name) for name in INPUT_FILES) + (("verification", "mapping"),)
 
 Path_t = tuple[str | int, ...]
 
@@ -399,6 +399,26 @@ def _resolve_paths(merged: dict, sources: dict, root: Path, base: Path | None = 
     return problems
 
 
+def _inline_mapping_file(merged: dict, sources: dict, root: Path) -> list[Problem]:
+    """``verification.mapping`` may name a mapping YAML (inside the project, e.g. a shipped profile in
+    ``data/reference/mappings/``): read it with the same limits as a params file and put its content in place, so
+    the run manifest holds the mapping itself."""
+    v = merged.get("verification")
+    if not isinstance(v, dict) or not isinstance(v.get("mapping"), str):
+        return []
+    file, line = sources.get(("verification", "mapping"), ("?", None))
+    target = root / v["mapping"]
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        return [Problem(file, "key `verification.mapping`", short_repr(v["mapping"]),
+                        "a mapping file must be a .yaml file inside the project", line)]
+    try:
+        data, _ = _read_yaml(target, v["mapping"])
+    except ParamsError as exc:
+        return exc.problems or [Problem(file, "key `verification.mapping`", short_repr(v["mapping"]), str(exc), line)]
+    v["mapping"] = data
+    return []
+
+
 def load_params(path: str | os.PathLike) -> Params:
     """Read, resolve (``extends``) and validate a params file.
 
@@ -418,6 +438,8 @@ def validate_mapping(merged: dict, sources: dict, root: Path, shown: str, base: 
     ``sources`` gives the ``(file, line)`` of keys for messages (may be empty); relative data paths are read
     from ``base`` when given (else from the file that wrote them). Raises :class:`ParamsError`."""
     problems = _resolve_paths(merged, sources, root, base)
+    if not problems:
+        problems += _inline_mapping_file(merged, sources, root)
     try:
         params = Params.model_validate(merged)
     except ValidationError as exc:

@@ -391,6 +391,34 @@ class Budget(Strict):
         return self
 
 
+RECIPIENT_FIELDS = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "pekerjaan", "sumber_dana",
+                    "periode", "no_kpj")
+DATE_FORMATS = {"yyyy-mm-dd": "%Y-%m-%d", "dd-mm-yyyy": "%d-%m-%Y", "dd/mm/yyyy": "%d/%m/%Y", "yyyymmdd": "%Y%m%d"}
+"""Birth-date layouts a recipient list may use (``verification.mapping.date_format``)."""
+
+
+class RecipientMapping(Strict):
+    """How a recipient list's own layout maps onto evalkit's columns (no code needed): ``columns`` source name →
+    evalkit name; ``values`` per evalkit column, source value → evalkit value (e.g. ``jenis_kelamin: {"1": L,
+    "2": P}``); ``date_format`` of ``tanggal_lahir``; ``region_code_system`` of ``kode_wilayah`` (``kemendagri``
+    codes are converted to BPS); ``sheet`` to read from a workbook."""
+
+    columns: dict[Annotated[str, Field(min_length=1, max_length=100)], Literal[RECIPIENT_FIELDS]] = {}
+    values: dict[Literal[RECIPIENT_FIELDS], dict[str, Annotated[str, Field(max_length=100)]]] = {}
+    date_format: Literal[tuple(DATE_FORMATS)] = "yyyy-mm-dd"
+    region_code_system: Literal["bps", "kemendagri"] = "bps"
+    sheet: Annotated[str, Field(min_length=1, max_length=31)] | None = None
+    label: str = ""
+
+    @model_validator(mode="after")
+    def _one_source_per_field(self) -> "RecipientMapping":
+        targets = list(self.columns.values())
+        dup = sorted({t for t in targets if targets.count(t) > 1})
+        if dup:
+            raise ValueError(f"verification.mapping.columns maps two source columns onto {', '.join(dup)}")
+        return self
+
+
 class Verification(Strict):
     min_age: Annotated[StrictInt, Field(ge=0, le=100, description="an age in years from 0 to 100")] = 15
     max_age: Annotated[StrictInt, Field(ge=0, le=120, description="an age in years from 0 to 120")] = 65
@@ -399,6 +427,7 @@ class Verification(Strict):
     duckdb_threshold_rows: Annotated[StrictInt, Field(ge=1, description="a number of rows, 1 or more")] = 5_000_000
     synthetic_rows: Annotated[StrictInt, Field(ge=100, le=10_000_000, description="a number of rows from 100 to 10,000,000")] = 20_000
     synthetic_defect_share: Annotated[StrictFloat, Field(ge=0, le=0.1, description="a share between 0 and 0.1")] = 0.01
+    mapping: RecipientMapping = RecipientMapping()
 
     @model_validator(mode="after")
     def _ages(self) -> "Verification":

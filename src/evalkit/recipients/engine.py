@@ -35,8 +35,8 @@ from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
 from ..errors import DataError, Problem, short_repr
 from .io import read_recipients
-from .schema import CHECKS, REQUIRED, check_columns
-from .sql import SAFE, build_flags, issues_sql, summary_sql
+from .schema import CHECKS, check_columns, source_column
+from .sql import SAFE, build_flags, issues_sql, mapped_source, summary_sql
 
 ISSUE_COLUMNS = ["row", "check", "detail", "id_hash", "kode_wilayah", "sumber_dana", "periode"]
 
@@ -111,10 +111,13 @@ def check_recipients(df: pd.DataFrame, params, previous: pd.DataFrame | None = N
 
     The checks run in DuckDB over the frame: the same SQL as :func:`check_file` and the large-list engine.
     """
-    check_columns(df.columns, shown)
+    mapping = params.verification.mapping
+    check_columns(df.columns, shown, mapping)
     con = _connect()
-    con.register("input_df", df[list(REQUIRED)].assign(_row=np.arange(len(df)) + 2))
-    build_flags(con, "SELECT * FROM input_df", params, row_sql="_row")
+    frame = df.rename(columns=lambda c: str(c).strip()).astype(str).assign(_row=np.arange(len(df)) + 2)
+    con.register("input_df", frame)
+    source, bound = mapped_source("SELECT * FROM input_df", list(frame.columns), mapping)
+    build_flags(con, source, params, row_sql="_row", bound=bound)
     return _report(con, params, salt, previous, "memory")
 
 
@@ -124,16 +127,18 @@ def check_file(path, params, previous: pd.DataFrame | None = None, salt: str | N
     path = Path(path)
     check_period(period, str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        df = read_recipients(path)
+        df = read_recipients(path, mapping=params.verification.mapping)
         if period:
-            df = df[df["periode"].astype(str).str.strip() == period]
+            df = df[df[source_column("periode", params.verification.mapping)].astype(str).str.strip() == period]
             if df.empty:
                 raise DataError([Problem(str(path), "--period", period, "no row of the list has this periode")])
         return check_recipients(df, params, previous, salt, shown=str(path))
     con = _connect()
     reader = _reader(con, path)
-    check_columns([r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()], str(path))
-    build_flags(con, reader, params, period)
+    columns = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
+    check_columns(columns, str(path), params.verification.mapping)
+    source, bound = mapped_source(reader, columns, params.verification.mapping)
+    build_flags(con, source, params, period, bound=bound)
     _rows_in_period(con, period, str(path))
     return _report(con, params, salt, previous, "file")
 
@@ -149,11 +154,10 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
     con = _connect(memory_limit=memory_limit, temp_directory=str(Path(tempfile.gettempdir()) / "evalkit-duckdb"))
     con.execute("SET enable_progress_bar = false")
     reader = _reader(con, path)
-    cols = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
-    missing = [c for c in REQUIRED if c not in cols]
-    if missing:
-        raise DataError([Problem(str(path), f"column '{c}'", "", "the required column is missing") for c in missing])
-    build_flags(con, reader, params, period)
+    columns = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
+    check_columns(columns, str(path), params.verification.mapping)
+    source, bound = mapped_source(reader, columns, params.verification.mapping)
+    build_flags(con, source, params, period, bound=bound)
     _rows_in_period(con, period, str(path))
     summary = summary_sql(con)
     if issues_path is not None:
@@ -184,8 +188,8 @@ def _report(con, params, salt: str | None, previous: pd.DataFrame | None, engine
     by_region["clean_share"] = 1 - by_region["flagged"] / by_region["rows"]
     con.execute("CREATE TEMP TABLE ids AS SELECT DISTINCT id_hash, per FROM ok")
     if previous is not None:
-        check_columns(previous.columns, "previous list")
-        con.register("prev_df", previous[["nik"]])
+        check_columns(previous.columns, "previous list", params.verification.mapping)
+        con.register("prev_df", previous[[source_column("nik", params.verification.mapping)]].set_axis(["nik"], axis=1))
         con.execute(f"INSERT INTO ids SELECT DISTINCT {salted_hash_sql('trim(CAST(nik AS VARCHAR))')}, "
                     "'0000-00 previous' FROM prev_df", bind)
     churn = churn_sql(con)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data.loaders import open_sheet, read_table
 from ..errors import DataError, Problem
-from .schema import check_columns
+from .schema import check_columns, source_column
 
 
 def count_rows(path: Path) -> int:
@@ -22,18 +22,18 @@ def count_rows(path: Path) -> int:
     return 0
 
 
-def read_recipients(path: str | Path, max_mb: float = 5_000) -> pd.DataFrame:
+def read_recipients(path: str | Path, max_mb: float = 5_000, mapping=None) -> pd.DataFrame:
     """A recipient list as text columns. In XLSX a NIK typed as a number has lost digits: it is marked
     ``NUMERIC:`` so that the check reports it (without the value)."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         if not path.is_file():
             raise DataError([Problem(str(path), "file", "", "the file does not exist")])
-        ws = open_sheet(path, str(path), max_mb, read_only=True)
+        ws = open_sheet(path, str(path), max_mb, read_only=True, sheet=mapping.sheet if mapping else None)
         rows = ws.iter_rows(values_only=True)
         header = ["" if h is None else str(h).strip() for h in next(rows, [])]
-        check_columns(header, str(path))
-        j = header.index("nik")
+        check_columns(header, str(path), mapping)
+        j = header.index(source_column("nik", mapping))
         body = []
         for r in rows:
             if r is None or all(x is None for x in r):
@@ -44,5 +44,5 @@ def read_recipients(path: str | Path, max_mb: float = 5_000) -> pd.DataFrame:
             body.append(vals[: len(header)] + [""] * (len(header) - len(vals)))
         return pd.DataFrame(body, columns=header, dtype=str)
     df = read_table(path, str(path), max_mb)
-    check_columns(df.columns, str(path))
+    check_columns(df.columns, str(path), mapping)
     return df

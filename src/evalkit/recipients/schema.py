@@ -18,10 +18,22 @@ INFO = ("nik_region_other",)
 SOURCE_PRIORITY = {"apbd_prov": 0, "apbd_kabkota": 1, "csr": 2}
 
 
-def check_columns(columns, shown: str) -> None:
-    """Raise a :class:`DataError` naming every required column missing from ``columns``."""
+def source_column(name: str, mapping=None) -> str:
+    """The file's column that holds evalkit's column ``name`` under ``verification.mapping``."""
+    renamed = {dst: src for src, dst in (mapping.columns.items() if mapping is not None else ())}
+    return renamed.get(name, name)
+
+
+def check_columns(columns, shown: str, mapping=None) -> None:
+    """Raise a :class:`DataError` naming every required column missing from ``columns`` (after the renames of
+    ``verification.mapping``, whose source columns must exist)."""
     cols = [str(c).strip() for c in columns]
-    missing = [c for c in REQUIRED if c not in cols]
-    if missing:
-        raise DataError([Problem(shown, f"column '{c}'", "", "the required column is missing; recipient lists need "
-                                 + ", ".join(REQUIRED)) for c in missing])
+    problems = [Problem(shown, f"column '{src}'", "", f"verification.mapping.columns maps it onto '{dst}', but the "
+                        "file has no such column") for src, dst in (mapping.columns.items() if mapping else ())
+                if src not in cols]
+    missing = [c for c in REQUIRED if source_column(c, mapping) not in cols]
+    problems += [Problem(shown, f"column '{source_column(c, mapping)}'", "",
+                         "the required column is missing; recipient lists need " + ", ".join(REQUIRED)
+                         + " (or a verification.mapping naming your columns)") for c in missing]
+    if problems:
+        raise DataError(problems)

@@ -6,8 +6,11 @@ NIK (bound as ``$salt``): the NIK and the name never leave DuckDB.
 """
 from __future__ import annotations
 
+import pandas as pd
+
 from ..core.hashing import salted_hash_sql
-from ..reference import kaltim_codes, regions
+from ..params.schema import DATE_FORMATS, RECIPIENT_FIELDS
+from ..reference import eligible_occupation_labels, kaltim_codes, regions
 from .schema import CHECKS, INFO
 
 DETAIL = {
@@ -55,7 +58,46 @@ def _nik_codes() -> tuple[str, str, str]:
     return _quote(sorted(provinces)), _quote(valid_kab), f"CASE substr(nik, 1, 4) {to_bps} END"
 
 
-def build_flags(con, source_sql: str, params, period: str | None = None, row_sql: str = "row_number() OVER () + 1") -> None:
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def mapped_source(source_sql: str, columns: list[str], mapping) -> tuple[str, dict]:
+    """A query giving evalkit's recipient columns over a source in its own layout (``verification.mapping``):
+    columns renamed, values recoded, birth dates re-read in their format, Kemendagri region codes turned into
+    BPS codes. Source values are bound parameters; column names are quoted identifiers of columns the file has.
+    Returns the query and its parameters."""
+    source_of = {dst: src for src, dst in mapping.columns.items()}
+    bound: dict[str, str] = {}
+    exprs = []
+    for name in RECIPIENT_FIELDS:
+        src = source_of.get(name, name)
+        if src not in columns:
+            exprs.append(f"NULL AS {name}")
+            continue
+        expr = f"trim(CAST({_ident(src)} AS VARCHAR))"
+        recode = mapping.values.get(name, {})
+        if recode:
+            whens = []
+            for i, (old, new) in enumerate(recode.items()):
+                bound[f"{name}_from_{i}"], bound[f"{name}_to_{i}"] = str(old).strip(), new
+                whens.append(f"WHEN ${name}_from_{i} THEN ${name}_to_{i}")
+            expr = f"CASE {expr} {' '.join(whens)} ELSE {expr} END"
+        if name == "tanggal_lahir" and mapping.date_format != "yyyy-mm-dd":
+            bound["date_format"] = DATE_FORMATS[mapping.date_format]
+            expr = f"coalesce(strftime(try_strptime({expr}, $date_format), '%Y-%m-%d'), {expr})"
+        if name == "kode_wilayah" and mapping.region_code_system == "kemendagri":
+            kab = regions()[regions()["level"] == "kabkota"]
+            cases = " ".join(f"WHEN '{k}' THEN '{b}'" for k, b in zip(kab["kemendagri_code"], kab["code"]))
+            plain = f"replace({expr}, '.', '')"  # 64.02 or 6402
+            expr = f"CASE {plain} {cases} ELSE 'kemendagri:' || {plain} END"
+        exprs.append(f"{expr} AS {name}")
+    row = ", _row" if "_row" in columns else ""
+    return f"SELECT {', '.join(exprs)}{row} FROM ({source_sql})", bound
+
+
+def build_flags(con, source_sql: str, params, period: str | None = None, row_sql: str = "row_number() OVER () + 1",
+                bound: dict | None = None) -> None:
     """Create the temp table ``flags`` (one row per input row, a boolean per check) from ``source_sql``.
 
     NIKs carry Kemendagri (Dukcapil) region codes; ``kode_wilayah`` and everything inside evalkit use BPS codes.
@@ -64,7 +106,8 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
     v = params.verification
     provs, kaltim_nik, nik_bps = _nik_codes()
     kaltim = _quote(sorted(kaltim_codes()))
-    jobs = _quote(sorted(o.lower() for o in v.occupations))
+    # eligible occupations: the params categories and every Dukcapil KTP label mapped to one (a bound table)
+    con.register("eligible_jobs", pd.DataFrame({"label": eligible_occupation_labels(v.occupations)}))
     where = " WHERE per = $period" if period else ""
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE base AS
@@ -74,8 +117,10 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
              upper(coalesce(trim(CAST(jenis_kelamin AS VARCHAR)), '')) AS sex,
              coalesce(trim(CAST(kode_wilayah AS VARCHAR)), '') AS region,
              lower(coalesce(trim(CAST(sumber_dana AS VARCHAR)), '')) AS src,
-             coalesce(trim(CAST(periode AS VARCHAR)), '') AS per, lower(coalesce(trim(CAST(pekerjaan AS VARCHAR)), '')) AS job
-      FROM ({source_sql})){where}""", {"period": period} if period else None)
+             coalesce(trim(CAST(periode AS VARCHAR)), '') AS per,
+             regexp_replace(regexp_replace(upper(coalesce(trim(CAST(pekerjaan AS VARCHAR)), '')), '\\s+', ' ', 'g'),
+                            '\\s*/\\s*', '/', 'g') AS job
+      FROM ({source_sql})){where}""", ({"period": period} if period else {}) | (bound or {}) or None)
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE f AS
     WITH d AS (
@@ -119,7 +164,7 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
         OR (valid AND NOT bad_tgl AND nik_birth <> CAST(tgl_ts AS DATE)), false) AS sex_birthdate_mismatch,
       usable AND occ > 1 AS duplicate_within_source,
       usable AND prio > best AS duplicate_cross_source,
-      coalesce((age IS NOT NULL AND (age < {v.min_age} OR age > {v.max_age})) OR job NOT IN ({jobs}), false) AS ineligible,
+      coalesce((age IS NOT NULL AND (age < {v.min_age} OR age > {v.max_age})) OR job NOT IN (SELECT label FROM eligible_jobs), false) AS ineligible,
       bad_per OR bad_tgl OR bad_sex OR bad_region OR bad_src AS invalid_value
     FROM w""")
 

@@ -50,7 +50,7 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
             churn = pd.DataFrame()
             by_region = pd.DataFrame()
         else:
-            before = read_recipients(previous) if previous else None
+            before = read_recipients(previous, mapping=params.verification.mapping) if previous else None
             report = check_file(path, params, previous=before, period=period)
             summary, issues, churn, by_region = report.summary, report.issues, report.churn, report.by_region
         summary = {"file": str(path), "engine": engine, "period": period} | summary

@@ -1,6 +1,7 @@
 """Public reference tables shipped with evalkit (region codes). Sources: data/reference/SOURCES.md."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -29,3 +30,25 @@ def region_names() -> dict[str, str]:
     """Code → name for every unit."""
     df = regions()
     return dict(zip(df["code"], df["name"]))
+
+
+def normalise_occupation(text: str) -> str:
+    """Occupation text as compared: upper case, spaces collapsed, no spaces around ``/`` ("Petani / Pekebun" →
+    ``PETANI/PEKEBUN``). The same rule runs in SQL (:mod:`evalkit.recipients.sql`)."""
+    return re.sub(r"\s*/\s*", "/", re.sub(r"\s+", " ", str(text).strip().upper()))
+
+
+@lru_cache(maxsize=1)
+def occupations() -> pd.DataFrame:
+    """Dukcapil KTP occupation labels → the programme's categories (``category`` empty = not an eligible
+    category). Source: data/reference/SOURCES.md."""
+    with resources.files(__package__).joinpath("occupations.csv").open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def eligible_occupation_labels(categories) -> list[str]:
+    """Normalised labels that count as eligible: the categories themselves and every Dukcapil label mapped to one."""
+    wanted = {normalise_occupation(c) for c in categories}
+    table = occupations()
+    mapped = table.loc[table["category"].map(normalise_occupation).isin(wanted), "label"].map(normalise_occupation)
+    return sorted(wanted | set(mapped))

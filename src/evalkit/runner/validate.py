@@ -18,7 +18,7 @@ def check_inputs(params):
     dataset = load_data(params)
     d, root = params.data, params.project_root
     if d.recipients:
-        read_recipients(root / d.recipients, d.max_file_mb)
+        read_recipients(root / d.recipients, d.max_file_mb, params.verification.mapping)
     if d.companies:
         read_companies(root / d.companies, d.companies, d.max_file_mb)
     return dataset

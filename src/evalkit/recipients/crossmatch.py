@@ -1,0 +1,122 @@
+"""Cross-matching a recipient list with reference lists — what determining (penetapan) the year's list needs.
+
+:func:`cross_match` flags, per recipient row of a period:
+
+* ``already_member`` — already an active BPJS Ketenagakerjaan participant in ``members`` (paid by someone else
+  or self-paying: subsidising them adds no one, and may fund the same person twice);
+* ``deceased`` — in ``deaths`` with a date of death before the period starts;
+* ``non_eligible_status`` — in ``asn`` (ASN, TNI, Polri or another group outside the programme);
+
+and counts, against ``previous`` (the previous period's list), recipients ``carried_over``, ``new`` and
+``dropped``, and **double funding** across the province, kab/kota and CSR lists: persons listed by more than
+one funder in the same period, by pair of funders. Everything is matched on the NIK inside DuckDB; results
+carry only the salted hash of the NIK (bound as ``$salt``), never the NIK or a name. Each reference list has a
+schema (:data:`evalkit.data.schemas.MEMBERS`, ``DEATHS``, ``NON_ELIGIBLE``) and a template in
+``data/templates/``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..core.hashing import salted_hash_sql
+from ..core.salt import get_salt
+from ..data.schemas import DEATHS, MEMBERS, NON_ELIGIBLE
+from ..errors import DataError, Problem
+from ..reference import kaltim_codes
+from .schema import check_columns, source_column
+from .sql import SAFE, mapped_source
+
+FLAGS = ("already_member", "deceased", "non_eligible_status")
+FUNDER_PAIRS = (("apbd_prov", "apbd_kabkota"), ("apbd_prov", "csr"), ("apbd_kabkota", "csr"))
+
+
+@dataclass
+class CrossMatch:
+    """``summary``: rows per flag, ``rows``, ``carried_over``/``new``/``dropped`` (persons, when ``previous`` was
+    given) and ``double_funded`` (persons listed by more than one funder in a period); ``flags``: one row per
+    flagged recipient row (row, flag, id_hash, kode_wilayah, sumber_dana, periode); ``double_funding``: persons per
+    period and pair of funders (and all three)."""
+
+    summary: dict
+    flags: pd.DataFrame
+    double_funding: pd.DataFrame
+
+
+def _reference(con, name: str, frame: pd.DataFrame | None, schema, shown: str) -> bool:
+    """Register a reference list as ``name`` (NIK trimmed, text), after checking its required columns."""
+    if frame is None:
+        return False
+    missing = [c.name for c in schema if c.required and c.name not in frame.columns]
+    if missing:
+        raise DataError([Problem(shown, f"column '{c}'", "", "the required column is missing") for c in missing])
+    cols = [c.name for c in schema if c.name in frame.columns]
+    con.register(f"{name}_raw", frame[cols].astype(str))
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT trim(nik) AS nik, * EXCLUDE (nik) FROM {name}_raw")
+    return True
+
+
+def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | None = None,
+                deaths: pd.DataFrame | None = None, asn: pd.DataFrame | None = None,
+                previous: pd.DataFrame | None = None, salt: str | None = None) -> CrossMatch:
+    """Match ``recipients`` (in the layout ``verification.mapping`` describes) with the reference lists; see the
+    module docstring."""
+    import duckdb
+
+    mapping = params.verification.mapping
+    check_columns(recipients.columns, "recipients", mapping)
+    salt = get_salt() if salt is None else salt
+    con = duckdb.connect()
+    frame = recipients.rename(columns=lambda c: str(c).strip()).astype(str).assign(_row=np.arange(len(recipients)) + 2)
+    con.register("input_df", frame)
+    source, bound = mapped_source("SELECT * FROM input_df", list(frame.columns), mapping)
+    con.execute(f"""CREATE TEMP TABLE r AS SELECT _row AS row_no, trim(nik) AS nik, kode_wilayah AS region,
+                    lower(trim(sumber_dana)) AS src, trim(periode) AS per FROM ({source})""", bound or None)
+    con.register("kab", pd.DataFrame({"code": sorted(kaltim_codes())}))
+    con.execute("""CREATE TEMP TABLE rs AS SELECT *, region NOT IN (SELECT code FROM kab) AS bad_region,
+                   src NOT IN ('apbd_prov', 'apbd_kabkota', 'csr') AS bad_src,
+                   NOT coalesce(regexp_full_match(per, '[0-9]{4}-(0[1-9]|1[0-2])'), false) AS bad_per FROM r""")
+    has = {"m": _reference(con, "m", members, MEMBERS, "members"),
+           "d": _reference(con, "d", deaths, DEATHS, "deaths"),
+           "a": _reference(con, "a", asn, NON_ELIGIBLE, "asn")}
+    conditions = {
+        "already_member": "nik IN (SELECT nik FROM m)" if has["m"] else "false",
+        "deceased": ("EXISTS (SELECT 1 FROM d WHERE d.nik = rs.nik AND try_strptime(d.tanggal_meninggal, '%Y-%m-%d') "
+                     "< try_strptime(rs.per, '%Y-%m'))") if has["d"] else "false",
+        "non_eligible_status": "nik IN (SELECT nik FROM a)" if has["a"] else "false",
+    }
+    parts = [f"SELECT row_no AS row, '{flag}' AS flag, {salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS "
+             f"kode_wilayah, {SAFE['src']} AS sumber_dana, {SAFE['per']} AS periode FROM rs WHERE {cond}"
+             for flag, cond in conditions.items()]
+    flags = con.execute(" UNION ALL ".join(parts) + " ORDER BY row, flag", {"salt": salt}).df()
+    summary = {flag: int((flags["flag"] == flag).sum()) for flag in FLAGS} | {"rows": len(recipients)}
+    double = _double_funding(con)
+    summary["double_funded"] = int(double["persons"].sum()) if len(double) else 0
+    if previous is not None:
+        check_columns(previous.columns, "previous list", mapping)
+        con.register("prev_raw", pd.DataFrame({"nik": previous[source_column("nik", mapping)].astype(str)}))
+        carried, new, dropped = con.execute(
+            "WITH p AS (SELECT DISTINCT trim(nik) AS nik FROM prev_raw), c AS (SELECT DISTINCT nik FROM rs) "
+            "SELECT (SELECT count(*) FROM c WHERE nik IN (SELECT nik FROM p)), "
+            "(SELECT count(*) FROM c WHERE nik NOT IN (SELECT nik FROM p)), "
+            "(SELECT count(*) FROM p WHERE nik NOT IN (SELECT nik FROM c))").fetchone()
+        summary |= {"carried_over": int(carried), "new": int(new), "dropped": int(dropped)}
+    con.close()
+    return CrossMatch(summary, flags, double)
+
+
+def _double_funding(con) -> pd.DataFrame:
+    """Persons listed by more than one funder in a period, per pair of funders (and by all three)."""
+    pairs = ", ".join(f"count(*) FILTER (WHERE bool_or_{a} AND bool_or_{b}) AS \"{a}+{b}\"" for a, b in FUNDER_PAIRS)
+    df = con.execute(f"""
+        WITH p AS (SELECT per, nik, bool_or(src = 'apbd_prov') AS bool_or_apbd_prov,
+                          bool_or(src = 'apbd_kabkota') AS bool_or_apbd_kabkota, bool_or(src = 'csr') AS bool_or_csr
+                   FROM rs WHERE NOT bad_src AND NOT bad_per GROUP BY per, nik)
+        SELECT per AS periode, {pairs},
+               count(*) FILTER (WHERE bool_or_apbd_prov AND bool_or_apbd_kabkota AND bool_or_csr) AS "all_three",
+               count(*) FILTER (WHERE CAST(bool_or_apbd_prov AS INT) + CAST(bool_or_apbd_kabkota AS INT)
+                                      + CAST(bool_or_csr AS INT) > 1) AS persons
+        FROM p GROUP BY per ORDER BY per""").df()
+    return df
