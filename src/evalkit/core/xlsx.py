@@ -1,6 +1,8 @@
 """Excel output safety: text from data is written as text, never as a live formula."""
 from __future__ import annotations
 
+import math
+
 
 def defuse_formulas(workbook) -> int:
     """Turn every formula cell of an openpyxl ``workbook`` into a text cell with the same characters (a value such
@@ -14,3 +16,28 @@ def defuse_formulas(workbook) -> int:
                     cell.data_type = "s"
                     changed += 1
     return changed
+
+
+def write_text_safe(path, sheets: dict) -> None:
+    """Write ``{sheet name: DataFrame}`` as a workbook in openpyxl's streaming (write-only) mode: fast and lean
+    for long sheets, and every text cell typed as text, so nothing from the data becomes a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        ws = wb.create_sheet(name)
+
+        def cell(value):
+            if isinstance(value, float) and math.isnan(value):
+                return None
+            if isinstance(value, str):
+                c = WriteOnlyCell(ws, value=value)
+                c.data_type = "s"
+                return c
+            return value.item() if hasattr(value, "item") else value
+
+        ws.append([cell(str(c)) for c in frame.columns])
+        for row in frame.itertuples(index=False, name=None):
+            ws.append([cell(v) for v in row])
+    wb.save(path)

@@ -66,6 +66,7 @@ def _connect(**config):
     import duckdb
 
     con = duckdb.connect(config={"preserve_insertion_order": True, **config})
+    con.execute("SET enable_progress_bar = false")  # never draw on the user's terminal
     return con
 
 
@@ -152,7 +153,6 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
     salt = get_salt() if salt is None else salt
     # spill outside the project; settings are connection options, not SQL text
     con = _connect(memory_limit=memory_limit, temp_directory=str(Path(tempfile.gettempdir()) / "evalkit-duckdb"))
-    con.execute("SET enable_progress_bar = false")
     reader = _reader(con, path)
     columns = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
     check_columns(columns, str(path), params.verification.mapping)

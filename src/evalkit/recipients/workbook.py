@@ -1,8 +1,8 @@
 """``evalkit verify``: check a recipient list and write the data officers' workbook.
 
 Writes ``<outputs>/verify/<file stem>-<timestamp>/`` (atomically: built in a hidden folder, then renamed)
-with ``verifikasi.xlsx`` — sheets Ringkasan (summary), Masalah (issues: row, check, detail, hashed id),
-Churn and Per kab-kota — plus ``summary.json``. Raw NIK and names never leave.
+with ``verifikasi.xlsx`` — sheets Ringkasan (summary), Masalah (issues: row, check, detail, hashed id; the first
+:data:`EXCEL_ISSUE_ROWS`), Churn and Per kab-kota — plus ``masalah.csv`` (every issue) and ``summary.json``. Raw NIK and names never leave.
 """
 from __future__ import annotations
 
@@ -11,14 +11,18 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
-from ..core.xlsx import defuse_formulas
+from ..core.xlsx import write_text_safe
 from ..core.publish import building, clean_stale, probe_writable, publish_unique
 from ..errors import DataError, OutputsError, Problem
 from .engine import check_file, check_file_duckdb
 from .io import count_rows, read_recipients
 
-EXCEL_MAX_ROWS = 1_048_000
+EXCEL_ISSUE_ROWS = 10_000
+"""Issues shown in the workbook's Masalah sheet; all of them are in ``masalah.csv`` beside it (a list where most
+rows are flagged needs fixing at the source, not row by row in Excel)."""
 
 
 def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period: str | None = None,
@@ -46,7 +50,7 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
     with building(out_root, f"{path.stem}-{stamp}") as tmp:
         if engine == "duckdb":
             summary = check_file_duckdb(path, params, tmp / "issues.parquet", period=period)
-            issues = pd.read_parquet(tmp / "issues.parquet").head(EXCEL_MAX_ROWS)
+            issues = pd.read_parquet(tmp / "issues.parquet")
             churn = pd.DataFrame()
             by_region = pd.DataFrame()
         else:
@@ -54,15 +58,14 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
             report = check_file(path, params, previous=before, period=period)
             summary, issues, churn, by_region = report.summary, report.issues, report.churn, report.by_region
         summary = {"file": str(path), "engine": engine, "period": period} | summary
-        with pd.ExcelWriter(tmp / "verifikasi.xlsx", engine="openpyxl") as xl:
-            pd.DataFrame({"pemeriksaan / check": list(summary), "jumlah / count": list(summary.values())}) \
-                .to_excel(xl, sheet_name="Ringkasan", index=False)
-            issues.head(EXCEL_MAX_ROWS).to_excel(xl, sheet_name="Masalah", index=False)
-            if len(churn):
-                churn.to_excel(xl, sheet_name="Churn", index=False)
-            if len(by_region):
-                by_region.to_excel(xl, sheet_name="Per kab-kota", index=False)
-            defuse_formulas(xl.book)  # a file name or field starting with '=' stays text
+        pa_csv.write_csv(pa.Table.from_pandas(issues, preserve_index=False), tmp / "masalah.csv")  # every issue
+        if len(issues) > EXCEL_ISSUE_ROWS:
+            summary["issues_in_workbook"] = f"first {EXCEL_ISSUE_ROWS:,} of {len(issues):,}; all in masalah.csv"
+        sheets = {"Ringkasan": pd.DataFrame({"pemeriksaan / check": list(summary),
+                                             "jumlah / count": list(summary.values())}),
+                  "Masalah": issues.head(EXCEL_ISSUE_ROWS), "Churn": churn, "Per kab-kota": by_region}
+        write_text_safe(tmp / "verifikasi.xlsx", {k: v for k, v in sheets.items() if k in ("Ringkasan", "Masalah")
+                                                  or len(v)})
         (tmp / "summary.json").write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
         final = publish_unique(tmp, out_root, f"{path.stem}-{stamp}")
     return summary, final / "verifikasi.xlsx"
