@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..params.schema import DATE_FORMATS, RECIPIENT_FIELDS
-from ..reference import eligible_occupation_labels, kaltim_codes, regions
+from ..reference import eligible_occupation_labels, kaltim_codes, kemendagri_bps, regions
 from .schema import CHECKS, INFO
 
 DETAIL = {
@@ -51,7 +51,11 @@ def _nik_codes() -> tuple[str, str, str]:
     """SQL lists of the Kemendagri province codes a NIK may start with, the Kaltim kab/kota codes (Kemendagri)
     and a CASE mapping a Kaltim NIK's PPKK to the BPS code evalkit uses inside."""
     reg = regions()
-    provinces = set(reg.loc[reg["level"] == "provinsi", "kemendagri_code"]) | {"64"}
+    # province codes a NIK may carry: today's Kemendagri codes and those of BPS's bridging table (NIKs issued in
+    # Papua Barat Daya before 2022 carry Papua Barat's 92)
+    bridged = kemendagri_bps()
+    provinces = (set(reg.loc[reg["level"] == "provinsi", "kemendagri_code"]) | {"64"}
+                 | set(bridged.loc[bridged["level"] == "provinsi", "kemendagri_code"]))
     kab = reg[reg["level"] == "kabkota"]
     to_bps = " ".join(f"WHEN '{k}' THEN '{b}'" for k, b in zip(kab["kemendagri_code"], kab["code"]))
     valid_kab = sorted(set(kab["kemendagri_code"]) | set(FORMER_KALTIM_NIK_CODES))
@@ -87,8 +91,8 @@ def mapped_source(source_sql: str, columns: list[str], mapping) -> tuple[str, di
             bound["date_format"] = DATE_FORMATS[mapping.date_format]
             expr = f"coalesce(strftime(try_strptime({expr}, $date_format), '%Y-%m-%d'), {expr})"
         if name == "kode_wilayah" and mapping.region_code_system == "kemendagri":
-            kab = regions()[regions()["level"] == "kabkota"]
-            cases = " ".join(f"WHEN '{k}' THEN '{b}'" for k, b in zip(kab["kemendagri_code"], kab["code"]))
+            kab = kemendagri_bps()[kemendagri_bps()["level"] == "kabkota"]  # every kab/kota of Indonesia
+            cases = " ".join(f"WHEN '{k}' THEN '{b}'" for k, b in zip(kab["kemendagri_code"], kab["bps_code"]))
             plain = f"replace({expr}, '.', '')"  # 64.02 or 6402
             expr = f"CASE {plain} {cases} ELSE 'kemendagri:' || {plain} END"
         exprs.append(f"{expr} AS {name}")

@@ -52,3 +52,12 @@ def eligible_occupation_labels(categories) -> list[str]:
     table = occupations()
     mapped = table.loc[table["category"].map(normalise_occupation).isin(wanted), "label"].map(normalise_occupation)
     return sorted(wanted | set(mapped))
+
+
+@lru_cache(maxsize=1)
+def kemendagri_bps() -> pd.DataFrame:
+    """Kemendagri (Dukcapil, NIK) ↔ BPS codes of every province and kab/kota of Indonesia: columns ``level``
+    (provinsi | kabkota), ``bps_code``, ``name``, ``kemendagri_code``, ``bps_province_code``. Source: BPS's
+    bridging of BPS and Kemendagri codes (data/reference/SOURCES.md)."""
+    with resources.files(__package__).joinpath("kemendagri_bps.csv").open("r", encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
