@@ -156,3 +156,22 @@ def test_an_empty_or_short_salt_file_is_refused(tmp_path, listing, content):
     assert proc.returncode == 2 and "salt" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.xlsx"))
     assert os.environ.get("EVALKIT_SALT_FILE") != str(tmp_path / "salt")
+
+
+def test_a_deleted_salt_is_announced_and_workbooks_carry_the_salt_fingerprint(tmp_path, listing):
+    df, _ = listing
+    df.to_csv(tmp_path / "list.csv", index=False)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "EVALKIT_SALT_FILE": str(tmp_path / "cfg" / "salt")}
+    run = lambda: subprocess.run([sys.executable, "-m", "evalkit", "verify", str(tmp_path / "list.csv"), "--params",  # noqa: E731
+                                  str(ROOT / "params" / "default.yaml"), "--outputs", str(tmp_path / "out")],
+                                 capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    first = run()
+    assert first.returncode == 0 and "a new one is created" in first.stderr
+    second = run()
+    assert second.returncode == 0 and "new one" not in second.stderr  # the same salt is reused silently
+    (tmp_path / "cfg" / "salt").unlink()
+    third = run()
+    assert third.returncode == 0 and "will not match" in third.stderr
+    prints = [pd.read_excel(p.stdout.strip().splitlines()[-1], sheet_name="Ringkasan")
+              .set_index("pemeriksaan / check")["jumlah / count"]["salt_fingerprint"] for p in (first, second, third)]
+    assert prints[0] == prints[1] != prints[2]

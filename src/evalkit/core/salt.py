@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
+import sys
 from pathlib import Path
 
 
@@ -41,6 +42,8 @@ def get_salt() -> str:
     if path.is_file():
         return _checked(path.read_text(encoding="utf-8").strip(), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"evalkit: no salt at {path}: a new one is created. Hashed ids (NIK, company) made with an earlier salt "
+          "will not match this run's; restore the old salt file to compare with earlier outputs.", file=sys.stderr)
     # written complete under a private name, then linked into place: processes starting at the same time
     # (parallel report kernels) all end up with the one salt that won, never an empty or a second one
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")

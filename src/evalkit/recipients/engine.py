@@ -66,7 +66,10 @@ def _connect(**config):
     import duckdb
 
     con = duckdb.connect(config={"preserve_insertion_order": True, **config})
-    con.execute("SET enable_progress_bar = false")  # never draw on the user's terminal
+    try:
+        con.execute("SET enable_progress_bar = false")  # never draw on the user's terminal
+    except duckdb.Error:  # inside Jupyter DuckDB refuses to change the setting without ipywidgets: nothing to hide
+        pass
     return con
 
 

@@ -14,8 +14,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from ..core.xlsx import write_text_safe
 from ..core.publish import building, clean_stale, probe_writable, publish_unique
+from ..core.salt import salt_fingerprint
+from ..core.xlsx import write_text_safe
 from ..errors import DataError, OutputsError, Problem
 from .engine import check_file, check_file_duckdb
 from .io import count_rows, read_recipients
@@ -57,7 +58,8 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
             before = read_recipients(previous, mapping=params.verification.mapping) if previous else None
             report = check_file(path, params, previous=before, period=period)
             summary, issues, churn, by_region = report.summary, report.issues, report.churn, report.by_region
-        summary = {"file": str(path), "engine": engine, "period": period} | summary
+        # the salt's fingerprint (never the salt): hashed ids of two workbooks match only when it is the same
+        summary = {"file": str(path), "engine": engine, "period": period, "salt_fingerprint": salt_fingerprint()} | summary
         pa_csv.write_csv(pa.Table.from_pandas(issues, preserve_index=False), tmp / "masalah.csv")  # every issue
         if len(issues) > EXCEL_ISSUE_ROWS:
             summary["issues_in_workbook"] = f"first {EXCEL_ISSUE_ROWS:,} of {len(issues):,}; all in masalah.csv"
