@@ -175,3 +175,14 @@ def test_a_deleted_salt_is_announced_and_workbooks_carry_the_salt_fingerprint(tm
     prints = [pd.read_excel(p.stdout.strip().splitlines()[-1], sheet_name="Ringkasan")
               .set_index("pemeriksaan / check")["jumlah / count"]["salt_fingerprint"] for p in (first, second, third)]
     assert prints[0] == prints[1] != prints[2]
+
+
+def test_mapping_sheet_names_the_sheet_to_read(tmp_path, listing, default_params):
+    df, _ = listing
+    with pd.ExcelWriter(tmp_path / "book.xlsx") as xl:
+        df.head(5).to_excel(xl, sheet_name="Mei", index=False)
+        df.to_excel(xl, sheet_name="Juni", index=False)
+    mapping = default_params.verification.mapping.model_copy(update={"sheet": "Juni"})
+    assert len(read_recipients(tmp_path / "book.xlsx", mapping=mapping)) == len(df)
+    with pytest.raises(DataError, match="no sheet has this name"):
+        read_recipients(tmp_path / "book.xlsx", mapping=mapping.model_copy(update={"sheet": "Juli"}))

@@ -82,10 +82,15 @@ def _reader(con, path: Path) -> str:
         rel = con.read_parquet(str(path)) if path.suffix.lower() == ".parquet" else \
             con.read_csv(str(path), all_varchar=True, header=True)
         rel.create_view("input_file")
-        con.execute("SELECT count(*) FROM input_file").fetchone()  # reads the whole file once: errors surface here
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from None
     return "SELECT * FROM input_file"
+
+
+def duckdb_error() -> type:
+    import duckdb
+
+    return duckdb.Error
 
 
 def _unreadable(path: Path, exc: Exception) -> DataError:
@@ -126,8 +131,10 @@ def check_recipients(df: pd.DataFrame, params, previous: pd.DataFrame | None = N
 
 
 def check_file(path, params, previous: pd.DataFrame | None = None, salt: str | None = None,
-               period: str | None = None) -> VerificationReport:
-    """Verify a CSV/Parquet file read by DuckDB directly (fast, no pandas parsing); XLSX goes through pandas."""
+               period: str | None = None, issues_csv: Path | None = None, issues_limit: int | None = None,
+               with_clean: bool = True) -> VerificationReport:
+    """Verify a CSV/Parquet file read by DuckDB directly (fast, no pandas parsing); XLSX goes through pandas.
+    ``issues_csv``, ``issues_limit``, ``with_clean``: see :func:`_report`."""
     path = Path(path)
     check_period(period, str(path))
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -136,15 +143,22 @@ def check_file(path, params, previous: pd.DataFrame | None = None, salt: str | N
             df = df[df[source_column("periode", params.verification.mapping)].astype(str).str.strip() == period]
             if df.empty:
                 raise DataError([Problem(str(path), "--period", period, "no row of the list has this periode")])
-        return check_recipients(df, params, previous, salt, shown=str(path))
+        report = check_recipients(df, params, previous, salt, shown=str(path))
+        if issues_csv is not None:
+            report.issues.to_csv(issues_csv, index=False)
+            report.issues = report.issues.head(issues_limit)
+        return report
     con = _connect()
     reader = _reader(con, path)
     columns = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
     check_columns(columns, str(path), params.verification.mapping)
     source, bound = mapped_source(reader, columns, params.verification.mapping)
-    build_flags(con, source, params, period, bound=bound)
+    try:
+        build_flags(con, source, params, period, bound=bound)
+    except duckdb_error() as exc:  # the file is parsed here: report it without echoing its content
+        raise _unreadable(path, exc) from None
     _rows_in_period(con, period, str(path))
-    return _report(con, params, salt, previous, "file")
+    return _report(con, params, salt, previous, "file", issues_csv, issues_limit, with_clean)
 
 
 def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None = None, salt: str | None = None,
@@ -160,7 +174,10 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
     columns = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
     check_columns(columns, str(path), params.verification.mapping)
     source, bound = mapped_source(reader, columns, params.verification.mapping)
-    build_flags(con, source, params, period, bound=bound)
+    try:
+        build_flags(con, source, params, period, bound=bound)
+    except duckdb_error() as exc:
+        raise _unreadable(path, exc) from None
     _rows_in_period(con, period, str(path))
     summary = summary_sql(con)
     if issues_path is not None:
@@ -170,21 +187,30 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
     return summary
 
 
-def _report(con, params, salt: str | None, previous: pd.DataFrame | None, engine: str) -> VerificationReport:
+def _report(con, params, salt: str | None, previous: pd.DataFrame | None, engine: str,
+            issues_csv: Path | None = None, issues_limit: int | None = None, with_clean: bool = True) -> VerificationReport:
+    """Summary, issues, clean records, by-region counts and churn from the ``flags`` table. With ``issues_csv``
+    every issue is streamed to that CSV by DuckDB and only the first ``issues_limit`` are returned; without
+    ``with_clean`` the clean records are not fetched (``evalkit verify`` does not publish them)."""
     salt = get_salt() if salt is None else salt
     bind = {"salt": salt}
     anyflag = " OR ".join(CHECKS)
     summary = summary_sql(con)
-    issues = pd.DataFrame(con.execute(issues_sql(params), bind).fetchnumpy())
+    if issues_csv is not None:
+        con.execute(f"CREATE TEMP TABLE issues AS {issues_sql(params)}", bind)
+        con.table("issues").write_csv(str(issues_csv))
+        issues = con.execute("SELECT * FROM issues LIMIT $n", {"n": issues_limit or 2**62}).df()
+    else:
+        issues = con.execute(issues_sql(params), bind).df()
     if issues.empty:
         issues = pd.DataFrame(columns=ISSUE_COLUMNS)
     issues["row"] = issues["row"].astype("int64")
     con.execute(f"CREATE TEMP TABLE ok AS SELECT row_no, {salted_hash_sql('nik')} AS id_hash, "
                 f"region, src, per, sex, age, job, NOT ({anyflag}) AS clean FROM flags WHERE valid AND NOT bad_per",
                 bind)
-    clean = pd.DataFrame(con.execute(
+    clean = con.execute(
         "SELECT row_no AS row, id_hash, region AS kode_wilayah, src AS sumber_dana, per AS periode, sex AS jenis_kelamin, "
-        "age AS usia, job AS pekerjaan FROM ok WHERE clean ORDER BY row_no").fetchnumpy())
+        "age AS usia, job AS pekerjaan FROM ok WHERE clean " + ("" if with_clean else "AND false ") + "ORDER BY row_no").df()
     by_region = pd.DataFrame(con.execute(
         f"SELECT {SAFE['region']} AS kode_wilayah, count(*) AS rows, sum(CAST({anyflag} AS INTEGER)) AS flagged "
         "FROM flags GROUP BY 1 ORDER BY 1").fetchnumpy())

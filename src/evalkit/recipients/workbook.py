@@ -21,7 +21,7 @@ from ..errors import DataError, OutputsError, Problem
 from .engine import check_file, check_file_duckdb
 from .io import count_rows, read_recipients
 
-EXCEL_ISSUE_ROWS = 10_000
+EXCEL_ISSUE_ROWS = 5_000
 """Issues shown in the workbook's Masalah sheet; all of them are in ``masalah.csv`` beside it (a list where most
 rows are flagged needs fixing at the source, not row by row in Excel)."""
 
@@ -56,13 +56,15 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
             by_region = pd.DataFrame()
         else:
             before = read_recipients(previous, mapping=params.verification.mapping) if previous else None
-            report = check_file(path, params, previous=before, period=period)
+            report = check_file(path, params, previous=before, period=period, issues_csv=tmp / "masalah.csv",
+                                issues_limit=EXCEL_ISSUE_ROWS + 1, with_clean=False)
             summary, issues, churn, by_region = report.summary, report.issues, report.churn, report.by_region
         # the salt's fingerprint (never the salt): hashed ids of two workbooks match only when it is the same
         summary = {"file": str(path), "engine": engine, "period": period, "salt_fingerprint": salt_fingerprint()} | summary
-        pa_csv.write_csv(pa.Table.from_pandas(issues, preserve_index=False), tmp / "masalah.csv")  # every issue
+        if engine == "duckdb":  # the pandas engine has streamed every issue to masalah.csv already
+            pa_csv.write_csv(pa.Table.from_pandas(issues, preserve_index=False), tmp / "masalah.csv")
         if len(issues) > EXCEL_ISSUE_ROWS:
-            summary["issues_in_workbook"] = f"first {EXCEL_ISSUE_ROWS:,} of {len(issues):,}; all in masalah.csv"
+            summary["issues_in_workbook"] = f"the first {EXCEL_ISSUE_ROWS:,}; all in masalah.csv"
         sheets = {"Ringkasan": pd.DataFrame({"pemeriksaan / check": list(summary),
                                              "jumlah / count": list(summary.values())}),
                   "Masalah": issues.head(EXCEL_ISSUE_ROWS), "Churn": churn, "Per kab-kota": by_region}
