@@ -122,9 +122,12 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
              coalesce(trim(CAST(kode_wilayah AS VARCHAR)), '') AS region,
              lower(coalesce(trim(CAST(sumber_dana AS VARCHAR)), '')) AS src,
              coalesce(trim(CAST(periode AS VARCHAR)), '') AS per,
-             regexp_replace(regexp_replace(upper(coalesce(trim(CAST(pekerjaan AS VARCHAR)), '')), '\\s+', ' ', 'g'),
-                            '\\s*/\\s*', '/', 'g') AS job
+             upper(coalesce(trim(CAST(pekerjaan AS VARCHAR)), '')) AS job
       FROM ({source_sql})){where}""", ({"period": period} if period else {}) | (bound or {}) or None)
+    # occupations are normalised once per distinct value (spaces collapsed, none around '/'), not once per row
+    con.execute(r"""
+    CREATE OR REPLACE TEMP TABLE eligible_raw AS SELECT job FROM (SELECT DISTINCT job FROM base)
+    WHERE regexp_replace(regexp_replace(job, '\s+', ' ', 'g'), '\s*/\s*', '/', 'g') IN (SELECT label FROM eligible_jobs)""")
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE f AS
     WITH d AS (
@@ -168,7 +171,7 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
         OR (valid AND NOT bad_tgl AND nik_birth <> CAST(tgl_ts AS DATE)), false) AS sex_birthdate_mismatch,
       usable AND occ > 1 AS duplicate_within_source,
       usable AND prio > best AS duplicate_cross_source,
-      coalesce((age IS NOT NULL AND (age < {v.min_age} OR age > {v.max_age})) OR job NOT IN (SELECT label FROM eligible_jobs), false) AS ineligible,
+      coalesce((age IS NOT NULL AND (age < {v.min_age} OR age > {v.max_age})) OR job NOT IN (SELECT job FROM eligible_raw), false) AS ineligible,
       bad_per OR bad_tgl OR bad_sex OR bad_region OR bad_src AS invalid_value
     FROM w""")
 
