@@ -3,8 +3,11 @@
 * **Full report** (``evalkit.recipients.check_file``: every check, hashed clean list, churn) on 1,000,000
   synthetic rows read from CSV, in a child process: time against the 10 s target and peak memory (the
   child's own peak RSS, VmHWM) against 2 GiB (issue #6).
+* **evalkit verify end to end** (checks, ``masalah.csv``, workbook) on the 1,000,000-row list and on a copy where
+  every row is flagged (ineligible occupation): time against 10 s, peak memory against 2 GiB (issue #14).
 * **Growth** of the DuckDB engine (``check_file_duckdb``: the list never enters pandas) at 10^5, 10^6
-  and 10^7 rows: seconds, peak memory and the log-log slope between sizes (1 = linear).
+  and 10^7 rows: seconds, peak memory and the log-log slope between sizes (1 = linear); at the largest size
+  its time over a bare DuckDB scan of the same file (all fields read) against 3×.
 
 The lists: one seeded 1,000,000-row list (``generate_recipients``, 1% of rows per defect kind); its
 first 100,000 rows; and ten copies of it with the NIK serial number shifted per copy (written by
@@ -22,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
 from common import ROOT, Report
 
 CHILD = """
@@ -31,8 +35,19 @@ from evalkit.recipients import check_file
 from evalkit.recipients.engine import check_file_duckdb
 params = evalkit.load_params(sys.argv[1])
 t0 = time.perf_counter()
-if sys.argv[3] == "full":
+if sys.argv[3] == "scan":  # the floor: DuckDB reading every field of the same file, nothing else
+    import duckdb
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    con.read_csv(sys.argv[2], all_varchar=True, header=True).create_view("v")
+    n = con.execute("SELECT count(*), sum(length(nik) + length(nama) + length(pekerjaan)) FROM v").fetchone()[0]
+    r = {"rows": n, "clean": 0}
+elif sys.argv[3] == "full":
     r = check_file(sys.argv[2], params, salt="bench").summary
+elif sys.argv[3] == "workbook":  # evalkit verify end to end: checks, masalah.csv, the workbook
+    from evalkit.recipients.workbook import verify_to_workbook
+    import tempfile
+    r, _ = verify_to_workbook(sys.argv[2], params, outputs=tempfile.mkdtemp(prefix="evalkit-bench-"))
 else:
     r = check_file_duckdb(sys.argv[2], params, sys.argv[2] + ".issues.parquet", salt="bench")
 secs = time.perf_counter() - t0
@@ -88,6 +103,14 @@ def main() -> None:
         rep.check("full report, 1,000,000 rows from CSV (s)", full["seconds"], 10.0, unit="s",
                   detail=f"{full['rows']:,} rows, {full['clean']:,} clean")
         rep.check("full report, 1,000,000 rows: peak memory (GiB)", full["peak_gib"], 2.0, unit="GiB")
+        flagged = Path(tmp) / "flagged1e6.csv"
+        pd.read_csv(paths[10**6], dtype=str, keep_default_na=False).assign(pekerjaan="PEGAWAI NEGERI SIPIL") \
+            .to_csv(flagged, index=False)
+        for label, path in (("clean-ish", paths[10**6]), ("every row flagged", flagged)):
+            wb = measure(path, "workbook")
+            rep.check(f"evalkit verify to workbook, 1,000,000 rows, {label} (s)", wb["seconds"], 10.0, unit="s")
+            rep.check(f"evalkit verify to workbook, 1,000,000 rows, {label}: peak memory (GiB)", wb["peak_gib"], 2.0,
+                      unit="GiB")
         growth = {}
         for n, path in sorted(paths.items()):
             growth[n] = measure(path, "duckdb")
@@ -99,6 +122,11 @@ def main() -> None:
             rep.check(f"DuckDB time growth {a:.0e} -> {b:.0e} rows (log-log slope)", slope, None, unit="",
                       detail="1 = linear")
         rep.note("duckdb_growth", {str(n): v for n, v in growth.items()})
+        largest = max(paths)
+        scan = measure(paths[largest], "scan")
+        ratio = growth[largest]["seconds"] / scan["seconds"]
+        rep.check(f"DuckDB engine / bare DuckDB scan, {largest:,} rows (ratio)", ratio, 3.0, unit="x",
+                  detail=f"scan {scan['seconds']:.1f} s, engine {growth[largest]['seconds']:.1f} s")
     rep.write()
 
 
