@@ -219,3 +219,15 @@ def test_cross_matching_counts_members_deaths_asn_carry_over_and_double_funding_
                                                          len(set(may["nik"]) - continuing))
     text = m.flags.to_csv() + m.double_funding.to_csv() + str(s)
     assert not any(n in text for n in people[:120])  # hashed ids only
+
+
+def test_a_month_not_written_yyyy_mm_is_an_invalid_value_in_verify_and_cross_match(default_params):
+    from evalkit.recipients import cross_match
+
+    base = dict(nik="6472010503850001", nama="x", tanggal_lahir="1985-03-05", jenis_kelamin="L", kode_wilayah="6472",
+                pekerjaan="petani", sumber_dana="apbd_prov")
+    df = pd.DataFrame([dict(base, periode="2025-6"), dict(base, nik="6472010503850002", periode="2025-06")])
+    r = check_recipients(df, default_params, salt="period-salt")
+    assert r.summary["invalid_value"] == 1 and set(r.issues["periode"]) == {"(tidak valid / invalid)"}
+    m = cross_match(df, default_params, members=pd.DataFrame({"nik": df["nik"]}), salt="period-salt")
+    assert list(m.flags["periode"]) == ["(tidak valid / invalid)", "2025-06"]

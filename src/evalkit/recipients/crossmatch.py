@@ -18,16 +18,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
 from ..data.schemas import DEATHS, MEMBERS, NON_ELIGIBLE
 from ..errors import DataError, Problem
-from ..reference import kaltim_codes
 from .schema import check_columns, source_column
-from .sql import SAFE, mapped_source
+from .sql import SAFE, build_flags, register_frame
 
 FLAGS = ("already_member", "deceased", "non_eligible_status")
 FUNDER_PAIRS = (("apbd_prov", "apbd_kabkota"), ("apbd_prov", "csr"), ("apbd_kabkota", "csr"))
@@ -69,15 +67,10 @@ def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | Non
     check_columns(recipients.columns, "recipients", mapping)
     salt = get_salt() if salt is None else salt
     con = duckdb.connect()
-    frame = recipients.rename(columns=lambda c: str(c).strip()).astype(str).assign(_row=np.arange(len(recipients)) + 2)
-    con.register("input_df", frame)
-    source, bound = mapped_source("SELECT * FROM input_df", list(frame.columns), mapping)
-    con.execute(f"""CREATE TEMP TABLE r AS SELECT _row AS row_no, trim(nik) AS nik, kode_wilayah AS region,
-                    lower(trim(sumber_dana)) AS src, trim(periode) AS per FROM ({source})""", bound or None)
-    con.register("kab", pd.DataFrame({"code": sorted(kaltim_codes())}))
-    con.execute("""CREATE TEMP TABLE rs AS SELECT *, region NOT IN (SELECT code FROM kab) AS bad_region,
-                   src NOT IN ('apbd_prov', 'apbd_kabkota', 'csr') AS bad_src,
-                   NOT coalesce(regexp_full_match(per, '[0-9]{4}-(0[1-9]|1[0-2])'), false) AS bad_per FROM r""")
+    # the same reading, mapping and validity flags as the verification (bad_region, bad_src, bad_per)
+    source, bound = register_frame(con, recipients, mapping)
+    build_flags(con, source, params, row_sql="_row", bound=bound)
+    con.execute("CREATE TEMP VIEW rs AS SELECT * FROM flags")
     has = {"m": _reference(con, "m", members, MEMBERS, "members"),
            "d": _reference(con, "d", deaths, DEATHS, "deaths"),
            "a": _reference(con, "a", asn, NON_ELIGIBLE, "asn")}

@@ -28,7 +28,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..core.hashing import salted_hash_sql
@@ -36,7 +35,7 @@ from ..core.salt import get_salt
 from ..errors import DataError, Problem, short_repr
 from .io import read_recipients
 from .schema import CHECKS, check_columns, source_column
-from .sql import SAFE, build_flags, issues_sql, mapped_source, summary_sql
+from .sql import SAFE, build_flags, issues_sql, mapped_source, register_frame, summary_sql
 
 ISSUE_COLUMNS = ["row", "check", "detail", "id_hash", "kode_wilayah", "sumber_dana", "periode"]
 
@@ -73,24 +72,24 @@ def _connect(**config):
     return con
 
 
-def _reader(con, path: Path) -> str:
-    """Register the file as the view ``input_file`` through DuckDB's Python API — the path is an argument, never
-    spliced into SQL (a file named ``Jum'at.csv`` or a crafted name is only a name) — and return its query."""
+def _flag_file(con, path: Path, params, period: str | None) -> None:
+    """Read a CSV/Parquet file through DuckDB's Python API (the path is an argument, never spliced into SQL: a file
+    named ``Jum'at.csv`` or a crafted name is only a name), map its layout (``verification.mapping``) and build the
+    ``flags`` table. Read errors surface while the flags are built and never echo the file's content."""
     import duckdb
 
+    mapping = params.verification.mapping
     try:
         rel = con.read_parquet(str(path)) if path.suffix.lower() == ".parquet" else \
             con.read_csv(str(path), all_varchar=True, header=True)
         rel.create_view("input_file")
+        columns = [r[0] for r in con.execute("DESCRIBE SELECT * FROM input_file").fetchall()]
+        check_columns(columns, str(path), mapping)
+        source, bound = mapped_source("SELECT * FROM input_file", columns, mapping)
+        build_flags(con, source, params, period, bound=bound)
     except duckdb.Error as exc:
         raise _unreadable(path, exc) from None
-    return "SELECT * FROM input_file"
-
-
-def duckdb_error() -> type:
-    import duckdb
-
-    return duckdb.Error
+    _rows_in_period(con, period, str(path))
 
 
 def _unreadable(path: Path, exc: Exception) -> DataError:
@@ -123,9 +122,7 @@ def check_recipients(df: pd.DataFrame, params, previous: pd.DataFrame | None = N
     mapping = params.verification.mapping
     check_columns(df.columns, shown, mapping)
     con = _connect()
-    frame = df.rename(columns=lambda c: str(c).strip()).astype(str).assign(_row=np.arange(len(df)) + 2)
-    con.register("input_df", frame)
-    source, bound = mapped_source("SELECT * FROM input_df", list(frame.columns), mapping)
+    source, bound = register_frame(con, df, mapping)
     build_flags(con, source, params, row_sql="_row", bound=bound)
     return _report(con, params, salt, previous, "memory")
 
@@ -149,15 +146,7 @@ def check_file(path, params, previous: pd.DataFrame | None = None, salt: str | N
             report.issues = report.issues.head(issues_limit)
         return report
     con = _connect()
-    reader = _reader(con, path)
-    columns = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
-    check_columns(columns, str(path), params.verification.mapping)
-    source, bound = mapped_source(reader, columns, params.verification.mapping)
-    try:
-        build_flags(con, source, params, period, bound=bound)
-    except duckdb_error() as exc:  # the file is parsed here: report it without echoing its content
-        raise _unreadable(path, exc) from None
-    _rows_in_period(con, period, str(path))
+    _flag_file(con, path, params, period)
     return _report(con, params, salt, previous, "file", issues_csv, issues_limit, with_clean)
 
 
@@ -170,15 +159,7 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
     salt = get_salt() if salt is None else salt
     # spill outside the project; settings are connection options, not SQL text
     con = _connect(memory_limit=memory_limit, temp_directory=str(Path(tempfile.gettempdir()) / "evalkit-duckdb"))
-    reader = _reader(con, path)
-    columns = [r[0] for r in con.execute(f"DESCRIBE {reader}").fetchall()]
-    check_columns(columns, str(path), params.verification.mapping)
-    source, bound = mapped_source(reader, columns, params.verification.mapping)
-    try:
-        build_flags(con, source, params, period, bound=bound)
-    except duckdb_error() as exc:
-        raise _unreadable(path, exc) from None
-    _rows_in_period(con, period, str(path))
+    _flag_file(con, path, params, period)
     summary = summary_sql(con)
     if issues_path is not None:
         con.execute(f"CREATE TEMP TABLE issues AS {issues_sql(params)}", {"salt": salt})

@@ -6,6 +6,7 @@ NIK (bound as ``$salt``): the NIK and the name never leave DuckDB.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..core.hashing import salted_hash_sql
@@ -100,6 +101,14 @@ def mapped_source(source_sql: str, columns: list[str], mapping) -> tuple[str, di
     return f"SELECT {', '.join(exprs)}{row} FROM ({source_sql})", bound
 
 
+def register_frame(con, df: pd.DataFrame, mapping) -> tuple[str, dict]:
+    """Register a recipient list held in memory as ``input_df`` (text columns and the file row number ``_row``:
+    the header is row 1) and return :func:`mapped_source` over it."""
+    frame = df.rename(columns=lambda c: str(c).strip()).astype(str).assign(_row=np.arange(len(df)) + 2)
+    con.register("input_df", frame)
+    return mapped_source("SELECT * FROM input_df", list(frame.columns), mapping)
+
+
 def build_flags(con, source_sql: str, params, period: str | None = None, row_sql: str = "row_number() OVER () + 1",
                 bound: dict | None = None) -> None:
     """Create the temp table ``flags`` (one row per input row, a boolean per check) from ``source_sql``.
@@ -131,7 +140,8 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE f AS
     WITH d AS (
-      SELECT *, try_strptime(per, '%Y-%m') AS per_ts, try_strptime(tgl, '%Y-%m-%d') AS tgl_ts,
+      SELECT *, CASE WHEN regexp_full_match(per, '[0-9]{{4}}-(0[1-9]|1[0-2])') THEN try_strptime(per, '%Y-%m') END
+               AS per_ts, try_strptime(tgl, '%Y-%m-%d') AS tgl_ts,
              regexp_full_match(nik, '[0-9]{{16}}') AS digits
       FROM base),
     e AS (
