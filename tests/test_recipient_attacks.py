@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -186,3 +187,16 @@ def test_mapping_sheet_names_the_sheet_to_read(tmp_path, listing, default_params
     assert len(read_recipients(tmp_path / "book.xlsx", mapping=mapping)) == len(df)
     with pytest.raises(DataError, match="no sheet has this name"):
         read_recipients(tmp_path / "book.xlsx", mapping=mapping.model_copy(update={"sheet": "Juli"}))
+
+
+def test_the_duckdb_engine_writes_every_issue_once_to_masalah_csv(tmp_path, listing):
+    df, truth = listing
+    df.to_csv(tmp_path / "list.csv", index=False)
+    proc = verify(tmp_path, tmp_path / "list.csv", "--engine", "duckdb")
+    assert proc.returncode == 0, proc.stderr
+    run = Path(proc.stdout.strip().splitlines()[-1]).parent
+    assert sorted(p.name for p in run.iterdir()) == ["masalah.csv", "summary.json", "verifikasi.xlsx"]
+    every = pd.read_csv(run / "masalah.csv", dtype=str)
+    assert len(every) == sum(truth.counts.values())
+    assert len(pd.read_excel(run / "verifikasi.xlsx", sheet_name="Masalah")) == len(every)
+    assert_nothing_leaks(proc, tmp_path, df)

@@ -153,7 +153,7 @@ def check_file(path, params, previous: pd.DataFrame | None = None, salt: str | N
 def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None = None, salt: str | None = None,
                       memory_limit: str = "2GB", period: str | None = None) -> dict:
     """Verify a CSV or Parquet file with DuckDB out of core; return the summary and write issues to
-    ``issues_path`` (Parquet)."""
+    ``issues_path`` (CSV when it ends in ``.csv``, else Parquet)."""
     path = Path(path)
     check_period(period, str(path))
     salt = get_salt() if salt is None else salt
@@ -163,7 +163,9 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
     summary = summary_sql(con)
     if issues_path is not None:
         con.execute(f"CREATE TEMP TABLE issues AS {issues_sql(params)}", {"salt": salt})
-        con.table("issues").write_parquet(str(issues_path))
+        issues = con.table("issues")
+        issues.write_csv(str(issues_path)) if Path(issues_path).suffix.lower() == ".csv" else \
+            issues.write_parquet(str(issues_path))
     con.close()
     return summary
 

@@ -11,8 +11,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
 
 from ..core.publish import building, clean_stale, probe_writable, publish_unique
 from ..core.salt import salt_fingerprint
@@ -50,8 +48,9 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
     clean_stale(out_root)
     with building(out_root, f"{path.stem}-{stamp}") as tmp:
         if engine == "duckdb":
-            summary = check_file_duckdb(path, params, tmp / "issues.parquet", period=period)
-            issues = pd.read_parquet(tmp / "issues.parquet")
+            summary = check_file_duckdb(path, params, tmp / "masalah.csv", period=period)
+            issues = pd.read_csv(tmp / "masalah.csv", nrows=EXCEL_ISSUE_ROWS + 1, dtype={"row": "int64"},
+                                 keep_default_na=False)
             churn = pd.DataFrame()
             by_region = pd.DataFrame()
         else:
@@ -61,8 +60,6 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
             summary, issues, churn, by_region = report.summary, report.issues, report.churn, report.by_region
         # the salt's fingerprint (never the salt): hashed ids of two workbooks match only when it is the same
         summary = {"file": str(path), "engine": engine, "period": period, "salt_fingerprint": salt_fingerprint()} | summary
-        if engine == "duckdb":  # the pandas engine has streamed every issue to masalah.csv already
-            pa_csv.write_csv(pa.Table.from_pandas(issues, preserve_index=False), tmp / "masalah.csv")
         if len(issues) > EXCEL_ISSUE_ROWS:
             summary["issues_in_workbook"] = f"the first {EXCEL_ISSUE_ROWS:,}; all in masalah.csv"
         sheets = {"Ringkasan": pd.DataFrame({"pemeriksaan / check": list(summary),
