@@ -277,6 +277,14 @@ def consistency(out: pd.DataFrame, shown: str, locate=None) -> list[Problem]:
     return problems
 
 
+def raise_problems(problems: list[Problem], shown: str) -> None:
+    """Raise a :class:`DataError` with the first :data:`MAX_REPORTED` problems (and how many more), if any."""
+    if problems:
+        extra = len(problems) - MAX_REPORTED
+        raise DataError(problems[:MAX_REPORTED] + ([Problem(shown, f"and {extra} more problems", "", "")]
+                                                   if extra > 0 else []))
+
+
 def load_panel(path: str | Path, *, max_mb: float = 200, display: str | None = None,
                max_count: int = MAX_COUNT) -> Dataset:
     """Read and validate a monthly panel (CSV or XLSX) → :class:`Dataset` (real data)."""
@@ -286,9 +294,7 @@ def load_panel(path: str | Path, *, max_mb: float = 200, display: str | None = N
     if df.empty:
         raise DataError([Problem(shown, "file", "", "the file has a header but no data rows")])
     out, problems = validate_panel(df, shown, max_count)
-    if problems:
-        extra = len(problems) - MAX_REPORTED
-        raise DataError(problems[:MAX_REPORTED] + ([Problem(shown, f"and {extra} more problems", "", "")] if extra > 0 else []))
+    raise_problems(problems, shown)
     return real_dataset(out, {shown: sha256_file(path)}, source=shown)
 
 

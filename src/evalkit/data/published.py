@@ -27,7 +27,7 @@ from ..core.months import month_numbers
 from ..core.persons import whole_persons
 from ..errors import DataError, Problem
 from .dataset import Dataset
-from .loaders import MAX_COUNT, MAX_REPORTED, consistency, read_table, real_dataset, typed_columns, _rows
+from .loaders import MAX_COUNT, _rows, consistency, raise_problems, read_table, real_dataset, typed_columns
 from .schemas import DENOMINATORS, OFFICES, PARTICIPANTS, SYNTHETIC_LABEL
 
 METHOD = "linear_between_survey_months"
@@ -40,19 +40,12 @@ DEFAULT_OFFICES = "bpjstk_offices.csv"
 """The shipped crosswalk (``src/evalkit/reference/``; the same file is ``data/reference/bpjstk_offices.csv``)."""
 
 
-def _raise(problems: list[Problem], shown: str) -> None:
-    if problems:
-        extra = len(problems) - MAX_REPORTED
-        raise DataError(problems[:MAX_REPORTED] + ([Problem(shown, f"and {extra} more problems", "", "")]
-                                                   if extra > 0 else []))
-
-
 def _typed(path: Path, shown: str, schema, max_mb: float, max_count: int) -> pd.DataFrame:
     df = read_table(path, shown, max_mb)
     if df.empty:
         raise DataError([Problem(shown, "file", "", "the file has a header but no data rows")])
     out, problems = typed_columns(df, schema, shown, max_count)
-    _raise(problems, shown)
+    raise_problems(problems, shown)
     return out
 
 
@@ -73,7 +66,7 @@ def read_offices(path: Path | None, shown: str, max_mb: float = 200) -> pd.DataF
         out, problems = typed_columns(raw, OFFICES, shown)
     else:
         out, problems = _typed(path, shown, OFFICES, max_mb, MAX_COUNT), []
-    _raise(problems, shown)
+    raise_problems(problems, shown)
     problems = _duplicates(out, ["office_code", "region_code"], shown, "office and region")
     share = out["share"] if "share" in out.columns else pd.Series(np.nan, index=out.index)
     out["share"] = share
@@ -85,7 +78,7 @@ def read_offices(path: Path | None, shown: str, max_mb: float = 200) -> pd.DataF
         elif given.all() and abs(rows["share"].sum() - 1) > 1e-6:
             problems.append(Problem(shown, f"{_rows(rows.index)}, column 'share'", f"{rows['share'].sum():.4g}",
                                     f"office {office!r}: the shares of an office must sum to 1"))
-    _raise(problems, shown)
+    raise_problems(problems, shown)
     return out
 
 
@@ -116,14 +109,14 @@ def read_participants(path: Path, shown: str, offices: pd.DataFrame, max_mb: flo
         problems.append(Problem(shown, f"office {office!r}, month {month:%Y-%m}, column 'funder'", "",
                                 "give the office's BPU participants either as one row with an empty funder or "
                                 "split by funder, not both (they would be counted twice)"))
-    _raise(problems, shown)
+    raise_problems(problems, shown)
     return out
 
 
 def read_denominators(path: Path, shown: str, max_mb: float = 200, max_count: int = MAX_COUNT) -> pd.DataFrame:
     """Yearly or half-yearly denominators by region, one row per region and survey month."""
     out = _typed(path, shown, DENOMINATORS, max_mb, max_count)
-    _raise(_duplicates(out, ["region_code", "period"], shown, "region and month"), shown)
+    raise_problems(_duplicates(out, ["region_code", "period"], shown, "region and month"), shown)
     return out
 
 
@@ -215,7 +208,7 @@ def assemble(participants: pd.DataFrame, denominators: pd.DataFrame, offices: pd
         more = f" and {len(index) - 1} more" if len(index) > 1 else ""
         return f"region {first['region_code']}, month {first['period']:%Y-%m}{more}"
 
-    _raise(consistency(panel, "participants + denominators", locate), shown["participants"])
+    raise_problems(consistency(panel, "participants + denominators", locate), shown["participants"])
     return panel, facts
 
 
