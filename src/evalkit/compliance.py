@@ -65,6 +65,11 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
 #: and UMP 2025 (+6.5%, Rp 3,579,313) (verify). Simulated wages never fall below it.
 KALTIM_UMP_RUPIAH = {2024: 3_360_858, 2025: 3_579_313}
 
+
+def ump_rupiah(year: int) -> int:
+    """The UMP in force in ``year``: the latest set at or before it (the earliest one before the table starts)."""
+    return KALTIM_UMP_RUPIAH[max((y for y in KALTIM_UMP_RUPIAH if y <= year), default=min(KALTIM_UMP_RUPIAH))]
+
 #: Employer + worker contribution rate of a PU worker: JKK 0.24% + JKM 0.3% + JHT 5.7% + JP 3% + … ≈ 10.24%
 #: (illustrative).
 CONTRIBUTION_RATE_SHARE = 0.1024
@@ -93,7 +98,7 @@ def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end:
     region = rng.choice(codes, n)
     sector = rng.choice(SECTORS, n)
     for j, m in enumerate(months):
-        wage = premium * KALTIM_UMP_RUPIAH[max([y for y in KALTIM_UMP_RUPIAH if y <= int(m[:4])] or [min(KALTIM_UMP_RUPIAH)])]
+        wage = premium * ump_rupiah(int(m[:4]))
         registered = np.round(workers * reg_rate)
         due = registered * wage * CONTRIBUTION_RATE_SHARE
         late = rng.random(n) < late_prob

@@ -258,7 +258,8 @@ def generate(cfg: SimConfig) -> Dataset:
     # --- other segments: PU (wage earners) within formal non-ASN employment, JAKON + PMI --------
     other = np.round(target * np.where(units_arr == "6409", 0.10, rng.uniform(0.02, 0.05, size=n_u))[:, None])
     trend = rng.normal(0.0, 0.01, size=n_u)
-    trend[np.isin(units_arr, list(DECLINING_PU))] = [DECLINING_PU[c] for c in units_arr[np.isin(units_arr, list(DECLINING_PU))]]
+    for code, change in DECLINING_PU.items():
+        trend[units_arr == code] = change
     pu_rate = np.clip(rng.uniform(0.55, 0.8, size=n_u)[:, None] + trend[:, None] * np.maximum(years - 4, 0)
                       + rng.normal(0, 0.003, size=(n_u, n_t)), 0.05, 0.97)
     ceiling = np.minimum(0.97 * formal_non_asn, np.maximum(target - bpu - other, 0))

@@ -24,11 +24,10 @@ def describe_data(dataset, params, lang: str) -> tuple[str, str]:
     """(data period, data source) as shown on every page."""
     panel = dataset.panel
     period = f"{i18n.fmt_month(panel['period'].min(), lang)} – {i18n.fmt_month(panel['period'].max(), lang)}"
-    files = ", ".join(dataset.files)
-    source = (files or i18n.t("real_data", lang)) if dataset.files or not dataset.is_synthetic else \
-        i18n.t("data_synthetic_source", lang, seed=params.seed)
-    if dataset.files and dataset.is_synthetic:
-        source += " (" + i18n.t("synthetic_stamp", lang) + ")"
+    if not dataset.files:  # the simulator, or real data built in code
+        source = i18n.t("data_synthetic_source" if dataset.is_synthetic else "real_data", lang, seed=params.seed)
+    else:  # files; simulated example files say so
+        source = ", ".join(dataset.files) + (f" ({i18n.t('synthetic_stamp', lang)})" if dataset.is_synthetic else "")
     method = dataset.meta.get("denominator_method")
     if method:
         source += ". " + i18n.t(f"denominator_method_{method}", lang, held=dataset.meta.get("denominator_months_held", 0))
