@@ -109,7 +109,7 @@ def check_period(period: str | None, shown: str) -> str | None:
 
 
 def _rows_in_period(con, period: str | None, shown: str) -> None:
-    if period and not con.execute("SELECT count(*) FROM base").fetchone()[0]:
+    if period and not con.execute("SELECT count(*) FROM flags").fetchone()[0]:
         raise DataError([Problem(shown, "--period", period, "no row of the list has this periode; check the month")])
 
 

@@ -49,8 +49,8 @@ FORMER_KALTIM_NIK_CODES = ("6404", "6405", "6406", "6410", "6473")
 
 
 def _nik_codes() -> tuple[str, str, str]:
-    """SQL lists of the Kemendagri province codes a NIK may start with, the Kaltim kab/kota codes (Kemendagri)
-    and a CASE mapping a Kaltim NIK's PPKK to the BPS code evalkit uses inside."""
+    """SQL lists (integers) of the Kemendagri province codes a NIK may start with and of the Kaltim kab/kota codes
+    (Kemendagri), and a CASE mapping a Kaltim NIK's PPKK (the integer ``kab4``) to the BPS code evalkit uses inside."""
     reg = regions()
     # province codes a NIK may carry: today's Kemendagri codes and those of BPS's bridging table (NIKs issued in
     # Papua Barat Daya before 2022 carry Papua Barat's 92)
@@ -58,9 +58,10 @@ def _nik_codes() -> tuple[str, str, str]:
     provinces = (set(reg.loc[reg["level"] == "provinsi", "kemendagri_code"]) | {"64"}
                  | set(bridged.loc[bridged["level"] == "provinsi", "kemendagri_code"]))
     kab = reg[reg["level"] == "kabkota"]
-    to_bps = " ".join(f"WHEN '{k}' THEN '{b}'" for k, b in zip(kab["kemendagri_code"], kab["code"]))
-    valid_kab = sorted(set(kab["kemendagri_code"]) | set(FORMER_KALTIM_NIK_CODES))
-    return _quote(sorted(provinces)), _quote(valid_kab), f"CASE substr(nik, 1, 4) {to_bps} END"
+    to_bps = " ".join(f"WHEN {int(k)} THEN '{b}'" for k, b in zip(kab["kemendagri_code"], kab["code"]))
+    valid_kab = sorted({int(k) for k in kab["kemendagri_code"]} | {int(k) for k in FORMER_KALTIM_NIK_CODES})
+    return (", ".join(str(p) for p in sorted(int(p) for p in provinces)), ", ".join(map(str, valid_kab)),
+            f"CASE kab4 {to_bps} END")
 
 
 def _ident(name: str) -> str:
@@ -109,81 +110,94 @@ def register_frame(con, df: pd.DataFrame, mapping) -> tuple[str, dict]:
     return mapped_source("SELECT * FROM input_df", list(frame.columns), mapping)
 
 
-def build_flags(con, source_sql: str, params, period: str | None = None, row_sql: str = "row_number() OVER () + 1",
+def build_flags(con, source_sql: str, params, period: str | None = None, row_sql: str | None = None,
                 bound: dict | None = None) -> None:
-    """Create the temp table ``flags`` (one row per input row, a boolean per check) from ``source_sql``.
+    """Create the view ``flags`` (one row per input row of ``period``, a boolean per check) over ``source_sql``.
 
     NIKs carry Kemendagri (Dukcapil) region codes; ``kode_wilayah`` and everything inside evalkit use BPS codes.
     A NIK issued outside the listed kab/kota is information (``nik_region_other``: a NIK is for life, UU 24/2013,
-    and Kaltim has many migrants), never a defect. ``period`` is bound as a parameter, never spliced into SQL."""
+    and Kaltim has many migrants), never a defect. ``period`` and the eligible occupations are bound parameters,
+    never spliced into SQL.
+
+    Built for ten million rows: one parallel scan of the source computes every per-row check into the compact
+    table ``f`` (a 16-digit NIK kept as a number, the text only when it is not one; the row number is the
+    ``rowid`` of a table filled in source order, ``preserve_insertion_order``, unless ``row_sql`` names it, as
+    the in-memory path's ``_row``); a hash aggregate finds the (NIK, period) keys listed more than once, and only
+    those few rows are ranked for the duplicate checks (table ``dup``); ``flags`` joins the two."""
     v = params.verification
     provs, kaltim_nik, nik_bps = _nik_codes()
     kaltim = _quote(sorted(kaltim_codes()))
-    # eligible occupations: the params categories and every Dukcapil KTP label mapped to one (a bound table)
+    row_col = f"{row_sql} AS row_no, " if row_sql else ""
     con.register("eligible_jobs", pd.DataFrame({"label": eligible_occupation_labels(v.occupations)}))
-    where = " WHERE per = $period" if period else ""
-    con.execute(f"""
-    CREATE OR REPLACE TEMP TABLE base AS
-    SELECT * FROM (
-      SELECT {row_sql} AS row_no,
-             coalesce(trim(CAST(nik AS VARCHAR)), '') AS nik, coalesce(trim(CAST(tanggal_lahir AS VARCHAR)), '') AS tgl,
-             upper(coalesce(trim(CAST(jenis_kelamin AS VARCHAR)), '')) AS sex,
-             coalesce(trim(CAST(kode_wilayah AS VARCHAR)), '') AS region,
-             lower(coalesce(trim(CAST(sumber_dana AS VARCHAR)), '')) AS src,
-             coalesce(trim(CAST(periode AS VARCHAR)), '') AS per,
-             upper(coalesce(trim(CAST(pekerjaan AS VARCHAR)), '')) AS job
-      FROM ({source_sql})){where}""", ({"period": period} if period else {}) | (bound or {}) or None)
-    # occupations are normalised once per distinct value (spaces collapsed, none around '/'), not once per row
-    con.execute(r"""
-    CREATE OR REPLACE TEMP TABLE eligible_raw AS SELECT job FROM (SELECT DISTINCT job FROM base)
-    WHERE regexp_replace(regexp_replace(job, '\s+', ' ', 'g'), '\s*/\s*', '/', 'g') IN (SELECT label FROM eligible_jobs)""")
+    binds = (bound or {}) | ({"period": period} if period else {})
     con.execute(f"""
     CREATE OR REPLACE TEMP TABLE f AS
-    WITH d AS (
+    WITH base AS (  -- mapped_source gives trimmed text
+      SELECT {row_col}coalesce(nik, '') AS nik, coalesce(tanggal_lahir, '') AS tgl,
+             upper(coalesce(jenis_kelamin, '')) AS sex, coalesce(kode_wilayah, '') AS region,
+             lower(coalesce(sumber_dana, '')) AS src, coalesce(periode, '') AS per, upper(coalesce(pekerjaan, '')) AS job
+      FROM ({source_sql})),
+    d AS (
       SELECT *, CASE WHEN regexp_full_match(per, '[0-9]{{4}}-(0[1-9]|1[0-2])') THEN try_strptime(per, '%Y-%m') END
                AS per_ts, try_strptime(tgl, '%Y-%m-%d') AS tgl_ts,
-             regexp_full_match(nik, '[0-9]{{16}}') AS digits
+             CASE WHEN regexp_full_match(nik, '[0-9]{{16}}') THEN CAST(nik AS BIGINT) END AS n
       FROM base),
-    e AS (
-      SELECT *, CASE WHEN digits THEN CAST(substr(nik, 7, 2) AS INTEGER) END AS dd_raw,
-                CASE WHEN digits THEN CAST(substr(nik, 9, 2) AS INTEGER) END AS mm,
-                CASE WHEN digits THEN CAST(substr(nik, 11, 2) AS INTEGER) END AS yy,
-                coalesce(year(per_ts), 2025) AS per_year
+    e AS (  -- the NIK's fields by integer arithmetic: PP KK CC DD MM YY SSSS (DD + 40 for women)
+      SELECT *, n // 100000000000000 AS prov, n // 1000000000000 AS kab4, (n // 10000000000) % 100 AS kec,
+             (n // 100000000) % 100 AS dd_raw, (n // 1000000) % 100 AS mm, (n // 10000) % 100 AS yy,
+             n % 10000 AS serial, coalesce(year(per_ts), 2025) AS per_year
       FROM d),
     g AS (
       SELECT *, dd_raw > 40 AS female_nik, CASE WHEN dd_raw > 40 THEN dd_raw - 40 ELSE dd_raw END AS dd,
              CASE WHEN yy > per_year % 100 THEN 1900 + yy ELSE 2000 + yy END AS yyyy
       FROM e),
-    h AS (SELECT *, try_cast(printf('%04d-%02d-%02d', yyyy, mm, dd) AS DATE) AS nik_birth FROM g)
-    SELECT *,
-      coalesce(digits AND substr(nik, 1, 2) IN ({provs}) AND (substr(nik, 1, 2) <> '64' OR substr(nik, 1, 4) IN ({kaltim_nik}))
-               AND substr(nik, 5, 2) <> '00' AND substr(nik, 13, 4) <> '0000' AND nik_birth IS NOT NULL, false) AS valid,
-      per_ts IS NULL AS bad_per, tgl_ts IS NULL AS bad_tgl, sex NOT IN ('L', 'P') AS bad_sex,
-      region NOT IN ({kaltim}) AS bad_region, src NOT IN ('apbd_prov', 'apbd_kabkota', 'csr') AS bad_src,
-      CASE src WHEN 'apbd_prov' THEN 0 WHEN 'apbd_kabkota' THEN 1 WHEN 'csr' THEN 2 ELSE 9 END AS prio,
-      CASE WHEN tgl_ts IS NOT NULL AND per_ts IS NOT NULL THEN
-        year(per_ts) - year(tgl_ts) - CASE WHEN month(per_ts) < month(tgl_ts) OR (month(per_ts) = month(tgl_ts)
-        AND day(per_ts) < day(tgl_ts)) THEN 1 ELSE 0 END END AS age
-    FROM h""")
-    con.execute(f"""
-    CREATE OR REPLACE TEMP TABLE flags AS
-    WITH u AS (SELECT *, valid AND NOT bad_src AND NOT bad_per AS usable FROM f),
-    w AS (
+    h AS (  -- the NIK's birth date, when it is a date (month 1-12, day within the month)
+      SELECT *, CASE WHEN mm BETWEEN 1 AND 12 AND dd BETWEEN 1 AND 31 THEN
+               CASE WHEN dd <= day(last_day(make_date(yyyy, mm, 1))) THEN make_date(yyyy, mm, dd) END END AS nik_birth
+      FROM g),
+    k AS (
       SELECT *,
-        row_number() OVER (PARTITION BY nik, src, per ORDER BY row_no) AS occ,
-        min(CASE WHEN usable THEN prio ELSE 99 END) OVER (PARTITION BY nik, per) AS best
-      FROM u)
-    SELECT row_no, nik, region, src, per, sex, age, job, best, valid, bad_per, bad_tgl, bad_sex, bad_region, bad_src,
+        coalesce(prov IN ({provs}) AND (prov <> 64 OR kab4 IN ({kaltim_nik})) AND kec <> 0 AND serial <> 0
+                 AND nik_birth IS NOT NULL, false) AS valid,
+        per_ts IS NULL AS bad_per, tgl_ts IS NULL AS bad_tgl, sex NOT IN ('L', 'P') AS bad_sex,
+        region NOT IN ({kaltim}) AS bad_region, src NOT IN ('apbd_prov', 'apbd_kabkota', 'csr') AS bad_src,
+        CASE WHEN tgl_ts IS NOT NULL AND per_ts IS NOT NULL THEN
+          year(per_ts) - year(tgl_ts) - CASE WHEN month(per_ts) < month(tgl_ts) OR (month(per_ts) = month(tgl_ts)
+          AND day(per_ts) < day(tgl_ts)) THEN 1 ELSE 0 END END AS age
+      FROM h)
+    SELECT {"row_no, " if row_sql else ""}n AS nik_number, CASE WHEN n IS NULL THEN nik END AS nik_text, region, src, per, sex, age, job,
+      CAST(CASE src WHEN 'apbd_prov' THEN 0 WHEN 'apbd_kabkota' THEN 1 WHEN 'csr' THEN 2 ELSE 9 END AS TINYINT) AS prio,
+      valid, bad_per, bad_tgl, bad_sex, bad_region, bad_src, valid AND NOT bad_src AND NOT bad_per AS usable,
+      {"per = $period" if period else "true"} AS in_scope,
       coalesce(valid AND NOT bad_sex AND female_nik <> (sex = 'P'), false) AS sex_wrong,
-      NOT valid AS invalid_nik,
       coalesce(valid AND NOT bad_region AND coalesce({nik_bps}, '') <> region, false) AS nik_region_other,
       coalesce((valid AND NOT bad_sex AND female_nik <> (sex = 'P'))
         OR (valid AND NOT bad_tgl AND nik_birth <> CAST(tgl_ts AS DATE)), false) AS sex_birthdate_mismatch,
-      usable AND occ > 1 AS duplicate_within_source,
-      usable AND prio > best AS duplicate_cross_source,
-      coalesce((age IS NOT NULL AND (age < {v.min_age} OR age > {v.max_age})) OR job NOT IN (SELECT job FROM eligible_raw), false) AS ineligible,
-      bad_per OR bad_tgl OR bad_sex OR bad_region OR bad_src AS invalid_value
-    FROM w""")
+      coalesce(age < {v.min_age} OR age > {v.max_age}, false) AS bad_age
+    FROM k""", binds or None)
+    # occupations are normalised once per distinct value (spaces collapsed, none around '/'), not once per row
+    con.execute(r"""
+    CREATE OR REPLACE TEMP TABLE eligible_raw AS SELECT job FROM (SELECT DISTINCT job FROM f)
+    WHERE regexp_replace(regexp_replace(job, '\s+', ' ', 'g'), '\s*/\s*', '/', 'g') IN (SELECT label FROM eligible_jobs)""")
+    # duplicates: only (NIK, period) keys listed more than once are ranked, in source order (rowid)
+    con.execute("""
+    CREATE OR REPLACE TEMP TABLE dup AS
+    WITH keys AS (SELECT nik_number, per FROM f WHERE usable AND in_scope GROUP BY ALL HAVING count(*) > 1)
+    SELECT f.rowid AS rid, row_number() OVER (PARTITION BY f.nik_number, f.src, f.per ORDER BY f.rowid) AS occ,
+           min(f.prio) OVER (PARTITION BY f.nik_number, f.per) AS best
+    FROM f SEMI JOIN keys ON f.nik_number = keys.nik_number AND f.per = keys.per WHERE f.usable AND f.in_scope""")
+    con.execute(f"""
+    CREATE OR REPLACE TEMP VIEW flags AS
+    SELECT {"f.row_no" if row_sql else "f.rowid + 2 AS row_no"},
+      coalesce(lpad(CAST(f.nik_number AS VARCHAR), 16, '0'), f.nik_text) AS nik,
+      f.* EXCLUDE ({"row_no, " if row_sql else ""}nik_number, nik_text, usable, in_scope, bad_age),
+      coalesce(dup.best, f.prio) AS best,
+      NOT f.valid AS invalid_nik,
+      coalesce(dup.occ > 1, false) AS duplicate_within_source,
+      coalesce(f.prio > dup.best, false) AS duplicate_cross_source,
+      f.bad_age OR f.job NOT IN (SELECT job FROM eligible_raw) AS ineligible,
+      f.bad_per OR f.bad_tgl OR f.bad_sex OR f.bad_region OR f.bad_src AS invalid_value
+    FROM f LEFT JOIN dup ON dup.rid = f.rowid WHERE f.in_scope""")
 
 
 def summary_sql(con) -> dict:
@@ -196,12 +210,12 @@ def summary_sql(con) -> dict:
 
 
 def issues_sql(params) -> str:
-    """One row per (row, check) flagged; the id is the salted hash of the NIK (bind ``$salt``)."""
+    """One row per (row, check) flagged; the id is the salted hash of the NIK (bind ``$salt``). One scan of
+    ``flags``: the flagged rows are unnested into one row per check they fail."""
     v = params.verification
-    parts = []
-    for c in CHECKS:
-        detail = DETAIL[c].format(min_age=v.min_age, max_age=v.max_age)
-        parts.append(f"SELECT row_no AS row, '{c}' AS \"check\", {detail} AS detail, "
-                      f"{salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS kode_wilayah, "
-                      f"{SAFE['src']} AS sumber_dana, {SAFE['per']} AS periode FROM flags WHERE {c}")
-    return " UNION ALL ".join(parts) + " ORDER BY row, \"check\""
+    names = ", ".join(f"CASE WHEN {c} THEN '{c}' END" for c in CHECKS)
+    details = " ".join(f"WHEN '{c}' THEN {DETAIL[c].format(min_age=v.min_age, max_age=v.max_age)}" for c in CHECKS)
+    return (f"SELECT row_no AS row, \"check\", CASE \"check\" {details} END AS detail, "
+            f"{salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS kode_wilayah, {SAFE['src']} AS sumber_dana, "
+            f"{SAFE['per']} AS periode FROM (SELECT *, unnest(list_filter([{names}], lambda x: x IS NOT NULL)) AS \"check\" "
+            f"FROM flags WHERE {' OR '.join(CHECKS)}) ORDER BY row, \"check\"")
