@@ -72,6 +72,7 @@ golden: $(VENV)/.installed
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/estimators.py
+	$(BIN)/python benchmarks/few_treated_size.py
 	$(BIN)/python benchmarks/budget.py
 	$(BIN)/python benchmarks/verify.py
 	$(BIN)/python benchmarks/panel_io.py

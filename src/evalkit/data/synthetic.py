@@ -9,7 +9,8 @@ stagnation, with formal (PU) coverage falling in the mining kab/kota (:data:`DEC
 
 How the outcome is built (coverage of vulnerable workers, percent):
 
-* untreated coverage ``y0 = alpha_i + beta_i·years + λ1_i·covid_t + λ2_i·f_t + season_i + AR(1) noise``
+* untreated coverage ``y0 = alpha_i + beta_i·years + λ1_i·covid_t + λ2_i·f_t + season_i + AR(1) noise`` (plus, for Kaltim's
+  kab/kota, one shared province-wide AR(1) shock)
   — the same distributions for Kaltim and the comparison provinces, so parallel trends hold in
   expectation and Kaltim lies inside the donors' convex hull;
 * Pergub effect in kab/kota *i* = ``recipients_i × additionality / vulnerable_workers_i`` from the
@@ -212,6 +213,10 @@ def generate(cfg: SimConfig) -> Dataset:
     season = 0.3 * np.sin(2 * np.pi * (month_of_year - rng.uniform(0, 12, size=n_u)[:, None]) / 12)
     y0 = (alpha[:, None] + beta[:, None] * years + lam1[:, None] * _covid_factor(months)[None, :]
           + lam2[:, None] * common[None, :] + season + _ar1(rng, n_u, n_t, cfg.noise_pp))
+    # Kaltim's kab/kota share province-wide shocks (one budget cycle, one BPJS TK regional office, one commodity
+    # market): one AR(1) series as large as a province's own noise, from its own stream so the rest is unchanged.
+    # This is why the Pergub's effect has one treated cluster, not ten (methods.few_treated).
+    y0 = y0 + is_kaltim[:, None] * _ar1(np.random.default_rng([cfg.seed, 64]), 1, n_t, cfg.noise_pp)
     y0 = np.clip(y0, 0.5, 95.0)
 
     # --- Pergub recipients: a list determined each budget year ---------------------------------
@@ -377,3 +382,30 @@ def simulate_staggered(seed: int = 0, n_units: int = 60, n_periods: int = 20, co
     truth = {"att_simple": num / den,
              "att_dynamic": {e: sum(p * v for p, v in xs) / sum(p for p, _ in xs) for e, xs in dyn.items()}}
     return df, truth
+
+
+def simulate_province_shock(seed: int = 0, n_kabkota: int = 10, n_provinces: int = 37, n_pre: int = 24,
+                            n_post: int = 24, shock_sd: float = 1.0, noise_sd: float = 1.0, rho: float = 0.5,
+                            effect: float = 0.0) -> pd.DataFrame:
+    """A policy assigned to one province, for testing inference (integer periods 1 … n_pre + n_post).
+
+    ``n_kabkota`` units of province ``"64"`` (treated from period ``n_pre + 1`` with ``effect``) and
+    ``n_provinces`` one-unit comparison provinces. Every province, Kaltim included, has its own AR(1) shock
+    (``shock_sd``) shared by all its units; every unit has its own AR(1) noise (``noise_sd``), plus unit
+    effects and a common time path. Columns: ``unit, province, time, treat, y``. With ``effect = 0`` any test
+    that counts the 10 kab/kota as independent clusters mistakes the province shock for an effect.
+    """
+    rng = np.random.default_rng(seed)
+    n_t = n_pre + n_post
+    provinces = ["64"] + [f"p{j:02d}" for j in range(n_provinces)]
+    unit_province = ["64"] * n_kabkota + provinces[1:]
+    n_u = len(unit_province)
+    shocks = dict(zip(provinces, _ar1(rng, len(provinces), n_t, shock_sd, rho)))
+    y = (rng.normal(0, 3, size=n_u)[:, None] + np.cumsum(rng.normal(0, 0.3, size=n_t))[None, :]
+         + np.vstack([shocks[p] for p in unit_province]) + _ar1(rng, n_u, n_t, noise_sd, rho))
+    treat = np.zeros((n_u, n_t))
+    treat[:n_kabkota, n_pre:] = 1.0
+    y = y + effect * treat
+    return pd.DataFrame({"unit": np.repeat([f"u{i:02d}" for i in range(n_u)], n_t),
+                         "province": np.repeat(unit_province, n_t), "time": np.tile(np.arange(1, n_t + 1), n_u),
+                         "treat": treat.ravel(), "y": y.ravel()})

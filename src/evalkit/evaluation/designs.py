@@ -3,8 +3,11 @@
 Designs (keys used in ``params.evaluation.methods``, listed once in the params schema):
 
 * ``its`` — interrupted time series of the Kaltim aggregate (before/after within Kaltim);
-* ``did`` — TWFE: the 10 kab/kota against the 37 other provinces, treated from the Pergub start;
-* ``event_study`` — the same comparison month by month relative to the start, with a pre-trend test;
+* ``did`` — TWFE: the 10 kab/kota against the 37 other provinces, treated from the Pergub start; inference at the
+  level the Pergub is assigned, the province (``evaluation.did_inference: few_treated``: Kaltim is one treated
+  cluster, however many kab/kota it has);
+* ``event_study`` — the same comparison month by month relative to the start, with sensitivity bounds for
+  violations of parallel trends (:mod:`evalkit.methods.sensitivity`) instead of a pre-trend verdict;
 * ``staggered`` — kab/kota co-funding adopted at different dates, Callaway & Sant'Anna (2021),
   within Kaltim from the Pergub start on (so the Pergub's uneven dose is a unit fixed effect); the
   TWFE estimate of the same design (``staggered_twfe``) is shown next to it to expose the bias under
@@ -20,14 +23,14 @@ shows whether each method recovers it.
 from __future__ import annotations
 
 import typing
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..data.dataset import Dataset
-from ..methods import did, its, synth
+from ..methods import did, its, sensitivity, synth
 from ..methods.result import Estimate
 from ..params.schema import Evaluation
 from .panels import (comparison_units, in_window, kabkota_vs_provinces, kaltim_series, staggered_panel,
@@ -37,6 +40,10 @@ from .panels import (comparison_units, in_window, kabkota_vs_provinces, kaltim_s
 METHODS = typing.get_args(typing.get_args(Evaluation.model_fields["methods"].annotation)[0])
 DESIGNS = (*METHODS[:METHODS.index("staggered") + 1], "staggered_twfe", *METHODS[METHODS.index("staggered") + 1:])
 
+
+#: The level Pergub 19/2023 is assigned at (the province code column of :func:`.panels.kabkota_vs_provinces`):
+#: the cluster of every design comparing Kaltim with other provinces.
+ASSIGNMENT = "province_code"
 
 #: Designs that compare Kaltim with other provinces: skipped (with that reason) when the panel has none.
 NEEDS_COMPARISON = ("did", "event_study", "synth")
@@ -67,8 +74,9 @@ def run_designs(data: Dataset, params, designs=None) -> list[DesignResult]:
     outcome = ev.outcome
     start = params.policy_start.to_timestamp()
     synthetic = data.truth is not None and outcome == "vulnerable_coverage_pct"
+    # the Pergub is assigned to one province: every Kaltim-vs-provinces design clusters at the province
     twfe_kw = {"inference": ev.did_inference, "B": ev.bootstrap_draws if ev.did_inference == "wild" else None,
-               "seed": params.seed, "alpha": ev.alpha}
+               "seed": params.seed, "alpha": ev.alpha, "cluster": ASSIGNMENT}
     out: list[DesignResult] = []
     comparison = comparison_units(data.panel, params)
     has_comparison = bool((comparison["level"] == "provinsi").any())
@@ -98,24 +106,33 @@ def _run_one(design: str, data: Dataset, params, out: list[DesignResult], ev, ou
     elif design == "event_study":
         p = kabkota_vs_provinces(data, params)
         lo, hi = ev.event_window
+        few = ev.did_inference in ("few_treated", "ri")
         r = did.event_study(p, outcome, "region_code", "period", "first_treated", ref=-1, window=(lo, hi),
-                            alpha=ev.alpha)
+                            alpha=ev.alpha, cluster=ASSIGNMENT, inference="few_treated" if few else "cluster",
+                            post=(0, hi), seed=params.seed)
         ks = [k for k in range(0, hi)]
-        e = _mean_of_coefs(r, ks, ev.alpha)
-        out.append(DesignResult(design, e, r, truth_event(p, start, ks, -1) if synthetic else None,
-                                {"pretrend": r.pretrend}))
+        e = r.post_mean
+        notes = {"pretrend": r.pretrend}
+        if lo < -1 and np.isfinite(e.ci_low) and np.isfinite(e.ci_high):
+            notes["sensitivity"] = sensitivity.relative_magnitude_bounds(r.coefs, r.ref, ks, e.ci_low, e.ci_high)
+            notes["breakdown_mbar"] = sensitivity.breakdown_mbar(r.coefs, r.ref, ks, e.ci_low, e.ci_high)
+        out.append(DesignResult(design, e, r, truth_event(p, start, ks, -1) if synthetic else None, notes))
     elif design in ("staggered", "staggered_twfe"):
         p = staggered_panel(data, params)
         if p["first_treated"].gt(start).sum() == 0:
             return  # no kab/kota adopts co-funding after the start: nothing to estimate
         if design == "staggered":
-            r = did.callaway_santanna(p, outcome, "region_code", "period", "first_treated",
-                                      control=ev.staggered_control, alpha=ev.alpha)
+            with warnings.catch_warnings(record=True) as caught:  # said in words by the report (NaN CI)
+                warnings.simplefilter("always")
+                r = did.callaway_santanna(p, outcome, "region_code", "period", "first_treated",
+                                          control=ev.staggered_control, alpha=ev.alpha)
             truth = None
             if synthetic:
-                truth = did.callaway_santanna(p, "effect_cofunding_pp", "region_code", "period", "first_treated",
-                                              control=ev.staggered_control).att.estimate
-            out.append(DesignResult(design, r.att, r, truth))
+                with warnings.catch_warnings():  # the truth column: only its point value is used
+                    warnings.simplefilter("ignore")
+                    truth = did.callaway_santanna(p, "effect_cofunding_pp", "region_code", "period", "first_treated",
+                                                  control=ev.staggered_control).att.estimate
+            out.append(DesignResult(design, r.att, r, truth, {"warnings": [str(w.message) for w in caught]}))
         else:
             kept = p[~(p["first_treated"] <= start)]  # as Callaway-Sant'Anna: drop already-treated units
             e = did.twfe(kept, outcome, "region_code", "period", "treat", inference="cluster", alpha=ev.alpha)
@@ -127,6 +144,8 @@ def _run_one(design: str, data: Dataset, params, out: list[DesignResult], ev, ou
         out.append(DesignResult(design, r.att, r, truth))
     elif design == "dose":
         p = kabkota_vs_provinces(data, params)
+        if not p["level"].eq("provinsi").any():  # Kaltim only: the slope rests on kab/kota differences in dose
+            twfe_kw = twfe_kw | {"cluster": None, "inference": "cluster", "B": None}
         e = did.twfe(p, outcome, "region_code", "period", "dose", **twfe_kw)
         truth = data.meta["config"]["additionality_share"] if synthetic else None
         out.append(DesignResult(design, e, e, truth))
@@ -134,34 +153,33 @@ def _run_one(design: str, data: Dataset, params, out: list[DesignResult], ev, ou
         raise TypeError(f"unknown design {design!r}; allowed: {', '.join(DESIGNS)}")
 
 
-def _mean_of_coefs(r, ks: list[int], alpha: float) -> Estimate:
-    c = r.coefs.set_index("rel_time")
-    names = [k for k in c.index if k != r.ref]
-    idx = [names.index(k) for k in ks if k in names]
-    vec = np.zeros(len(names))
-    vec[idx] = 1 / len(idx)
-    b = np.array([c.loc[k, "estimate"] for k in names])
-    est = float(vec @ b)
-    se = float(np.sqrt(vec @ r.vcov @ vec))
-    q = stats.t.ppf(1 - alpha / 2, r.clusters - 1)
-    p = float(2 * stats.t.sf(abs(est / se), r.clusters - 1))
-    return Estimate(est, se, est - q * se, est + q * se, p, r.n_obs, "Event study (mean of post coefficients)",
-                    {"clusters": r.clusters, "months": len(idx)})
+def ci_level(e: Estimate, alpha: float) -> float:
+    """The level the interval actually has: the placebo designs can only give ``j/(m + 1)``."""
+    return float(e.info.get("ci_level", 1 - alpha))
 
 
-def comparison_table(results: list[DesignResult]) -> pd.DataFrame:
-    """One row per design: design, method, estimate, se, ci_low, ci_high, pvalue, n_obs, truth, covers,
-    not_run (empty, or why the design did not run: ``no_comparison`` / ``failed``)."""
+def mde(e: Estimate, alpha: float) -> float:
+    """Minimum detectable effect at 80% power: from the placebo distribution when the design has one, else
+    ``2.8·se`` (:func:`~evalkit.methods.sensitivity.normal_mde`)."""
+    return float(e.info["mde"]) if "mde" in e.info else sensitivity.normal_mde(e.se, alpha)
+
+
+def comparison_table(results: list[DesignResult], alpha: float = 0.05) -> pd.DataFrame:
+    """One row per design: design, method, estimate, se, ci_low, ci_high, ci_level (the level the interval
+    has), pvalue, mde (minimum detectable effect at 80% power), n_obs, truth, covers, not_run (empty, or why the
+    design did not run: ``no_comparison`` / ``failed``)."""
     rows = []
     nan = float("nan")
     for r in results:
         e = r.estimate
         if e is None:
             rows.append({"design": r.design, "method": "", "estimate": nan, "se": nan, "ci_low": nan, "ci_high": nan,
-                         "pvalue": nan, "n_obs": 0, "truth": None, "covers": None, "not_run": r.not_run})
+                         "ci_level": nan, "pvalue": nan, "mde": nan, "n_obs": 0, "truth": None, "covers": None,
+                         "not_run": r.not_run})
             continue
         rows.append({"design": r.design, "method": e.method, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low,
-                     "ci_high": e.ci_high, "pvalue": e.pvalue, "n_obs": e.n_obs, "truth": r.truth,
+                     "ci_high": e.ci_high, "ci_level": ci_level(e, alpha), "pvalue": e.pvalue, "mde": mde(e, alpha),
+                     "n_obs": e.n_obs, "truth": r.truth,
                      "covers": (e.covers(r.truth) if r.truth is not None else None), "not_run": ""})
     return pd.DataFrame(rows)
 

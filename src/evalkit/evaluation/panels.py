@@ -38,8 +38,10 @@ def comparison_units(df: pd.DataFrame, params, keep: tuple[str, ...] = ()) -> pd
 
 def kabkota_vs_provinces(data: Dataset, params) -> pd.DataFrame:
     """Window panel of the 10 kab/kota and the comparison provinces (``evaluation.comparison``) with
-    ``treat`` (0/1), ``first_treated`` and ``dose``."""
+    ``treat`` (0/1), ``first_treated``, ``dose`` and ``province_code`` (the level the Pergub is assigned at: 64 for
+    every Kaltim kab/kota)."""
     p = comparison_units(in_window(with_truth(data), params), params)
+    p["province_code"] = p["region_code"].astype(str).str[:2]
     start = params.policy_start.to_timestamp()
     kt = p["level"].eq("kabkota")
     p["treat"] = (kt & (p["period"] >= start)).astype(float)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .designs import DesignResult
+from .designs import DesignResult, ci_level, mde
 
 
 def forest_plot(table: pd.DataFrame, labels: dict[str, str], xlabel: str, truth_label: str = "True effect"):
@@ -61,13 +61,29 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
         ctx.figure(fig, r.design, f"cap_{r.design}")
     e = r.estimate
     unit = (lambda x: ctx.num(x, 3)) if r.design == "dose" else (lambda x: ctx.pp(x, 2))
+    level = ci_level(e, ev.alpha)
+    if not np.isfinite(e.se):  # e.g. one kab/kota per adoption date: no variance to estimate
+        ctx.say("result_no_variance_line", est=unit(e.estimate))
+        if r.truth is not None:
+            ctx.say("truth_line", truth=unit(r.truth))
+        return
     ctx.say("result_line", est=unit(e.estimate), lo=unit(e.ci_low), hi=unit(e.ci_high),
             p=("< " + ctx.num(0.001, 3)) if e.pvalue < 0.001 else "= " + ctx.num(e.pvalue, 3),
-            level=f"{int(round(100 * (1 - ev.alpha)))}%")
+            level=ctx.pct(100 * level, 1), mde=unit(mde(e, ev.alpha)))
+    if "placebos" in e.info and abs(level - (1 - ev.alpha)) > 1e-9:
+        ctx.say("placebo_level_note", placebos=e.info["placebos"], m1=e.info["placebos"] + 1,
+                level=ctx.pct(100 * level, 1), wanted=ctx.pct(100 * (1 - ev.alpha), 0))
     if r.design == "event_study":
         pt = r.result.pretrend
-        ctx.say("pretrend_line", df1=pt["df1"], df2=pt["df2"], F=ctx.num(pt["F"], 2), p=ctx.num(pt["pvalue"], 3),
-                verdict=ctx.t("pretrend_ok" if pt["pvalue"] >= ev.alpha else "pretrend_bad"))
+        if "max_t" in pt:
+            ctx.say("pretrend_max_line", max_t=ctx.num(pt["max_t"], 2), p=ctx.num(pt["pvalue"], 3))
+        else:
+            ctx.say("pretrend_line", df1=pt["df1"], df2=pt["df2"], F=ctx.num(pt["F"], 2), p=ctx.num(pt["pvalue"], 3))
+        bounds = (r.notes or {}).get("sensitivity")
+        if bounds is not None:
+            one = bounds.set_index("mbar").loc[1.0]
+            ctx.say("sensitivity_line", lo1=unit(one["ci_low"]), hi1=unit(one["ci_high"]),
+                    breakdown=ctx.num(r.notes["breakdown_mbar"], 2))
     if r.design == "synth":
         top = r.result.weights.sort_values(ascending=False).head(4)
         names = ctx.data.province_panel().drop_duplicates("region_code").set_index("region_code")["region_name"]
@@ -85,5 +101,5 @@ def reading(ctx, table: pd.DataFrame) -> None:
     dose = table[(table["design"] == "dose") & table["estimate"].notna()]
     add = float(dose["estimate"].iloc[0]) if len(dose) else float("nan")
     ctx.say("evidence_reading", n=len(eff), lo=ctx.num(eff["estimate"].min(), 1), hi=ctx.num(eff["estimate"].max(), 1),
-            sig=int((eff["pvalue"] < 0.05).sum()), add=ctx.num(add, 2) if np.isfinite(add) else "–",
+            sig=int(((eff["ci_low"] > 0) | (eff["ci_high"] < 0)).sum()), add=ctx.num(add, 2) if np.isfinite(add) else "–",
             per100=ctx.num(100 * add, 0) if np.isfinite(add) else "–")

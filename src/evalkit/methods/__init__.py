@@ -4,19 +4,24 @@ One method per module, each returning a result with ``summary()``, ``tidy()`` an
 scalar effects are :class:`Estimate` objects.
 
 * :mod:`.its` — interrupted time series (segmented regression, Newey–West)
-* :mod:`.did` — ``twfe`` (CR1 / wild cluster bootstrap / randomization inference), ``event_study``,
+* :mod:`.did` — ``twfe`` (CR1 / wild cluster bootstrap / few treated clusters), ``event_study``,
   ``callaway_santanna``
+* :mod:`.few_treated` — inference when the policy is assigned to one or a few clusters (Conley–Taber placebos,
+  Ferman–Pinto studentisation)
+* :mod:`.sensitivity` — robustness to violations of parallel trends (Rambachan–Roth relative magnitudes) and the
+  minimum detectable effect
 * :mod:`.synth` — ``synthetic_control`` with in-space placebos
 """
-from . import did, its, synth
+from . import did, few_treated, its, sensitivity, synth
 from .result import Estimate
 
 
-def randomization_inference(df, outcome, unit, time, treat, *, covariates=(), B: int = 999, seed: int = 0,
-                            alpha: float = 0.05) -> Estimate:
-    """TWFE estimate with a permutation p-value and CI (treatment paths permuted across units)."""
-    return did.twfe(df, outcome, unit, time, treat, covariates=covariates, inference="ri", B=B, seed=seed,
-                    alpha=alpha)
+def randomization_inference(df, outcome, unit, time, treat, *, cluster: str | None = None, covariates=(),
+                            B: int = 999, seed: int = 0, alpha: float = 0.05) -> Estimate:
+    """TWFE estimate with randomization inference at the assignment level ``cluster`` (default: the unit): the
+    treatment is reassigned across untreated clusters and the statistic is studentised (:mod:`.few_treated`)."""
+    return did.twfe(df, outcome, unit, time, treat, cluster=cluster, covariates=covariates, inference="ri", B=B,
+                    seed=seed, alpha=alpha)
 
 
-__all__ = ["Estimate", "did", "its", "synth", "randomization_inference"]
+__all__ = ["Estimate", "did", "few_treated", "its", "sensitivity", "synth", "randomization_inference"]

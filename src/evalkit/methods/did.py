@@ -6,15 +6,16 @@ All functions take a long DataFrame and column names. Time may be monthly dateti
 from __future__ import annotations
 
 import functools
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .panel import codes, demean, ols_cluster, period_index, t_interval
+from .few_treated import FewTreated, assignment_inference, mean_path_reassign
+from .panel import check_panel_input, codes, demean, ols_cluster, period_index, t_interval
 from .result import Estimate
-from .ri import permutation_twfe
 from .wild import WildBootstrap
 
 __all__ = ["twfe", "event_study", "callaway_santanna", "EventStudyResult", "CallawaySantAnnaResult"]
@@ -55,16 +56,26 @@ def twfe(df: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, *, cl
       (statsmodels OLS with dummies); t distribution with G−1 degrees of freedom.
     * ``"wild"`` — wild cluster bootstrap, null imposed, Webb weights, ``B`` draws (default 9999),
       seed ``seed``; p-value and CI by test inversion (se stays CR1).
-    * ``"ri"`` — randomization inference: the treatment paths are permuted across units (``B``
-      permutations, default 999); CI by inverting the test for a constant effect.
+    * ``"few_treated"`` — for a treatment assigned to one or a few clusters (``cluster`` = the level the policy
+      is assigned at: the province for Pergub 19/2023): Conley & Taber (2011) placebos on the untreated
+      clusters, studentised as Ferman & Pinto (2019) (:mod:`.few_treated`); ``se`` is the studentising scale,
+      the CI has the level the placebos can give (``info["ci_level"]``), ``info["mde"]`` the minimum detectable
+      effect at 80% power. ``"ri"`` is the same test (randomization inference at the assignment level with a
+      studentised statistic).
     """
     cols = [outcome, unit, time, treat, *covariates] + ([weights] if weights else []) + ([cluster] if cluster else [])
     d = _prepare(df, list(dict.fromkeys(cols)))
+    check_panel_input(d, unit, time, weights, cluster)
+    if not (d[treat] != 0).any():
+        raise ValueError(f"no observation is treated ('{treat}' is zero everywhere): there is no effect to estimate")
     u, t, cl, k_fe = _fe_design(d, unit, time, cluster, small_sample)
     w = d[weights].to_numpy(float) if weights else None
     raw = d[[outcome, treat, *covariates]].to_numpy(float)
     dm = demean(raw, [u, t], w)
     y, X = dm[:, 0], dm[:, 1:]
+    if np.abs(X[:, 0]).max() < 1e-10:
+        raise ValueError(f"'{treat}' is absorbed by the unit and time fixed effects (e.g. every unit treated at the "
+                         "same date): the effect is not identified")
     beta, vcov, resid, G = ols_cluster(y, X, cl, w, k_fe)
     est, se = float(beta[0]), float(np.sqrt(vcov[0, 0]))
     n = len(d)
@@ -74,28 +85,61 @@ def twfe(df: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, *, cl
         method = "TWFE (CR1)"
     elif inference == "wild":
         # partial the covariates out of y and treat (FWL), then bootstrap the single coefficient
-        if X.shape[1] > 1:
-            Z = X[:, 1:]
-            wz = np.ones(n) if w is None else w
-            proj = lambda v: v - Z @ np.linalg.lstsq(Z * np.sqrt(wz)[:, None], v * np.sqrt(wz), rcond=None)[0]  # noqa: E731
-            yy, xx = proj(y), proj(X[:, 0])
-        else:
-            yy, xx = y, X[:, 0]
+        wz = np.ones(n) if w is None else w
+        Z = X[:, 1:]
+
+        def partial_covariates(v: np.ndarray) -> np.ndarray:
+            if not Z.shape[1]:
+                return v
+            return v - Z @ np.linalg.lstsq(Z * np.sqrt(wz)[:, None], v * np.sqrt(wz), rcond=None)[0]
+
+        def project(v: np.ndarray) -> np.ndarray:  # M: remove the fixed effects, then the covariates
+            return partial_covariates(demean(v, [u, t], w)[:, 0])
+
+        yy, xx = partial_covariates(y), partial_covariates(X[:, 0])
         adj = G / (G - 1) * (n - 1) / (n - X.shape[1] - k_fe)
         B = B or 9999
-        wb = WildBootstrap(yy, xx, cl, w, adj, B=B, seed=seed, kind=bootstrap_weights)
+        wb = WildBootstrap(yy, xx, cl, w, adj, B=B, seed=seed, kind=bootstrap_weights, project=project)
         p = wb.pvalue(0.0)
         lo, hi = wb.confint(alpha, se)
         method = "TWFE (wild cluster bootstrap)"
         info.update(B=B, seed=seed, weights=bootstrap_weights)
-    elif inference == "ri":
-        B = B or 999
-        p, lo, hi, draws = permutation_twfe(d, outcome, unit, time, treat, covariates, w, alpha, B, seed)
-        method = "TWFE (randomization inference)"
-        info.update(permutations=draws, seed=seed)
+    elif inference in ("few_treated", "ri"):
+        ft = twfe_assignment(d, outcome, unit, time, treat, cluster or unit, covariates, weights, alpha, B or 999, seed)
+        se, p = float(ft.se[0]), float(ft.pvalue[0])
+        ci = ft.conf_int()
+        lo, hi = float(ci["ci_low"][0]), float(ci["ci_high"][0])
+        method = "TWFE (few treated clusters: Conley-Taber placebos, studentised)"
+        info = assignment_info(ft, cluster or unit)
     else:
-        raise ValueError("inference must be 'cluster', 'wild' or 'ri'")
+        raise ValueError("inference must be 'cluster', 'wild', 'few_treated' or 'ri'")
     return Estimate(est, se, lo, hi, p, n, method, info)
+
+
+def assignment_info(ft: FewTreated, cluster: str, j: int = 0) -> dict:
+    """What an :class:`Estimate` records of assignment-level inference (statistic ``j``)."""
+    return {"assignment_level": cluster, "treated_clusters": len(ft.treated_clusters),
+            "clusters": len(ft.scale), "placebos": ft.placebos, "ci_level": float(ft.critical()[1][j]),
+            "mde": float(ft.mde()[j])}
+
+
+def twfe_assignment(d: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, cluster: str, covariates,
+                    weights: str | None, alpha: float, B: int, seed: int) -> FewTreated:
+    """:func:`~.few_treated.assignment_inference` for the TWFE coefficient of ``treat``: placebo clusters get the
+    treated clusters' mean treatment path."""
+    treated = (d[treat] != 0).to_numpy()
+    treated_clusters = pd.unique(d.loc[treated, cluster])
+    path = d[d[cluster].isin(treated_clusters)].groupby(time)[treat].mean()
+    cols = [treat, *covariates]
+    R = np.zeros((1, len(cols)))
+    R[0, 0] = 1.0
+
+    def design(frame: pd.DataFrame):
+        return frame[cols].to_numpy(float), R, [treat]
+
+    return assignment_inference(d, outcome, unit, time, cluster, treated, design,
+                                mean_path_reassign(treat, time, cluster, path), weights=weights, alpha=alpha,
+                                B=B, seed=seed)
 
 
 # --------------------------------------------------------------------------- event study
@@ -109,15 +153,21 @@ class EventStudyResult:
     n_obs: int
     clusters: int
     vcov: np.ndarray = field(repr=False)
+    post_mean: Estimate | None = None
+    placebo: FewTreated | None = field(default=None, repr=False)
 
     def tidy(self) -> pd.DataFrame:
         return self.coefs.copy()
 
     def summary(self) -> str:
         pt = self.pretrend
+        test = (f"largest pre-period |t| = {pt['max_t']:.3f} against {pt.get('placebos', 0)} placebos, "
+                f"p = {pt['pvalue']:.4g}" if "max_t" in pt else
+                f"F({pt['df1']}, {pt['df2']}) = {pt['F']:.3f}, p = {pt['pvalue']:.4g}")
         return (f"Event study (TWFE, reference period {self.ref}, {self.clusters} clusters, n = {self.n_obs})\n"
                 + self.coefs.to_string(index=False, float_format=lambda v: f"{v:.3f}")
-                + f"\nJoint pre-trend test: F({pt['df1']}, {pt['df2']}) = {pt['F']:.3f}, p = {pt['pvalue']:.4g}")
+                + f"\nPre-trend test ({test}); a low-power test: see the sensitivity bounds"
+                + ("" if self.post_mean is None else "\nPost mean: " + self.post_mean.summary()))
 
     def plot(self, ax=None, xlabel: str = "Periods relative to treatment", ylabel: str = "Effect",
              title: str | None = None):
@@ -140,47 +190,135 @@ class EventStudyResult:
         return fig
 
 
-def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_treated: str, *, ref: int = -1,
-                window: tuple[int, int] | None = None, cluster: str | None = None, alpha: float = 0.05,
-                small_sample: str = "nested") -> EventStudyResult:
-    """Dynamic TWFE with event-time dummies relative to ``first_treated`` (reference ``ref`` omitted).
-
-    ``window=(lo, hi)`` bins event times beyond the window into the end points. Never-treated units
-    (``first_treated`` 0/missing) have all dummies zero. The pre-trend test is a cluster-robust Wald
-    test that all pre-period coefficients are zero, F(q, G−1).
-    """
-    d = _prepare(df, list(dict.fromkeys([outcome, unit, time] + ([cluster] if cluster else []))))
-    tt = period_index(d[time])
-    ft = period_index(d[first_treated], zero_is_missing=True)
-    rel = tt - ft
+def _event_dummies(d: pd.DataFrame, time: str, first_treated: str, ref: int,
+                   window: tuple[int, int] | None) -> tuple[np.ndarray, list[int]]:
+    """Event-time dummies (relative to ``first_treated``, ``ref`` omitted, binned at the window ends)."""
+    rel = period_index(d[time]) - period_index(d[first_treated], zero_is_missing=True)
     if window is not None:
         rel = np.clip(rel, window[0], window[1])
     ks = sorted(int(k) for k in np.unique(rel[~np.isnan(rel)]) if int(k) != ref)
+    return np.column_stack([(rel == k).astype(float) for k in ks]) if ks else np.zeros((len(d), 0)), ks
+
+
+def _check_event_input(d: pd.DataFrame, time: str, first_treated: str) -> None:
+    """Time and ``first_treated`` in one unit, constant within a unit, and some units never treated."""
+    t_dates = pd.api.types.is_datetime64_any_dtype(d[time]) or isinstance(d[time].dtype, pd.PeriodDtype)
+    f = d[first_treated]
+    f_dates = pd.api.types.is_datetime64_any_dtype(f) or isinstance(f.dtype, pd.PeriodDtype)
+    if f.notna().any() and t_dates != f_dates and not (f.dropna() == 0).all():
+        raise ValueError(f"'{time}' and '{first_treated}' are in different units (one dates, the other numbers): "
+                         "give both as months or both as period numbers")
+    ft = period_index(f, zero_is_missing=True)
+    if not np.isnan(ft).any():
+        raise ValueError("every unit is treated at some point: an event study needs never-treated units for the "
+                         "calendar-time effects")
+
+
+def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_treated: str, *, ref: int = -1,
+                window: tuple[int, int] | None = None, cluster: str | None = None, alpha: float = 0.05,
+                small_sample: str = "nested", inference: str = "cluster", post: tuple[int, int] | None = None,
+                B: int = 999, seed: int = 0) -> EventStudyResult:
+    """Dynamic TWFE with event-time dummies relative to ``first_treated`` (reference ``ref`` omitted).
+
+    ``window=(lo, hi)`` bins event times beyond the window into the end points. Never-treated units
+    (``first_treated`` 0/missing) have all dummies zero. ``post=(a, b)``: the event times ``a ≤ k < b`` whose
+    mean is the headline (:attr:`EventStudyResult.post_mean`; default every k ≥ 0 inside the window).
+
+    ``inference="cluster"``: CR1 by ``cluster`` (default ``unit``), t(G−1), and a Wald pre-trend test F(q, G−1).
+    ``inference="few_treated"``: the treatment is assigned to ``cluster`` (one or a few treated clusters); every
+    coefficient and the post mean get Conley–Taber placebo inference (:mod:`.few_treated`), and the pre-trend
+    test compares the largest studentised pre-period coefficient with the placebos' (``pretrend["max_t"]``).
+    A pre-trend test has low power: read :func:`.sensitivity.relative_magnitude_bounds`, not its verdict.
+    """
+    d = _prepare(df, list(dict.fromkeys([outcome, unit, time] + ([cluster] if cluster else []))))
+    check_panel_input(d, unit, time, None, cluster)
+    _check_event_input(d, time, first_treated)
+    D, ks = _event_dummies(d, time, first_treated, ref, window)
     if not ks:
         raise ValueError("no treated observations: first_treated is empty for every unit")
-    D = np.zeros((len(d), len(ks)))
-    for j, k in enumerate(ks):
-        D[:, j] = (rel == k).astype(float)
     u, t, cl, k_fe = _fe_design(d, unit, time, cluster, small_sample)
     dm = demean(np.column_stack([d[outcome].to_numpy(float), D]), [u, t])
     keep = np.abs(dm[:, 1:]).max(axis=0) > 1e-10  # event times absorbed by the fixed effects
     ks = [k for k, kp in zip(ks, keep) if kp]
+    a, b = post if post is not None else (0, window[1] if window is not None else max(ks) + 1)
+    mean_of = [k for k in ks if a <= k < b]
+    if not mean_of:
+        raise ValueError(f"no event time between {a} and {b - 1} can be estimated")
     beta, vcov, _, G = ols_cluster(dm[:, 0], dm[:, 1:][:, keep], cl, None, k_fe)
-    se = np.sqrt(np.diag(vcov))
-    q = stats.t.ppf(1 - alpha / 2, G - 1)
+    vec = np.array([1.0 / len(mean_of) if k in mean_of else 0.0 for k in ks])
+    pm = float(vec @ beta)
+    pre = [i for i, k in enumerate(ks) if k < 0]
+    if inference == "cluster":
+        se = np.sqrt(np.diag(vcov))
+        q = np.full(len(ks), stats.t.ppf(1 - alpha / 2, G - 1))
+        pm_se = float(np.sqrt(vec @ vcov @ vec))
+        lo, hi, p = t_interval(pm, pm_se, G - 1, alpha)
+        post_mean = Estimate(pm, pm_se, lo, hi, p, len(d), "Event study (mean of post coefficients, CR1)",
+                             {"clusters": G, "months": len(mean_of)})
+        if pre:
+            bp, V = beta[pre], vcov[np.ix_(pre, pre)]
+            wald = float(bp @ np.linalg.pinv(V) @ bp)
+            F = wald / len(pre)
+            pretrend = {"F": F, "df1": len(pre), "df2": G - 1, "pvalue": float(stats.f.sf(F, len(pre), G - 1)),
+                        "wald": wald}
+        else:
+            pretrend = {"F": float("nan"), "df1": 0, "df2": G - 1, "pvalue": float("nan"), "wald": float("nan")}
+        placebo = None
+    elif inference == "few_treated":
+        placebo = event_assignment(d, outcome, unit, time, first_treated, cluster or unit, ref, window, ks,
+                                   mean_of, alpha, B, seed)
+        pos = {n: j for j, n in enumerate(placebo.names)}
+        se = np.array([placebo.se[pos[k]] for k in ks])
+        qs, _ = placebo.critical()
+        q = np.array([qs[pos[k]] for k in ks])
+        beta = np.array([placebo.estimate[pos[k]] for k in ks])
+        j = pos["post_mean"]
+        ci = placebo.conf_int()
+        post_mean = Estimate(pm, float(placebo.se[j]), float(ci["ci_low"][j]), float(ci["ci_high"][j]),
+                             float(placebo.pvalue[j]), len(d),
+                             "Event study (mean of post coefficients, few treated clusters: Conley-Taber placebos)",
+                             {"months": len(mean_of)} | assignment_info(placebo, cluster or unit, j))
+        pretrend = _pretrend_max_t(placebo, [k for k in ks if k < 0])
+    else:
+        raise ValueError("inference must be 'cluster' or 'few_treated'")
     coefs = pd.DataFrame({"rel_time": ks, "estimate": beta, "se": se, "ci_low": beta - q * se, "ci_high": beta + q * se})
     ref_row = pd.DataFrame({"rel_time": [ref], "estimate": [0.0], "se": [0.0], "ci_low": [0.0], "ci_high": [0.0]})
     coefs = pd.concat([coefs, ref_row]).sort_values("rel_time", ignore_index=True)
-    pre = [i for i, k in enumerate(ks) if k < 0]
-    if pre:
-        b, V = beta[pre], vcov[np.ix_(pre, pre)]
-        wald = float(b @ np.linalg.pinv(V) @ b)
-        F = wald / len(pre)
-        pretrend = {"F": F, "df1": len(pre), "df2": G - 1, "pvalue": float(stats.f.sf(F, len(pre), G - 1)),
-                    "wald": wald}
-    else:
-        pretrend = {"F": float("nan"), "df1": 0, "df2": G - 1, "pvalue": float("nan"), "wald": float("nan")}
-    return EventStudyResult(coefs, pretrend, ref, len(d), G, vcov)
+    return EventStudyResult(coefs, pretrend, ref, len(d), G, vcov, post_mean, placebo)
+
+
+def event_assignment(d: pd.DataFrame, outcome: str, unit: str, time: str, first_treated: str, cluster: str, ref: int,
+                     window, ks: list[int], mean_of: list[int], alpha: float, B: int, seed: int) -> FewTreated:
+    """Assignment-level placebos for every event-time coefficient and their post mean: placebo clusters take the
+    treated clusters' first treated period."""
+    ft_index = period_index(d[first_treated], zero_is_missing=True)
+    treated = ~np.isnan(ft_index) & (period_index(d[time]) >= ft_index)
+    date = d.loc[~np.isnan(ft_index), first_treated].mode().iloc[0]
+    never = pd.NaT if pd.api.types.is_datetime64_any_dtype(d[first_treated]) else 0
+
+    def design(frame: pd.DataFrame):
+        D, names = _event_dummies(frame, time, first_treated, ref, window)
+        R = np.vstack([np.eye(len(names)), [1.0 / len(mean_of) if k in mean_of else 0.0 for k in names]])
+        return D, R, [*names, "post_mean"]
+
+    def reassign(frame: pd.DataFrame, chosen: tuple) -> pd.DataFrame:
+        return frame.assign(**{first_treated: frame[first_treated].where(~frame[cluster].isin(chosen), date)
+                               .where(frame[cluster].isin(chosen), never)})
+
+    return assignment_inference(d, outcome, unit, time, cluster, treated, design, reassign, alpha=alpha, B=B,
+                                seed=seed)
+
+
+def _pretrend_max_t(placebo: FewTreated, pre: list) -> dict:
+    """The largest |t| of the pre-period coefficients against the placebos' largest (a studentised max test)."""
+    if not pre:
+        return {"max_t": float("nan"), "pvalue": float("nan"), "df1": 0}
+    idx = [placebo.names.index(k) for k in pre]
+    obs = float(np.nanmax(np.abs(placebo.t[idx])))
+    draws = np.nanmax(np.abs(placebo.placebo_t[:, idx]), axis=1)
+    draws = draws[np.isfinite(draws)]
+    return {"max_t": obs, "pvalue": float((1 + np.sum(draws >= obs - 1e-12)) / (1 + len(draws))), "df1": len(pre),
+            "placebos": int(len(draws))}
 
 
 # --------------------------------------------------------------------------- Callaway & Sant'Anna
@@ -231,6 +369,8 @@ class CallawaySantAnnaResult:
     seed: int
     alpha: float
     time_labels: dict = field(repr=False, default_factory=dict)
+    #: cells whose variance the influence function can estimate (at least two treated and two comparison units)
+    valid: np.ndarray = field(repr=False, default=None)
 
     # -- inference helpers ---------------------------------------------------------------
     @functools.cached_property
@@ -250,11 +390,14 @@ class CallawaySantAnnaResult:
             return (q75 - q25) / (stats.norm.ppf(0.75) - stats.norm.ppf(0.25))
         return np.sqrt((inf**2).sum(axis=0)) / n
 
-    def _se(self, inf: np.ndarray) -> float:
+    def _se(self, inf: np.ndarray, cells=None) -> float:
+        """Standard error, NaN when a cell in ``cells`` has no valid variance (one treated or comparison unit)."""
+        if cells is not None and self.valid is not None and not self.valid[np.asarray(cells, int)].all():
+            return float("nan")
         return float(self._ses(inf[:, None])[0])
 
-    def _estimate(self, est: float, inf: np.ndarray, method: str) -> Estimate:
-        se = self._se(inf)
+    def _estimate(self, est: float, inf: np.ndarray, method: str, cells=None) -> Estimate:
+        se = self._se(inf, cells)
         z = stats.norm.ppf(1 - self.alpha / 2)
         p = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan")
         return Estimate(float(est), se, est - z * se, est + z * se, p, self.n_obs, method,
@@ -264,25 +407,29 @@ class CallawaySantAnnaResult:
     def _weighted(self, cells: np.ndarray) -> tuple[float, np.ndarray]:
         """ATT = Σ p_g ATT_gt / Σ p_g over ``cells`` with the weights' own influence (as R's did)."""
         gt = self.group_time
-        pg = np.array([self.group_share[g] for g in gt["group"]])[cells]
-        att = gt["att"].to_numpy()[cells]
+        return self._share_weighted(gt["group"].to_numpy()[cells], gt["att"].to_numpy()[cells], self.influence[:, cells])
+
+    def _share_weighted(self, groups: np.ndarray, values: np.ndarray, infs: np.ndarray) -> tuple[float, np.ndarray]:
+        """``Σ p_g v / Σ p_g`` over effects ``values`` of cohorts ``groups`` (influence columns ``infs``), with the
+        influence of estimating the shares p_g (R did's ``wif``)."""
+        pg = np.array([self.group_share[g] for g in groups])
         w = pg / pg.sum()
-        est = float(w @ att)
-        inf = self.influence[:, cells] @ w
-        # influence of estimating the group shares (did::wif)
-        ind = np.column_stack([(self.groups_of_units == g).astype(float) for g in gt["group"].to_numpy()[cells]])
+        ind = np.column_stack([(self.groups_of_units == g).astype(float) for g in groups])
         wif = (ind - pg) / pg.sum() - np.outer((ind - pg).sum(axis=1), pg) / pg.sum() ** 2
-        return est, inf + wif @ att
+        return float(w @ values), infs @ w + wif @ values
 
     @property
     def att(self) -> Estimate:
         """Simple aggregation: p_g-weighted mean of all post-treatment ATT(g,t) (R did: aggte type='simple')."""
         cells = np.flatnonzero(self.group_time["post"].to_numpy())
         est, inf = self._weighted(cells)
-        return self._estimate(est, inf, "Callaway-Sant'Anna (simple ATT)")
+        return self._estimate(est, inf, "Callaway-Sant'Anna (simple ATT)", cells)
 
-    def aggregate(self, kind: str = "dynamic") -> AggregateResult:
-        """``group`` (θ by cohort), ``dynamic`` (θ by event time) or ``calendar`` (θ by period)."""
+    def aggregate(self, kind: str = "dynamic", *, min_e: float = -np.inf, max_e: float = np.inf,
+                  uniform: bool = False) -> AggregateResult:
+        """``group`` (θ by cohort), ``dynamic`` (θ by event time ``min_e ≤ e ≤ max_e``) or ``calendar`` (θ by
+        period). ``uniform=True`` (needs ``bootstrap``) gives sup-t bands that cover every row of the table at once
+        (R did's ``cband``); the critical value used is in ``table.attrs["critical_value"]``."""
         gt = self.group_time
         z = stats.norm.ppf(1 - self.alpha / 2)
         rows, infs = [], []
@@ -291,7 +438,7 @@ class CallawaySantAnnaResult:
             sel = lambda k: np.flatnonzero((gt["group"] == k).to_numpy() & gt["post"].to_numpy())  # noqa: E731
         elif kind == "dynamic":
             e = (gt["time"] - gt["group"]).to_numpy()
-            keys, label = sorted(np.unique(e)), "event_time"
+            keys, label = [k for k in sorted(np.unique(e)) if min_e <= k <= max_e], "event_time"
             sel = lambda k: np.flatnonzero(e == k)  # noqa: E731
         elif kind == "calendar":
             keys, label = sorted(gt.loc[gt["post"], "time"].unique()), "time"
@@ -307,20 +454,35 @@ class CallawaySantAnnaResult:
                 inf = self.influence[:, cells].mean(axis=1)
             else:
                 est, inf = self._weighted(cells)
-            se = self._se(inf)
-            rows.append({label: k, "estimate": est, "se": se, "ci_low": est - z * se, "ci_high": est + z * se})
-            infs.append((k, est, inf))
+            se = self._se(inf, cells)
+            rows.append({label: k, "estimate": est, "se": se})
+            infs.append((k, est, inf, cells))
         table = pd.DataFrame(rows)
-        if kind == "group":
-            pg = np.array([self.group_share[k] for k, _, _ in infs])
-            w = pg / pg.sum()
-            est = float(sum(wi * e for wi, (_, e, _) in zip(w, infs)))
-            inf = sum(wi * i for wi, (_, _, i) in zip(w, infs))
+        crit = z
+        if uniform:
+            if not self.bootstrap:
+                raise ValueError("uniform bands need the multiplier bootstrap: pass bootstrap=999 or more")
+            crit = self._sup_t(np.column_stack([i for _, _, i, _ in infs]), table["se"].to_numpy())
+        table["ci_low"], table["ci_high"] = table["estimate"] - crit * table["se"], table["estimate"] + crit * table["se"]
+        table.attrs["critical_value"] = float(crit)
+        if kind == "group":  # θ = Σ p_g θ_g / Σ p_g, with the influence of the estimated shares (R did)
+            est, inf = self._share_weighted(np.array([k for k, _, _, _ in infs]), np.array([e for _, e, _, _ in infs]),
+                                            np.column_stack([i for _, _, i, _ in infs]))
+            used = np.concatenate([c for _, _, _, c in infs])
         else:
-            post = [(k, e, i) for k, e, i in infs if (kind != "dynamic" or k >= 0)]
-            est = float(np.mean([e for _, e, _ in post]))
-            inf = sum(i for _, _, i in post) / len(post)
-        return AggregateResult(kind, table, self._estimate(est, inf, f"Callaway-Sant'Anna ({kind})"))
+            post = [(k, e, i, c) for k, e, i, c in infs if (kind != "dynamic" or k >= 0)]
+            est = float(np.mean([e for _, e, _, _ in post]))
+            inf = sum(i for _, _, i, _ in post) / len(post)
+            used = np.concatenate([c for _, _, _, c in post])
+        return AggregateResult(kind, table, self._estimate(est, inf, f"Callaway-Sant'Anna ({kind})", used))
+
+    def _sup_t(self, infs: np.ndarray, ses: np.ndarray) -> float:
+        """The (1 − α) quantile of max_j |draw_j / se_j| over the multiplier-bootstrap draws (sup-t)."""
+        ok = np.isfinite(ses) & (ses > 0)
+        if not ok.any():
+            return float("nan")
+        draws = self._multipliers @ infs[:, ok] / self.n_units
+        return float(np.quantile(np.max(np.abs(draws / ses[ok]), axis=1), 1 - self.alpha))
 
     def tidy(self) -> pd.DataFrame:
         return self.group_time.copy()
@@ -337,61 +499,94 @@ class CallawaySantAnnaResult:
 def callaway_santanna(df: pd.DataFrame, outcome: str, unit: str, time: str, first_treated: str, *,
                       control: str = "never", anticipation: int = 0, base_period: str = "varying",
                       bootstrap: int | None = None, seed: int = 0, alpha: float = 0.05) -> CallawaySantAnnaResult:
-    """Callaway & Sant'Anna (2021) group-time ATTs without covariates (balanced panel).
+    """Callaway & Sant'Anna (2021) group-time ATTs without covariates (balanced panel), as R's ``did::att_gt``.
 
-    ATT(g,t) = E[Y_t − Y_b | G=g] − E[Y_t − Y_b | C], with base period ``b = g−1−anticipation``
-    for post periods and, with ``base_period="varying"``, ``b = t−1`` for pre periods. ``control``
-    is ``"never"`` (G = never) or ``"notyet"`` (never, or first treated after max(t, b) + anticipation).
-    Units treated in the first period are dropped (no pre-period). Standard errors from the
-    influence function, analytic or with a multiplier bootstrap (``bootstrap`` draws, Mammen
-    weights, ``seed``), clustered by unit.
+    ATT(g,t) = E[Y_t − Y_b | G=g] − E[Y_t − Y_b | C]. Periods are the *observed* periods, in order (months,
+    quarters or years; a missing month is not a gap in the estimator). The base ``b`` of a post cell (t ≥ g) is the
+    last observed period before ``g − anticipation``; of a pre cell, the previous observed period
+    (``base_period="varying"``) or that same last pre-treatment period (``"universal"``, which also reports the
+    reference cell ATT(g, b) = 0). ``control`` is ``"never"`` or ``"notyet"`` (never, or first treated after
+    max(t, b) + anticipation).
+
+    Input as R ``did``: ``first_treated`` must be constant within a unit; cohorts first treated after the last
+    period are never-treated; units treated in or before the first period (no pre-period) are dropped with a
+    warning. A cell with fewer than two treated or two comparison units has no estimable variance: its standard
+    error — and that of every aggregate using it — is NaN, with a warning (never 0). Standard errors from the
+    influence function, analytic or with a multiplier bootstrap (``bootstrap`` draws, Mammen weights, ``seed``),
+    clustered by unit.
     """
     if control not in ("never", "notyet"):
         raise ValueError("control must be 'never' or 'notyet'")
     if base_period not in ("varying", "universal"):
         raise ValueError("base_period must be 'varying' or 'universal'")
     d = _prepare(df, [outcome, unit, time])
+    check_panel_input(d, unit, time)
     d = d.assign(_t=period_index(d[time]), _g=period_index(d[first_treated], zero_is_missing=True))
+    varying = d.groupby(unit)["_g"].nunique(dropna=False)
+    if (varying > 1).any():
+        raise ValueError(f"'{first_treated}' changes over time for unit {varying[varying > 1].index[0]!r}: it must be "
+                         "the same in every period of a unit (the first period treated)")
     wide = d.pivot_table(index=unit, columns="_t", values=outcome, aggfunc="first")
     if wide.isna().any().any():
         raise ValueError("callaway_santanna needs a balanced panel: some unit-periods are missing")
     first = d.groupby(unit)["_g"].first().reindex(wide.index).to_numpy()
     periods = wide.columns.to_numpy()
+    first = np.where(first > periods[-1], np.nan, first)  # treated after the panel ends: never treated here
     Y = wide.to_numpy(float)
-    keep = ~(first <= periods[0])  # always-treated units carry no information
+    keep = ~(first <= periods[0] + anticipation)  # always treated: no pre-period, no information
+    if (~keep).any():
+        warnings.warn(f"{int((~keep).sum())} unit(s) treated in the first period carry no information and are "
+                      "dropped", stacklevel=2)
     Y, first = Y[keep], first[keep]
+    if np.isnan(first).all():
+        raise ValueError("no unit is treated inside the panel: there is no effect to estimate")
     G_units = np.where(np.isnan(first), 0.0, first)
     n = len(Y)
-    groups = sorted(g for g in np.unique(G_units) if g > 0 and g <= periods[-1])
-    pos = {p: j for j, p in enumerate(periods)}
-    rows, infs = [], []
+    groups = sorted(g for g in np.unique(G_units) if g > 0)
+    rows, infs, valid = [], [], []
     for g in groups:
         in_g = G_units == g
-        for t in periods[1:]:
-            post = t >= g - anticipation
-            b = g - 1 - anticipation if (post or base_period == "universal") else t - 1
-            if b not in pos or t == b:
-                continue
-            if control == "never":
-                ctrl = G_units == 0
+        before = np.flatnonzero(periods + anticipation < g)
+        if len(before) == 0:
+            continue
+        ref = before[-1]  # last observed period before the cohort starts
+        for ti in range(len(periods)):
+            t = periods[ti]
+            post = t >= g
+            if base_period == "universal" or post:
+                bi = ref
             else:
-                ctrl = (G_units == 0) | (G_units > max(t, b) + anticipation)
+                bi = ti - 1
+            if bi < 0:
+                continue
+            if ti == bi:  # universal: the reference cell, ATT = 0 by construction
+                rows.append({"group": g, "time": t, "att": 0.0, "post": False, "reference": True})
+                infs.append(np.zeros(n))
+                valid.append(True)
+                continue
+            b = periods[bi]
+            ctrl = (G_units == 0) if control == "never" else (G_units == 0) | (G_units > max(t, b) + anticipation)
             ctrl &= ~in_g
             if ctrl.sum() == 0:
                 continue
-            dy = Y[:, pos[t]] - Y[:, pos[b]]
+            dy = Y[:, ti] - Y[:, bi]
             mu_g, mu_c = dy[in_g].mean(), dy[ctrl].mean()
-            att = mu_g - mu_c
             inf = np.where(in_g, (dy - mu_g) * n / in_g.sum(), 0.0) - np.where(ctrl, (dy - mu_c) * n / ctrl.sum(), 0.0)
-            rows.append({"group": g, "time": t, "att": att, "post": bool(t >= g)})
+            rows.append({"group": g, "time": t, "att": mu_g - mu_c, "post": bool(post), "reference": False})
             infs.append(inf)
+            valid.append(bool(in_g.sum() >= 2 and ctrl.sum() >= 2))
     if not rows:
         raise ValueError("no group-time effect could be estimated (no treated cohort with a comparison group)")
     gt = pd.DataFrame(rows)
+    valid = np.array(valid)
+    if not valid.all():
+        warnings.warn(f"{int((~valid).sum())} of {len(valid)} group-time cells have a single treated or comparison "
+                      "unit: their variance cannot be estimated and their standard errors are NaN", stacklevel=2)
     influence = np.column_stack(infs)
     res = CallawaySantAnnaResult(gt, influence, {g: float(np.mean(G_units == g)) for g in groups}, G_units, n,
-                                 int(keep.sum() * len(periods)), control, bootstrap, seed, alpha)
-    se = res._ses(influence)
+                                 int(keep.sum() * len(periods)), control, bootstrap, seed, alpha, valid=valid)
+    se = np.where(valid, res._ses(influence), np.nan)
+    se = np.where(gt["reference"].to_numpy(), 0.0, se)
     z = stats.norm.ppf(1 - alpha / 2)
     gt["se"], gt["ci_low"], gt["ci_high"] = se, gt["att"] - z * se, gt["att"] + z * se
     return res

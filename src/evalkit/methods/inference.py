@@ -1,7 +1,7 @@
 """Confidence intervals by test inversion: the set of null values a test does not reject.
 
-Shared by the wild cluster bootstrap (:mod:`.wild`) and randomization inference (:mod:`.ri`): both have a
-p-value function of the hypothesised effect and need the two points where it crosses ``alpha``.
+Used by the wild cluster bootstrap (:mod:`.wild`), which has a
+p-value function of the hypothesised effect and needs the two points where it crosses ``alpha``.
 """
 from __future__ import annotations
 

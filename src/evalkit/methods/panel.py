@@ -87,3 +87,21 @@ def t_interval(est: float, se: float, df: int, alpha: float = 0.05) -> tuple[flo
     q = stats.t.ppf(1 - alpha / 2, df)
     p = 2 * stats.t.sf(abs(est / se), df)
     return est - q * se, est + q * se, float(p)
+
+
+def check_panel_input(d: pd.DataFrame, unit: str, time: str, weights: str | None = None,
+                      cluster: str | None = None) -> None:
+    """Refuse, in words, the panels the estimators would otherwise turn into silent garbage: a unit listed twice
+    in a period, weights that are not finite and positive, fewer than two clusters."""
+    dup = d.duplicated([unit, time])
+    if dup.any():
+        row = d.loc[dup].iloc[0]
+        raise ValueError(f"unit {row[unit]!r} appears more than once in period {row[time]!r}: one row per unit and "
+                         "period is needed")
+    if weights is not None:
+        w = pd.to_numeric(d[weights], errors="coerce").to_numpy(float)
+        if not np.isfinite(w).all() or (w <= 0).any():
+            raise ValueError(f"weights '{weights}' must be finite and positive (drop the rows to leave out)")
+    n_clusters = d[cluster or unit].nunique()
+    if n_clusters < 2:
+        raise ValueError(f"{n_clusters} cluster: standard errors need at least two clusters")

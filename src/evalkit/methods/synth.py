@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
+from scipy.optimize import minimize, nnls
 
 from ..core.figures import time_axis
 from .panel import period_index
@@ -23,9 +23,16 @@ from .result import Estimate
 
 
 def simplex_weights(y1: np.ndarray, Y0: np.ndarray) -> np.ndarray:
-    """argmin ||y1 − Y0 w||² subject to w ≥ 0, Σw = 1 (SLSQP with analytic gradient)."""
+    """argmin ||y1 − Y0 w||² subject to w ≥ 0, Σw = 1.
+
+    SLSQP (analytic gradient) from three starts — equal weights, the best single donor, and the non-negative
+    least-squares solution with the sum-to-one constraint as a heavy penalty row — on data scaled by the largest
+    value of *all* units; the best converged solution wins. A solver that stops without converging is never
+    returned silently (SLSQP's "success" is checked): if no start converges, :class:`ValueError` says so."""
+    if not (np.isfinite(y1).all() and np.isfinite(Y0).all()):
+        raise ValueError("synthetic control: the treated unit or a donor has missing or infinite values to match")
     k = Y0.shape[1]
-    scale = max(float(np.abs(y1).max()), 1.0)
+    scale = max(float(np.abs(y1).max()), float(np.abs(Y0).max()), 1e-12)
     a, A = y1 / scale, Y0 / scale
     AtA, Aty = A.T @ A, A.T @ a
 
@@ -33,12 +40,25 @@ def simplex_weights(y1: np.ndarray, Y0: np.ndarray) -> np.ndarray:
         r = A @ w - a
         return float(r @ r), 2 * (AtA @ w - Aty)
 
-    w0 = np.full(k, 1.0 / k)
-    res = minimize(f, w0, jac=True, method="SLSQP", bounds=[(0.0, 1.0)] * k,
-                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
-                   options={"ftol": 1e-14, "maxiter": 1000})
-    w = np.clip(res.x, 0.0, None)
-    return w / w.sum()
+    heavy = 1e3 * max(1.0, float(np.abs(A).max()))
+    w_nnls = nnls(np.vstack([A, np.full((1, k), heavy)]), np.append(a, heavy))[0]
+    starts = [np.full(k, 1.0 / k), np.eye(k)[int(np.argmin(((A - a[:, None]) ** 2).sum(axis=0)))],
+              w_nnls / w_nnls.sum() if w_nnls.sum() > 0 else np.full(k, 1.0 / k)]
+    best, best_f = None, np.inf
+    for w0 in starts:
+        res = minimize(f, w0, jac=True, method="SLSQP", bounds=[(0.0, 1.0)] * k,
+                       constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
+                       options={"ftol": 1e-14, "maxiter": 2000})
+        if not res.success:
+            continue
+        w = np.clip(res.x, 0.0, None)
+        w /= w.sum()
+        if f(w)[0] < best_f:
+            best, best_f = w, f(w)[0]
+    if best is None:
+        raise ValueError("synthetic control: the weight optimisation did not converge from any start; check the "
+                         "donors (constant or duplicated series) and the pre-treatment window")
+    return best
 
 
 def _fit(wide: pd.DataFrame, treated, donors: list, pre: np.ndarray, X: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
@@ -47,6 +67,8 @@ def _fit(wide: pd.DataFrame, treated, donors: list, pre: np.ndarray, X: pd.DataF
     if X is None:
         w = simplex_weights(y1[pre], Y0[pre])
     else:
+        if X.loc[[treated, *donors]].isna().any().any():
+            raise ValueError("synthetic control: a predictor is missing for the treated unit or a donor")
         sd = X.loc[donors].std().replace(0, 1.0)
         w = simplex_weights((X.loc[treated] / sd).to_numpy(float), (X.loc[donors] / sd).to_numpy(float).T)
     return w, y1 - Y0 @ w
@@ -111,8 +133,9 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
                       exclude_ratio: float | None = 20.0) -> SyntheticControlResult:
     """Synthetic control of ``treated`` from the other units (or ``donors``), treated from ``treatment_time``.
 
-    ``exclude_ratio``: placebos whose pre-RMSPE exceeds this multiple of the treated unit's are left
-    out of the p-values and CI (Abadie et al. 2010 use 2, 5 and 20); ``None`` keeps all.
+    ``exclude_ratio``: placebos whose pre-period MSPE exceeds this multiple of the treated unit's are left
+    out of the p-values and CI (Abadie et al. 2010 use 2, 5 and 20 *times the MSPE*); ``None`` keeps all. The
+    interval has the level the placebos can give (``att.info["ci_level"]``, a multiple of 1/(placebos + 1)).
     """
     d = df.dropna(subset=[outcome]).copy()
     d["_t"] = period_index(d[time])
@@ -151,8 +174,8 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
     pl["ratio"] = pl["post_rmspe"] / pl["pre_rmspe"]
     pl["std_gap"] = pl["mean_gap"].abs() / pl["pre_rmspe"]
     used = pl.iloc[1:]
-    if exclude_ratio is not None:
-        used = used[used["pre_rmspe"] <= exclude_ratio * pre_r]
+    if exclude_ratio is not None:  # the cut-off is on the MSPE (squared), as in Abadie et al. (2010)
+        used = used[used["pre_rmspe"] ** 2 <= exclude_ratio * pre_r**2]
     n_ref = len(used) + 1
     p_ratio = float((1 + (used["ratio"] >= pl["ratio"].iloc[0]).sum()) / n_ref)
     p_gap = float((1 + (used["std_gap"] >= pl["std_gap"].iloc[0]).sum()) / n_ref)
@@ -162,11 +185,14 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
     if k >= 1 and len(stat) >= k:
         c = stat[k - 1]
         lo, hi = mean_gap - c * pre_r, mean_gap + c * pre_r
+        # minimum detectable effect at 80% power with the placebo distribution (as methods.few_treated)
+        mde = float((c + np.quantile(stat, 0.6)) * pre_r)
     else:
-        lo, hi = float("-inf"), float("inf")
+        lo, hi, mde = float("-inf"), float("inf"), float("nan")
     pl.attrs.update(pvalue_ratio=p_ratio, pvalue_mean_gap=p_gap, used=len(used), gaps=gaps)
     est = Estimate(mean_gap, float("nan"), lo, hi, p_gap, int(wide.size), "Synthetic control (placebo inference)",
-                   {"placebos": len(used), "pre_rmspe": round(pre_r, 4), "p_rmspe_ratio": round(p_ratio, 4)})
+                   {"placebos": len(used), "pre_rmspe": round(pre_r, 4), "p_rmspe_ratio": round(p_ratio, 4),
+                    "ci_level": 1 - k / n_ref if k >= 1 else 1.0, "mde": mde})
     gap_df = pd.DataFrame({"time": times, "observed": wide.loc[treated].to_numpy(float),
                            "synthetic": wide.loc[treated].to_numpy(float) - gap, "gap": gap, "post": ~pre})
     return SyntheticControlResult(pd.Series(w, index=pool, name="weight"), gap_df, est, pre_r, post_r, treated, pl)

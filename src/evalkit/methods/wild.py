@@ -4,7 +4,13 @@ Works on the Frisch–Waugh–Lovell residualised problem ``ỹ = β x̃ + e`` (
 regressors already partialled out), so every bootstrap draw reduces to per-cluster sums:
 
 * ``A_g(β0) = Σ_{i∈g} w x̃ (ỹ − β0 x̃)``  (restricted scores) and ``B_g = Σ_{i∈g} w x̃²``;
-* draw ``β* − β0 = Σ_g v_g A_g / Σ B``, score ``s*_g = v_g A_g − (β* − β0) B_g``;
+* draw ``β* − β0 = Σ_g v_g A_g / Σ B``;
+* the bootstrap residual is ``M(v ∘ ũ) − (β* − β0) x̃`` where ``M`` removes the fixed effects (and covariates) again:
+  ``v ∘ ũ`` flips whole clusters, which breaks its orthogonality to the time effects (not nested in the
+  clusters). ``M(v ∘ ũ) = Σ_g v_g M(ũ 1_g)`` is linear in the draws, so with ``K_hg = Σ_{i∈h} w x̃ M(ũ 1_g)`` (one
+  projection per cluster, ``ũ`` linear in β0) the score is ``s*_h = Σ_g K_hg v_g − (β* − β0) B_h`` — the exact
+  restricted wild cluster bootstrap of the full model (without ``project`` the projection is skipped, which is
+  exact only when every fixed effect is nested in the clusters);
 * ``t* = (β* − β0) / se*`` with the same CR1 scaling as the original t statistic.
 
 The p-value of H0: β = β0 is the share of draws with ``|t*| ≥ |t(β0)|``; the confidence interval
@@ -33,11 +39,19 @@ class WildBootstrap:
     """Wild cluster bootstrap test and CI for β in ``ỹ = β x̃ + e``."""
 
     def __init__(self, y: np.ndarray, x: np.ndarray, clusters: np.ndarray, weights: np.ndarray | None,
-                 adj: float, B: int = 9999, seed: int = 0, kind: str = "webb"):
+                 adj: float, B: int = 9999, seed: int = 0, kind: str = "webb", project=None):
         w = np.ones(len(y)) if weights is None else weights
         self.G = int(clusters.max()) + 1
         self.C = np.bincount(clusters, weights=w * x * y, minlength=self.G)  # Σ w x̃ ỹ per cluster
         self.Bg = np.bincount(clusters, weights=w * x * x, minlength=self.G)  # Σ w x̃² per cluster
+        if project is None:
+            self.Ky, self.Kx = np.diag(self.C), np.diag(self.Bg)
+        else:  # K_hg for ũ = ỹ − β0 x̃: K = Ky − β0 Kx, one projection of each variable per cluster
+            self.Ky, self.Kx = np.zeros((self.G, self.G)), np.zeros((self.G, self.G))
+            for g in range(self.G):
+                on = clusters == g
+                self.Ky[:, g] = np.bincount(clusters, weights=w * x * project(np.where(on, y, 0.0)), minlength=self.G)
+                self.Kx[:, g] = np.bincount(clusters, weights=w * x * project(np.where(on, x, 0.0)), minlength=self.G)
         self.Sxx = self.Bg.sum()
         self.beta = self.C.sum() / self.Sxx
         self.adj = adj
@@ -52,7 +66,7 @@ class WildBootstrap:
     def pvalue(self, beta0: float = 0.0) -> float:
         A = self.C - beta0 * self.Bg
         diff = self.v @ A / self.Sxx  # β* − β0, one per draw
-        scores = self.v * A[None, :] - diff[:, None] * self.Bg[None, :]
+        scores = self.v @ (self.Ky - beta0 * self.Kx).T - diff[:, None] * self.Bg[None, :]
         se = np.sqrt(self.adj * (scores**2).sum(axis=1)) / self.Sxx
         t_star = diff / se
         return float(np.mean(np.abs(t_star) >= abs(self._t_obs(beta0))))

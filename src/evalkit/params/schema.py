@@ -233,7 +233,7 @@ class Evaluation(Strict):
                           AfterValidator(_check_comparison)] = "all"
     methods: list[Literal["its", "did", "event_study", "staggered", "synth", "dose"]] = \
         ["its", "did", "event_study", "staggered", "synth", "dose"]
-    did_inference: Literal["cluster", "wild", "ri"] = "wild"
+    did_inference: Literal["few_treated", "cluster", "wild", "ri"] = "few_treated"
     bootstrap_draws: Annotated[StrictInt, Field(ge=99, le=99_999, description="a number of draws from 99 to 99999")] = 9999
     event_window: tuple[StrictInt, StrictInt] = (-12, 12)
     staggered_control: Literal["never", "notyet"] = "notyet"
