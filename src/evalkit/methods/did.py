@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from .few_treated import FewTreated, assignment_inference, mean_path_reassign
+from .inference import rank_pvalue
 from .panel import check_panel_input, codes, demean, ols_cluster, period_index, t_interval
 from .result import Estimate
 from .wild import WildBootstrap
@@ -271,14 +272,13 @@ def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_trea
         se = np.array([placebo.se[pos[k]] for k in ks])
         qs, _ = placebo.critical()
         q = np.array([qs[pos[k]] for k in ks])
-        beta = np.array([placebo.estimate[pos[k]] for k in ks])
         j = pos["post_mean"]
         ci = placebo.conf_int()
         post_mean = Estimate(pm, float(placebo.se[j]), float(ci["ci_low"][j]), float(ci["ci_high"][j]),
                              float(placebo.pvalue[j]), len(d),
                              "Event study (mean of post coefficients, few treated clusters: Conley-Taber placebos)",
                              {"months": len(mean_of)} | assignment_info(placebo, cluster or unit, j))
-        pretrend = _pretrend_max_t(placebo, [k for k in ks if k < 0])
+        pretrend = _pretrend_max_t(placebo, [ks[i] for i in pre])
     else:
         raise ValueError("inference must be 'cluster' or 'few_treated'")
     coefs = pd.DataFrame({"rel_time": ks, "estimate": beta, "se": se, "ci_low": beta - q * se, "ci_high": beta + q * se})
@@ -317,8 +317,7 @@ def _pretrend_max_t(placebo: FewTreated, pre: list) -> dict:
     obs = float(np.nanmax(np.abs(placebo.t[idx])))
     draws = np.nanmax(np.abs(placebo.placebo_t[:, idx]), axis=1)
     draws = draws[np.isfinite(draws)]
-    return {"max_t": obs, "pvalue": float((1 + np.sum(draws >= obs - 1e-12)) / (1 + len(draws))), "df1": len(pre),
-            "placebos": int(len(draws))}
+    return {"max_t": obs, "pvalue": rank_pvalue(obs, draws, tol=1e-12), "df1": len(pre), "placebos": int(len(draws))}
 
 
 # --------------------------------------------------------------------------- Callaway & Sant'Anna

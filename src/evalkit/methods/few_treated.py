@@ -39,6 +39,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from .inference import placebo_critical, placebo_mde, rank_pvalue
 from .panel import codes, demean
 
 __all__ = ["FewTreated", "assignment_inference"]
@@ -74,29 +75,24 @@ class FewTreated:
         with np.errstate(divide="ignore", invalid="ignore"):
             return self.estimate / self.se
 
+    def _abs_placebos(self, j: int) -> np.ndarray:
+        """|t_A| of statistic ``j`` over the placebos that could be estimated."""
+        pt = self.placebo_t[:, j]
+        return np.abs(pt[np.isfinite(pt)])
+
     @property
     def pvalue(self) -> np.ndarray:
         """``(1 + #{|t_A| ≥ |t|}) / (1 + m)`` per statistic (placebos without a value are left out)."""
-        out = np.full(len(self.names), np.nan)
-        for j in range(len(self.names)):
-            pt = self.placebo_t[:, j]
-            pt = pt[np.isfinite(pt)]
-            if np.isfinite(self.t[j]):
-                out[j] = (1 + np.sum(np.abs(pt) >= abs(self.t[j]) - 1e-12)) / (1 + len(pt))
-        return out
+        t = self.t
+        return np.array([rank_pvalue(abs(t[j]), self._abs_placebos(j), tol=1e-12) if np.isfinite(t[j]) else np.nan
+                         for j in range(len(self.names))])
 
     def critical(self, alpha: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(q, level)`` per statistic: the ``⌈(1 − α)(m + 1)⌉``-th smallest ``|t_A|`` and the level it gives
         (``inf`` and 1.0 when the placebos are too few for that level)."""
         alpha = self.alpha if alpha is None else alpha
-        q, level = np.full(len(self.names), np.inf), np.ones(len(self.names))
-        for j in range(len(self.names)):
-            pt = np.sort(np.abs(self.placebo_t[:, j][np.isfinite(self.placebo_t[:, j])]))
-            m = len(pt)
-            rank = math.ceil((1 - alpha) * (m + 1) - 1e-9)
-            if 1 <= rank <= m:
-                q[j], level[j] = pt[rank - 1], rank / (m + 1)
-        return q, level
+        q, level = zip(*(placebo_critical(self._abs_placebos(j), alpha) for j in range(len(self.names))))
+        return np.array(q), np.array(level)
 
     def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
         """Interval ``estimate ± se·q`` per statistic with the level actually attained (``level``)."""
@@ -105,16 +101,9 @@ class FewTreated:
                              "ci_high": self.estimate + self.se * q, "level": level})
 
     def mde(self, power: float = 0.8, alpha: float | None = None) -> np.ndarray:
-        """Minimum detectable effect per statistic: the effect a two-sided test at ``alpha`` detects with
-        probability ``power`` when the error is drawn from the placebo distribution (Bloom 1995's
-        ``(q_{1−α/2} + q_{power})·se`` with the placebo quantiles in place of normal ones)."""
+        """Minimum detectable effect per statistic at ``power`` (:func:`.inference.placebo_mde` times ``se``)."""
         q, _ = self.critical(alpha)
-        out = np.full(len(self.names), np.nan)
-        for j in range(len(self.names)):
-            pt = np.abs(self.placebo_t[:, j][np.isfinite(self.placebo_t[:, j])])
-            if len(pt) and np.isfinite(q[j]):
-                out[j] = (q[j] + np.quantile(pt, 2 * power - 1 if power > 0.5 else 0.0)) * self.se[j]
-        return out
+        return np.array([placebo_mde(self._abs_placebos(j), q[j], power) * self.se[j] for j in range(len(self.names))])
 
     def tidy(self) -> pd.DataFrame:
         ci = self.conf_int()

@@ -23,12 +23,13 @@ from scipy import stats
 __all__ = ["relative_magnitude_bounds", "breakdown_mbar", "normal_mde"]
 
 
-def _pre_changes(coefs: pd.DataFrame, ref: int) -> float:
-    """Largest |β_k − β_{k−1}| among the event times before the start (the reference month has β = 0)."""
+def _bias_per_mbar(coefs: pd.DataFrame, ref: int, post: list[int]) -> float:
+    """The bias bound on the post mean per unit of ``M̄``: ``Δ_pre`` (the largest |β_k − β_{k−1}| before the start;
+    the reference month has β = 0) times the months from the reference to each post month, averaged."""
     pre = coefs[coefs["rel_time"] <= ref].sort_values("rel_time")["estimate"].to_numpy(float)
     if len(pre) < 2:
         raise ValueError("sensitivity bounds need at least two event times before the start")
-    return float(np.max(np.abs(np.diff(pre))))
+    return float(np.max(np.abs(np.diff(pre)))) * float(np.mean([k - ref for k in post]))
 
 
 def relative_magnitude_bounds(coefs: pd.DataFrame, ref: int, post: list[int], ci_low: float, ci_high: float,
@@ -38,11 +39,10 @@ def relative_magnitude_bounds(coefs: pd.DataFrame, ref: int, post: list[int], ci
     ``coefs``: the event study's table (``rel_time``, ``estimate``); ``ci_low``/``ci_high``: the design's
     interval for the post mean (any inference). Columns: ``mbar``, ``bias_bound``, ``ci_low``, ``ci_high``,
     ``excludes_zero``."""
-    delta = _pre_changes(coefs, ref)
-    reach = float(np.mean([k - ref for k in post]))  # months from the reference to each post month, averaged
+    per_mbar = _bias_per_mbar(coefs, ref, post)
     rows = []
     for m in mbar:
-        bound = float(m) * delta * reach
+        bound = float(m) * per_mbar
         lo, hi = ci_low - bound, ci_high + bound
         rows.append({"mbar": float(m), "bias_bound": bound, "ci_low": lo, "ci_high": hi,
                      "excludes_zero": bool(lo > 0 or hi < 0)})
@@ -54,11 +54,10 @@ def breakdown_mbar(coefs: pd.DataFrame, ref: int, post: list[int], ci_low: float
     ``inf`` when the pre-period shows no change at all)."""
     if ci_low <= 0 <= ci_high:
         return 0.0
-    delta = _pre_changes(coefs, ref)
-    reach = float(np.mean([k - ref for k in post]))
-    if delta == 0:
+    per_mbar = _bias_per_mbar(coefs, ref, post)
+    if per_mbar == 0:
         return float("inf")
-    return float(min(abs(ci_low), abs(ci_high)) / (delta * reach))
+    return float(min(abs(ci_low), abs(ci_high)) / per_mbar)
 
 
 def normal_mde(se: float, alpha: float = 0.05, power: float = 0.8) -> float:

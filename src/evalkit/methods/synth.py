@@ -18,6 +18,7 @@ import pandas as pd
 from scipy.optimize import minimize, nnls
 
 from ..core.figures import time_axis
+from .inference import placebo_critical, placebo_mde, rank_pvalue
 from .panel import period_index
 from .result import Estimate
 
@@ -176,23 +177,16 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
     used = pl.iloc[1:]
     if exclude_ratio is not None:  # the cut-off is on the MSPE (squared), as in Abadie et al. (2010)
         used = used[used["pre_rmspe"] ** 2 <= exclude_ratio * pre_r**2]
-    n_ref = len(used) + 1
-    p_ratio = float((1 + (used["ratio"] >= pl["ratio"].iloc[0]).sum()) / n_ref)
-    p_gap = float((1 + (used["std_gap"] >= pl["std_gap"].iloc[0]).sum()) / n_ref)
+    p_ratio = rank_pvalue(pl["ratio"].iloc[0], used["ratio"])
+    p_gap = rank_pvalue(pl["std_gap"].iloc[0], used["std_gap"])
     # CI: τ with p(τ) > alpha, where the treated statistic is |mean_gap − τ| / pre_rmspe
-    stat = np.sort(used["std_gap"].to_numpy())[::-1]
-    k = int(np.floor(alpha * n_ref))  # p(τ) > alpha ⇔ fewer than … placebos beat it
-    if k >= 1 and len(stat) >= k:
-        c = stat[k - 1]
-        lo, hi = mean_gap - c * pre_r, mean_gap + c * pre_r
-        # minimum detectable effect at 80% power with the placebo distribution (as methods.few_treated)
-        mde = float((c + np.quantile(stat, 0.6)) * pre_r)
-    else:
-        lo, hi, mde = float("-inf"), float("inf"), float("nan")
+    c, level = placebo_critical(used["std_gap"], alpha)
+    lo, hi = mean_gap - c * pre_r, mean_gap + c * pre_r
+    mde = placebo_mde(used["std_gap"], c) * pre_r  # at 80% power, as methods.few_treated
     pl.attrs.update(pvalue_ratio=p_ratio, pvalue_mean_gap=p_gap, used=len(used), gaps=gaps)
     est = Estimate(mean_gap, float("nan"), lo, hi, p_gap, int(wide.size), "Synthetic control (placebo inference)",
                    {"placebos": len(used), "pre_rmspe": round(pre_r, 4), "p_rmspe_ratio": round(p_ratio, 4),
-                    "ci_level": 1 - k / n_ref if k >= 1 else 1.0, "mde": mde})
+                    "ci_level": level, "mde": mde})
     gap_df = pd.DataFrame({"time": times, "observed": wide.loc[treated].to_numpy(float),
                            "synthetic": wide.loc[treated].to_numpy(float) - gap, "gap": gap, "post": ~pre})
     return SyntheticControlResult(pd.Series(w, index=pool, name="weight"), gap_df, est, pre_r, post_r, treated, pl)
