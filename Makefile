@@ -50,7 +50,7 @@ browser:
 	  echo "chromium not available: the browser test will be skipped"
 
 test: $(VENV)/.installed-test browser
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test-all: $(VENV)/.installed-test browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile --runslow $(PYTEST_ARGS)

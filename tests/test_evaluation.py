@@ -10,7 +10,7 @@ from evalkit.methods import did, randomization_inference
 
 def test_every_design_recovers_the_synthetic_truth(default_data, default_params):
     table = evaluation.comparison_table(evaluation.run_designs(default_data, default_params))
-    assert set(table["design"]) == {"its", "did", "event_study", "staggered", "staggered_twfe", "synth", "dose"}
+    assert set(table["design"]) == {"its", "did", "event_study", "staggered", "staggered_twfe", "synth", "sdid", "dose"}
     for row in table.itertuples():
         assert row.truth is not None
         if row.design == "staggered":  # one kab/kota per adoption date: the variance is not estimable, said so
@@ -54,7 +54,7 @@ def test_unknown_comparison_province_is_a_params_error(project):
 
 
 def test_the_design_names_come_from_the_params_schema():
-    assert evaluation.DESIGNS == ("its", "did", "event_study", "staggered", "staggered_twfe", "synth", "dose")
+    assert evaluation.DESIGNS == ("its", "did", "event_study", "staggered", "staggered_twfe", "synth", "sdid", "dose")
     assert set(evaluation.METHODS) == set(evaluation.DESIGNS) - {"staggered_twfe"}
 
 
@@ -77,7 +77,7 @@ def test_a_kaltim_only_panel_runs_what_it_can_and_says_why_not_the_rest(default_
 
     kaltim_only = dataclasses.replace(default_data, panel=default_data.kaltim.copy(), truth=None)
     results = {r.design: r for r in evaluation.run_designs(kaltim_only, default_params)}
-    assert {d for d, r in results.items() if r.not_run == "no_comparison"} == {"did", "event_study", "synth"}
+    assert {d for d, r in results.items() if r.not_run == "no_comparison"} == {"did", "event_study", "synth", "sdid"}
     assert all(results[d].estimate is not None for d in ("its", "staggered", "staggered_twfe", "dose"))
     table = evaluation.comparison_table(list(results.values())).set_index("design")
     assert table.loc["did", "not_run"] == "no_comparison" and table.loc["did", "estimate"] != table.loc["did", "estimate"]

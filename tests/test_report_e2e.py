@@ -438,7 +438,7 @@ def test_a_kaltim_only_panel_renders_every_page_and_says_which_designs_did_not_r
     assert proc.returncode == 0, proc.stderr[-3000:]
     run = project / "outputs" / "kaltim-only" / "latest"
     page = (run / "02-coverage-evaluation.html").read_text(encoding="utf-8")
-    assert page.count("data tidak memuat provinsi pembanding") == 3  # DiD, event study, synthetic control
+    assert page.count("data tidak memuat provinsi pembanding") == 4  # DiD, event study, synthetic control, SDID
     table = read_csv_table(run / "tables" / "02-coverage-evaluation__comparison.csv").set_index("design")
     assert set(table.index[table["not_run"] == "not_run_no_comparison"]) == {"design_did", "design_event_study",
                                                                            "design_synth"}

@@ -88,6 +88,16 @@ def cmd_verify(args) -> int:
     return 0
 
 
+def cmd_determine(args) -> int:
+    from .recipients.workbook import determine_to_workbooks, read_quotas  # lazy: DuckDB and openpyxl
+
+    params = load_params(args.params)
+    folder = determine_to_workbooks(args.file, params, read_quotas(args.quotas), args.period, outputs=args.outputs,
+                                    members=args.members, deaths=args.deaths, asn=args.asn, previous=args.previous)
+    print(folder)
+    return 0
+
+
 def cmd_rerun(args) -> int:
     from .runner.rerun import rerun  # lazy: papermill and nbconvert take ~3 s to import
     from .runner.run import install_sigterm  # lazy: as above
@@ -166,6 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
     vf.add_argument("--params", default="params/default.yaml", help="params with the verification rules")
     vf.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
     vf.set_defaults(func=cmd_verify)
+    dt = sub.add_parser("determine", help="determine (penetapan) the period's recipients from kab/kota proposals: "
+                        "one decree-annex workbook per kab/kota")
+    dt.add_argument("file", help="the proposals (CSV/XLSX/Parquet, layout as verification.mapping)")
+    dt.add_argument("--period", required=True, help="the period determined, YYYY-MM")
+    dt.add_argument("--quotas", required=True, help="CSV kode_wilayah,kuota or a run's budget allocation table")
+    dt.add_argument("--members", default=None, help="active BPJS TK members (template: data/templates)")
+    dt.add_argument("--deaths", default=None, help="deaths list")
+    dt.add_argument("--asn", default=None, help="ASN/TNI/Polri and other non-eligible statuses")
+    dt.add_argument("--previous", default=None, help="the previous period's determined list (for continuity)")
+    dt.add_argument("--params", default="params/default.yaml", help="params with the verification rules")
+    dt.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
+    dt.set_defaults(func=cmd_determine)
     rr = sub.add_parser("rerun", help="rerun a report from its manifest.json and report any difference")
     rr.add_argument("manifest")
     rr.add_argument("--jobs", type=int, default=None, help="notebooks run in parallel (default: the CPU cores)")

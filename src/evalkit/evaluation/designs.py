@@ -12,7 +12,11 @@ Designs (keys used in ``params.evaluation.methods``, listed once in the params s
   within Kaltim from the Pergub start on (so the Pergub's uneven dose is a unit fixed effect); the
   TWFE estimate of the same design (``staggered_twfe``) is shown next to it to expose the bias under
   staggered timing;
-* ``synth`` — synthetic control: Kaltim aggregate against a weighted mix of the other provinces;
+* ``synth`` — synthetic control: Kaltim aggregate against a weighted mix of the other provinces, with in-space
+  placebos; conformal inference (Chernozhukov, Wüthrich & Zhu 2021), leave-one-out donors and a placebo in time
+  (:mod:`evalkit.checks`) in its notes;
+* ``sdid`` — synthetic difference-in-differences (Arkhangelsky et al. 2021) on the same province panel, with the
+  paper's placebo variance;
 * ``dose`` — dose-response: coverage on the share of vulnerable workers subsidised (TWFE); its slope is
   the additionality (percentage points of coverage per percentage point subsidised).
 
@@ -29,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..checks import leave_one_out, placebo_in_time
 from ..data.dataset import Dataset
 from ..methods import did, its, sensitivity, synth
 from ..methods.result import Estimate
@@ -46,7 +51,7 @@ DESIGNS = (*METHODS[:METHODS.index("staggered") + 1], "staggered_twfe", *METHODS
 ASSIGNMENT = "province_code"
 
 #: Designs that compare Kaltim with other provinces: skipped (with that reason) when the panel has none.
-NEEDS_COMPARISON = ("did", "event_study", "synth")
+NEEDS_COMPARISON = ("did", "event_study", "synth", "sdid")
 #: What a design that cannot run on the given data raises; anything else is a bug and propagates.
 CANNOT_RUN = (ValueError, KeyError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError)
 
@@ -135,11 +140,21 @@ def _run_one(design: str, data: Dataset, params, out: list[DesignResult], ev, ou
             kept = p[~(p["first_treated"] <= start)]  # as Callaway-Sant'Anna: drop already-treated units
             e = did.twfe(kept, outcome, "region_code", "period", "treat", inference="cluster", alpha=ev.alpha)
             out.append(DesignResult(design, e, e, out[-1].truth if out and out[-1].design == "staggered" else None))
-    elif design == "synth":
+    elif design in ("synth", "sdid"):
         s = comparison_units(in_window(data.province_panel(), params), params, keep=("64",))
-        r = synth.synthetic_control(s, outcome, "region_code", "period", "64", start, alpha=ev.alpha)
         truth = truth_aggregate(kaltim_series(data, params), start) if synthetic else None
-        out.append(DesignResult(design, r.att, r, truth))
+        args = (s, outcome, "region_code", "period", "64", start)
+        if design == "sdid":
+            r = synth.sdid(*args, alpha=ev.alpha)
+            out.append(DesignResult(design, r.att, r, truth))
+            return
+        r = synth.synthetic_control(*args, alpha=ev.alpha)
+        notes = {"conformal": synth.conformal(*args, alpha=ev.alpha), "leave_one_out": leave_one_out(*args)}
+        try:  # the backdated start needs a pre-period long enough to split
+            notes["placebo_in_time"] = placebo_in_time(*args)
+        except ValueError:
+            pass
+        out.append(DesignResult(design, r.att, r, truth, notes))
     elif design == "dose":
         p = kabkota_vs_provinces(data, params)
         if not p["level"].eq("provinsi").any():  # Kaltim only: the slope rests on kab/kota differences in dose

@@ -53,6 +53,9 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
         fig = r.result.plot(xlabel=ctx.t("axis_rel_month"), ylabel=ctx.t("axis_effect_pp"))
     elif r.design == "staggered":
         fig = r.result.plot(xlabel=ctx.t("axis_rel_month"), ylabel=ctx.t("axis_effect_pp"))
+    elif r.design == "sdid":
+        fig = r.result.plot(labels={"observed": ctx.t("legend_kaltim"), "synthetic": ctx.t("legend_sdid"),
+                                    "ylabel": ctx.t("axis_coverage_pct")})
     elif r.design == "synth":
         fig = r.result.plot(labels={"observed": ctx.t("legend_kaltim"), "synthetic": ctx.t("legend_synthetic"),
                                     "gap": ctx.t("legend_gap"), "placebo": ctx.t("legend_placebo"),
@@ -89,13 +92,31 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
         names = ctx.data.province_panel().drop_duplicates("region_code").set_index("region_code")["region_name"]
         ctx.say("synth_line", donors=", ".join(f"{names.get(k, k)} ({ctx.num(v, 2)})" for k, v in top.items() if v > 0.005),
                 rmspe=ctx.num(r.result.pre_rmspe, 2), p=ctx.num(r.result.placebo().attrs["pvalue_ratio"], 3))
+        synth_checks(ctx, r.notes or {}, unit)
     if r.truth is not None:
         ctx.say("truth_line", truth=unit(r.truth))
 
 
+def synth_checks(ctx, notes: dict, unit) -> None:
+    """The synthetic control's robustness checks in words: conformal interval, leave-one-out range, placebo in time."""
+    conf = notes.get("conformal")
+    if conf is not None:
+        if np.isfinite(conf.ci_low):
+            ctx.say("conformal_line", lo=unit(conf.ci_low), hi=unit(conf.ci_high), p=ctx.num(conf.pvalue, 3),
+                    level=ctx.pct(100 * conf.info["ci_level"], 0))
+        else:
+            ctx.say("conformal_empty_line", p=ctx.num(conf.pvalue, 3))
+    loo = notes.get("leave_one_out")
+    if loo is not None and len(loo):
+        ctx.say("loo_line", n=len(loo), lo=unit(loo.attrs["low"]), hi=unit(loo.attrs["high"]))
+    pit = notes.get("placebo_in_time")
+    if pit is not None and len(pit):
+        ctx.say("placebo_time_line", fake=ctx.month(pit["fake_time"].iloc[0]), est=unit(pit["estimate"].iloc[0]))
+
+
 def reading(ctx, table: pd.DataFrame) -> None:
     """A short generated reading of the evidence across designs."""
-    eff = table[table["design"].isin(["its", "did", "event_study", "synth"]) & table["estimate"].notna()]
+    eff = table[table["design"].isin(["its", "did", "event_study", "synth", "sdid"]) & table["estimate"].notna()]
     if eff.empty:
         return
     dose = table[(table["design"] == "dose") & table["estimate"].notna()]

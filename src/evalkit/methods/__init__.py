@@ -10,9 +10,10 @@ scalar effects are :class:`Estimate` objects.
   Ferman–Pinto studentisation)
 * :mod:`.sensitivity` — robustness to violations of parallel trends (Rambachan–Roth relative magnitudes) and the
   minimum detectable effect
-* :mod:`.synth` — ``synthetic_control`` with in-space placebos
+* :mod:`.synth` — ``synthetic_control`` with in-space placebos and the V-matrix search; ``synth.sdid`` (synthetic
+  difference-in-differences, :mod:`.sdid`) and ``synth.conformal`` (conformal inference, :mod:`.conformal`)
 """
-from . import did, few_treated, its, sensitivity, synth
+from . import conformal, did, few_treated, its, sdid, sensitivity, synth
 from .result import Estimate
 
 
@@ -24,4 +25,5 @@ def randomization_inference(df, outcome, unit, time, treat, *, cluster: str | No
                     seed=seed, alpha=alpha)
 
 
-__all__ = ["Estimate", "did", "few_treated", "its", "sensitivity", "synth", "randomization_inference"]
+__all__ = ["Estimate", "conformal", "did", "few_treated", "its", "sdid", "sensitivity", "synth",
+           "randomization_inference"]

@@ -105,3 +105,33 @@ def check_panel_input(d: pd.DataFrame, unit: str, time: str, weights: str | None
     n_clusters = d[cluster or unit].nunique()
     if n_clusters < 2:
         raise ValueError(f"{n_clusters} cluster: standard errors need at least two clusters")
+
+
+def period_of(value) -> float:
+    """One time value on the scale of :func:`period_index` (a number stays as it is)."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value)
+    return float(period_index(pd.Series([value]))[0])
+
+
+def wide_outcomes(df: pd.DataFrame, outcome: str, unit: str, time: str, treatment_time, treated: list,
+                  design: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """``(wide, pre, times)`` for the designs that match one unit's path (synthetic control, synthetic DiD,
+    conformal inference): units × periods in period order, the pre-treatment mask, the original time labels.
+
+    Refuses, naming ``design``: an unbalanced panel, a treated unit not in the panel, fewer than two pre-periods
+    or no post-period."""
+    d = df.dropna(subset=[outcome]).copy()
+    d["_t"] = period_index(d[time])
+    t0 = period_of(treatment_time)
+    wide = d.pivot_table(index=unit, columns="_t", values=outcome, aggfunc="first")
+    if wide.isna().any().any():
+        raise ValueError(f"{design} needs every unit observed in every period (a balanced panel)")
+    missing = [u for u in treated if u not in wide.index]
+    if missing:
+        raise KeyError(f"treated unit {missing[0]!r} not in column {unit!r}")
+    pre = wide.columns.to_numpy() < t0
+    if pre.sum() < 2 or pre.all():
+        raise ValueError(f"{design} needs at least two pre-treatment periods and one post-treatment period")
+    times = d.drop_duplicates("_t").set_index("_t").sort_index()[time].to_numpy()
+    return wide, pre, times

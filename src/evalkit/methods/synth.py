@@ -15,51 +15,45 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize, nnls
+from scipy.optimize import minimize
 
 from ..core.figures import time_axis
 from .inference import placebo_critical, placebo_mde, rank_pvalue
-from .panel import period_index
+from .panel import period_index, wide_outcomes
 from .result import Estimate
+from .simplex import simplex_weights
 
 
-def simplex_weights(y1: np.ndarray, Y0: np.ndarray) -> np.ndarray:
-    """argmin ||y1 − Y0 w||² subject to w ≥ 0, Σw = 1.
+def predictor_weights(x1: np.ndarray, X0: np.ndarray, z1: np.ndarray, Z0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(w, v)``: donor weights matching the predictors ``x1`` (k) by ``X0`` (k × donors) under the diagonal
+    predictor importance ``v`` (Σv = 1) that minimises the pre-period outcome MSPE of ``z1`` by ``Z0`` (the nested
+    problem of Abadie, Diamond & Hainmueller 2010). Predictors are standardised by their spread across all units
+    first; ``v`` is searched by Nelder–Mead over a softmax from equal importance and from each predictor in turn
+    dominating, and the best outer loss wins."""
+    sd = np.concatenate([x1[:, None], X0], axis=1).std(axis=1)
+    sd[sd == 0] = 1.0
+    a, A = x1 / sd, X0 / sd[:, None]
+    k = len(x1)
 
-    SLSQP (analytic gradient) from three starts — equal weights, the best single donor, and the non-negative
-    least-squares solution with the sum-to-one constraint as a heavy penalty row — on data scaled by the largest
-    value of *all* units; the best converged solution wins. A solver that stops without converging is never
-    returned silently (SLSQP's "success" is checked): if no start converges, :class:`ValueError` says so."""
-    if not (np.isfinite(y1).all() and np.isfinite(Y0).all()):
-        raise ValueError("synthetic control: the treated unit or a donor has missing or infinite values to match")
-    k = Y0.shape[1]
-    scale = max(float(np.abs(y1).max()), float(np.abs(Y0).max()), 1e-12)
-    a, A = y1 / scale, Y0 / scale
-    AtA, Aty = A.T @ A, A.T @ a
+    def inner(v: np.ndarray) -> np.ndarray:
+        r = np.sqrt(v)
+        return simplex_weights(r * a, r[:, None] * A, polish=False)
 
-    def f(w):
-        r = A @ w - a
-        return float(r @ r), 2 * (AtA @ w - Aty)
+    def softmax(theta: np.ndarray) -> np.ndarray:
+        e = np.exp(np.r_[0.0, theta] - np.max(np.r_[0.0, theta]))
+        return e / e.sum()
 
-    heavy = 1e3 * max(1.0, float(np.abs(A).max()))
-    w_nnls = nnls(np.vstack([A, np.full((1, k), heavy)]), np.append(a, heavy))[0]
-    starts = [np.full(k, 1.0 / k), np.eye(k)[int(np.argmin(((A - a[:, None]) ** 2).sum(axis=0)))],
-              w_nnls / w_nnls.sum() if w_nnls.sum() > 0 else np.full(k, 1.0 / k)]
-    best, best_f = None, np.inf
-    for w0 in starts:
-        res = minimize(f, w0, jac=True, method="SLSQP", bounds=[(0.0, 1.0)] * k,
-                       constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
-                       options={"ftol": 1e-14, "maxiter": 2000})
-        if not res.success:
-            continue
-        w = np.clip(res.x, 0.0, None)
-        w /= w.sum()
-        if f(w)[0] < best_f:
-            best, best_f = w, f(w)[0]
-    if best is None:
-        raise ValueError("synthetic control: the weight optimisation did not converge from any start; check the "
-                         "donors (constant or duplicated series) and the pre-treatment window")
-    return best
+    def loss(theta: np.ndarray) -> float:
+        w = inner(softmax(theta))
+        return float(np.mean((z1 - Z0 @ w) ** 2))
+
+    if k == 1:
+        return inner(np.ones(1)), np.ones(1)
+    starts = [np.zeros(k - 1), np.full(k - 1, -3.0), *(3.0 * np.eye(k - 1))]  # equal; predictor 0, 1, … dominant
+    best = min((minimize(loss, s0, method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-10, "maxiter": 400 * k})
+                for s0 in starts), key=lambda r: r.fun)
+    v = softmax(best.x)
+    return inner(v), v
 
 
 def _fit(wide: pd.DataFrame, treated, donors: list, pre: np.ndarray, X: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
@@ -70,8 +64,7 @@ def _fit(wide: pd.DataFrame, treated, donors: list, pre: np.ndarray, X: pd.DataF
     else:
         if X.loc[[treated, *donors]].isna().any().any():
             raise ValueError("synthetic control: a predictor is missing for the treated unit or a donor")
-        sd = X.loc[donors].std().replace(0, 1.0)
-        w = simplex_weights((X.loc[treated] / sd).to_numpy(float), (X.loc[donors] / sd).to_numpy(float).T)
+        w, _ = predictor_weights(X.loc[treated].to_numpy(float), X.loc[donors].to_numpy(float).T, y1[pre], Y0[pre])
     return w, y1 - Y0 @ w
 
 
@@ -131,31 +124,21 @@ class SyntheticControlResult:
 
 def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatment_time, *,
                       predictors: list[str] | None = None, donors: list | None = None, alpha: float = 0.05,
-                      exclude_ratio: float | None = 20.0) -> SyntheticControlResult:
+                      exclude_ratio: float | None = 20.0, placebos: bool = True) -> SyntheticControlResult:
     """Synthetic control of ``treated`` from the other units (or ``donors``), treated from ``treatment_time``.
 
     ``exclude_ratio``: placebos whose pre-period MSPE exceeds this multiple of the treated unit's are left
     out of the p-values and CI (Abadie et al. 2010 use 2, 5 and 20 *times the MSPE*); ``None`` keeps all. The
     interval has the level the placebos can give (``att.info["ci_level"]``, a multiple of 1/(placebos + 1)).
+    With ``predictors`` the predictor importance (V) is optimised (:func:`predictor_weights`), also in every
+    placebo fit. ``placebos=False`` fits the treated unit only (the point estimate, for robustness checks): the
+    interval and p-values are then NaN.
     """
-    d = df.dropna(subset=[outcome]).copy()
-    d["_t"] = period_index(d[time])
-    t0 = float(period_index(pd.Series([treatment_time]))[0]) if not isinstance(treatment_time, (int, float)) \
-        else float(treatment_time)
-    wide = d.pivot_table(index=unit, columns="_t", values=outcome, aggfunc="first")
-    if wide.isna().any().any():
-        raise ValueError("synthetic_control needs every unit observed in every period")
-    if treated not in wide.index:
-        raise KeyError(f"treated unit {treated!r} not in column {unit!r}")
+    wide, pre, times = wide_outcomes(df, outcome, unit, time, treatment_time, [treated], "synthetic control")
     pool = [u for u in (donors if donors is not None else wide.index) if u != treated]
-    pre = wide.columns.to_numpy() < t0
-    if pre.sum() < 2 or pre.all():
-        raise ValueError("need at least two pre-treatment periods and one post-treatment period")
     X = None
     if predictors:
-        pre_rows = d[d["_t"] < t0]
-        X = pre_rows.groupby(unit)[predictors].mean()
-    times = d.drop_duplicates("_t").sort_values("_t")[time].to_numpy()
+        X = df[np.isin(period_index(df[time]), wide.columns[pre])].groupby(unit)[predictors].mean()
 
     def stats_of(gap):
         pre_r = float(np.sqrt(np.mean(gap[pre] ** 2)))
@@ -165,7 +148,7 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
     w, gap = _fit(wide, treated, pool, pre, X)
     pre_r, post_r, mean_gap = stats_of(gap)
     rows, gaps = [{"unit": treated, "pre_rmspe": pre_r, "post_rmspe": post_r, "mean_gap": mean_gap}], []
-    for j in pool:
+    for j in pool if placebos else []:
         others = [u for u in pool if u != j]
         _, g = _fit(wide, j, others, pre, X)
         pr, po, mg = stats_of(g)
@@ -183,6 +166,8 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
     c, level = placebo_critical(used["std_gap"], alpha)
     lo, hi = mean_gap - c * pre_r, mean_gap + c * pre_r
     mde = placebo_mde(used["std_gap"], c) * pre_r  # at 80% power, as methods.few_treated
+    if not placebos:
+        p_ratio = p_gap = lo = hi = mde = float("nan")
     pl.attrs.update(pvalue_ratio=p_ratio, pvalue_mean_gap=p_gap, used=len(used), gaps=gaps)
     est = Estimate(mean_gap, float("nan"), lo, hi, p_gap, int(wide.size), "Synthetic control (placebo inference)",
                    {"placebos": len(used), "pre_rmspe": round(pre_r, 4), "p_rmspe_ratio": round(p_ratio, 4),
@@ -190,3 +175,10 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
     gap_df = pd.DataFrame({"time": times, "observed": wide.loc[treated].to_numpy(float),
                            "synthetic": wide.loc[treated].to_numpy(float) - gap, "gap": gap, "post": ~pre})
     return SyntheticControlResult(pd.Series(w, index=pool, name="weight"), gap_df, est, pre_r, post_r, treated, pl)
+
+
+# the other designs that match one treated unit's path, reachable as ``synth.sdid`` and ``synth.conformal``
+from .conformal import conformal_synth as conformal  # noqa: E402
+from .sdid import sdid  # noqa: E402
+
+__all__ = ["SyntheticControlResult", "conformal", "predictor_weights", "sdid", "simplex_weights", "synthetic_control"]

@@ -58,7 +58,7 @@ class Strict(BaseModel):
 
 
 #: Folder names under outputs/ that evalkit itself uses: a scenario may not take them.
-RESERVED_SCENARIO_NAMES = ("compare", "verify", "latest")
+RESERVED_SCENARIO_NAMES = ("compare", "verify", "penetapan", "latest")
 
 
 class Scenario(Strict):
@@ -231,8 +231,8 @@ class Evaluation(Strict):
     comparison: Annotated[Literal["all", "kalimantan"] | list[str],
                           Field(description='"all" (37 provinces), "kalimantan" or a list of 2-digit province codes'),
                           AfterValidator(_check_comparison)] = "all"
-    methods: list[Literal["its", "did", "event_study", "staggered", "synth", "dose"]] = \
-        ["its", "did", "event_study", "staggered", "synth", "dose"]
+    methods: list[Literal["its", "did", "event_study", "staggered", "synth", "sdid", "dose"]] = \
+        ["its", "did", "event_study", "staggered", "synth", "sdid", "dose"]
     did_inference: Literal["few_treated", "cluster", "wild", "ri"] = "few_treated"
     bootstrap_draws: Annotated[StrictInt, Field(ge=99, le=99_999, description="a number of draws from 99 to 99999")] = 9999
     event_window: tuple[StrictInt, StrictInt] = (-12, 12)
@@ -419,6 +419,27 @@ class RecipientMapping(Strict):
         return self
 
 
+RANKINGS = ("carried_over", "oldest", "youngest", "list_order", "lottery")
+"""Ranking criteria for the determination (penetapan) when proposals exceed a kab/kota's quota, applied in order:
+``carried_over`` — recipients of the previous period first (continuity of cover); ``oldest`` / ``youngest`` — by
+age in the period; ``list_order`` — as proposed (the row order of the kab/kota's list); ``lottery`` — a draw fixed by
+the scenario's seed (reproducible, the same for every rerun)."""
+
+
+class Determination(Strict):
+    """How the determined list is chosen from the eligible proposals (``verification.determination``)."""
+
+    ranking: Annotated[list[Literal[RANKINGS]], Field(min_length=1, description="a list of ranking criteria")] = \
+        ["carried_over", "list_order"]
+    reserve_share: Annotated[StrictFloat, Field(ge=0, le=1, description="a share between 0 and 1")] = 0.1
+
+    @model_validator(mode="after")
+    def _distinct(self) -> "Determination":
+        if len(set(self.ranking)) != len(self.ranking):
+            raise ValueError("verification.determination.ranking names a criterion twice")
+        return self
+
+
 class Verification(Strict):
     min_age: Annotated[StrictInt, Field(ge=0, le=100, description="an age in years from 0 to 100")] = 15
     max_age: Annotated[StrictInt, Field(ge=0, le=120, description="an age in years from 0 to 120")] = 65
@@ -428,6 +449,7 @@ class Verification(Strict):
     synthetic_rows: Annotated[StrictInt, Field(ge=100, le=10_000_000, description="a number of rows from 100 to 10,000,000")] = 20_000
     synthetic_defect_share: Annotated[StrictFloat, Field(ge=0, le=0.1, description="a share between 0 and 0.1")] = 0.01
     mapping: RecipientMapping = RecipientMapping()
+    determination: Determination = Determination()
 
     @model_validator(mode="after")
     def _ages(self) -> "Verification":

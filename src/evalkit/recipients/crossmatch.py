@@ -56,6 +56,21 @@ def _reference(con, name: str, frame: pd.DataFrame | None, schema, shown: str) -
     return True
 
 
+def match_conditions(con, members: pd.DataFrame | None, deaths: pd.DataFrame | None,
+                     asn: pd.DataFrame | None) -> dict[str, str]:
+    """Register the reference lists given and return, per flag of :data:`FLAGS`, the SQL condition on a recipient row
+    of the view ``rs`` (columns ``nik``, ``per``) — ``false`` for a list not given."""
+    has = {"m": _reference(con, "m", members, MEMBERS, "members"),
+           "d": _reference(con, "d", deaths, DEATHS, "deaths"),
+           "a": _reference(con, "a", asn, NON_ELIGIBLE, "asn")}
+    return {
+        "already_member": "rs.nik IN (SELECT nik FROM m)" if has["m"] else "false",
+        "deceased": ("EXISTS (SELECT 1 FROM d WHERE d.nik = rs.nik AND try_strptime(d.tanggal_meninggal, '%Y-%m-%d') "
+                     "< try_strptime(rs.per, '%Y-%m'))") if has["d"] else "false",
+        "non_eligible_status": "rs.nik IN (SELECT nik FROM a)" if has["a"] else "false",
+    }
+
+
 def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | None = None,
                 deaths: pd.DataFrame | None = None, asn: pd.DataFrame | None = None,
                 previous: pd.DataFrame | None = None, salt: str | None = None) -> CrossMatch:
@@ -71,15 +86,7 @@ def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | Non
     source, bound = register_frame(con, recipients, mapping)
     build_flags(con, source, params, row_sql="_row", bound=bound)
     con.execute("CREATE TEMP VIEW rs AS SELECT * FROM flags")
-    has = {"m": _reference(con, "m", members, MEMBERS, "members"),
-           "d": _reference(con, "d", deaths, DEATHS, "deaths"),
-           "a": _reference(con, "a", asn, NON_ELIGIBLE, "asn")}
-    conditions = {
-        "already_member": "nik IN (SELECT nik FROM m)" if has["m"] else "false",
-        "deceased": ("EXISTS (SELECT 1 FROM d WHERE d.nik = rs.nik AND try_strptime(d.tanggal_meninggal, '%Y-%m-%d') "
-                     "< try_strptime(rs.per, '%Y-%m'))") if has["d"] else "false",
-        "non_eligible_status": "nik IN (SELECT nik FROM a)" if has["a"] else "false",
-    }
+    conditions = match_conditions(con, members, deaths, asn)
     parts = [f"SELECT row_no AS row, '{flag}' AS flag, {salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS "
              f"kode_wilayah, {SAFE['src']} AS sumber_dana, {SAFE['per']} AS periode FROM rs WHERE {cond}"
              for flag, cond in conditions.items()]

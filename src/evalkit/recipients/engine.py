@@ -23,7 +23,6 @@ the name.
 """
 from __future__ import annotations
 
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +31,9 @@ import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
-from ..errors import DataError, Problem, short_repr
+from ..errors import DataError, Problem
 from .io import read_recipients
-from .schema import CHECKS, check_columns, source_column
+from .schema import CHECKS, check_columns, check_period, source_column
 from .sql import SAFE, build_flags, issues_sql, mapped_source, register_frame, summary_sql
 
 ISSUE_COLUMNS = ["row", "check", "detail", "id_hash", "kode_wilayah", "sumber_dana", "periode"]
@@ -58,7 +57,6 @@ class VerificationReport:
         return self.summary["clean"] / self.summary["rows"] if self.summary["rows"] else float("nan")
 
 
-PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def _connect(**config):
@@ -99,13 +97,6 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
            if "unicode" in text or "utf" in text or "encoding" in text else
            f"the file cannot be read as CSV/Parquet ({type(exc).__name__}); check separators, quotes and the header")
     return DataError([Problem(str(path), "file", "", why)])
-
-
-def check_period(period: str | None, shown: str) -> str | None:
-    """``--period`` must be a month ``YYYY-MM`` (``2025-6`` is refused, not read as "no rows")."""
-    if period is not None and not PERIOD_RE.fullmatch(period):
-        raise DataError([Problem(shown, "--period", short_repr(period), "must be a month written YYYY-MM, e.g. 2025-06")])
-    return period
 
 
 def _rows_in_period(con, period: str | None, shown: str) -> None:

@@ -2,8 +2,10 @@
 :mod:`evalkit.recipients` (and the report's translation keys ``check_<name>``) uses."""
 from __future__ import annotations
 
+import re
+
 from ..data.schemas import RECIPIENTS
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, short_repr
 
 REQUIRED = [c.name for c in RECIPIENTS if c.required]
 OPTIONAL = [c.name for c in RECIPIENTS if not c.required]
@@ -37,3 +39,13 @@ def check_columns(columns, shown: str, mapping=None) -> None:
                          + " (or a verification.mapping naming your columns)") for c in missing]
     if problems:
         raise DataError(problems)
+
+
+PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def check_period(period: str | None, shown: str) -> str | None:
+    """``--period`` must be a month ``YYYY-MM`` (``2025-6`` is refused, not read as "no rows")."""
+    if period is not None and not PERIOD_RE.fullmatch(period):
+        raise DataError([Problem(shown, "--period", short_repr(period), "must be a month written YYYY-MM, e.g. 2025-06")])
+    return period

@@ -16,6 +16,9 @@ from ..core.publish import building, clean_stale, probe_writable, publish_unique
 from ..core.salt import salt_fingerprint
 from ..core.xlsx import write_text_safe
 from ..errors import DataError, OutputsError, Problem
+from ..core.privacy import suppress
+from ..reference import regions
+from .determination import REASONS, determine, quotas_from_allocation
 from .engine import check_file, check_file_duckdb
 from .io import count_rows, read_recipients
 
@@ -70,3 +73,100 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
         (tmp / "summary.json").write_text(json.dumps(summary, indent=1, default=str), encoding="utf-8")
         final = publish_unique(tmp, out_root, f"{path.stem}-{stamp}")
     return summary, final / "verifikasi.xlsx"
+
+
+#: Decree-annex columns, in Bahasa Indonesia (the annex is an Indonesian legal document).
+ANNEX_COLUMNS = {"rank": "urutan", "id_hash": "id_tersamar", "sumber_dana": "sumber_dana", "status": "status",
+                 "row": "baris_usulan"}
+STATUS_ID = {"determined": "ditetapkan", "reserve": "cadangan", "not_selected": "tidak terpilih (kuota penuh)",
+             "excluded": "dikecualikan"}
+SYNTHETIC_NOTE = "DATA SINTETIS / SYNTHETIC DATA — bukan data nyata"
+
+
+def read_quotas(path: str | Path) -> dict[str, int]:
+    """Quotas (persons per kab/kota) from a CSV: ``kode_wilayah, kuota`` or a budget allocation table
+    (``region_code, recipients``: ``tables/03-budget-allocation__allocation.csv`` of a run; its SYNTHETIC DATA first
+    line is skipped). Each quota must be a whole number written as digits."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError([Problem(str(path), "file", "", "the quota file does not exist")])
+    if path.stat().st_size > 1_000_000:
+        raise DataError([Problem(str(path), "file", "", "a quota file has one row per kab/kota; this one is over 1 MB")])
+    with open(path, encoding="utf-8-sig") as fh:
+        skip = 1 if fh.readline().startswith("#") else 0
+    try:
+        df = pd.read_csv(path, dtype=str, skiprows=skip, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError([Problem(str(path), "file", "", f"not a readable UTF-8 CSV ({type(exc).__name__})")]) from None
+    if {"region_code", "recipients"} <= set(df.columns):
+        df = df.rename(columns={"region_code": "kode_wilayah", "recipients": "kuota"})
+    if not {"kode_wilayah", "kuota"} <= set(df.columns):
+        raise DataError([Problem(str(path), "columns", "", "needs the columns kode_wilayah and kuota (or region_code "
+                                 "and recipients, as in a budget allocation table)")])
+    problems = [Problem(str(path), f"row {i + 2 + skip}, column 'kuota'", "", "must be a whole number of persons")
+                for i, v in enumerate(df["kuota"]) if not str(v).strip().isdigit()]
+    if problems:
+        raise DataError(problems)
+    return quotas_from_allocation(df.rename(columns={"kode_wilayah": "region_code", "kuota": "recipients"})
+                                  .assign(recipients=lambda d: d["recipients"].astype(int)))
+
+
+def determine_to_workbooks(file, params, quotas: dict[str, int], period: str, *, outputs: str | Path = "outputs",
+                           members=None, deaths=None, asn=None, previous=None, synthetic: bool = False) -> Path:
+    """Run :func:`.determination.determine` on the proposals in ``file`` and publish
+    ``<outputs>/penetapan/<period>-<timestamp>/``: ``lampiran_<kode>.xlsx`` per kab/kota (sheet Lampiran: the
+    determined and reserve recipients by rank, salted ids only — the decree annex; sheet Ringkasan: counts) and
+    ``ringkasan.xlsx`` (every kab/kota, excluded rows per reason, small counts suppressed). Every sheet is stamped
+    when the proposals are synthetic (``synthetic``, or a ``data_label`` column saying SYNTHETIC DATA on every
+    row). The officer joins names back from their own proposal file through
+    ``baris_usulan`` (the row number); evalkit never writes a NIK or a name."""
+    path = Path(file)
+    if not path.is_file():
+        raise DataError([Problem(str(path), "file", "", "the proposal list does not exist")])
+    mapping = params.verification.mapping
+    proposals = read_recipients(path, mapping=mapping)
+    ref = {name: read_recipients(Path(f), mapping=None) if name != "previous" else read_recipients(Path(f), mapping=mapping)
+           for name, f in (("members", members), ("deaths", deaths), ("asn", asn), ("previous", previous)) if f}
+    result = determine(proposals, params, quotas, period, salt=None, **ref)
+    synthetic = synthetic or ("data_label" in proposals.columns
+                              and bool(proposals["data_label"].eq("SYNTHETIC DATA").all()))
+    names = regions().set_index("code")["name"]
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    out_root = Path(outputs) / "penetapan"
+    probe_writable(out_root)
+    clean_stale(out_root)
+    note = pd.DataFrame({"catatan / note": [SYNTHETIC_NOTE]}) if synthetic else None
+    threshold = params.report.suppress_below
+    with building(out_root, f"{period}-{stamp}") as tmp:
+        summary = result.summary.copy()
+        summary.insert(1, "nama_wilayah", summary["kode_wilayah"].map(names).fillna(""))
+        counts = [c for c in summary.columns if c not in ("kode_wilayah", "nama_wilayah", "quota")]
+        shown = suppress(summary, tuple(c for c in counts if c.startswith("excluded_")), threshold)
+        for code, rows in result.lists.groupby("kode_wilayah"):
+            if code not in quotas:
+                continue
+            annex = rows[rows["status"].isin(["determined", "reserve"])].sort_values("rank")
+            annex = annex.assign(status=annex["status"].map(STATUS_ID))[list(ANNEX_COLUMNS)].rename(columns=ANNEX_COLUMNS)
+            sheets = {"Lampiran": annex, "Ringkasan": shown[shown["kode_wilayah"] == code]}
+            if note is not None:
+                sheets = {"DATA SINTETIS": note} | sheets
+                sheets = {k: _stamped(v) for k, v in sheets.items()}
+            write_text_safe(tmp / f"lampiran_{code}.xlsx", sheets)
+        overview = {"Ringkasan": shown, "Alasan": pd.DataFrame({"alasan / reason": list(REASONS)})}
+        if note is not None:
+            overview = {k: _stamped(v) for k, v in overview.items()}
+        write_text_safe(tmp / "ringkasan.xlsx", overview)
+        (tmp / "summary.json").write_text(json.dumps({"file": str(path), "period": period, "synthetic": synthetic,
+                                                      "salt_fingerprint": salt_fingerprint(),
+                                                      "ranking": list(params.verification.determination.ranking),
+                                                      "quota": int(sum(quotas.values())),
+                                                      "determined": int(summary["determined"].sum())}, indent=1),
+                                          encoding="utf-8")
+        final = publish_unique(tmp, out_root, f"{period}-{stamp}")
+    return final
+
+
+def _stamped(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with a first column saying SYNTHETIC DATA on every row (every sheet carries the stamp)."""
+    return frame.assign(**{"DATA SINTETIS": "SYNTHETIC DATA"})[["DATA SINTETIS", *frame.columns]] if len(frame) else \
+        pd.DataFrame({"DATA SINTETIS": ["SYNTHETIC DATA"]})

@@ -1,0 +1,36 @@
+"""Placebo in time (backdating): on the periods before the real start only, pretend the policy started at
+``fake_time``; a design that tracks the treated unit well finds no effect there."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..methods.panel import period_index, period_of
+from .estimators import estimator
+
+
+def placebo_in_time(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatment_time, *,
+                    fake_times: list | None = None, method: str = "synth") -> pd.DataFrame:
+    """One row per fake start: ``fake_time``, ``pre_periods`` and ``post_periods`` (of the truncated panel) and
+    ``estimate`` (the effect the design finds where there is none by construction).
+
+    Default fake start: the middle of the pre-period. A fake start must leave at least two periods before it and
+    one after it, all before ``treatment_time``; otherwise :class:`ValueError` names it."""
+    fit = estimator(method)
+    t_all = period_index(df[time])
+    t0 = period_of(treatment_time)
+    before = df[t_all < t0]
+    periods = np.sort(np.unique(period_index(before[time])))
+    if fake_times is None:
+        labels = before.drop_duplicates(time).assign(_t=period_index(before.drop_duplicates(time)[time]))
+        fake_times = [labels.sort_values("_t")[time].iloc[len(periods) // 2]] if len(periods) >= 3 else []
+    rows = []
+    for fake in fake_times:
+        tf = period_of(fake)
+        n_pre, n_post = int((periods < tf).sum()), int((periods >= tf).sum())
+        if n_pre < 2 or n_post < 1:
+            raise ValueError(f"placebo in time: fake start {fake} leaves {n_pre} periods before it and {n_post} "
+                             "after it before the real start (needs at least 2 and 1)")
+        est, _ = fit(before, outcome, unit, time, treated, fake)
+        rows.append({"fake_time": fake, "pre_periods": n_pre, "post_periods": n_post, "estimate": est})
+    return pd.DataFrame(rows, columns=["fake_time", "pre_periods", "post_periods", "estimate"])
