@@ -441,7 +441,7 @@ def test_a_kaltim_only_panel_renders_every_page_and_says_which_designs_did_not_r
     assert page.count("data tidak memuat provinsi pembanding") == 4  # DiD, event study, synthetic control, SDID
     table = read_csv_table(run / "tables" / "02-coverage-evaluation__comparison.csv").set_index("design")
     assert set(table.index[table["not_run"] == "not_run_no_comparison"]) == {"design_did", "design_event_study",
-                                                                           "design_synth"}
+                                                                           "design_synth", "design_sdid"}
     assert table.loc[["design_its", "design_staggered", "design_dose"], "estimate"].notna().all()
     raw = (run / "tables" / "02-coverage-evaluation__comparison.csv").read_text(encoding="utf-8")
     assert not raw.startswith("# SYNTHETIC DATA")  # loaded through the real-file path: real data is not stamped
