@@ -6,7 +6,6 @@ from typing import Callable
 
 import pandas as pd
 
-from ..methods import sdid as sdid_module
 from ..methods import synth
 
 Fit = Callable[..., tuple[float, pd.Series]]
@@ -18,7 +17,7 @@ def _synth(df, outcome, unit, time, treated, treatment_time) -> tuple[float, pd.
 
 
 def _sdid(df, outcome, unit, time, treated, treatment_time) -> tuple[float, pd.Series]:
-    r = sdid_module.sdid(df, outcome, unit, time, treated, treatment_time, placebos=False)
+    r = synth.sdid(df, outcome, unit, time, treated, treatment_time, placebos=False)
     return r.att.estimate, r.unit_weights
 
 

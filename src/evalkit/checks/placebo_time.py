@@ -14,16 +14,15 @@ def placebo_in_time(df: pd.DataFrame, outcome: str, unit: str, time: str, treate
     """One row per fake start: ``fake_time``, ``pre_periods`` and ``post_periods`` (of the truncated panel) and
     ``estimate`` (the effect the design finds where there is none by construction).
 
-    Default fake start: the middle of the pre-period. A fake start must leave at least two periods before it and
+    Default fake start: the middle of the pre-period (none when it has fewer than four periods). A fake start must leave at least two periods before it and
     one after it, all before ``treatment_time``; otherwise :class:`ValueError` names it."""
     fit = estimator(method)
-    t_all = period_index(df[time])
-    t0 = period_of(treatment_time)
-    before = df[t_all < t0]
-    periods = np.sort(np.unique(period_index(before[time])))
-    if fake_times is None:
-        labels = before.drop_duplicates(time).assign(_t=period_index(before.drop_duplicates(time)[time]))
-        fake_times = [labels.sort_values("_t")[time].iloc[len(periods) // 2]] if len(periods) >= 3 else []
+    before = df[period_index(df[time]) < period_of(treatment_time)]
+    labels = before[time].drop_duplicates()
+    order = np.argsort(period_index(labels), kind="stable")
+    labels, periods = labels.iloc[order], period_index(labels)[order]  # the pre-period's times, in order
+    if fake_times is None:  # the middle; needs four periods to leave two before it and one after
+        fake_times = [labels.iloc[len(labels) // 2]] if len(labels) >= 4 else []
     rows = []
     for fake in fake_times:
         tf = period_of(fake)

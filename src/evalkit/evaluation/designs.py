@@ -145,15 +145,14 @@ def _run_one(design: str, data: Dataset, params, out: list[DesignResult], ev, ou
         truth = truth_aggregate(kaltim_series(data, params), start) if synthetic else None
         args = (s, outcome, "region_code", "period", "64", start)
         if design == "sdid":
-            r = synth.sdid(*args, alpha=ev.alpha)
-            out.append(DesignResult(design, r.att, r, truth))
-            return
-        r = synth.synthetic_control(*args, alpha=ev.alpha)
-        notes = {"conformal": synth.conformal(*args, alpha=ev.alpha), "leave_one_out": leave_one_out(*args)}
-        try:  # the backdated start needs a pre-period long enough to split
-            notes["placebo_in_time"] = placebo_in_time(*args)
-        except ValueError:
-            pass
+            r, notes = synth.sdid(*args, alpha=ev.alpha), None
+        else:
+            r = synth.synthetic_control(*args, alpha=ev.alpha)
+            notes = {"conformal": synth.conformal(*args, alpha=ev.alpha), "leave_one_out": leave_one_out(*args)}
+            try:
+                notes["placebo_in_time"] = placebo_in_time(*args)  # empty when the pre-period is under four months
+            except ValueError:  # the weights do not converge on the truncated panel: the check is left out
+                pass
         out.append(DesignResult(design, r.att, r, truth, notes))
     elif design == "dose":
         p = kabkota_vs_provinces(data, params)

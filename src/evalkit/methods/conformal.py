@@ -54,10 +54,9 @@ def conformal_synth(df: pd.DataFrame, outcome: str, unit: str, time: str, treate
     def pvalue(theta: float) -> float:
         return null_pvalue(y1, Y0, post, theta, q)
 
-    w_pre = simplex_weights(y1[~post], Y0[~post])
-    gap = y1 - Y0 @ w_pre
+    gap = y1 - Y0 @ simplex_weights(y1[pre], Y0[pre])  # the synthetic control fitted on the pre-period
     estimate = float(gap[post].mean())
-    spread = float(np.std(gap[~post])) or 1.0
+    spread = float(np.std(gap[pre])) or 1.0
     p0 = pvalue(0.0)
     if pvalue(estimate) <= alpha:  # even the point estimate is rejected: the constant-effect model misfits
         lo = hi = float("nan")

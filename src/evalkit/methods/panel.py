@@ -117,7 +117,8 @@ def period_of(value) -> float:
 def wide_outcomes(df: pd.DataFrame, outcome: str, unit: str, time: str, treatment_time, treated: list,
                   design: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """``(wide, pre, times)`` for the designs that match one unit's path (synthetic control, synthetic DiD,
-    conformal inference): units × periods in period order, the pre-treatment mask, the original time labels.
+    conformal inference): units × periods in period order (so the pre-periods come first), the pre-treatment
+    mask, the original time labels.
 
     Refuses, naming ``design``: an unbalanced panel, a treated unit not in the panel, fewer than two pre-periods
     or no post-period."""

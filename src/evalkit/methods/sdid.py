@@ -100,8 +100,7 @@ def sdid(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatmen
     if len(controls) <= len(treated_units):
         raise ValueError(f"synthetic DiD needs more control units than treated ones ({len(controls)} controls, "
                          f"{len(treated_units)} treated)")
-    order = np.r_[np.flatnonzero(pre), np.flatnonzero(~pre)]
-    Y = wide.loc[controls + treated_units].to_numpy(float)[:, order]
+    Y = wide.loc[controls + treated_units].to_numpy(float)  # periods in order: the pre-periods come first
     n_control = len(controls)
     omega, lam, tau = sdid_weights(Y, n_control, n_pre)
 
@@ -123,12 +122,9 @@ def sdid(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatmen
                    "Synthetic DiD (placebo variance)",
                    {"placebos": len(placebo), "p_rank": p_rank,
                     "mde": float((z + stats.norm.ppf(0.8)) * se), "ci_level": 1 - alpha})
-    times = times[order]
     treated_path = Y[n_control:].mean(axis=0)
     weighted = omega @ Yc
     shift = (treated_path[:n_pre] - weighted[:n_pre]) @ lam
-    paths = pd.DataFrame({"time": times, "treated": treated_path, "synthetic": weighted + shift,
-                          "post": np.r_[np.zeros(n_pre, bool), np.ones(len(order) - n_pre, bool)]})
-    times_pre = times[:n_pre]
-    return SDIDResult(est, pd.Series(omega, index=controls, name="omega"), pd.Series(lam, index=times_pre,
-                      name="lambda"), placebo, paths, treated_units)
+    paths = pd.DataFrame({"time": times, "treated": treated_path, "synthetic": weighted + shift, "post": ~pre})
+    return SDIDResult(est, pd.Series(omega, index=controls, name="omega"),
+                      pd.Series(lam, index=times[:n_pre], name="lambda"), placebo, paths, treated_units)

@@ -18,9 +18,11 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from ..core.figures import time_axis
+from .conformal import conformal_synth as conformal  # the other one-treated-unit designs: synth.conformal, synth.sdid
 from .inference import placebo_critical, placebo_mde, rank_pvalue
 from .panel import period_index, wide_outcomes
 from .result import Estimate
+from .sdid import sdid
 from .simplex import simplex_weights
 
 
@@ -176,9 +178,5 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
                            "synthetic": wide.loc[treated].to_numpy(float) - gap, "gap": gap, "post": ~pre})
     return SyntheticControlResult(pd.Series(w, index=pool, name="weight"), gap_df, est, pre_r, post_r, treated, pl)
 
-
-# the other designs that match one treated unit's path, reachable as ``synth.sdid`` and ``synth.conformal``
-from .conformal import conformal_synth as conformal  # noqa: E402
-from .sdid import sdid  # noqa: E402
 
 __all__ = ["SyntheticControlResult", "conformal", "predictor_weights", "sdid", "simplex_weights", "synthetic_control"]

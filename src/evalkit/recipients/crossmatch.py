@@ -71,6 +71,13 @@ def match_conditions(con, members: pd.DataFrame | None, deaths: pd.DataFrame | N
     }
 
 
+def register_previous(con, previous: pd.DataFrame, mapping) -> None:
+    """The previous period's list as the table ``prev`` (its distinct trimmed NIKs), after checking its columns."""
+    check_columns(previous.columns, "previous list", mapping)
+    con.register("prev_raw", pd.DataFrame({"nik": previous[source_column("nik", mapping)].astype(str)}))
+    con.execute("CREATE TEMP TABLE prev AS SELECT DISTINCT trim(nik) AS nik FROM prev_raw")
+
+
 def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | None = None,
                 deaths: pd.DataFrame | None = None, asn: pd.DataFrame | None = None,
                 previous: pd.DataFrame | None = None, salt: str | None = None) -> CrossMatch:
@@ -95,13 +102,12 @@ def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | Non
     double = _double_funding(con)
     summary["double_funded"] = int(double["persons"].sum()) if len(double) else 0
     if previous is not None:
-        check_columns(previous.columns, "previous list", mapping)
-        con.register("prev_raw", pd.DataFrame({"nik": previous[source_column("nik", mapping)].astype(str)}))
+        register_previous(con, previous, mapping)
         carried, new, dropped = con.execute(
-            "WITH p AS (SELECT DISTINCT trim(nik) AS nik FROM prev_raw), c AS (SELECT DISTINCT nik FROM rs) "
-            "SELECT (SELECT count(*) FROM c WHERE nik IN (SELECT nik FROM p)), "
-            "(SELECT count(*) FROM c WHERE nik NOT IN (SELECT nik FROM p)), "
-            "(SELECT count(*) FROM p WHERE nik NOT IN (SELECT nik FROM c))").fetchone()
+            "WITH c AS (SELECT DISTINCT nik FROM rs) "
+            "SELECT (SELECT count(*) FROM c WHERE nik IN (SELECT nik FROM prev)), "
+            "(SELECT count(*) FROM c WHERE nik NOT IN (SELECT nik FROM prev)), "
+            "(SELECT count(*) FROM prev WHERE nik NOT IN (SELECT nik FROM c))").fetchone()
         summary |= {"carried_over": int(carried), "new": int(new), "dropped": int(dropped)}
     con.close()
     return CrossMatch(summary, flags, double)

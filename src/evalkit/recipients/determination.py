@@ -25,15 +25,14 @@ import pandas as pd
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
 from ..errors import DataError, Problem
-from .crossmatch import FLAGS, match_conditions
 from ..reference import kaltim_codes
-from .schema import CHECKS, check_columns, check_period, source_column
+from .crossmatch import FLAGS, match_conditions, register_previous
+from .schema import CHECKS, check_columns, check_period
 from .sql import SAFE, build_flags, register_frame
 
 #: Why a proposal is excluded, in the order reasons are tried (the first that applies is reported).
 REASONS = ("invalid_value", "invalid_nik", "duplicate_within_source", "duplicate_cross_source", "ineligible",
            "sex_birthdate_mismatch", *FLAGS)
-STATUSES = ("determined", "reserve", "not_selected", "excluded")
 #: The SQL ordering of each ranking criterion (ascending = earlier).
 RANK_SQL = {"carried_over": "NOT carried_over", "oldest": "age DESC NULLS LAST", "youngest": "age ASC NULLS LAST",
             "list_order": "row_no", "lottery": "sha256(CAST($seed AS VARCHAR) || nik)"}
@@ -90,11 +89,8 @@ def determine(proposals: pd.DataFrame, params, quotas: Mapping[str, int], period
     con.execute("CREATE TEMP VIEW rs AS SELECT * FROM flags")
     conditions = match_conditions(con, members, deaths, asn) | {c: c for c in CHECKS}
     if previous is not None:
-        check_columns(previous.columns, "previous list", mapping)
-        con.register("prev_raw", pd.DataFrame({"nik": previous[source_column("nik", mapping)].astype(str).str.strip()}))
-        carried = "rs.nik IN (SELECT nik FROM prev_raw)"
-    else:
-        carried = "false"
+        register_previous(con, previous, mapping)
+    carried = "rs.nik IN (SELECT nik FROM prev)" if previous is not None else "false"
     reason = "CASE " + " ".join(f"WHEN {conditions[r]} THEN '{r}'" for r in REASONS) + " END"
     order = ", ".join(RANK_SQL[c] for c in rule.ranking) + ", row_no"
     binds = {"salt": salt} | ({"seed": params.seed} if "lottery" in rule.ranking else {})

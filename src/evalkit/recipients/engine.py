@@ -57,8 +57,6 @@ class VerificationReport:
         return self.summary["clean"] / self.summary["rows"] if self.summary["rows"] else float("nan")
 
 
-
-
 def _connect(**config):
     import duckdb
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.privacy import suppress
 from ..core.publish import building, clean_stale, probe_writable, publish_unique
 from ..core.salt import salt_fingerprint
 from ..core.xlsx import write_text_safe
 from ..errors import DataError, OutputsError, Problem
-from ..core.privacy import suppress
 from ..reference import regions
-from .determination import REASONS, determine, quotas_from_allocation
+from .determination import REASONS, determine
 from .engine import check_file, check_file_duckdb
 from .io import count_rows, read_recipients
 
@@ -107,8 +107,7 @@ def read_quotas(path: str | Path) -> dict[str, int]:
                 for i, v in enumerate(df["kuota"]) if not str(v).strip().isdigit()]
     if problems:
         raise DataError(problems)
-    return quotas_from_allocation(df.rename(columns={"kode_wilayah": "region_code", "kuota": "recipients"})
-                                  .assign(recipients=lambda d: d["recipients"].astype(int)))
+    return {str(code): int(quota) for code, quota in zip(df["kode_wilayah"], df["kuota"])}
 
 
 def determine_to_workbooks(file, params, quotas: dict[str, int], period: str, *, outputs: str | Path = "outputs",
@@ -125,7 +124,7 @@ def determine_to_workbooks(file, params, quotas: dict[str, int], period: str, *,
         raise DataError([Problem(str(path), "file", "", "the proposal list does not exist")])
     mapping = params.verification.mapping
     proposals = read_recipients(path, mapping=mapping)
-    ref = {name: read_recipients(Path(f), mapping=None) if name != "previous" else read_recipients(Path(f), mapping=mapping)
+    ref = {name: read_recipients(Path(f), mapping=mapping if name == "previous" else None)
            for name, f in (("members", members), ("deaths", deaths), ("asn", asn), ("previous", previous)) if f}
     result = determine(proposals, params, quotas, period, salt=None, **ref)
     synthetic = synthetic or ("data_label" in proposals.columns
@@ -135,27 +134,21 @@ def determine_to_workbooks(file, params, quotas: dict[str, int], period: str, *,
     out_root = Path(outputs) / "penetapan"
     probe_writable(out_root)
     clean_stale(out_root)
-    note = pd.DataFrame({"catatan / note": [SYNTHETIC_NOTE]}) if synthetic else None
     threshold = params.report.suppress_below
     with building(out_root, f"{period}-{stamp}") as tmp:
         summary = result.summary.copy()
         summary.insert(1, "nama_wilayah", summary["kode_wilayah"].map(names).fillna(""))
-        counts = [c for c in summary.columns if c not in ("kode_wilayah", "nama_wilayah", "quota")]
-        shown = suppress(summary, tuple(c for c in counts if c.startswith("excluded_")), threshold)
+        shown = suppress(summary, tuple(c for c in summary.columns if c.startswith("excluded_")), threshold)
         for code, rows in result.lists.groupby("kode_wilayah"):
             if code not in quotas:
                 continue
             annex = rows[rows["status"].isin(["determined", "reserve"])].sort_values("rank")
             annex = annex.assign(status=annex["status"].map(STATUS_ID))[list(ANNEX_COLUMNS)].rename(columns=ANNEX_COLUMNS)
-            sheets = {"Lampiran": annex, "Ringkasan": shown[shown["kode_wilayah"] == code]}
-            if note is not None:
-                sheets = {"DATA SINTETIS": note} | sheets
-                sheets = {k: _stamped(v) for k, v in sheets.items()}
-            write_text_safe(tmp / f"lampiran_{code}.xlsx", sheets)
-        overview = {"Ringkasan": shown, "Alasan": pd.DataFrame({"alasan / reason": list(REASONS)})}
-        if note is not None:
-            overview = {k: _stamped(v) for k, v in overview.items()}
-        write_text_safe(tmp / "ringkasan.xlsx", overview)
+            write_text_safe(tmp / f"lampiran_{code}.xlsx",
+                            _stamped({"Lampiran": annex, "Ringkasan": shown[shown["kode_wilayah"] == code]}, synthetic))
+        write_text_safe(tmp / "ringkasan.xlsx",
+                        _stamped({"Ringkasan": shown, "Alasan": pd.DataFrame({"alasan / reason": list(REASONS)})},
+                                 synthetic))
         (tmp / "summary.json").write_text(json.dumps({"file": str(path), "period": period, "synthetic": synthetic,
                                                       "salt_fingerprint": salt_fingerprint(),
                                                       "ranking": list(params.verification.determination.ranking),
@@ -166,7 +159,13 @@ def determine_to_workbooks(file, params, quotas: dict[str, int], period: str, *,
     return final
 
 
-def _stamped(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with a first column saying SYNTHETIC DATA on every row (every sheet carries the stamp)."""
-    return frame.assign(**{"DATA SINTETIS": "SYNTHETIC DATA"})[["DATA SINTETIS", *frame.columns]] if len(frame) else \
-        pd.DataFrame({"DATA SINTETIS": ["SYNTHETIC DATA"]})
+def _stamped(sheets: dict[str, pd.DataFrame], synthetic: bool) -> dict[str, pd.DataFrame]:
+    """``sheets`` as they are for real data; for synthetic data a first sheet saying so and, on every other sheet,
+    a first column saying SYNTHETIC DATA on every row (a sheet without rows gets one row with the stamp)."""
+    if not synthetic:
+        return sheets
+    stamped = {"DATA SINTETIS": pd.DataFrame({"catatan / note": [SYNTHETIC_NOTE]})}
+    for name, frame in sheets.items():
+        stamped[name] = (frame.assign(**{"DATA SINTETIS": "SYNTHETIC DATA"})[["DATA SINTETIS", *frame.columns]]
+                         if len(frame) else pd.DataFrame({"DATA SINTETIS": ["SYNTHETIC DATA"]}))
+    return stamped
