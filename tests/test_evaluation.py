@@ -91,3 +91,20 @@ def test_a_design_that_cannot_run_is_reported_and_the_others_still_run(default_d
     assert results["synth"].not_run == "failed"
     assert results["did"].not_run == "failed" and "at least 3 periods before" in results["did"].detail
     assert results["staggered"].estimate is not None  # the co-funding design does not need that month: it runs
+
+
+def test_synthetic_control_section_states_its_interval_and_checks(default_data, default_params):
+    """The synthetic control has no standard error but a placebo interval: its section gives the interval, the
+    donor weights and the robustness checks, never the "uncertainty cannot be measured" text of single-unit
+    cohorts."""
+    from evalkit.report.notebook import Context
+
+    shown: list[str] = []
+    ctx = Context("02-coverage-evaluation", default_params, default_data, "en", None, 2)
+    ctx._display = lambda obj: shown.append(str(getattr(obj, "data", obj)))
+    results = evaluation.run_designs(default_data, default_params, ["synth"])
+    evaluation.present(ctx, results[0], results)
+    text = " ".join(shown)
+    assert "cannot be measured" not in text
+    for start in ("Estimate: +10", "Largest weights:", "Leaving out each of the", "Placebo in time:"):
+        assert start in text, start

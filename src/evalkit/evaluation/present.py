@@ -65,7 +65,8 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
     e = r.estimate
     unit = (lambda x: ctx.num(x, 3)) if r.design == "dose" else (lambda x: ctx.pp(x, 2))
     level = ci_level(e, ev.alpha)
-    if not np.isfinite(e.se):  # e.g. one kab/kota per adoption date: no variance to estimate
+    if not (np.isfinite(e.ci_low) and np.isfinite(e.ci_high)):  # one kab/kota per adoption date: no variance
+        # (the synthetic control has no standard error but a placebo interval: the interval decides, not the SE)
         ctx.say("result_no_variance_line", est=unit(e.estimate))
         if r.truth is not None:
             ctx.say("truth_line", truth=unit(r.truth))
