@@ -26,16 +26,19 @@ def test_before_after_by_hand(default_data, default_params):
 
 
 def test_charts_use_the_labels_given(default_data, default_params):
-    labels = {"other_provinces": "Provinsi lain", "kaltim": "Kaltim", "start": "Mulai", "ylabel": "Cakupan (%)",
-              "xlabel": "Bulan"}
+    labels = {"other_provinces": "Provinsi lain", "other_band": "Rentang", "kaltim": "Kaltim", "start": "Mulai",
+              "ylabel": "Cakupan (%)", "xlabel": "Bulan"}
     fig = descriptive.plot_kaltim_vs_provinces(default_data, default_params, labels)
     ax = fig.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Provinsi lain", "Kaltim", "Mulai"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Rentang", "Provinsi lain", "Kaltim", "Mulai"]
     assert ax.get_ylabel() == "Cakupan (%)" and ax.get_xlabel() == "Bulan"
     kaltim_line = ax.get_lines()[1]
     agg = default_data.province_panel()
     want = agg[agg["region_code"] == "64"]["vulnerable_coverage_pct"].to_numpy()
     np.testing.assert_allclose(kaltim_line.get_ydata(), want)
+    trend = descriptive.trend_table(default_data, default_params)  # the chart's data, as saved for the workbook
+    np.testing.assert_allclose(trend["kaltim_pct"], want)
     small = descriptive.plot_kabkota_trends(default_data, default_params, ylabel="Cakupan (%)")
     assert len([a for a in small.axes if a.get_lines()]) == 10
+    assert small.legends and all(t.get_fontsize() >= 10 for a in small.axes for t in a.get_xticklabels())
     assert small._supylabel.get_text() == "Cakupan (%)"

@@ -191,7 +191,8 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered):
 
     values = [[[list(r) for r in ws.iter_rows(values_only=True)] for ws in openpyxl.load_workbook(run / "default.xlsx")]
               for run in (first, second)]
-    assert values[0][1:] == values[1][1:]  # every table sheet identical (README differs: run id, times)
+    assert values[0][0] == values[1][0] and values[0][2:] == values[1][2:]  # contents and every table identical
+    assert len(values[0]) > 20  # (the about sheet differs: run id, times)
     strip = lambda t: re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "DATE", t)  # noqa: E731  the run date
     assert strip((first / "index.html").read_text()) == strip((second / "index.html").read_text())
     assert not (project / "outputs" / ".rerun").exists()
@@ -210,8 +211,8 @@ def test_warm_kernels_and_cache_change_nothing_in_the_report(rendered, tmp_path)
         names = sorted(f.name for f in (a / folder).glob(pattern))
         assert names and names == sorted(f.name for f in (b / folder).glob(pattern)), folder
         for name in names:
-            if name == "index.html":
-                continue  # holds the run date
+            if name in ("index.html", "run.html"):
+                continue  # hold the run date and times
             assert (a / folder / name).read_bytes() == (b / folder / name).read_bytes(), f"{folder}/{name}"
 
 
@@ -265,17 +266,33 @@ def test_budget_notebook_renders_in_two_more_scenarios(english):
 
 
 def test_comparison_page_lists_every_scenario_and_headlines(english):
+    """In the report language: each scenario's title, the params that differ (in words, each value, the source
+    comment of the file), every declared headline with each scenario's text, identical rows marked."""
+    import html as _html
+
+    from evalkit.report import compare, i18n, outputs
+
     project, proc = english
     page = Path(proc.stdout.strip().splitlines()[-1])
     assert page.parent.parent == project / "outputs" / "compare" and page.is_file()
-    html = page.read_text(encoding="utf-8")
+    html = _html.unescape(page.read_text(encoding="utf-8"))
+    manifests = {}
     for name in ("target-90-by-2029", "target-95-by-2027"):
-        manifest = json.loads((project / "outputs" / name / "latest" / "manifest.json").read_text())
-        assert manifest["params"]["resolved"]["scenario"]["title"] in html
-        for res in (project / "outputs" / name / "latest" / "results").glob("*.json"):
-            for h in json.loads(res.read_text()).get("headlines", {}).values():
-                assert h["label"] in html and h["text"] in html, (name, h)
-    assert "Scenario comparison" in html and not NETWORK.search(html)
+        manifests[name] = json.loads((project / "outputs" / name / "latest" / "manifest.json").read_text())
+        assert manifests[name]["params"]["resolved"]["scenario"]["title_en"] in html
+        for key, h in outputs.read_headlines(project / "outputs" / name / "latest" / "results").items():
+            assert i18n.t(outputs.headline(key).label, "en") in html and h["text"] in html, (name, key)
+    differ = compare.differing_params(manifests, project, "en")
+    keys = {r["key"] for r in differ}
+    # the two files differ in the target and in the budget assumptions, never (by design) in names or language
+    assert {"target.coverage_pct", "target.year", "budget.formal_coverage_growth_pp"} <= keys
+    assert not any(k.startswith(("scenario.", "report.")) for k in keys)
+    for r in differ:
+        assert r["label"] in html and all(v in html for v in r["values"]) and r["source"] in html, r
+    assert next(r for r in differ if r["key"] == "target.coverage_pct")["values"] == ["90", "95"]
+    assert "p_reach_target" in {h.key for h in outputs.HEADLINE_LIST} and i18n.t("sum_p_reach", "en") in html
+    assert "evk-same" in html  # rows identical in both scenarios are marked
+    assert i18n.t("cmp_title", "en") in html and i18n.t("cmp_title", "id") not in html and not NETWORK.search(html)
 
 
 def test_revenue_downside_renders_beside_the_default(rendered):
@@ -293,26 +310,39 @@ def test_revenue_downside_renders_beside_the_default(rendered):
 
 
 def test_persons_are_whole_in_every_table_and_workbook(rendered):
+    """Persons are whole in the budget tables (CSV) and in every workbook sheet (integers, ``#,##0``)."""
     import openpyxl
+
+    from evalkit.report import outputs
+    from evalkit.report.excel import HEADER_ROW
 
     project, _ = rendered
     run = project / "outputs" / "default" / "latest"
-    persons = re.compile(r"(^|_)(recipients|newly_covered|eligible_uncovered|persons|headcount|subsidised_[a-z]+)$")
     checked = 0
     for csv in sorted((run / "tables").glob("03-*.csv")):
         t = read_csv_table(csv)
-        for col in [c for c in t.columns if persons.search(c)]:
+        spec = outputs.table_by_file(csv.stem)
+        for col in [c for c in t.columns if spec.columns.get(c) in outputs.PERSONS]:
             values = t[col].dropna()
             assert (values == values.round()).all(), (csv.name, col)
             checked += 1
     assert checked >= 8
     wb = openpyxl.load_workbook(run / "default.xlsx")
-    for ws in wb.worksheets[1:]:
-        header = [c.value for c in ws[1]]
-        for j, name in enumerate(header):
-            if isinstance(name, str) and persons.search(name):
-                assert all(isinstance(r[j], int) or r[j] is None for r in ws.iter_rows(min_row=2, values_only=True)), \
-                    (ws.title, name)
+    contents = {r[0]: r[4] for r in wb.worksheets[0].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    checked = 0
+    for sheet, file in contents.items():
+        spec = outputs.table_by_file(Path(file).stem)
+        if spec is None:
+            continue
+        ws = wb[sheet]
+        header = read_csv_table(run / "tables" / file).columns
+        for j, col in enumerate(header, start=1):
+            if spec.columns.get(col) in outputs.PERSONS:
+                cells = [r[0] for r in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=j, max_col=j)]
+                assert all(isinstance(c.value, int) or c.value is None for c in cells), (sheet, col)
+                assert all(c.number_format == "#,##0" for c in cells if c.value is not None), (sheet, col)
+                checked += 1
+    assert checked >= 10
     launch = json.loads((run / "results" / "03-budget-allocation.json").read_text())["headlines"]["recipients_prov"]
     assert launch["text"] == "100.000"
 
@@ -338,56 +368,139 @@ def test_second_scenario_reuses_notebooks_whose_inputs_did_not_change(english):
     assert "Ambitious target: 95% coverage by 2027" in page  # the page is the new scenario's
 
 
+SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
+
+
 def test_excel_workbook_equals_csv_tables(rendered):
+    """The planners' workbook: a contents sheet, an about sheet, one sheet per declared table (every table of
+    the run, chart data included); each stamped SYNTHETIC, headers translated (no snake_case), values equal to
+    the CSV tables (exact numbers, whole persons, closed-set values in words) with Rupiah and count formats."""
     import openpyxl
 
+    from evalkit.report import i18n, outputs
+    from evalkit.report.excel import HEADER_ROW
     from evalkit.report.tables import read_table
 
     project, _ = rendered
     run = project / "outputs" / "default" / "latest"
     wb = openpyxl.load_workbook(run / "default.xlsx", data_only=True)
     tables = sorted((run / "tables").glob("*.csv"))
-    assert len(wb.sheetnames) == len(tables) + 1 and wb.sheetnames[0] == "README"
-    readme = {r[0]: r[1] for r in wb["README"].iter_rows(values_only=True) if r[0]}
+    assert all(outputs.table_by_file(p.stem) for p in tables)  # every table the run wrote is declared
+    assert len(wb.sheetnames) == len(tables) + 2
+    assert wb.sheetnames[:2] == [i18n.t("xl_contents", "id"), i18n.t("xl_about", "id")]
+    stamp = i18n.t("synthetic_banner", "id")
+    for ws in wb.worksheets:  # every sheet says SYNTHETIC DATA in its second row
+        assert ws["A2"].value == stamp, ws.title
+    about = {r[0]: r[1] for r in wb.worksheets[1].iter_rows(values_only=True) if r[0]}
     manifest = json.loads((run / "manifest.json").read_text())
-    assert readme["params hash"] == manifest["params"]["hash"] and "SYNTHETIC" in readme["data"]
-    for sheet, csv_name in ((k, v) for k, v in readme.items() if v and str(v).endswith(".csv")):
+    assert about[i18n.t("run_params_hash", "id")] == manifest["params"]["hash"]
+    contents = {r[0]: r[4] for r in wb.worksheets[0].iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    assert sorted(v for v in contents.values() if v.endswith(".csv")) == [p.name for p in tables]
+    chart_tables = {outputs.table(f.producer, f.table).file for f in outputs.FIGURE_LIST}
+    assert {p.name for p in tables if p.name in chart_tables} >= {
+        "02-coverage-evaluation__coverage_trend.csv", "03-budget-allocation__tornado.csv"}  # every chart's data
+    for sheet, csv_name in ((k, v) for k, v in contents.items() if v.endswith(".csv")):
+        spec = outputs.table_by_file(Path(csv_name).stem)
         df = read_table(run / "tables" / csv_name)
         ws = wb[sheet]
-        values = list(ws.iter_rows(values_only=True))
-        assert list(values[0]) == list(df.columns), sheet
-        assert ws["A1"].font.bold
+        values = list(ws.iter_rows(min_row=HEADER_ROW, values_only=True))
+        header = list(values[0])
+        assert header == [outputs.column_label(c, "id") for c in df.columns], sheet
+        assert not [h for h in header if SNAKE.match(str(h))], (sheet, header)
+        assert ws.cell(row=HEADER_ROW, column=1).font.bold and i18n.t(spec.caption, "id") in ws["A1"].value
+        assert len(values) - 1 == len(df)
+        units = [spec.columns.get(c, "text") for c in df.columns]
         for got, (_, want) in zip(values[1:], df.iterrows()):
-            for g, w in zip(got, want):
+            for g, w, unit in zip(got, want, units):
                 if isinstance(w, float) and w != w:
                     assert g is None
+                elif unit in outputs.WHOLE:
+                    assert g == int(round(w)) and isinstance(g, int), (sheet, g, w)
+                elif unit in outputs.EXCEL_FORMATS:
+                    assert g == pytest.approx(float(w), rel=1e-12, abs=1e-12), (sheet, g, w)
                 else:
-                    assert g == w or (isinstance(w, float) and abs(g - w) <= 1e-12 * max(1, abs(w))), (sheet, g, w)
-        assert len(values) - 1 == len(df)
-    path = wb[[k for k, v in readme.items() if v == "03-budget-allocation__budget_path.csv"][0]]
-    columns = [c.value for c in path[1]]
-    assert path.cell(row=2, column=columns.index("cost_rupiah") + 1).number_format == '"Rp" #,##0'
-    assert path.cell(row=2, column=columns.index("recipients") + 1).number_format == "#,##0"
+                    assert g == outputs.label_value(unit, w, "id"), (sheet, g, w)
+    path = wb[next(k for k, v in contents.items() if v == "03-budget-allocation__budget_path.csv")]
+    columns = [c.value for c in path[HEADER_ROW]]
+    first = HEADER_ROW + 1
+    assert path.cell(row=first, column=columns.index(outputs.column_label("cost_rupiah", "id")) + 1
+                     ).number_format == '"Rp" #,##0'
+    assert path.cell(row=first, column=columns.index(outputs.column_label("recipients", "id")) + 1
+                     ).number_format == "#,##0"
+
+
+def params_keys() -> set[str]:
+    """Every params key path (``budget.cap_share_of_revenue``) and every snake_case leaf name of the schema."""
+    from pydantic import BaseModel
+
+    from evalkit.params.schema import Params
+
+    out: set[str] = set()
+
+    def walk(model, prefix):
+        for name, f in model.model_fields.items():
+            path = f"{prefix}{name}"
+            out.add(path)
+            if "_" in name:
+                out.add(name)
+            ann = f.annotation
+            for cand in (ann, *getattr(ann, "__args__", ())):
+                for inner in (cand, *getattr(cand, "__args__", ())):
+                    if isinstance(inner, type) and issubclass(inner, BaseModel):
+                        walk(inner, path + ".")
+
+    walk(Params, "")
+    return {k for k in out if "." in k or "_" in k}
+
+
+CHECK_PAGE = r"""() => {
+  const w = window.innerWidth, h = window.innerHeight;
+  const scrolls = (el) => { for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') return true; } return false; };
+  const overflow = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    if ((r.right > w + 1 || r.left < -1) && !scrolls(el)) overflow.push(el.tagName + '.' + el.className + ' ' + Math.round(r.right));
+  }
+  const answer = document.querySelector('#answer');
+  const first = answer ? answer.querySelector('li') : null;
+  return {text: document.body.innerText, overflow: overflow.slice(0, 5), docWidth: document.documentElement.scrollWidth,
+          headers: Array.from(document.querySelectorAll('th')).map(t => t.innerText),
+          answerTop: answer ? answer.getBoundingClientRect().top + window.scrollY : null,
+          firstBottom: first ? first.getBoundingClientRect().bottom + window.scrollY : null, width: w, height: h};
+}"""
 
 
 def test_pages_in_headless_chromium_offline(rendered, english):
+    """Every page of a run, its scenario's run list and the comparison page, in Indonesian and English, at 1280 and
+    390 px, offline: the answer is on the index's first screen; no params key, snake_case header or nan is
+    visible; nothing overflows sideways outside a scroll container; every image decodes; links resolve."""
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.skip("Debian chromium is not installed (make test installs it)")
     from playwright.sync_api import sync_playwright
 
-    project, _ = rendered
-    run = (project / "outputs" / "default" / "latest").resolve()
-    compare = sorted((english[0] / "outputs" / "compare").glob("2*/index.html"))[-1]
-    pages = [run / "index.html", *[run / f"{n}.html" for n in NOTEBOOKS], compare]
-    shots = run / "screenshots"
+    pages, answers = [], set()
+    for project, scenario in ((rendered[0], "default"), (english[0], "target-90-by-2029")):
+        run = (project / "outputs" / scenario / "latest").resolve()
+        pages += sorted(run.glob("*.html")) + [run.parent / "index.html"]
+        pages.append(sorted((project / "outputs" / "compare").glob("2*/index.html"))[-1])
+        answers.add(run / "index.html")
+    names = {p.name for p in pages}
+    assert {"index.html", "brief.html", "glossary.html", "run.html", *[f"{n}.html" for n in NOTEBOOKS]} <= names
+    keys = params_keys()
+    key_re = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, keys), key=len, reverse=True)) + r")(?![\w])")
+    snake = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+    shots = rendered[0] / "outputs" / "screenshots"
     shots.mkdir(exist_ok=True)
     args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND"]
+    problems = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=args)
-        for page_file in pages:
-            context = browser.new_context(viewport={"width": 1200, "height": 900})
+        for width, height in ((1280, 900), (390, 844)):
+            context = browser.new_context(viewport={"width": width, "height": height})
             blocked, failed, errors = [], [], []
 
             def route(r, blocked=blocked):
@@ -402,25 +515,43 @@ def test_pages_in_headless_chromium_offline(rendered, english):
             page.on("requestfailed", lambda req, failed=failed: failed.append(req.url))
             page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
-            page.goto(page_file.as_uri(), wait_until="load")
-            assert not blocked, (page_file.name, blocked)
-            assert not failed, (page_file.name, failed)
-            assert not errors, (page_file.name, errors)
-            images = page.evaluate("Array.from(document.images).map(i => i.complete && i.naturalWidth > 0)")
-            assert images and all(images), page_file.name
-            toc = page.evaluate("Array.from(document.querySelectorAll('#evk-toc a')).map(a => a.getAttribute('href'))")
-            for href in toc:
-                assert page.evaluate(f"!!document.getElementById({json.dumps(href[1:])})"), (page_file.name, href)
-            if page_file.name != "index.html" and page_file != compare:
-                assert toc, f"{page_file.name}: empty table of contents"
-            links = page.evaluate("Array.from(document.querySelectorAll('a[href$=\".html\"], a[href$=\".xlsx\"], "
-                                  "a[href$=\".json\"]')).map(a => a.href)")
-            for link in links:
-                assert Path(link.replace("file://", "")).is_file(), (page_file.name, link)
-            page.screenshot(path=str(shots / f"{page_file.parent.name}-{page_file.stem}.png"), full_page=True)
+            for page_file in pages:
+                where = f"{page_file.parent.name}/{page_file.name} @{width}px"
+                page.goto(page_file.as_uri(), wait_until="load")
+                images = page.evaluate("Promise.all(Array.from(document.images).map(i => i.decode().then("
+                                       "() => i.naturalWidth > 0, () => false)))")
+                if not all(images):
+                    problems.append(f"{where}: an image does not decode")
+                info = page.evaluate(CHECK_PAGE)
+                text = info["text"]
+                if (m := key_re.search(text)):
+                    problems.append(f"{where}: params key visible: {m.group(0)!r} in …{text[max(0, m.start() - 60):m.end() + 20]!r}")
+                if re.search(r"\bnan\b", text, re.I):
+                    problems.append(f"{where}: 'nan' visible")
+                bad = [h for h in info["headers"] if snake.search(h)]
+                if bad:
+                    problems.append(f"{where}: snake_case headers {bad[:3]}")
+                if info["overflow"] or info["docWidth"] > width + 1:
+                    problems.append(f"{where}: overflows sideways ({info['docWidth']} px): {info['overflow']}")
+                if page_file in answers:
+                    if info["answerTop"] is None or info["firstBottom"] > height:
+                        problems.append(f"{where}: the answer is not on the first screen ({info['answerTop']}, "
+                                        f"{info['firstBottom']})")
+                    elif width == 1280 and page_file.parent.parent.name == "default":
+                        page.screenshot(path=str(shots / "index-first-screen.png"))
+                links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+                for link in links:
+                    if link.startswith("file://"):
+                        target = Path(link.replace("file://", "").split("#")[0])
+                        if not target.is_file():
+                            problems.append(f"{where}: broken link {link}")
+            assert not blocked, blocked
+            assert not failed, failed
+            assert not errors, errors
             context.close()
         browser.close()
-    assert len(list(shots.glob("*.png"))) == len(pages)
+    assert not problems, "\n".join(problems[:40])
+    assert (shots / "index-first-screen.png").is_file()
 
 
 def test_a_kaltim_only_panel_renders_every_page_and_says_which_designs_did_not_run(tmp_path, default_data):
@@ -440,9 +571,8 @@ def test_a_kaltim_only_panel_renders_every_page_and_says_which_designs_did_not_r
     page = (run / "02-coverage-evaluation.html").read_text(encoding="utf-8")
     assert page.count("data tidak memuat provinsi pembanding") == 4  # DiD, event study, synthetic control, SDID
     table = read_csv_table(run / "tables" / "02-coverage-evaluation__comparison.csv").set_index("design")
-    assert set(table.index[table["not_run"] == "not_run_no_comparison"]) == {"design_did", "design_event_study",
-                                                                           "design_synth", "design_sdid"}
-    assert table.loc[["design_its", "design_staggered", "design_dose"], "estimate"].notna().all()
+    assert set(table.index[table["not_run"] == "no_comparison"]) == {"did", "event_study", "synth", "sdid"}
+    assert table.loc[["its", "staggered", "dose"], "estimate"].notna().all()
     raw = (run / "tables" / "02-coverage-evaluation__comparison.csv").read_text(encoding="utf-8")
     assert not raw.startswith("# SYNTHETIC DATA")  # loaded through the real-file path: real data is not stamped
 
@@ -460,7 +590,7 @@ def test_published_formats_and_an_xlsx_panel_render_every_page(tmp_path):
     for scenario in ("example-files", "xlsx-panel"):
         run = project / "outputs" / scenario / "latest"
         pages = sorted(run.glob("*.html"))
-        assert len(pages) == 6, pages  # index + five notebooks
+        assert len(pages) == 9, pages  # index + five notebooks + brief, glossary and run details
         for page in pages:
             text = page.read_text(encoding="utf-8")
             assert "DATA SINTETIS" in text, page  # the example files say SYNTHETIC DATA on every row

@@ -138,16 +138,20 @@ def ranked(ind: pd.DataFrame, params, year: int | None = None) -> tuple[pd.DataF
     return table, unc, shown
 
 
-def plot_scorecard(table: pd.DataFrame, unc: pd.DataFrame, xlabel: str):
-    """Composite scores with the P10–P90 rank range written next to each bar."""
+def plot_scorecard(table: pd.DataFrame, unc: pd.DataFrame, xlabel: str, rank_words: tuple[str, str] = ("rank {rank}",
+                                                                                                   "ranks {lo}–{hi}")):
+    """Composite scores (0–100, axis from zero) with the P10–P90 rank range written next to each bar:
+    ``rank_words`` are the texts for one rank and for a range (``{rank}``, ``{lo}``, ``{hi}``)."""
     import matplotlib.pyplot as plt
 
     t = table.merge(unc, on="region_code").sort_values("score")
     fig, ax = plt.subplots(figsize=(9, 4.8))
     ax.barh(t["region_name"], t["score"], color="#1b6ca8")
     for y, (s, lo, hi) in enumerate(zip(t["score"], t["rank_p10"], t["rank_p90"])):
-        ax.text(s + 1, y, f"#{int(lo)}–{int(hi)}", va="center", fontsize=8, color="#52606d")
-    ax.set_xlim(0, 110)
+        text = rank_words[0].format(rank=int(lo)) if int(lo) == int(hi) else rank_words[1].format(lo=int(lo), hi=int(hi))
+        ax.text(s + 1, y, text, va="center", fontsize=10, color="#52606d")
+    ax.set_xlim(0, 125)
+    ax.set_xticks(range(0, 101, 20))
     ax.set_xlabel(xlabel)
     fig.tight_layout()
     return fig

@@ -16,7 +16,7 @@ Split by responsibility, each computation written once:
 * :mod:`.uncertainty` — Monte Carlo and tornado through the same engine.
 """
 from .allocation import ALLOCATION_RULES, Allocation, allocate, compare_rules, gini
-from .cost import PROGRAMMES, recipients_cost_by_year, unit_cost, unit_cost_table
+from .cost import PROGRAMMES, kabkota_gap, recipients_cost_by_year, unit_cost, unit_cost_table
 from .projection import additionality, status_quo, totals
 from .requirement import LIMITS, RequiredBudget, Requirement, describe, required_budget, revenue_path, solve
 from .route import route_to_target, smallest_changes
@@ -26,6 +26,6 @@ from .value import extra_groups_cost, value_of
 
 __all__ = ["ALLOCATION_RULES", "Allocation", "BudgetInfeasible", "LIMITS", "MonteCarlo", "PROGRAMMES",
            "RequiredBudget", "Requirement", "additionality", "allocate", "base_state", "central", "compare_rules",
-           "describe", "draw", "extra_groups_cost", "funding_split", "gini", "plot_fan", "plot_tornado",
+           "describe", "draw", "extra_groups_cost", "kabkota_gap", "funding_split", "gini", "plot_fan", "plot_tornado",
            "recipients_cost_by_year", "required_budget", "revenue_path", "route_to_target", "simulate",
            "smallest_changes", "solve", "status_quo", "tornado", "totals", "unit_cost", "unit_cost_table", "value_of"]

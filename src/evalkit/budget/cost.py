@@ -49,3 +49,28 @@ def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
         out[col] = by_year[(col, "mean")].round().astype("int64").to_numpy()  # whole persons
         out["cost_" + col.split("_")[1]] = (by_year[(col, "sum")] * cost).to_numpy()
     return out[out[cols].sum(axis=1) > 0].reset_index(drop=True)
+
+
+def kabkota_gap(params, data) -> pd.DataFrame:
+    """How far each Kaltim kab/kota is from the coverage target in the latest month, lowest coverage first.
+
+    Coverage is the budget's measure (``budget.measure``: all workers or vulnerable workers, percent).
+    ``gap_persons``: workers to add to reach ``target.coverage_pct`` (whole persons, 0 when reached);
+    ``gap_rupiah_year``: what their contributions cost for a year if the subsidy paid them all
+    (gap × unit cost per month × 12, Rupiah per year) — an upper bound, as some will join on their own.
+    """
+    import math
+
+    measure = "total" if params.budget.measure == "total_coverage" else "vulnerable"
+    num, den = {"total": ("participants_total", "target_workers"),
+                "vulnerable": ("bpu_participants", "vulnerable_workers")}[measure]
+    kt = data.kaltim
+    latest = kt[kt["period"] == kt["period"].max()]
+    target = params.target.coverage_pct / 100
+    gap = [max(0, math.ceil(target * d - n)) for n, d in zip(latest[num], latest[den])]
+    out = pd.DataFrame({"region_code": latest["region_code"].astype(str).to_numpy(),
+                        "region_name": latest["region_name"].to_numpy(),
+                        "coverage_pct": (100 * latest[num] / latest[den]).to_numpy(),
+                        "gap_persons": gap})
+    out["gap_rupiah_year"] = out["gap_persons"] * unit_cost(params) * 12
+    return out.sort_values(["coverage_pct", "region_code"], ignore_index=True)

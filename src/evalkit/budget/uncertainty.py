@@ -116,19 +116,29 @@ def plot_fan(bands: pd.DataFrame, target_pct: float, labels: dict):
     return fig
 
 
-def plot_tornado(table: pd.DataFrame, labels: dict, xlabel: str):
+def plot_tornado(table: pd.DataFrame, labels: dict, xlabel: str, legend: dict | None = None):
+    """How far the target-year cost moves from its base (Rupiah billion, axis through zero) when each input alone
+    goes to its P10 or P90; an input that does not move the cost is marked as such instead of an empty row.
+    ``labels`` names the inputs; ``legend``: ``low``, ``high``, ``none`` (the words for P10, P90, no change)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.5))
+    words = {"low": "P10", "high": "P90", "none": "no change"} | (legend or {})
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(table) + 1.6))
     t = table.iloc[::-1]
-    base = t["base_cost"].iloc[0] / 1e9
+    low = (t["cost_low"] - t["base_cost"]).to_numpy() / 1e9
+    high = (t["cost_high"] - t["base_cost"]).to_numpy() / 1e9
     y = np.arange(len(t))
-    ax.barh(y, t["cost_low"] / 1e9 - base, left=base, color="#1b6ca8", label="P10")
-    ax.barh(y, t["cost_high"] / 1e9 - base, left=base, color="#e07b39", label="P90")
-    ax.axvline(base, color="black", lw=0.8)
+    ax.barh(y, low, color="#1b6ca8", label=words["low"])
+    ax.barh(y, high, color="#e07b39", label=words["high"])
+    ax.axvline(0, color="black", lw=0.8)
+    span = max(float(np.abs(np.r_[low, high]).max()) if len(t) else 0.0, 1e-9)
+    for yi, lo, hi in zip(y, low, high):
+        if abs(lo) < 1e-3 * span and abs(hi) < 1e-3 * span:
+            ax.text(0.01 * span, yi, words["none"], va="center", fontsize=10, color="#52606d")
+    ax.set_xlim(-1.15 * span, 1.15 * span)
     ax.set_yticks(y)
     ax.set_yticklabels([labels.get(p, p) for p in t["parameter"]])
     ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.5 / max(len(t), 1)), ncol=2, frameon=False)
     fig.tight_layout()
     return fig

@@ -38,7 +38,8 @@ def stamp(fig, text: str) -> None:
         return
     fig.text(0.5, 0.5, text, fontsize=26, color="#c0392b", alpha=0.13, ha="center", va="center",
              rotation=18, weight="bold", zorder=0)
-    fig.text(0.995, 0.005, text, fontsize=8, color="#c0392b", ha="right", va="bottom", weight="bold")
+    # below the axes and their ticks: the saved figure (bbox_inches="tight") grows to hold it
+    fig.text(0.995, -0.01, text, fontsize=10, color="#c0392b", ha="right", va="top", weight="bold")
 
 
 def month_axis(ax) -> None:

@@ -198,6 +198,27 @@ def comparison_table(results: list[DesignResult], alpha: float = 0.05) -> pd.Dat
 
 
 
+#: The designs whose estimate the summary reports as "the effect", in order of preference: the difference in
+#: differences against the other provinces first; on a panel without them, the designs that still run.
+HEADLINE_DESIGNS = ("did", "sdid", "synth", "its")
+
+
+def headline_effect(comparison: pd.DataFrame) -> dict | None:
+    """The effect the summary reports: the first of :data:`HEADLINE_DESIGNS` that ran with a finite interval,
+    as ``{design, estimate, ci_low, ci_high, ci_level, pvalue}`` (percentage points; level a share);
+    ``None`` when none did."""
+    for design in HEADLINE_DESIGNS:
+        row = comparison[comparison["design"] == design]
+        if row.empty:
+            continue
+        r = row.iloc[0]
+        if all(pd.notna(r[c]) and np.isfinite(r[c]) for c in ("estimate", "ci_low", "ci_high", "ci_level")):
+            return {"design": design, "estimate": float(r["estimate"]), "ci_low": float(r["ci_low"]),
+                    "ci_high": float(r["ci_high"]), "ci_level": float(r["ci_level"]),
+                    "pvalue": None if pd.isna(r["pvalue"]) else float(r["pvalue"])}
+    return None
+
+
 def additionality_from_table(table: pd.DataFrame | None) -> float | None:
     """The dose-response slope from notebook 02's saved comparison table (``design_dose`` row) when it is a
     plausible share (0.05 to 1); ``None`` without the table or the row."""

@@ -15,19 +15,38 @@ def forest_plot(table: pd.DataFrame, labels: dict[str, str], xlabel: str, truth_
     import matplotlib.pyplot as plt
 
     effects = table[(table["design"] != "dose") & table["estimate"].notna()].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(9, 0.55 * len(effects) + 1.4))
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(effects) + 1.9))
     y = np.arange(len(effects))[::-1]
     ax.errorbar(effects["estimate"], y, xerr=[effects["estimate"] - effects["ci_low"], effects["ci_high"] - effects["estimate"]],
                 fmt="o", color="#1b6ca8", capsize=3)
     if effects["truth"].notna().any():
         ax.scatter(effects["truth"], y, marker="x", color="#c0392b", zorder=3, label=truth_label)
-        ax.legend(loc="lower right")
+        # below the axes, never over an estimate
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28 - 0.6 / max(len(effects), 1)), frameon=False)
     ax.set_yticks(y)
     ax.set_yticklabels([labels.get(d, d) for d in effects["design"]])
     ax.axvline(0, color="black", lw=0.8)
     ax.set_xlabel(xlabel)
     fig.tight_layout()
     return fig
+
+
+def figure_data(r) -> pd.DataFrame:
+    """The data a design's chart draws (months as ``YYYY-MM``): the ITS fit and counterfactual, the event-study
+    or staggered event-time coefficients, the SDID or synthetic-control paths."""
+    res = r.result
+    if r.design == "its":
+        out = res.counterfactual[["time", "observed", "fitted", "counterfactual", "post"]]
+    elif r.design == "event_study":
+        return res.coefs[["rel_time", "estimate", "se", "ci_low", "ci_high"]].copy()
+    elif r.design == "staggered":
+        return res.aggregate("dynamic").table[["event_time", "estimate", "se", "ci_low", "ci_high"]].copy()
+    elif r.design == "sdid":
+        out = res.paths[["time", "treated", "synthetic", "post"]]
+    else:
+        out = res.gap[["time", "observed", "synthetic", "gap", "post"]]
+    out = out.rename(columns={"time": "period"})
+    return out.assign(period=pd.DatetimeIndex(out["period"]).strftime("%Y-%m"))
 
 
 def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> None:
@@ -61,7 +80,7 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
                                     "gap": ctx.t("legend_gap"), "placebo": ctx.t("legend_placebo"),
                                     "ylabel": ctx.t("axis_coverage_pct")})
     if fig is not None:
-        ctx.figure(fig, r.design, f"cap_{r.design}")
+        ctx.figure(fig, r.design, data=figure_data(r))
     e = r.estimate
     unit = (lambda x: ctx.num(x, 3)) if r.design == "dose" else (lambda x: ctx.pp(x, 2))
     level = ci_level(e, ev.alpha)

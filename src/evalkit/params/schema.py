@@ -65,6 +65,7 @@ class Scenario(Strict):
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$",
                                description="a folder name: letters, digits, '-' and '_' (at most 64)")]
     title: Annotated[str, Field(min_length=1, max_length=200, description="a title of 1 to 200 characters")]
+    title_en: Annotated[str, Field(min_length=1, max_length=200, description="a title of 1 to 200 characters")] | None = None
     description: Annotated[str, Field(max_length=2000, description="a text of at most 2,000 characters")] = ""
 
     @model_validator(mode="after")

@@ -1,90 +1,122 @@
-"""Every result table of a run in one Excel workbook (one sheet per table, README sheet with the manifest)."""
+"""Every result table of a run in one Excel workbook for planners, in the report language.
+
+Sheets: **contents** (every sheet: its table, the page it comes from, the charts whose data it holds), **about
+this run** (scenario, data, hashes), then one sheet per table declared in :mod:`evalkit.report.outputs`. Each
+table sheet carries its caption, the SYNTHETIC DATA stamp when the data is synthetic, translated headers and
+closed-set values (Ya/Tidak, Ada/Tidak, design and rule names), whole persons as integers, and the exact
+figures with Rupiah and percent number formats (the pages round; the workbook does not).
+"""
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
 
+import pandas as pd
+
 from ..core.xlsx import defuse_formulas
+from . import i18n
+from .outputs import EXCEL_FORMATS, FIGURE_LIST, WHOLE, column_label, is_key_unit, label_value, table_by_file
 from .tables import read_table
 
-RUPIAH = '"Rp" #,##0'
-PCT = "0.0"
-FLOAT = "0.000"
-INT = "#,##0"
+HEADER_ROW = 3  # row 1: caption; row 2: the SYNTHETIC DATA stamp (or empty); row 3: headers; data below
 
 
-def _sheet_name(stem: str, used: set[str]) -> str:
-    name = re.sub(r"^\d\d-[a-z-]+__", "", stem)  # drop the notebook prefix: 03-budget-allocation__budget_path
-    prefix = stem[:2]
-    name = re.sub(r"[\[\]\*\?/\\:]", "_", f"{prefix} {name}")[:31]
+def _sheet_name(label: str, used: set[str]) -> str:
+    """An Excel sheet name (at most 31 characters, cut at a word) unique in the workbook."""
+    name = re.sub(r"[\[\]\*\?/\\:]", "-", label)
+    if len(name) > 31:
+        name = name[:31].rsplit(" ", 1)[0]
+    name = name.strip()
     base, k = name, 2
-    while name in used:
-        name = f"{base[:28]}~{k}"
+    while name.lower() in {u.lower() for u in used}:
+        name = f"{base[:27]} ({k})"
         k += 1
     used.add(name)
     return name
 
 
-def _number_format(column: str, values) -> str | None:
-    c = column.lower()
-    if any(w in c for w in ("rupiah", "cost", "budget", "arrears", "revenue", "cap_", "_cap")):
-        return RUPIAH
-    if c.endswith("_pct") or c in ("before", "after", "coverage", "coverage_level"):
-        return PCT
-    if re.search(r"(^|_)(recipients|newly_covered|eligible_uncovered|persons|headcount)$", c) or c.startswith("subsidised_"):
-        return INT
-    return None
+def _cell(value, unit: str, lang: str):
+    """What a cell holds: numbers exact (whole units as int), closed-set values and flags in words."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if unit in WHOLE:
+        return int(round(float(value)))
+    if unit in EXCEL_FORMATS:
+        return float(value)
+    if is_key_unit(unit) or unit in ("bool", "exists", "month"):
+        return label_value(unit, value, lang)
+    return str(value)
 
 
-def export_workbook(run_dir: Path, target: Path) -> Path:
+def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
     """Write ``target`` (xlsx) from ``run_dir/tables/*.csv`` and ``run_dir/manifest.json``."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    synthetic = bool(manifest["data"]["synthetic"])
+    stamp = t("synthetic_banner") if synthetic else ""
+    red = Font(bold=True, color="C0392B")
     wb = Workbook()
-    readme = wb.active
-    readme.title = "README"
-    synthetic = manifest["data"]["synthetic"]
-    rows = [("evalkit", manifest["evalkit_version"]), ("scenario", manifest["scenario"]), ("run", manifest["run_id"]),
-            ("data", "SYNTHETIC DATA — not real figures" if synthetic else "real data"),
-            ("params hash", manifest["params"]["hash"]), ("data hash", manifest["data"]["panel_sha256"]),
-            ("git commit", str(manifest["git"].get("commit"))), ("seed", manifest["seed"]),
-            ("started", manifest["started"]), ("finished", manifest["finished"]), ("", ""),
-            ("sheet", "table (source CSV in tables/)")]
+    contents = wb.active
+    contents.title = _sheet_name(t("xl_contents"), set())
+    used = {contents.title}
+    about = wb.create_sheet(_sheet_name(t("xl_about"), used))
+    rows = [(t("xl_about"), ""), (stamp, "") if stamp else (t("real_data_short"), ""),
+            ("evalkit", manifest["evalkit_version"]), (t("scenario"), manifest["scenario"]),
+            (t("run_id"), manifest["run_id"]), (t("run_seed"), manifest["seed"]),
+            (t("run_params_hash"), manifest["params"]["hash"]), (t("run_data_hash"), manifest["data"]["panel_sha256"]),
+            (t("run_commit"), str(manifest["git"].get("commit"))), (t("run_started"), manifest["started"]),
+            (t("run_finished"), manifest["finished"])]
     for r in rows:
-        readme.append(list(r))
-    readme["A1"].font = Font(bold=True)
-    if synthetic:
-        readme["B4"].font = Font(bold=True, color="C0392B")
-    used: set[str] = {"README"}
+        about.append(list(r))
+    about["A1"].font = Font(bold=True, size=13)
+    about["A2"].font = red if stamp else Font(italic=True)
+    about.column_dimensions["A"].width = 30
+    about.column_dimensions["B"].width = 70
+
+    contents.append([t("xl_contents")])
+    contents.append([stamp])
+    contents.append([t("xl_sheet"), t("xl_table"), t("xl_page"), t("xl_charts"), t("xl_file")])
+    contents["A1"].font = Font(bold=True, size=13)
+    contents["A2"].font = red
     header_fill = PatternFill("solid", fgColor="E4E7EB")
+    for cell in contents[HEADER_ROW]:
+        cell.font, cell.fill = Font(bold=True), header_fill
+    contents.append([about.title, t("xl_about"), "", "", "manifest.json"])
     for csv in sorted((run_dir / "tables").glob("*.csv")):
+        spec = table_by_file(csv.stem)
+        if spec is None:  # not declared: not evalkit's own table (never expected); left out of the workbook
+            continue
         df = read_table(csv)
-        name = _sheet_name(csv.stem, used)
-        readme.append([name, csv.name])
-        ws = wb.create_sheet(name)
-        ws.append(list(df.columns))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-            cell.fill = header_fill
+        caption = t(spec.caption)
+        page = t(f"nb_{spec.producer}")
+        ws = wb.create_sheet(_sheet_name(f"{spec.producer[:2]} {caption}", used))
+        charts = "; ".join(t(f.caption) for f in FIGURE_LIST if f.producer == spec.producer and f.table == spec.name)
+        contents.append([ws.title, caption, page, charts, csv.name])
+        ws.append([f"{caption} ({page})"])
+        ws.append([stamp])
+        ws["A1"].font = Font(bold=True)
+        ws["A2"].font = red
+        units = [spec.columns.get(c, "text") for c in df.columns]
+        ws.append([column_label(str(c), lang) for c in df.columns])
+        for cell in ws[HEADER_ROW]:
+            cell.font, cell.fill = Font(bold=True), header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        # columns of whole numbers (persons, whole Rupiah) are written as integers, also when a suppressed
-        # cell made pandas read them as floats
-        whole = [df[c].dtype.kind == "f" and bool(df[c].dropna().map(float.is_integer).all()) for c in df.columns]
         for rec in df.itertuples(index=False):
-            ws.append([None if (isinstance(v, float) and v != v) else int(v) if w else v for v, w in zip(rec, whole)])
-        for j, col in enumerate(df.columns, start=1):
-            fmt = _number_format(str(col), df[col])
-            letter = ws.cell(row=1, column=j).column_letter
-            ws.column_dimensions[letter].width = max(10, min(40, len(str(col)) + 4))
-            if fmt and df[col].dtype.kind in "if":
-                for row in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+            ws.append([_cell(v, u, lang) for v, u in zip(rec, units)])
+        for j, (col, unit) in enumerate(zip(df.columns, units), start=1):
+            letter = ws.cell(row=HEADER_ROW, column=j).column_letter
+            ws.column_dimensions[letter].width = max(12, min(40, len(column_label(str(col), lang)) + 4))
+            fmt = EXCEL_FORMATS.get(unit)
+            if fmt and pd.api.types.is_numeric_dtype(df[col]):
+                for row in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=j, max_col=j):
                     row[0].number_format = fmt
-        ws.freeze_panes = "A2"
-    readme.column_dimensions["A"].width = 34
-    readme.column_dimensions["B"].width = 70
+        ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
+    for letter, width in zip("ABCDE", (34, 50, 34, 50, 48)):
+        contents.column_dimensions[letter].width = width
     defuse_formulas(wb)  # text from data never becomes a live formula
     wb.save(target)
     return target

@@ -4,6 +4,8 @@ from __future__ import annotations
 import base64
 import functools
 import html as _html
+import json
+import os
 from importlib import resources
 from pathlib import Path
 
@@ -11,6 +13,9 @@ import nbformat
 
 from ..core.version import __version__
 from . import i18n
+from .answer import build as build_answer
+from .brief import findings
+from .outputs import read_headlines
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 REMOVE_TAGS = {"dev", "parameters", "injected-parameters", "remove-cell"}
@@ -34,8 +39,40 @@ def describe_data(dataset, params, lang: str) -> tuple[str, str]:
     return period, source
 
 
-def page_resources(lang: str, scenario_title: str, synthetic: bool, meta: str = "") -> dict:
-    """What the evalkit template needs besides the notebook."""
+#: the pages of a run besides the notebooks, in reading order after them
+EXTRA_PAGES = (("brief.html", "page_brief"), ("glossary.html", "page_glossary"), ("run.html", "page_run"))
+
+
+def site_pages(notebook_names: list[str], lang: str) -> list[tuple[str, str]]:
+    """Every page of a run in reading order: (file, title) — the index, the notebooks, the Pergub brief,
+    the glossary and the run details."""
+    pages = [("index.html", i18n.t("page_index", lang))]
+    for name in sorted(notebook_names):
+        key = f"nb_{name}"
+        pages.append((f"{name}.html", i18n.t(key, lang) if key in i18n.TEXT else name))
+    return pages + [(file, i18n.t(key, lang)) for file, key in EXTRA_PAGES]
+
+
+def nav_html(pages: list[tuple[str, str]], current: str, lang: str) -> str:
+    """Back-to-index, previous and next links of page ``current`` (one piece of HTML for every page)."""
+    esc = _html.escape
+    files = [f for f, _ in pages]
+    if current not in files:
+        return ""
+    i = files.index(current)
+    parts = []
+    if current != "index.html":
+        parts.append(f'<a class="evk-home" href="index.html">⌂ {esc(i18n.t("nav_index", lang))}</a>')
+    if i > 0:
+        parts.append(f'<a class="evk-prev" rel="prev" href="{esc(files[i - 1])}">← {esc(pages[i - 1][1])}</a>')
+    if i + 1 < len(pages):
+        parts.append(f'<a class="evk-next" rel="next" href="{esc(files[i + 1])}">{esc(pages[i + 1][1])} →</a>')
+    return f'<nav class="evk-nav" aria-label="{esc(i18n.t("nav_label", lang))}">{"".join(parts)}</nav>'
+
+
+def page_resources(lang: str, scenario_title: str, synthetic: bool, meta: str = "",
+                   pages: list[tuple[str, str]] | None = None, current: str = "") -> dict:
+    """What every page needs besides its content: stylesheet, header, banner, navigation and footer."""
     return {
         "meta": _html.escape(meta),
         "css": _asset("style.css"),
@@ -47,7 +84,8 @@ def page_resources(lang: str, scenario_title: str, synthetic: bool, meta: str = 
         "synthetic_banner": i18n.t("synthetic_banner", lang),
         "contents": i18n.t("contents", lang),
         "footer": i18n.t("footer", lang, version=__version__),
-        "manifest_label": i18n.t("manifest_link", lang),
+        "run_label": i18n.t("page_run", lang),
+        "nav": nav_html(pages or [], current, lang),
     }
 
 
@@ -67,7 +105,8 @@ def html_exporter():
     return exporter
 
 
-def export_html(executed: Path, target: Path, lang: str, scenario_title: str, synthetic: bool, meta: str = "") -> None:
+def export_html(executed: Path, target: Path, lang: str, scenario_title: str, synthetic: bool, meta: str = "",
+                pages: list[tuple[str, str]] | None = None) -> None:
     """Render an executed notebook to a self-contained HTML page without code cells."""
     nb = nbformat.read(executed, as_version=4)
     for cell in nb.cells:  # volatile execution metadata never reaches the page
@@ -77,49 +116,102 @@ def export_html(executed: Path, target: Path, lang: str, scenario_title: str, sy
     exporter = html_exporter()
     title = i18n.t(f"nb_{executed.stem}", lang) if f"nb_{executed.stem}" in i18n.TEXT else executed.stem
     nb.metadata["title"] = title
-    res = {"evalkit": page_resources(lang, scenario_title, synthetic, meta), "language_code": lang}
+    res = {"evalkit": page_resources(lang, scenario_title, synthetic, meta, pages, target.name), "language_code": lang}
     body, _ = exporter.from_notebook_node(nb, resources=res)
     target.write_text(body, encoding="utf-8")
 
 
-def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[dict], run_date: str) -> Path:
-    """Write ``index.html``: title page, sections with status, headline numbers and figures."""
-    import json
-
+def _env():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    headlines, figures = [], []
+    return Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html", "j2"]))
+
+
+def _write_page(target: Path, template: str, *, lang: str, params, synthetic: bool, pages, **context) -> Path:
+    page = page_resources(lang, scenario_title(params, lang), synthetic, pages=pages, current=target.name)
+    html = _env().get_template(template).render(t=lambda key, **kw: i18n.t(key, lang, **kw), lang=lang, page=page,
+                                                params=params, synthetic=synthetic, **context)
+    target.write_text(html, encoding="utf-8")
+    return target
+
+
+def scenario_title(params, lang: str) -> str:
+    """The scenario's title in the report language (``scenario.title_en`` in English when given)."""
+    title_en = getattr(params.scenario, "title_en", None)
+    return title_en if lang == "en" and title_en else params.scenario.title
+
+
+def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[dict], run_date: str) -> Path:
+    """Write ``index.html``: the answer first (sentences with their sources, at most six cards), then the
+    sections with their status, the headline figures and the scenario details."""
+    answer = build_answer(read_headlines(run_dir / "results"), lang)
+    figures = []
     for nbinfo in notebooks:
         res_file = run_dir / "results" / f"{nbinfo['name']}.json"
         if res_file.is_file():
-            res = json.loads(res_file.read_text(encoding="utf-8"))
-            for item in res.get("headlines", {}).values():
-                headlines.append(item)
-            for fig in res.get("figures", []):
+            for fig in json.loads(res_file.read_text(encoding="utf-8")).get("figures", []):
                 png = run_dir / "figures" / fig["file"]
                 if png.is_file():
-                    figures.append({"caption": fig["caption"], "section": nbinfo["title"],
+                    figures.append({"caption": fig["caption"], "section": nbinfo["title"], "href": nbinfo["html"],
                                     "src": "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode()})
     period, source = describe_data(dataset, params, lang)
-    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html", "j2"]))
-    html = env.get_template("index.html.j2").render(
-        t=lambda key, **kw: i18n.t(key, lang, **kw),
-        lang=lang,
-        page=page_resources(lang, params.scenario.title, dataset.is_synthetic),
-        params=params,
-        synthetic=dataset.is_synthetic,
-        source=source,
-        period=period,
-        run_date=run_date,
-        basis=i18n.t("policy_basis", lang, regulation=params.policy.regulation,
-                     issued=i18n.fmt_date(params.policy.issued, lang)),
-        notebooks=notebooks,
-        headlines=headlines,
-        figures=figures,
-    )
-    out = run_dir / "index.html"
-    out.write_text(html, encoding="utf-8")
-    return out
+    pages = site_pages([nb["name"] for nb in notebooks], lang)
+    return _write_page(run_dir / "index.html", "index.html.j2", lang=lang, params=params,
+                       synthetic=dataset.is_synthetic, pages=pages, answer=answer.html(lang), source=source,
+                       period=period, run_date=run_date, title=scenario_title(params, lang),
+                       basis=i18n.t("policy_basis", lang, regulation=params.policy.regulation,
+                                    issued=i18n.fmt_date(params.policy.issued, lang)),
+                       notebooks=notebooks, figures=figures, extra=pages[len(notebooks) + 1:])
+
+
+def render_brief(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict]) -> Path:
+    """Write ``brief.html``: the Pergub revision brief (:mod:`evalkit.report.brief`)."""
+    found = findings(run_dir, read_headlines(run_dir / "results"), params, lang)
+    return _write_page(run_dir / "brief.html", "brief.html.j2", lang=lang, params=params, synthetic=synthetic,
+                       pages=site_pages([nb["name"] for nb in notebooks], lang), findings=found,
+                       regulation=params.policy.regulation)
+
+
+GLOSSARY = ("poin_persen", "coverage_vulnerable", "coverage_total", "bpu", "jkk_jkm", "did", "synth", "sdid", "its",
+            "ci_level", "pvalue", "placebo", "mde", "rmspe", "wild_bootstrap", "additionality", "penetapan",
+            "plafon", "cofunding", "monte_carlo", "p10_p90", "shadow_price", "gini", "scorecard", "suppression",
+            "synthetic_data")
+
+
+def render_glossary(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict]) -> Path:
+    """Write ``glossary.html``: the terms the report cannot avoid, explained (from the catalogue)."""
+    terms = sorted(((i18n.t(f"gloss_{k}_term", lang), i18n.t(f"gloss_{k}", lang), k) for k in GLOSSARY),
+                   key=lambda x: x[0].lower())
+    return _write_page(run_dir / "glossary.html", "glossary.html.j2", lang=lang, params=params, synthetic=synthetic,
+                       pages=site_pages([nb["name"] for nb in notebooks], lang), terms=terms)
+
+
+def render_run_details(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict],
+                       manifest: dict) -> Path:
+    """Write ``run.html``: the manifest in words (what ran, on which data and params, how long, with which
+    versions); ``manifest.json`` stays beside it for machines."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    data = manifest.get("data", {})
+    rows = [(t("run_id"), manifest.get("run_id", "")),
+            (t("col_status"), t("status_ok") if manifest.get("status") == "ok" else t("status_failed")),
+            (t("run_started"), str(manifest.get("started", ""))), (t("run_finished"), str(manifest.get("finished", ""))),
+            (t("scenario"), scenario_title(params, lang)),
+            (t("data_source"), ", ".join(data.get("files") or []) or t("data_synthetic_source", seed=manifest.get("seed"))),
+            (t("run_data_kind"), t("synthetic_stamp") if data.get("synthetic") else t("real_data_short")),
+            (t("run_rows"), i18n.fmt_number(data.get("rows"), lang) if data.get("rows") is not None else "–"),
+            (t("run_seed"), str(manifest.get("seed", ""))),
+            (t("run_language"), t(f"lang_{manifest.get('lang', lang)}")),
+            (t("run_params_hash"), str(manifest.get("params", {}).get("hash", ""))[:16]),
+            (t("run_data_hash"), str(data.get("panel_sha256", ""))[:16]),
+            (t("run_version"), str(manifest.get("evalkit_version", ""))),
+            (t("run_commit"), str((manifest.get("git") or {}).get("commit") or "–")[:12]),
+            (t("run_python"), str(manifest.get("python", "")))]
+    steps = [{"title": nb.get("title") or nb["name"], "html": nb["html"], "ok": nb.get("status") == "ok",
+              "reused": nb.get("reused", False),
+              "seconds": i18n.fmt_number(nb.get("seconds"), lang, 1) if nb.get("seconds") is not None else "–"}
+             for nb in manifest.get("notebooks", notebooks)]
+    return _write_page(run_dir / "run.html", "run.html.j2", lang=lang, params=params, synthetic=synthetic,
+                       pages=site_pages([nb["name"] for nb in notebooks], lang), rows=rows, steps=steps)
 
 
 RUNS_TEMPLATE = """<!DOCTYPE html>
@@ -143,9 +235,6 @@ RUNS_TEMPLATE = """<!DOCTYPE html>
 def render_runs_index(scenario_dir: Path, lang: str, title: str) -> Path:
     """Write ``<scenario>/index.html``: every complete or failed run of the scenario, newest first, with its
     status and which one ``latest`` points to (written to a temporary file, then renamed into place)."""
-    import json
-    import os
-
     from jinja2 import Environment, select_autoescape
 
     latest = scenario_dir / "latest"

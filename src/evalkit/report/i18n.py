@@ -3,7 +3,8 @@
 ``TEXT[key] = {"id": …, "en": …}`` is read from ``text.yaml`` beside this module — a file an Indonesian
 reviewer can edit without Python. Use :func:`t` to look a key up; a missing key or language is a bug and
 raises ``KeyError`` (tests check that every key has both languages and the same placeholders). Numbers
-are formatted the Indonesian way in ``id`` (Rp 1.234.567; 12,3%) and the English way in ``en``.
+are formatted through Babel (CLDR locale data): the Indonesian way in ``id`` (Rp 1.234.567; 12,3%;
+Rp 86,8 miliar) and the English way in ``en``.
 """
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ import math
 from importlib import resources
 
 import yaml
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 LANGS = ("id", "en")
+RUPIAH_SYMBOL = "Rp"  # CLDR's symbol for IDR in Indonesian, used in both languages
 
 
 def _load_catalogue() -> dict[str, dict[str, str]]:
@@ -36,55 +39,66 @@ def t(key: str, lang: str = "id", **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
-def _group(digits: str, sep: str) -> str:
-    out = []
-    while len(digits) > 3:
-        out.insert(0, digits[-3:])
-        digits = digits[:-3]
-    out.insert(0, digits)
-    return sep.join(out)
+def _locale(lang: str) -> str:
+    return "id_ID" if lang == "id" else "en_GB"
+
+
+def _missing(x) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
 
 
 def fmt_number(x: float, lang: str = "id", decimals: int = 0) -> str:
-    """``1234567.891`` → ``1.234.567,89`` (id) or ``1,234,567.89`` (en); NaN → ``–``."""
-    if x is None or (isinstance(x, float) and math.isnan(x)):
+    """``1234567.891`` → ``1.234.567,89`` (id) or ``1,234,567.89`` (en) through Babel (CLDR); NaN → ``–``."""
+    if _missing(x):
         return "–"
-    thousands, point = (".", ",") if lang == "id" else (",", ".")
-    neg = x < 0
-    text = f"{abs(x):.{decimals}f}"
-    whole, _, frac = text.partition(".")
-    out = _group(whole, thousands) + (point + frac if frac else "")
-    return ("-" if neg and out.strip("0.,") else "") + out
+    if round(float(x), decimals) == 0:
+        x = 0.0  # never "-0"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(x, format=pattern, locale=_locale(lang), decimal_quantization=True)
 
 
 def fmt_rupiah(x: float, lang: str = "id") -> str:
-    """Rupiah, whole: ``Rp 1.234.567`` (id) / ``Rp 1,234,567`` (en)."""
-    return "Rp " + fmt_number(x, lang, 0)
+    """Rupiah, whole, exact: ``Rp 1.234.567`` (id) / ``Rp 1,234,567`` (en)."""
+    if _missing(x):
+        return "–"
+    return f"{RUPIAH_SYMBOL} {fmt_number(x, lang, 0)}"
 
 
 def fmt_rupiah_short(x: float, lang: str = "id", decimals: int = 1) -> str:
-    """Large Rupiah in words: ``Rp 12,3 miliar`` (id) / ``Rp 12.3 billion`` (en)."""
-    units = [(1e12, "triliun", "trillion"), (1e9, "miliar", "billion"), (1e6, "juta", "million")]
-    for size, word_id, word_en in units:
-        if abs(x) >= size:
-            return f"Rp {fmt_number(x / size, lang, decimals)} {word_id if lang == 'id' else word_en}"
-    return fmt_rupiah(x, lang)
+    """Rupiah in CLDR's long compact form from one million up: ``Rp 86,8 miliar`` (id) / ``Rp 86.8 billion``
+    (en); below one million exact (``Rp 16.800``)."""
+    if _missing(x):
+        return "–"
+    if abs(x) < 1e6:
+        return fmt_rupiah(x, lang)
+    return f"{RUPIAH_SYMBOL} " + format_compact_decimal(x, format_type="long", fraction_digits=decimals,
+                                                         locale=_locale(lang))
 
 
 def fmt_pct(x: float, lang: str = "id", decimals: int = 1) -> str:
-    """Percent: ``12,3%`` (id) / ``12.3%`` (en); ``x`` is already in percent."""
-    return fmt_number(x, lang, decimals) + "%"
+    """Percent: ``12,3%`` (id) / ``12.3%`` (en); ``x`` is already in percent (0–100)."""
+    if _missing(x):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return format_percent(x / 100, format=pattern, locale=_locale(lang), decimal_quantization=True)
+
+
+def fmt_share(x: float, lang: str = "id", decimals: int = 1) -> str:
+    """A share 0–1 shown as percent: ``0.862`` → ``86,2%``."""
+    return "–" if _missing(x) else fmt_pct(100 * x, lang, decimals)
 
 
 def fmt_pp(x: float, lang: str = "id", decimals: int = 1) -> str:
-    """Percentage points with sign: ``+3,2 pp`` / ``+3.2 pp``."""
-    sign = "+" if x > 0 else ""
-    return sign + fmt_number(x, lang, decimals) + " pp"
+    """Percentage points with sign: ``+3,2 poin persen`` (id) / ``+3.2 pp`` (en)."""
+    if _missing(x):
+        return "–"
+    text = fmt_number(x, lang, decimals)
+    return ("+" if not text.startswith("-") and round(x, decimals) != 0 else "") + text + " " + t("unit_pp", lang)
 
 
 def fmt_pvalue(p: float, lang: str = "id") -> str:
     """``0.0004`` → ``< 0,001``; otherwise three decimals."""
-    if p is None or (isinstance(p, float) and math.isnan(p)):
+    if _missing(p):
         return "–"
     return ("< " + fmt_number(0.001, lang, 3)) if p < 0.001 else fmt_number(p, lang, 3)
 

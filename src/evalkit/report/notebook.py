@@ -10,16 +10,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
 from ..core.figures import setup_style, stamp
 from ..core.privacy import suppress
 from ..data import load_data
-from ..params import load_params
+from ..params import load_params, params_hash
 from ..params.restrict import restrict
-from . import i18n
+from . import i18n, outputs
+from .answer import build as build_answer
 from .tables import SYNTHETIC_HEADER, read_table, write_table
 
 
@@ -33,6 +34,7 @@ class Context:
     lang: str
     output_dir: Path | None
     number: int
+    run_dir: Path | None = None  # where other notebooks' results are read: this run, or a completed earlier one
     _figures: int = 0
     _tables: int = 0
     results: dict = field(default_factory=dict)
@@ -81,48 +83,64 @@ class Context:
         self._display(Markdown(self.t(key, **fmt)))
 
     # -- tables -------------------------------------------------------------------------
-    def table(self, df: pd.DataFrame, name: str, caption: str, formats: dict[str, str] | None = None,
-              persons: tuple[str, ...] = (), translate: tuple[str, ...] = (), booleans: tuple[str, ...] = (),
-              save: bool = True) -> None:
+    def named(self, df: pd.DataFrame, code_column: str = "region_code") -> pd.DataFrame:
+        """``df`` with its kab/kota code column called ``region_code`` and the kab/kota name beside it."""
+        names = dict(zip(self.data.panel["region_code"].astype(str), self.data.panel["region_name"]))
+        out = df.rename(columns={code_column: "region_code"})
+        out["region_code"] = out["region_code"].astype(str)
+        out.insert(out.columns.get_loc("region_code") + 1, "region_name", out["region_code"].map(names).fillna("–"))
+        return out
+
+    def table(self, df: pd.DataFrame, name: str, caption: str | None = None, save: bool = True,
+              show: bool = True) -> None:
         """Show ``df`` as a numbered, captioned, locale-formatted table and save it as CSV.
 
-        ``formats`` maps column → ``pct`` | ``pp`` | ``int`` | ``rupiah`` | ``float`` | ``text``;
-        columns named in ``persons`` are counts of people and cells above 0 but under
+        The table must be declared in :mod:`evalkit.report.outputs`: its columns' units decide the
+        formats (percent, poin persen, Rupiah, whole persons, translated closed-set values, Ya/Tidak);
+        columns of unit ``persons`` are counts of people and cells above 0 but under
         ``report.suppress_below`` are suppressed in both the display and the CSV (zeros stay: a zero
-        identifies nobody). Column labels ``col_<name>`` are
-        translated when the translation table has them. Columns in ``translate`` hold translation
-        keys and columns in ``booleans`` hold pass/fail flags: both are shown translated, while the
-        CSV keeps the language-neutral keys and booleans (shown as yes/no).
+        identifies nobody). The CSV keeps the exact, language-neutral values. ``show=False`` saves a
+        chart's data without showing it.
         """
         from IPython.display import HTML
 
-        self._tables += 1
+        spec = outputs.table(self.notebook, name)
+        undeclared = [c for c in df.columns if c not in spec.columns]
+        if undeclared:
+            raise KeyError(f"table {self.notebook}/{name}: columns not declared in evalkit.report.outputs: {undeclared}")
+        units = {c: spec.columns[c] for c in df.columns}
+        persons = tuple(c for c, u in units.items() if u == "persons")
         threshold = self.params.report.suppress_below
         shown = suppress(df, persons, threshold)  # the one small-cell rule: 0 < n < threshold
         if save and self.output_dir is not None:
-            write_table(shown, self.output_dir / "tables" / f"{self.notebook}__{name}.csv",
-                        synthetic=self.data.is_synthetic)
-        display_df = shown.copy()
-        for col in translate:
-            display_df[col] = display_df[col].map(self.t)
-        for col in booleans:
-            display_df[col] = display_df[col].map({True: self.t("yes"), False: self.t("no")}).fillna("–")
-        html = format_table(display_df, formats or {}, self.lang, suppressed=set(persons), threshold=threshold)
+            write_table(shown, self.output_dir / "tables" / spec.file, synthetic=self.data.is_synthetic)
+        if not show:
+            return
+        self._tables += 1
+        html = format_table(shown, units, self.lang, threshold=threshold)
         number = f"{self.number}.{self._tables}"
         stamp_html = f'<span class="evk-stamp">{self.label}</span>' if self.label else ""
         cap = (f'<div class="evk-caption evk-table-caption" id="tab-{number}">'
-               f'<b>{self.t("table")} {number}.</b> {self.t(caption)} {stamp_html}</div>')
+               f'<b>{self.t("table")} {number}.</b> {self.t(caption or spec.caption)} {stamp_html}</div>')
         note = ""
         if persons:
             note = f'<div class="evk-note">{self.t("suppressed_note", n=threshold)}</div>'
-        self._display(HTML(f'<figure class="evk-table">{cap}{html}{note}</figure>'))
+        self._display(HTML(f'<figure class="evk-table" id="tbl-{name}">{cap}{html}{note}</figure>'))
 
     # -- figures ------------------------------------------------------------------------
-    def figure(self, fig, name: str, caption: str, headline: bool = False) -> None:
-        """Stamp, number, caption and show a matplotlib figure; save headline figures as PNG."""
+    def figure(self, fig, name: str, caption: str | None = None, headline: bool = False,
+               data: pd.DataFrame | None = None) -> None:
+        """Stamp, number, caption and show a matplotlib figure; save headline figures as PNG.
+
+        The figure must be declared in :mod:`evalkit.report.outputs` with the table that holds its data:
+        ``data`` is that table (saved, not shown) unless the notebook already showed it."""
         import matplotlib.pyplot as plt
         from IPython.display import HTML
 
+        spec = outputs.figure(self.notebook, name)
+        caption = caption or spec.caption
+        if data is not None:
+            self.table(data, spec.table, show=False)
         self._figures += 1
         stamp(fig, self.label)
         number = f"{self.number}.{self._figures}"
@@ -137,7 +155,7 @@ class Context:
 
         b64 = base64.b64encode(png).decode("ascii")
         self._display(HTML(
-            f'<figure class="evk-figure" id="fig-{number}"><img alt="{self.t(caption)}" '
+            f'<figure class="evk-figure" id="fig-{name}"><img alt="{self.t(caption)}" '
             f'src="data:image/png;base64,{b64}"/><figcaption class="evk-caption"><b>{self.t("figure")} '
             f'{number}.</b> {self.t(caption)}</figcaption></figure>'))
 
@@ -159,10 +177,18 @@ class Context:
         return True
 
     # -- results for the summary --------------------------------------------------------
-    def headline(self, key: str, value: Any, text: str, label: str) -> None:
-        """Record a headline number for the summary and index: raw ``value``, formatted ``text`` and
-        the translation key ``label`` that names it."""
-        self.results.setdefault("headlines", {})[key] = {"value": value, "text": text, "label": self.t(label)}
+    def headline(self, key: str, value: Any, text: str | None = None, detail: dict | None = None) -> None:
+        """Record a headline number declared in :mod:`evalkit.report.outputs`: ``value`` in its unit,
+        ``text`` as shown (default: the value formatted by its unit), ``detail`` what the answer on the
+        index page needs besides (an interval and its level, persons)."""
+        spec = outputs.headline(key)
+        if spec.producer != self.notebook:
+            raise KeyError(f"headline {key!r} is declared for {spec.producer}, not {self.notebook}")
+        shown = text if text is not None else outputs.display_value(spec.unit, value, self.lang)
+        item = {"value": value, "text": shown, "label": self.t(spec.label)}
+        if detail:
+            item["detail"] = detail
+        self.results.setdefault("headlines", {})[key] = item
         self._save_results()
 
     def _save_results(self) -> None:
@@ -173,32 +199,46 @@ class Context:
         path.write_text(json.dumps(self.results, indent=1, sort_keys=True, default=str), encoding="utf-8")
 
     def read_table(self, notebook: str, name: str) -> pd.DataFrame | None:
-        """A result table another notebook saved in this run (``None`` if missing or not a batch run)."""
-        if self.output_dir is None:
+        """A result table another notebook saved in this run — or, exploring in JupyterLab, in the newest
+        completed run of the same params (``None`` if there is none)."""
+        if self.run_dir is None:
             return None
-        path = self.output_dir / "tables" / f"{notebook}__{name}.csv"
+        path = self.run_dir / "tables" / outputs.table(notebook, name).file
         return read_table(path) if path.is_file() else None
 
     def figure_path(self, notebook: str, name: str) -> Path | None:
         """The headline figure ``name`` another notebook saved in this run (``None`` if missing)."""
-        if self.output_dir is None:
+        if self.run_dir is None:
             return None
-        path = self.output_dir / "figures" / f"{notebook}__{name}.png"
+        path = self.run_dir / "figures" / f"{notebook}__{outputs.figure(notebook, name).name}.png"
         return path if path.is_file() else None
 
     def trend_labels(self) -> dict[str, str]:
         """The words of the coverage trend charts (:mod:`evalkit.evaluation.descriptive`) in this language."""
         vulnerable = self.params.evaluation.outcome == "vulnerable_coverage_pct"
-        return {"other_provinces": self.t("legend_other_prov"), "kaltim": self.t("legend_kaltim"),
+        return {"other_provinces": self.t("legend_other_prov"), "other_band": self.t("legend_other_band"),
+                "kaltim": self.t("legend_kaltim"), "kabkota": self.t("legend_kabkota_coverage"),
+                "cofunding": self.t("legend_cofunding_start"),
                 "start": self.t("legend_pergub_start"), "xlabel": self.t("axis_month"),
                 "ylabel": self.t("axis_coverage_pct" if vulnerable else "axis_total_coverage_pct")}
 
+    def answer(self, headlines: dict[str, dict]) -> None:
+        """Show the answer block of :mod:`evalkit.report.answer` (the same the index page opens with)."""
+        from IPython.display import HTML
+
+        self._display(HTML(build_answer(headlines, self.lang).html(self.lang)))
+
     def read_results(self, notebook: str) -> dict | None:
-        """Headline results another notebook saved in this run (``None`` if missing)."""
-        if self.output_dir is None:
+        """Headline results another notebook saved in this run (or the newest completed run, see
+        :meth:`read_table`; ``None`` if missing)."""
+        if self.run_dir is None:
             return None
-        path = self.output_dir / "results" / f"{notebook}.json"
+        path = self.run_dir / "results" / f"{notebook}.json"
         return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+    def headlines(self) -> dict[str, dict]:
+        """Every declared headline of this run (or the newest completed run): key → value, text, label."""
+        return {} if self.run_dir is None else outputs.read_headlines(self.run_dir / "results")
 
     def finish(self) -> None:
         self._save_results()
@@ -212,44 +252,44 @@ def _png_bytes(fig) -> bytes:
     return buf.getvalue()
 
 
-_FORMATTERS: dict[str, Callable[[float, str], str]] = {
-    "pct": lambda x, lang: i18n.fmt_pct(x, lang, 1),
-    "pp": lambda x, lang: i18n.fmt_pp(x, lang, 1),
-    "int": lambda x, lang: i18n.fmt_number(x, lang, 0),
-    "float": lambda x, lang: i18n.fmt_number(x, lang, 2),
-    "float3": lambda x, lang: i18n.fmt_number(x, lang, 3),
-    "rupiah": lambda x, lang: i18n.fmt_rupiah(x, lang),
-    "rupiah_short": lambda x, lang: i18n.fmt_rupiah_short(x, lang),
-    "pvalue": lambda x, lang: i18n.fmt_pvalue(x, lang),
-}
-
-
-def format_table(df: pd.DataFrame, formats: dict[str, str], lang: str, suppressed: set[str] = frozenset(),
-                 threshold: int = 10) -> str:
-    """HTML of ``df`` with translated headers and locale-formatted numbers (deterministic)."""
+def format_table(df: pd.DataFrame, units: dict[str, str], lang: str, threshold: int = 10) -> str:
+    """HTML of ``df`` with translated headers and cells formatted by their declared unit, in a container
+    that scrolls sideways on narrow screens (deterministic)."""
     import html as _html
 
-    out = pd.DataFrame(index=df.index)
-    for col in df.columns:
-        kind = formats.get(col)
-        values = df[col]
-        if col in suppressed:
-            out[col] = [f"&lt;{threshold}" if pd.isna(v) else i18n.fmt_number(v, lang, 0) for v in values]
-        elif kind in _FORMATTERS:
-            out[col] = [("–" if pd.isna(v) else _FORMATTERS[kind](float(v), lang)) for v in values]
-        else:
-            out[col] = [_html.escape(str(v)) for v in values]
-    headers = []
-    for col in df.columns:
-        key = f"col_{col}"
-        headers.append(i18n.t(key, lang) if key in i18n.TEXT else str(col))
-    numeric = {c for c in df.columns if formats.get(c) in _FORMATTERS or c in suppressed}
-    head = "".join(f"<th>{_html.escape(h)}</th>" for h in headers)
+    head = "".join(f'<th class="{"num" if units[c] in outputs.NUMERIC else "txt"}">'
+                   f"{_html.escape(outputs.column_label(c, lang))}</th>" for c in df.columns)
     rows = []
-    for _, r in out.iterrows():
-        cells = "".join(f'<td class="{"num" if c in numeric else "txt"}">{r[c]}</td>' for c in df.columns)
-        rows.append(f"<tr>{cells}</tr>")
-    return f'<table class="evk-data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    for rec in df.itertuples(index=False):
+        cells = []
+        for c, v in zip(df.columns, rec):
+            unit = units[c]
+            if unit == "persons" and pd.isna(v):
+                text = f"&lt;{threshold}"
+            else:
+                text = _html.escape(outputs.display_value(unit, v, lang))
+            cells.append(f'<td class="{"num" if unit in outputs.NUMERIC else "txt"}">{text}</td>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (f'<div class="evk-scroll" tabindex="0"><table class="evk-data"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+def completed_run(params_path: Path, params) -> Path | None:
+    """The newest run of ``params`` that finished with every notebook done, under the project's
+    ``outputs/<scenario>/`` (the project is the params file's parent's parent): what a notebook opened in
+    JupyterLab reads other notebooks' results from. Only a run of the same resolved params counts."""
+    folder = params_path.resolve().parent.parent / "outputs" / params.scenario.name
+    if not folder.is_dir():
+        return None
+    wanted = params_hash(params)
+    for run in sorted((p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()), reverse=True):
+        try:
+            manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if manifest.get("status") == "ok" and manifest.get("params", {}).get("hash") == wanted:
+            return run
+    return None
 
 
 def start(params_path: str, output_dir: str | None = None, lang: str | None = None,
@@ -271,15 +311,20 @@ def start(params_path: str, output_dir: str | None = None, lang: str | None = No
     out = Path(output_dir) if output_dir else None
     title_line = "" if out is not None else (  # batch pages show the scenario in their header
         f'<p class="evk-meta">{i18n.t("scenario", lang)}: <b>{params.scenario.title}</b></p>')
+    run_dir = out if out is not None else completed_run(Path(params_path), params)
     if uses is not None:
         params = restrict(params, uses, notebook)
     number = int(notebook.split("-")[0]) if notebook[:2].isdigit() else 0
-    ctx = Context(notebook=notebook, params=params, data=data, lang=lang, output_dir=out, number=number)
+    ctx = Context(notebook=notebook, params=params, data=data, lang=lang, output_dir=out, number=number,
+                  run_dir=run_dir)
     title = i18n.t(f"nb_{notebook}", lang) if f"nb_{notebook}" in i18n.TEXT else notebook
     banner = ""
     if data.is_synthetic and out is None:  # batch pages carry the banner in the page header
         banner = f'<div class="evk-banner">{i18n.t("synthetic_banner", lang)}</div>'
-    ctx._display(HTML(f'{banner}<h1 class="evk-title">{number}. {title}</h1>{title_line}'))
+    read_note = ""
+    if out is None and run_dir is not None and notebook == "00-summary":
+        read_note = f'<p class="evk-meta">{i18n.t("reads_run", lang, run=run_dir.name)}</p>'
+    ctx._display(HTML(f'{banner}<h1 class="evk-title">{number}. {title}</h1>{title_line}{read_note}'))
     return ctx
 
 

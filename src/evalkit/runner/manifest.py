@@ -7,16 +7,12 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from ..core.hashing import canonical_json, sha256_file, sha256_text
+from ..core.hashing import sha256_file, sha256_text
+from ..params import params_hash
 from ..core.version import __version__
 
 PACKAGES = ("evalkit", "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "pydantic", "pyyaml",
             "openpyxl", "papermill", "nbconvert", "nbclient", "ipykernel", "jinja2")
-
-
-def params_hash(params) -> str:
-    """SHA-256 of the resolved params (canonical JSON), independent of comments and file layout."""
-    return sha256_text(canonical_json(params.model_dump(mode="json")))
 
 
 def data_hash(dataset) -> str:

@@ -44,7 +44,8 @@ from ..errors import EvalkitError, OutputsError, ParamsError, Problem
 from ..report import i18n
 from ..report.compare import write_comparison
 from ..report.excel import export_workbook
-from ..report.html import describe_data, export_html, html_exporter, render_index, render_runs_index
+from ..report.html import (describe_data, export_html, html_exporter, render_brief, render_glossary, render_index,
+                           render_run_details, render_runs_index, scenario_title, site_pages)
 from . import reuse
 from .kernels import WarmKernel, execute
 from .manifest import build_manifest, data_hash
@@ -303,8 +304,8 @@ def _export_page(sc: _Scenario, info: dict) -> None:
     executed = sc.partial / info["executed"]
     if executed.is_file():
         try:
-            export_html(executed, sc.partial / info["html"], sc.lang, sc.params.scenario.title,
-                        sc.dataset.is_synthetic, meta)
+            export_html(executed, sc.partial / info["html"], sc.lang, scenario_title(sc.params, sc.lang),
+                        sc.dataset.is_synthetic, meta, site_pages([nb.stem for nb in sc.notebooks], sc.lang))
         except Exception as exc:  # a broken page must not hide the others
             info.update(status="failed", error=f"HTML export: {type(exc).__name__}: {exc}"[:500])
 
@@ -315,15 +316,19 @@ def _finish(sc: _Scenario) -> ScenarioResult:
     ordered = [sc.infos[nb.stem] for nb in sorted(sc.notebooks)]
     run_date = datetime.now().strftime("%Y-%m-%d %H:%M")
     index = render_index(partial, lang=sc.lang, params=params, dataset=dataset, notebooks=ordered, run_date=run_date)
+    pages = dict(lang=sc.lang, params=params, synthetic=dataset.is_synthetic, notebooks=ordered)
+    render_brief(partial, **pages)
+    render_glossary(partial, **pages)
     finished = datetime.now().astimezone().isoformat(timespec="seconds")
     manifest = build_manifest(params, dataset, run_id=sc.run_id, lang=sc.lang, started=sc.started,
                               finished=finished, notebooks=ordered, command=sys.argv)
     (partial / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str),
                                            encoding="utf-8")
-    export_workbook(partial, partial / f"{params.scenario.name}.xlsx")
+    render_run_details(partial, manifest=manifest, **pages)
+    export_workbook(partial, partial / f"{params.scenario.name}.xlsx", sc.lang)
     ok = manifest["status"] == "ok"
     final = _publish(partial, partial.parent, sc.run_id if ok else f"{sc.run_id}-failed", latest=ok)
-    render_runs_index(partial.parent, sc.lang, params.scenario.title)
+    render_runs_index(partial.parent, sc.lang, scenario_title(params, sc.lang))
     return ScenarioResult(params.scenario.name, final, final / index.name, ordered)
 
 

@@ -1,0 +1,160 @@
+"""The answer a planner reads first: four sentences and at most six headline cards, built from a run's declared
+headlines (:mod:`evalkit.report.outputs`) by rules, in the report language.
+
+1. Is the subsidy working? The effect in percentage points *and* in workers protected, with the interval and
+   the level it actually has; "not shown" when the interval includes zero.
+2. What does reaching the target cost, and is it reachable by the target year (with the Monte Carlo
+   probability)? If not, how far it gets and what is missing.
+3. Which kab/kota lags most: its gap to the target in persons and Rupiah per year.
+4. How clean the recipient data is.
+
+Each sentence and card links to the page and table its numbers come from. Used by the index page and by the
+summary notebook (one piece of code for both).
+"""
+from __future__ import annotations
+
+import html as _html
+from dataclasses import dataclass
+
+from . import i18n
+from .outputs import BUD, COV, DQ, Link, table, table_link
+
+
+@dataclass(frozen=True)
+class Sentence:
+    lead: str
+    text: str
+    link: Link
+    source: str  # the table's caption, shown as the link text
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    value: str
+    note: str
+    link: Link
+
+
+@dataclass(frozen=True)
+class Answer:
+    sentences: list[Sentence]
+    cards: list[Card]
+
+    def html(self, lang: str) -> str:
+        """The answer block: sentences with their source links, then the cards."""
+        esc = _html.escape
+        items = "".join(
+            f'<li><b>{esc(s.lead)}</b> {esc(s.text)} <a class="evk-src" href="{esc(s.link.href)}">'
+            f'{esc(i18n.t("answer_source", lang, source=s.source))}</a></li>' for s in self.sentences)
+        cards = "".join(
+            f'<a class="evk-card" href="{esc(c.link.href)}"><span class="l">{esc(c.label)}</span>'
+            f'<span class="v">{esc(c.value)}</span><span class="n">{esc(c.note)}</span></a>' for c in self.cards)
+        empty = "" if self.sentences else f"<p>{esc(i18n.t('answer_missing', lang))}</p>"
+        return (f'<section class="evk-answer" id="answer"><h2>{esc(i18n.t("answer_title", lang))}</h2>{empty}'
+                f'<ul class="evk-answer-list">{items}</ul><div class="evk-cards">{cards}</div></section>')
+
+
+def _caption(producer: str, name: str, lang: str) -> str:
+    return i18n.t(table(producer, name).caption, lang)
+
+
+def _level(share: float | None, lang: str) -> str:
+    """A confidence level as it is: ``95%``, or ``93,8%`` when the method's attainable level is not whole."""
+    if share is None:
+        return "–"
+    whole = abs(100 * share - round(100 * share)) < 1e-9
+    return i18n.fmt_share(share, lang, 0 if whole else 1)
+
+
+def build(headlines: dict[str, dict], lang: str) -> Answer:
+    """The answer from a run's headlines (:func:`evalkit.report.outputs.read_headlines`); what is missing
+    (a notebook failed, no recipient list) is left out, never guessed."""
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    h = headlines
+    sentences: list[Sentence] = []
+    cards: list[Card] = []
+
+    def src(producer: str, name: str) -> tuple[Link, str]:
+        return table_link(producer, name), _caption(producer, name, lang)
+
+    # 1. is the subsidy working?
+    if "effect_did" in h:
+        e, d = h["effect_did"], h["effect_did"].get("detail", {})
+        low, high = d.get("ci_low"), d.get("ci_high")
+        kind = "yes" if low is not None and low > 0 else "negative" if high is not None and high < 0 else "unclear"
+        persons = h.get("workers_protected", {})
+        pd_ = persons.get("detail", {})
+        link, source = src(COV, "comparison")
+        sentences.append(Sentence(
+            t(f"ans_effect_{kind}_lead"),
+            t(f"ans_effect_{kind}", design=t(f"design_{d.get('design', 'did')}"),
+              effect=i18n.fmt_pp(e["value"], lang),
+              level=_level(d.get("ci_level"), lang), low=i18n.fmt_pp(low, lang), high=i18n.fmt_pp(high, lang),
+              persons=i18n.fmt_number(persons.get("value"), lang),
+              plow=i18n.fmt_number(pd_.get("ci_low"), lang), phigh=i18n.fmt_number(pd_.get("ci_high"), lang)),
+            link, source))
+        cards.append(Card(t("card_effect"), i18n.fmt_pp(e["value"], lang),
+                          t("card_effect_note", persons=i18n.fmt_number(persons.get("value"), lang),
+                            level=_level(d.get("ci_level"), lang), low=i18n.fmt_number(low, lang, 1),
+                            high=i18n.fmt_number(high, lang, 1)), link))
+    elif "coverage_change" in h:
+        link, source = src(COV, "before_after")
+        sentences.append(Sentence(t("ans_effect_none_lead"),
+                                  t("ans_effect_none", change=i18n.fmt_pp(h["coverage_change"]["value"], lang)),
+                                  link, source))
+    if "coverage_before" in h and "coverage_after" in h:
+        cards.insert(0, Card(t("card_outcome"), f'{h["coverage_before"]["text"]} → {h["coverage_after"]["text"]}',
+                             t("card_outcome_note"), table_link(COV, "before_after")))
+
+    # 2. cost and reachability of the target
+    status = h.get("target_status")
+    if status is not None and "budget_need_target_year" in h:
+        d = status.get("detail", {})
+        measure = "total" if d.get("measure", "total_coverage") == "total_coverage" else "vulnerable"
+        latest = h.get(f"{measure}_coverage_latest")
+        p_reach = h.get("p_reach_target")
+        fmt = dict(target=i18n.fmt_pct(d.get("target_pct"), lang), measure=t(f"measure_{d.get('measure')}"),
+                   year=d.get("year", ""), budget=h["budget_need_target_year"]["text"],
+                   reached=i18n.fmt_pct(d.get("reached_pct"), lang),
+                   p=i18n.fmt_share(p_reach["value"], lang, 0) if p_reach else "–",
+                   latest=latest["text"] if latest else "–")
+        link, source = src(BUD, "budget_path")
+        if status["value"]:
+            sentences.append(Sentence(t("ans_budget_yes_lead", **fmt), t("ans_budget_yes", **fmt), link, source))
+        else:
+            missing = h.get("target_missing", {}).get("text", "")
+            sentences.append(Sentence(t("ans_budget_no_lead", **fmt), t("ans_budget_no", **fmt) + " " + missing,
+                                      link, source))
+        if latest:
+            cards.append(Card(t(f"card_{measure}_coverage"), latest["text"], t("card_target_note", **fmt), link))
+        cards.append(Card(t("card_budget", year=fmt["year"]), fmt["budget"],
+                          t("card_budget_yes_note" if status["value"] else "card_budget_no_note", **fmt), link))
+
+    # 3. the kab/kota that lags most
+    lag = h.get("lagging_kabkota")
+    if lag is not None:
+        d = lag.get("detail", {})
+        link, source = src(BUD, "kabkota_gap")
+        fmt = dict(name=lag["value"], pct=i18n.fmt_pct(d.get("coverage_pct"), lang),
+                   persons=i18n.fmt_number(d.get("gap_persons"), lang),
+                   rupiah=i18n.fmt_rupiah_short(d.get("gap_rupiah_year"), lang),
+                   target=i18n.fmt_pct(status.get("detail", {}).get("target_pct"), lang) if status else "–")
+        sentences.append(Sentence(t("ans_lagging_lead", **fmt), t("ans_lagging", **fmt), link, source))
+        cards.append(Card(t("card_lagging"), lag["value"], t("card_lagging_note", **fmt), link))
+
+    # 4. recipient data
+    checks = h.get("checks_passed")
+    checks_text = checks["text"] if checks else "–"
+    if "data_quality" in h:
+        q = h["data_quality"]
+        d = q.get("detail", {})
+        link, source = src(DQ, "verification_summary")
+        fmt = dict(clean=i18n.fmt_number(d.get("clean"), lang), rows=i18n.fmt_number(d.get("rows"), lang),
+                   share=i18n.fmt_share(q["value"], lang), checks=checks_text)
+        sentences.append(Sentence(t("ans_data_lead"), t("ans_data", **fmt), link, source))
+        cards.append(Card(t("card_data"), fmt["share"], t("card_data_note", **fmt), link))
+    elif checks is not None:
+        link, source = src(DQ, "panel_checks")
+        sentences.append(Sentence(t("ans_data_lead"), t("ans_data_none", checks=checks_text), link, source))
+    return Answer(sentences, cards[:6])

@@ -1,0 +1,357 @@
+"""Declared outputs: every headline number, result table and chart a notebook produces, declared once.
+
+The notebooks record what they declare here (:meth:`evalkit.report.notebook.Context.headline`,
+``.table``, ``.figure`` refuse anything undeclared); the summary notebook, the index page, the Pergub brief,
+the comparison page and the Excel workbook read these declarations instead of file names and format guesses.
+
+A column's **unit** decides how it is shown and exported:
+
+========== ==================================================== ===================== ===============
+unit       holds                                                page                  Excel
+========== ==================================================== ===================== ===============
+code       a region or other code                               as is                 text
+name       a name (kab/kota, company hash)                      as is                 text
+text       free text from params or data                        as is (escaped)       text
+key:P      a closed-set value; ``P+value`` is its catalogue key  translated           translated
+bool       yes/no                                               Ya / Tidak            Ya / Tidak
+exists     0/1: a regulation exists                             Ada / Tidak           Ada / Tidak
+year       a calendar year                                      2026                  0
+month      ``YYYY-MM``                                          Juni 2025             text
+persons    people counted in records (small cells suppressed)   1.234                 #,##0 (integer)
+persons_est people estimated or planned, whole                  1.234                 #,##0 (integer)
+count      a count of things (rows, companies, months)          1.234                 #,##0 (integer)
+rank       a rank, 1 = best                                     3                     0
+pct        percent, 0–100                                       33,6%                 0.0 (percent)
+share      a share, 0–1                                         86,0%                 0.0% (exact)
+pp, pp2    percentage points (1 or 2 decimals)                  +3,2 poin persen      +0.00
+rupiah     Rupiah                                               Rp 37,4 miliar        "Rp" #,##0 (exact)
+float      a number, 2 decimals (float3: 3, score: 1)           0,86                  0.000
+pvalue     a p-value                                            0,027 / < 0,001       0.000
+========== ==================================================== ===================== ===============
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import i18n
+
+UNITS = {"code", "name", "text", "bool", "exists", "year", "month", "persons", "persons_est", "count", "rank",
+         "pct", "share", "pp", "pp2", "rupiah", "float", "float3", "score", "pvalue"}
+WHOLE = {"persons", "persons_est", "count", "rank", "year"}
+PERSONS = {"persons", "persons_est"}
+
+
+def is_key_unit(unit: str) -> bool:
+    return unit.startswith("key:")
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline number: ``key`` (unique), the notebook that produces it, the catalogue key of its label
+    and its unit. ``value`` in the results file is in that unit; ``detail`` holds what else the answer needs
+    (interval, level, persons)."""
+
+    key: str
+    producer: str
+    label: str
+    unit: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """One result table: saved as ``tables/<producer>__<name>.csv``; ``columns`` maps every column it may
+    have to its unit (columns absent in a run, e.g. the true effect on real data, are allowed)."""
+
+    name: str
+    producer: str
+    caption: str
+    columns: dict[str, str]
+    chart_data: bool = False  # holds a chart's data only: in the workbook, not shown as a page table
+
+    @property
+    def file(self) -> str:
+        return f"{self.producer}__{self.name}.csv"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One chart: its data is the declared table ``table`` of the same notebook."""
+
+    name: str
+    producer: str
+    caption: str
+    table: str
+
+
+DQ, COV, BUD, SCO, SUM = ("01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
+                          "04-kabkota-scorecard", "00-summary")
+REGION = {"region_code": "code", "region_name": "name"}
+
+HEADLINE_LIST = [
+    Headline("coverage_before", COV, "sum_coverage_before", "pct"),
+    Headline("coverage_after", COV, "sum_coverage", "pct"),
+    Headline("coverage_change", COV, "sum_change", "pp"),
+    Headline("effect_did", COV, "sum_effect", "pp"),
+    Headline("workers_protected", COV, "sum_workers_protected", "persons_est"),
+    Headline("total_coverage_latest", BUD, "sum_total_coverage_latest", "pct"),
+    Headline("vulnerable_coverage_latest", BUD, "sum_vulnerable_coverage_latest", "pct"),
+    Headline("target_status", BUD, "sum_target_status", "bool"),
+    Headline("p_reach_target", BUD, "sum_p_reach", "share"),
+    Headline("budget_need_target_year", BUD, "sum_budget_need", "rupiah"),
+    Headline("target_missing", BUD, "sum_target_missing", "text"),
+    Headline("lagging_kabkota", BUD, "sum_lagging", "name"),
+    Headline("recipients_prov", BUD, "sum_recipients", "persons"),
+    Headline("cost_prov_year", BUD, "sum_cost_year", "rupiah"),
+    Headline("unit_cost_month", BUD, "col_rupiah_month", "rupiah"),
+    Headline("top_allocation", BUD, "sum_top_allocation", "name"),
+    Headline("data_quality", DQ, "sum_data_quality", "share"),
+    Headline("checks_passed", DQ, "sum_data_checks", "count"),
+    Headline("top_kabkota", SCO, "sum_top_kabkota", "name"),
+    Headline("scorecard_top", SCO, "sum_scorecard_top", "name"),
+]
+
+_COMPLIANCE = {"companies": "count", "registration_rate": "share", "on_time_share": "share",
+               "arrears_rupiah": "rupiah", "companies_in_arrears": "count"}
+TABLE_LIST = [
+    Table("panel_checks", DQ, "cap_dq_checks", {"check": "key:", "rows_affected": "count", "passed": "bool"}),
+    Table("coverage_by_month", DQ, "cap_dq_heatmap",
+          REGION | {"period": "month", "coverage_pct": "pct"}, chart_data=True),
+    Table("verification_summary", DQ, "cap_verify_summary", {"check": "key:", "count": "count"}),
+    Table("verification_by_region", DQ, "cap_verify_region",
+          REGION | {"rows": "persons", "flagged": "persons", "clean_pct": "pct"}),
+    Table("churn", DQ, "cap_churn", {"from": "month", "to": "month", "continuing": "persons", "new": "persons",
+                                     "dropped": "persons"}),
+    Table("compliance_by_region", DQ, "cap_compliance", REGION | _COMPLIANCE),
+    Table("compliance_by_sector", DQ, "cap_compliance_sector", {"sektor": "key:sector_"} | _COMPLIANCE),
+    Table("arrears_by_age", DQ, "cap_arrears", {"age_months": "text", "companies": "count", "arrears_rupiah": "rupiah"},
+          chart_data=True),
+    Table("top_arrears", DQ, "cap_top_arrears",
+          {"company_hash": "name", "arrears_months": "count", "arrears_rupiah": "rupiah"} | REGION
+          | {"sektor": "key:sector_", "skala": "key:scale_"}),
+    Table("before_after", COV, "cap_before_after", REGION | {"before": "pct", "after": "pct", "change": "pp"}),
+    Table("coverage_trend", COV, "cap_coverage_trends",
+          {"period": "month", "kaltim_pct": "pct", "other_p10_pct": "pct", "other_median_pct": "pct",
+           "other_p90_pct": "pct"}, chart_data=True),
+    Table("kabkota_trends", COV, "cap_coverage_kabkota", REGION | {"period": "month", "coverage_pct": "pct"},
+          chart_data=True),
+    Table("comparison", COV, "cap_comparison",
+          {"design": "key:design_", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2",
+           "ci_level": "pct", "pvalue": "pvalue", "mde": "pp2", "n_obs": "count", "truth": "pp2", "covers": "bool",
+           "not_run": "key:not_run_"}),
+    Table("design_its", COV, "cap_its", {"period": "month", "observed": "pct", "fitted": "pct", "counterfactual": "pct",
+                                         "post": "bool"}, chart_data=True),
+    Table("design_event_study", COV, "cap_event_study",
+          {"rel_time": "count", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2"}, chart_data=True),
+    Table("design_staggered", COV, "cap_staggered",
+          {"event_time": "count", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2"}, chart_data=True),
+    Table("design_sdid", COV, "cap_sdid", {"period": "month", "treated": "pct", "synthetic": "pct", "post": "bool"},
+          chart_data=True),
+    Table("design_synth", COV, "cap_synth", {"period": "month", "observed": "pct", "synthetic": "pct", "gap": "pp2",
+                                             "post": "bool"}, chart_data=True),
+    Table("unit_cost", BUD, "cap_unit_cost", {"programme": "text", "rupiah_month": "rupiah"}),
+    Table("cost_by_year", BUD, "cap_cost_by_year",
+          {"year": "year", "listed_prov": "persons", "subsidised_prov": "persons", "cost_prov": "rupiah",
+           "subsidised_kabkota": "persons", "cost_kabkota": "rupiah", "subsidised_csr": "persons", "cost_csr": "rupiah"}),
+    Table("budget_path", BUD, "cap_budget_table",
+          {"year": "year", "recipients": "persons_est", "needed_recipients": "persons_est", "cost_rupiah": "rupiah",
+           "cost_province": "rupiah", "cap_rupiah": "rupiah", "coverage_pct": "pct", "coverage_year_avg_pct": "pct",
+           "coverage_without_subsidy_pct": "pct"}),
+    Table("funding_split", BUD, "cap_funding",
+          {"year": "year", "recipients": "persons_est", "cost_province": "rupiah", "cost_kabkota": "rupiah",
+           "cost_csr": "rupiah", "cost_province_alone": "rupiah", "cap_rupiah": "rupiah",
+           "extra_groups_rupiah": "rupiah"}),
+    Table("funding_shares", BUD, "cap_funding_shares",
+          REGION | {"share_province_pct": "pct", "share_kabkota_pct": "pct", "share_csr_pct": "pct"}),
+    Table("route", BUD, "cap_route",
+          {"lever": "key:lever_", "base_persons": "persons_est", "target_persons": "persons_est",
+           "change_persons": "persons_est", "change_pp": "pp", "measured_gap_persons": "persons_est"}),
+    Table("smallest_changes", BUD, "cap_changes",
+          {"key": "key:param_", "current": "float", "needed": "float", "reachable": "bool",
+           "extra_recipients": "persons_est", "extra_province_rupiah": "rupiah"}),
+    Table("kabkota_gap", BUD, "cap_kabkota_gap",
+          REGION | {"coverage_pct": "pct", "gap_persons": "persons_est", "gap_rupiah_year": "rupiah"}),
+    Table("allocation", BUD, "cap_allocation",
+          REGION | {"recipients": "persons_est", "budget_rupiah": "rupiah", "newly_covered": "persons_est",
+                    "eligible_uncovered": "persons_est", "vulnerable_coverage_pct": "pct"}),
+    Table("allocation_rules", BUD, "cap_rules",
+          {"rule": "key:rule_", "newly_covered": "persons_est", "budget_used": "rupiah", "worst_kabkota": "name",
+           "worst_coverage_pct": "pct", "gini_coverage": "float3"}),
+    Table("extra_groups", BUD, "cap_extra_groups",
+          {"group": "text", "programme": "text", "status": "key:extra_status_", "headcount": "persons_est",
+           "employer_rupiah_month": "rupiah", "worker_rupiah_month": "rupiah", "worker_paid_by": "key:paid_by_",
+           "province_rupiah_year": "rupiah", "basis": "text", "basis_missing": "bool"}),
+    Table("uncertainty_bands", BUD, "cap_fan",
+          {"year": "year", "coverage_p10": "pct", "coverage_p50": "pct", "coverage_p90": "pct", "cost_p10": "rupiah",
+           "cost_p50": "rupiah", "cost_p90": "rupiah", "p_reach": "share"}),
+    Table("tornado", BUD, "cap_tornado",
+          {"parameter": "key:param_", "low_value": "float3", "high_value": "float3", "cost_low": "rupiah",
+           "cost_high": "rupiah", "base_cost": "rupiah", "swing": "rupiah"}, chart_data=True),
+    Table("ranking", SCO, "cap_scorecard", {"rank": "rank"} | REGION | {"coverage": "pct", "growth": "pp"}),
+    Table("indicators", SCO, "cap_indicators",
+          REGION | {"coverage_level": "pct", "coverage_growth": "pp", "protected_per_1000": "float",
+                    "own_budget_per_worker": "rupiah", "regulation": "exists", "csr_mobilised": "rupiah",
+                    "employer_compliance": "share", "data_quality": "share"}),
+    Table("scorecard", SCO, "cap_scorecard_index",
+          {"rank": "rank"} | REGION | {"score": "score", "rank_median": "score", "rank_p10": "rank", "rank_p90": "rank",
+                                      "p_top3": "share"}),
+    Table("headlines", SUM, "cap_summary_headlines", {"indicator": "text", "value": "text"}),
+    Table("coverage_trend", SUM, "cap_summary_coverage",
+          {"period": "month", "kaltim_pct": "pct", "other_p10_pct": "pct", "other_median_pct": "pct",
+           "other_p90_pct": "pct"}, chart_data=True),
+    Table("scorecard", SUM, "cap_scorecard_index",
+          {"rank": "rank"} | REGION | {"score": "score", "rank_p10": "rank", "rank_p90": "rank"}),
+]
+
+FIGURE_LIST = [
+    Figure("coverage_heatmap", DQ, "cap_dq_heatmap", "coverage_by_month"),
+    Figure("verification", DQ, "cap_verify_summary", "verification_summary"),
+    Figure("arrears", DQ, "cap_arrears", "arrears_by_age"),
+    Figure("kaltim_vs_provinces", COV, "cap_coverage_trends", "coverage_trend"),
+    Figure("kabkota_trends", COV, "cap_coverage_kabkota", "kabkota_trends"),
+    Figure("forest", COV, "cap_forest", "comparison"),
+    *[Figure(d, COV, f"cap_{d}", f"design_{d}") for d in ("its", "event_study", "staggered", "sdid", "synth")],
+    Figure("budget_path", BUD, "cap_budget_path", "budget_path"),
+    Figure("allocation", BUD, "cap_allocation", "allocation"),
+    Figure("fan", BUD, "cap_fan", "uncertainty_bands"),
+    Figure("tornado", BUD, "cap_tornado", "tornado"),
+    Figure("scorecard", SCO, "cap_scorecard_index", "scorecard"),
+    Figure("coverage", SUM, "cap_summary_coverage", "coverage_trend"),
+    Figure("scorecard", SUM, "cap_scorecard_index", "scorecard"),
+]
+
+
+def _index(items, key) -> dict:
+    out: dict = {}
+    for item in items:
+        k = key(item)
+        if k in out:
+            raise ValueError(f"declared twice: {k}")
+        out[k] = item
+    return out
+
+
+HEADLINES: dict[str, Headline] = _index(HEADLINE_LIST, lambda h: h.key)
+TABLES: dict[tuple[str, str], Table] = _index(TABLE_LIST, lambda tb: (tb.producer, tb.name))
+FIGURES: dict[tuple[str, str], Figure] = _index(FIGURE_LIST, lambda f: (f.producer, f.name))
+for _u in [h.unit for h in HEADLINE_LIST] + [u for tb in TABLE_LIST for u in tb.columns.values()]:
+    if _u not in UNITS and not is_key_unit(_u):
+        raise ValueError(f"unknown unit {_u!r}")
+for _f in FIGURE_LIST:
+    if (_f.producer, _f.table) not in TABLES:
+        raise ValueError(f"figure {_f.name}: its data table {_f.table} is not declared")
+
+
+def headline(key: str) -> Headline:
+    """The declaration of headline ``key`` (``KeyError`` names the undeclared key)."""
+    if key not in HEADLINES:
+        raise KeyError(f"headline {key!r} is not declared in evalkit.report.outputs")
+    return HEADLINES[key]
+
+
+def table(producer: str, name: str) -> Table:
+    if (producer, name) not in TABLES:
+        raise KeyError(f"table {producer}/{name} is not declared in evalkit.report.outputs")
+    return TABLES[(producer, name)]
+
+
+def table_by_file(stem: str) -> Table | None:
+    """The declaration of ``tables/<stem>.csv`` (``None`` for a file evalkit did not declare)."""
+    producer, _, name = stem.partition("__")
+    return TABLES.get((producer, name))
+
+
+def figure(producer: str, name: str) -> Figure:
+    if (producer, name) not in FIGURES:
+        raise KeyError(f"figure {producer}/{name} is not declared in evalkit.report.outputs")
+    return FIGURES[(producer, name)]
+
+
+def read_headlines(results_dir) -> dict[str, dict]:
+    """Every declared headline found in a run's ``results/*.json``: key → {value, text, label, detail}."""
+    found: dict[str, dict] = {}
+    for h in HEADLINE_LIST:
+        path = Path(results_dir) / f"{h.producer}.json"
+        if path.is_file():
+            item = json.loads(path.read_text(encoding="utf-8")).get("headlines", {}).get(h.key)
+            if item is not None:
+                found[h.key] = item
+    return found
+
+
+@dataclass(frozen=True)
+class Link:
+    """A page and an anchor on it, e.g. the table a sentence comes from."""
+
+    page: str
+    anchor: str = ""
+
+    @property
+    def href(self) -> str:
+        return self.page + (f"#{self.anchor}" if self.anchor else "")
+
+
+def table_link(producer: str, name: str) -> Link:
+    table(producer, name)
+    return Link(f"{producer}.html", f"tbl-{name}")
+
+
+# -- showing and exporting a value by its unit -----------------------------------------------------------------
+_DISPLAY = {
+    "persons": lambda x, lang: i18n.fmt_number(x, lang, 0),
+    "persons_est": lambda x, lang: i18n.fmt_number(x, lang, 0),
+    "count": lambda x, lang: i18n.fmt_number(x, lang, 0),
+    "rank": lambda x, lang: str(int(round(x))),
+    "year": lambda x, lang: str(int(round(x))),
+    "pct": lambda x, lang: i18n.fmt_pct(x, lang, 1),
+    "share": lambda x, lang: i18n.fmt_share(x, lang, 1),
+    "pp": lambda x, lang: i18n.fmt_pp(x, lang, 1),
+    "pp2": lambda x, lang: i18n.fmt_pp(x, lang, 2),
+    "rupiah": lambda x, lang: i18n.fmt_rupiah_short(x, lang),
+    "float": lambda x, lang: i18n.fmt_number(x, lang, 2),
+    "float3": lambda x, lang: i18n.fmt_number(x, lang, 3),
+    "score": lambda x, lang: i18n.fmt_number(x, lang, 1),
+    "pvalue": lambda x, lang: i18n.fmt_pvalue(x, lang),
+}
+NUMERIC = set(_DISPLAY)
+
+EXCEL_FORMATS = {"persons": "#,##0", "persons_est": "#,##0", "count": "#,##0", "rank": "0", "year": "0",
+                 "pct": "0.0", "share": "0.0%", "pp": "+0.00;-0.00;0.00", "pp2": "+0.00;-0.00;0.00",
+                 "rupiah": '"Rp" #,##0', "float": "0.000", "float3": "0.000", "score": "0.0", "pvalue": "0.000"}
+
+
+def _missing(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v) or (not isinstance(v, str) and bool(pd.isna(v)))
+
+
+def label_value(unit: str, v, lang: str) -> str:
+    """A non-numeric cell in words: translated closed-set values, Ya/Tidak, Ada/Tidak, month names."""
+    if _missing(v):
+        return "–"
+    if is_key_unit(unit):
+        key = unit[4:] + str(v)
+        return i18n.t(key, lang) if key in i18n.TEXT else str(v)
+    if unit == "bool":
+        truthy = v if isinstance(v, bool) else str(v).strip().lower() in ("true", "1", "yes")
+        return i18n.t("yes" if truthy else "no", lang)
+    if unit == "exists":
+        return i18n.t("exists_yes" if float(v) > 0 else "exists_no", lang)
+    if unit == "month":
+        return i18n.fmt_month(v, lang)
+    return str(v)
+
+
+def display_value(unit: str, v, lang: str) -> str:
+    """One cell as a planner reads it (HTML-unescaped text)."""
+    if unit in _DISPLAY:
+        return "–" if _missing(v) else _DISPLAY[unit](float(v), lang)
+    return label_value(unit, v, lang)
+
+
+def column_label(column: str, lang: str) -> str:
+    """A column's header in ``lang`` (``col_<column>`` in the catalogue)."""
+    key = f"col_{column}"
+    return i18n.t(key, lang) if key in i18n.TEXT else column
