@@ -1,6 +1,8 @@
 """Stored notebooks: thin, parameterised, without outputs."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 
 from .conftest import ROOT
@@ -35,25 +37,54 @@ def test_papermill_sees_every_parameter():
         assert list(inspection.inspect_notebook(str(path))) == ["params_path", "output_dir", "lang", "uses"], path.name
 
 
-def test_notebooks_run_top_to_bottom_as_in_jupyterlab(tmp_path):
-    """No parameters injected: default params, nothing written (output_dir None), figures still shown."""
-    import os
-
+def run_as_in_jupyterlab(notebooks: Path, name: str, out: Path, monkeypatch) -> str:
+    """Execute ``notebooks/<name>.ipynb`` with no parameters injected (as a researcher opening it in
+    JupyterLab would) and return the HTML and Markdown it displayed."""
     import papermill as pm
 
+    monkeypatch.setenv("EVALKIT_SALT", "lab-test-salt")
+    pm.execute_notebook(str(notebooks / f"{name}.ipynb"), str(out), cwd=str(notebooks), progress_bar=False,
+                        log_output=False, kernel_name="python3")
+    nb = nbformat.read(out, as_version=4)
+    return "".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/markdown", ""))
+                   for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_notebooks_run_top_to_bottom_as_in_jupyterlab(tmp_path, monkeypatch):
+    """No parameters injected: default params, nothing written (output_dir None), figures still shown."""
     for name in ("04-kabkota-scorecard", "00-summary"):
-        out = tmp_path / f"{name}.ipynb"
-        env_salt = os.environ.get("EVALKIT_SALT")
-        os.environ["EVALKIT_SALT"] = "lab-test-salt"
-        try:
-            pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), str(out), cwd=str(ROOT / "notebooks"),
-                                progress_bar=False, log_output=False, kernel_name="python3")
-        finally:
-            if env_salt is None:
-                os.environ.pop("EVALKIT_SALT", None)
-            else:
-                os.environ["EVALKIT_SALT"] = env_salt
-        nb = nbformat.read(out, as_version=4)
-        html = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
+        html = run_as_in_jupyterlab(ROOT / "notebooks", name, tmp_path / f"{name}.ipynb", monkeypatch)
         assert "data:image/png;base64," in html and "DATA SINTETIS" in html, name
     assert not (ROOT / "notebooks" / "outputs").exists()
+
+
+def test_summary_in_jupyterlab_reads_the_newest_completed_run_of_the_same_params(tmp_path, monkeypatch):
+    """00-summary opened in JupyterLab (no output_dir) shows the answer and headlines of the newest run whose
+    status is ok and whose params hash equals the notebook's params; newer failed or other-params runs are
+    skipped, never read."""
+    import json
+
+    import evalkit
+    from evalkit.params import params_hash
+    from evalkit.report import i18n
+
+    from .conftest import make_project
+
+    project = make_project(tmp_path)
+    params = evalkit.load_params(project / "params" / "default.yaml")
+
+    def fake_run(name: str, status: str, digest: str, after: str) -> None:
+        run = project / "outputs" / "default" / name
+        (run / "results").mkdir(parents=True)
+        (run / "manifest.json").write_text(json.dumps({"status": status, "params": {"hash": digest}}))
+        (run / "results" / "02-coverage-evaluation.json").write_text(json.dumps({"headlines": {
+            "coverage_before": {"value": 16.5, "text": "16,5%"}, "coverage_after": {"value": 1.0, "text": after}}}))
+
+    fake_run("20260101-000000", "ok", params_hash(params), "28,7%")
+    fake_run("20260102-000000", "failed", params_hash(params), "11,1%")
+    fake_run("20260103-000000", "ok", "0" * 64, "22,2%")
+    text = run_as_in_jupyterlab(project / "notebooks", "00-summary", tmp_path / "summary.ipynb", monkeypatch)
+    assert "16,5% → 28,7%" in text and "20260101-000000" in text
+    assert "11,1%" not in text and "22,2%" not in text
+    assert i18n.t("summary_no_run", "id")[:40] not in text and "tidak tersedia" not in text
+    assert not (project / "outputs" / "default" / "20260101-000000" / "tables").exists()  # nothing written

@@ -59,7 +59,7 @@ def test_every_headline_table_and_chart_is_declared_once_with_catalogue_text():
         assert tb.caption in i18n.TEXT, tb
         for col, unit in tb.columns.items():  # every column a planner sees has a header in both languages
             assert f"col_{col}" in i18n.TEXT, (tb.name, col)
-            assert unit in outputs.UNITS or outputs.is_key_unit(unit), (tb.name, col, unit)
+            assert unit in outputs.UNITS or outputs.is_key_unit(unit) or unit == outputs.BY_KEY, (tb.name, col, unit)
     for f in outputs.FIGURE_LIST:
         assert f.caption in i18n.TEXT and (f.producer, f.table) in outputs.TABLES, f
     with pytest.raises(KeyError, match="not declared"):
@@ -102,6 +102,12 @@ def test_table_cells_are_shown_in_planner_units():
     assert outputs.display_value("bool", "True", "id") == i18n.t("yes", "id")
     assert outputs.display_value("pct", float("nan"), "id") == "–"
     assert outputs.column_label("region_name", "id") != "region_name"
+    # a lever's current and needed value are shown in the lever's own unit
+    assert outputs.lever_value("cap_share_of_revenue", 0.005, "id") == "0,50%"
+    assert outputs.lever_value("max_new_recipients_per_year", 150000.0, "id") == "150.000"
+    assert outputs.lever_value("formal_coverage_growth_pp", 4.113, "en") == "4.11"
+    row = {"key": "cap_share_of_revenue", "current": 0.005}
+    assert outputs.cell_unit(outputs.table(outputs.BUD, "smallest_changes").columns["current"], row) == "share2"
 
 
 # --- the answer block -------------------------------------------------------------------------------------------
@@ -200,7 +206,7 @@ def test_brief_maps_findings_to_the_pergub_topics_with_evidence(run_dir, default
                                                           kabkota="", csr="", province="", alone="",
                                                           minimum="")[:20])
     # the target is out of reach: the option names the change that reaches it, never a params key
-    assert "0,007" in found["ceiling"].option and "cap_share_of_revenue" not in found["ceiling"].option
+    assert "0,70%" in found["ceiling"].option and "cap_share_of_revenue" not in found["ceiling"].option
     assert i18n.t("param_cap_share_of_revenue", "id") in found["ceiling"].option
     assert "Kab. Paser" in found["oversight"].finding and "1.010" in found["oversight"].finding
     for f in found.values():
@@ -228,3 +234,30 @@ def test_comparison_values_keep_their_digits():
     assert [_value_text(v, "id") for v in (90, 90.0, 20000, 0.005, 1.25, True)] == ["90", "90", "20.000", "0,005",
                                                                                    "1,25", i18n.t("yes", "id")]
     assert _value_text(2029, "id", "target.year") == "2029" and _value_text(20230613, "en", "seed") == "20230613"
+
+
+def test_comparison_names_params_in_words_with_their_source_notes(tmp_path):
+    """The comparison page's params table: keys in words (also one bound of an uncertainty distribution), each
+    scenario's value, the source note of the file (for a value in a one-line mapping, the note on its line);
+    a plain word in a note ("per year") stays as written."""
+    from evalkit.report.compare import differing_params, key_label
+
+    assert key_label("target.year", "id") == "Tahun target"
+    assert key_label("budget.uncertainty.parameters.churn_share.high", "en") == "Recipient churn per year — uncertainty: high"
+    files = {}
+    for name, (year, high) in {"a": (2029, 0.15), "b": (2027, 0.2)}.items():
+        path = tmp_path / "params" / f"{name}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"target:\n  year: {year}  # end of RPJMD, per year churn_share noted\nbudget:\n  uncertainty:\n"
+                        f"    parameters:\n      churn_share: {{dist: uniform, low: 0.05, high: {high}}}  # BPJS TK 2024\n",
+                        encoding="utf-8")
+        files[name] = {"params": {"resolved": {"target": {"year": year}, "scenario": {"name": name},
+                                               "budget": {"churn_share": 0.1, "uncertainty": {"parameters": {"churn_share": {
+                                                   "dist": "uniform", "low": 0.05, "high": high}}}}},
+                                  "files": [{"path": str(path)}]}}
+    rows = {r["key"]: r for r in differing_params(files, tmp_path, "en")}
+    assert set(rows) == {"target.year", "budget.uncertainty.parameters.churn_share.high"}
+    assert rows["target.year"]["values"] == ["2029", "2027"] and rows["target.year"]["label"] == "Target year"
+    assert rows["target.year"]["source"] == "end of RPJMD, per year Recipient churn per year noted"
+    assert rows["budget.uncertainty.parameters.churn_share.high"]["source"] == "BPJS TK 2024"
+    assert rows["budget.uncertainty.parameters.churn_share.high"]["values"] == ["0.15", "0.2"]

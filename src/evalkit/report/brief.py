@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import i18n
-from .outputs import BUD, DQ, SCO, Link, table, table_link
+from .outputs import BUD, DQ, SCO, Link, lever_value, table, table_link
 from .tables import read_table
 
 TOPICS = ("eligibility", "data_cycle", "cost_sharing", "ceiling", "oversight")
@@ -125,8 +125,8 @@ def _ceiling(run: _Run, params) -> Finding | None:
         for r in changes[changes["reachable"].astype(str).str.lower() == "true"].itertuples():
             key = f"param_{r.key}"
             options.append(run.t("brief_change", name=run.t(key) if key in i18n.TEXT else r.key,
-                                 current=i18n.fmt_number(r.current, run.lang, 3),
-                                 needed=i18n.fmt_number(r.needed, run.lang, 3)))
+                                 current=lever_value(r.key, r.current, run.lang),
+                                 needed=lever_value(r.key, r.needed, run.lang)))
     option = (run.t("brief_opt_ceiling_raise", options="; ".join(options), **fmt) if options
               else run.t("brief_opt_ceiling_combine", **fmt))
     return Finding("ceiling", run.t("brief_ceiling_short", **fmt), option, evidence)

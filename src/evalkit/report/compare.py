@@ -62,12 +62,43 @@ def yaml_comments(path: Path) -> dict[str, str]:
     return out
 
 
+#: params keys under a named entry, in words: (pattern, catalogue key, how the parts become its fields)
+_KEY_PATTERNS = (
+    (re.compile(r"^budget\.uncertainty\.parameters\.(\w+)\.(\w+)$"), "param_uncertainty",
+     lambda m, lang: {"name": key_label(f"budget.{m[1]}", lang), "field": _catalogue(f"dist_{m[2]}", lang, m[2])}),
+    (re.compile(r"^budget\.kabkota_cofunding_share\.(\w+)$"), "param_kabkota_cofunding",
+     lambda m, lang: {"code": m[1]}),
+    (re.compile(r"^scorecard\.indicators\.(\w+)\.(weight|direction)$"), None,
+     lambda m, lang: {"name": _catalogue(f"col_{m[1]}", lang, m[1].replace("_", " "))}),
+)
+
+
+def _catalogue(key: str, lang: str, default: str) -> str:
+    return i18n.t(key, lang) if key in i18n.TEXT else default
+
+
 def key_label(key: str, lang: str) -> str:
-    """A params key in words: its catalogue name (``param_<leaf>``) or the path in words."""
+    """A params key in words: its catalogue name (``param_<key with _ for .>``, a named entry such as one
+    uncertainty bound or one indicator's weight, or ``param_<leaf>``), else the path in words."""
+    full = "param_" + key.replace(".", "_")
+    if full in i18n.TEXT:
+        return i18n.t(full, lang)
+    for pattern, text_key, fields in _KEY_PATTERNS:
+        m = pattern.match(key)
+        if m:
+            return i18n.t(text_key or f"param_indicator_{m[2]}", lang, **fields(m, lang))
     leaf = key.rsplit(".", 1)[-1]
     if f"param_{leaf}" in i18n.TEXT:
         return i18n.t(f"param_{leaf}", lang)
     return " › ".join(part.replace("_", " ") for part in key.split("."))
+
+
+def _source(comments: dict[str, str], key: str) -> str | None:
+    """The source note of ``key`` or, for a value inside a one-line mapping (``{low: 1, high: 2}  # source``),
+    the note on its parent's line; a section's note (further up) is not a value's source."""
+    if key in comments:
+        return comments[key]
+    return comments.get(key.rpartition(".")[0])
 
 
 #: params whose whole numbers are names, not quantities: no thousands separator (2029, not 2.029)
@@ -102,7 +133,10 @@ def differing_params(manifests: dict[str, dict], project: Path, lang: str) -> li
                 merged |= yaml_comments(path)
         comments[name] = merged
     keys = sorted(set().union(*flat.values()))
-    words = {k: key_label(k, lang) for k in keys} | {k.rsplit(".", 1)[-1]: key_label(k, lang) for k in keys}
+    # a note names a key by its dotted path or by a leaf that is an identifier (``churn_share``), never by a
+    # plain word such as "year" or "high", which stays as written
+    words = {k: key_label(k, lang) for k in keys} | {k.rsplit(".", 1)[-1]: key_label(k, lang) for k in keys
+                                                     if "_" in k.rsplit(".", 1)[-1]}
     named = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
 
     def readable(note: str) -> str:  # a note that names another key names it in words
@@ -115,7 +149,7 @@ def differing_params(manifests: dict[str, dict], project: Path, lang: str) -> li
         values = [flat[n].get(key) for n in manifests]
         if all(v == values[0] for v in values):
             continue
-        notes = sorted({readable(comments[n][key]) for n in manifests if key in comments[n]})
+        notes = sorted({readable(note) for n in manifests if (note := _source(comments[n], key)) is not None})
         rows.append({"key": key, "label": key_label(key, lang), "values": [_value_text(v, lang, key) if v is not None else "–"
                                                                            for v in values],
                      "source": "; ".join(notes) or i18n.t("cmp_no_source", lang)})

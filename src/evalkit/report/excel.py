@@ -12,11 +12,10 @@ import json
 import re
 from pathlib import Path
 
-import pandas as pd
-
 from ..core.xlsx import defuse_formulas
 from . import i18n
-from .outputs import EXCEL_FORMATS, FIGURE_LIST, WHOLE, column_label, is_key_unit, label_value, table_by_file
+from .outputs import (EXCEL_FORMATS, FIGURE_LIST, WHOLE, cell_unit, column_label, is_key_unit, label_value,
+                      table_by_file)
 from .tables import read_table
 
 HEADER_ROW = 3  # row 1: caption; row 2: the SYNTHETIC DATA stamp (or empty); row 3: headers; data below
@@ -105,15 +104,15 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
         for cell in ws[HEADER_ROW]:
             cell.font, cell.fill = Font(bold=True), header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for rec in df.itertuples(index=False):
-            ws.append([_cell(v, u, lang) for v, u in zip(rec, units)])
-        for j, (col, unit) in enumerate(zip(df.columns, units), start=1):
+        for i, rec in enumerate(df.to_dict("records"), start=HEADER_ROW + 1):
+            cells = [(_cell(v, cell_unit(u, rec), lang), cell_unit(u, rec)) for v, u in zip(rec.values(), units)]
+            ws.append([value for value, _ in cells])
+            for j, (value, unit) in enumerate(cells, start=1):
+                if unit in EXCEL_FORMATS and isinstance(value, (int, float)):
+                    ws.cell(row=i, column=j).number_format = EXCEL_FORMATS[unit]
+        for j, col in enumerate(df.columns, start=1):
             letter = ws.cell(row=HEADER_ROW, column=j).column_letter
             ws.column_dimensions[letter].width = max(12, min(40, len(column_label(str(col), lang)) + 4))
-            fmt = EXCEL_FORMATS.get(unit)
-            if fmt and pd.api.types.is_numeric_dtype(df[col]):
-                for row in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=j, max_col=j):
-                    row[0].number_format = fmt
         ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
     for letter, width in zip("ABCDE", (34, 50, 34, 50, 48)):
         contents.column_dimensions[letter].width = width

@@ -260,10 +260,10 @@ def format_table(df: pd.DataFrame, units: dict[str, str], lang: str, threshold: 
     head = "".join(f'<th class="{"num" if units[c] in outputs.NUMERIC else "txt"}">'
                    f"{_html.escape(outputs.column_label(c, lang))}</th>" for c in df.columns)
     rows = []
-    for rec in df.itertuples(index=False):
+    for rec in df.to_dict("records"):
         cells = []
-        for c, v in zip(df.columns, rec):
-            unit = units[c]
+        for c, v in rec.items():
+            unit = outputs.cell_unit(units[c], rec)
             if unit == "persons" and pd.isna(v):
                 text = f"&lt;{threshold}"
             else:

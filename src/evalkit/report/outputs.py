@@ -40,13 +40,24 @@ import pandas as pd
 from . import i18n
 
 UNITS = {"code", "name", "text", "bool", "exists", "year", "month", "persons", "persons_est", "count", "rank",
-         "pct", "share", "pp", "pp2", "rupiah", "float", "float3", "score", "pvalue"}
+         "pct", "share", "share2", "pp", "pp2", "rupiah", "float", "float3", "score", "pvalue"}
 WHOLE = {"persons", "persons_est", "count", "rank", "year"}
 PERSONS = {"persons", "persons_est"}
 
 
 def is_key_unit(unit: str) -> bool:
     return unit.startswith("key:")
+
+
+#: the unit of a budget lever's value, by its params key (``budget.smallest_changes``: current and needed value)
+LEVER_UNITS = {"max_new_recipients_per_year": "persons_est", "cap_share_of_revenue": "share2",
+               "formal_coverage_growth_pp": "float", "self_paid_growth_pp": "float"}
+BY_KEY = "by:key"  # a column whose unit depends on its row's ``key`` (a lever): see LEVER_UNITS
+
+
+def cell_unit(unit: str, row: dict) -> str:
+    """The unit of one cell: the column's, or for a :data:`BY_KEY` column the unit of the row's lever."""
+    return LEVER_UNITS.get(str(row.get("key")), "float") if unit == BY_KEY else unit
 
 
 @dataclass(frozen=True)
@@ -170,7 +181,7 @@ TABLE_LIST = [
           {"lever": "key:lever_", "base_persons": "persons_est", "target_persons": "persons_est",
            "change_persons": "persons_est", "change_pp": "pp", "measured_gap_persons": "persons_est"}),
     Table("smallest_changes", BUD, "cap_changes",
-          {"key": "key:param_", "current": "float", "needed": "float", "reachable": "bool",
+          {"key": "key:param_", "current": BY_KEY, "needed": BY_KEY, "reachable": "bool",
            "extra_recipients": "persons_est", "extra_province_rupiah": "rupiah"}),
     Table("kabkota_gap", BUD, "cap_kabkota_gap",
           REGION | {"coverage_pct": "pct", "gap_persons": "persons_est", "gap_rupiah_year": "rupiah"}),
@@ -238,7 +249,7 @@ HEADLINES: dict[str, Headline] = _index(HEADLINE_LIST, lambda h: h.key)
 TABLES: dict[tuple[str, str], Table] = _index(TABLE_LIST, lambda tb: (tb.producer, tb.name))
 FIGURES: dict[tuple[str, str], Figure] = _index(FIGURE_LIST, lambda f: (f.producer, f.name))
 for _u in [h.unit for h in HEADLINE_LIST] + [u for tb in TABLE_LIST for u in tb.columns.values()]:
-    if _u not in UNITS and not is_key_unit(_u):
+    if _u not in UNITS and not is_key_unit(_u) and _u != BY_KEY:
         raise ValueError(f"unknown unit {_u!r}")
 for _f in FIGURE_LIST:
     if (_f.producer, _f.table) not in TABLES:
@@ -308,6 +319,7 @@ _DISPLAY = {
     "year": lambda x, lang: str(int(round(x))),
     "pct": lambda x, lang: i18n.fmt_pct(x, lang, 1),
     "share": lambda x, lang: i18n.fmt_share(x, lang, 1),
+    "share2": lambda x, lang: i18n.fmt_share(x, lang, 2),
     "pp": lambda x, lang: i18n.fmt_pp(x, lang, 1),
     "pp2": lambda x, lang: i18n.fmt_pp(x, lang, 2),
     "rupiah": lambda x, lang: i18n.fmt_rupiah_short(x, lang),
@@ -316,10 +328,10 @@ _DISPLAY = {
     "score": lambda x, lang: i18n.fmt_number(x, lang, 1),
     "pvalue": lambda x, lang: i18n.fmt_pvalue(x, lang),
 }
-NUMERIC = set(_DISPLAY)
+NUMERIC = set(_DISPLAY) | {BY_KEY}
 
 EXCEL_FORMATS = {"persons": "#,##0", "persons_est": "#,##0", "count": "#,##0", "rank": "0", "year": "0",
-                 "pct": "0.0", "share": "0.0%", "pp": "+0.00;-0.00;0.00", "pp2": "+0.00;-0.00;0.00",
+                 "pct": "0.0", "share": "0.0%", "share2": "0.00%", "pp": "+0.00;-0.00;0.00", "pp2": "+0.00;-0.00;0.00",
                  "rupiah": '"Rp" #,##0', "float": "0.000", "float3": "0.000", "score": "0.0", "pvalue": "0.000"}
 
 
@@ -349,6 +361,11 @@ def display_value(unit: str, v, lang: str) -> str:
     if unit in _DISPLAY:
         return "–" if _missing(v) else _DISPLAY[unit](float(v), lang)
     return label_value(unit, v, lang)
+
+
+def lever_value(key: str, value, lang: str) -> str:
+    """A budget lever's value in its unit: ``0,50%`` for the ceiling, ``150.000`` recipients, ``0,50``."""
+    return display_value(LEVER_UNITS.get(key, "float"), value, lang)
 
 
 def column_label(column: str, lang: str) -> str:
