@@ -32,5 +32,8 @@ def test_number_formats():
     assert i18n.fmt_rupiah_short(37_444_931_375) == "Rp 37,4 miliar"
     assert i18n.fmt_rupiah_short(16_800) == "Rp 16.800"  # below a million: exact
     assert i18n.fmt_number(-0.04, "id", 1) == "0,0"  # never "-0"
+    assert i18n.fmt_time("2026-12-02T13:16:13+00:00") == "2 Desember 2026, 13.16 (UTC+00:00)"
+    assert i18n.fmt_time("2026-12-02T21:16:13+08:00", "en") == "2 December 2026, 21:16 (UTC+08:00)"
+    assert i18n.fmt_time("not a time") == "not a time"
     assert i18n.fmt_month("2023-07-01") == "Juli 2023"
     assert i18n.fmt_month("2023-07-01", "en") == "July 2023"

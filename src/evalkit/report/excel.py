@@ -67,8 +67,9 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
             ("evalkit", manifest["evalkit_version"]), (t("scenario"), manifest["scenario"]),
             (t("run_id"), manifest["run_id"]), (t("run_seed"), manifest["seed"]),
             (t("run_params_hash"), manifest["params"]["hash"]), (t("run_data_hash"), manifest["data"]["panel_sha256"]),
-            (t("run_commit"), str(manifest["git"].get("commit"))), (t("run_started"), manifest["started"]),
-            (t("run_finished"), manifest["finished"])]
+            (t("run_commit"), str(manifest["git"].get("commit") or "–")),
+            (t("run_started"), i18n.fmt_time(manifest["started"], lang)),
+            (t("run_finished"), i18n.fmt_time(manifest["finished"], lang))]
     for r in rows:
         about.append(list(r))
     about["A1"].font = Font(bold=True, size=13)

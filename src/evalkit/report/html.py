@@ -194,7 +194,8 @@ def render_run_details(run_dir: Path, *, lang: str, params, synthetic: bool, not
     data = manifest.get("data", {})
     rows = [(t("run_id"), manifest.get("run_id", "")),
             (t("col_status"), t("status_ok") if manifest.get("status") == "ok" else t("status_failed")),
-            (t("run_started"), str(manifest.get("started", ""))), (t("run_finished"), str(manifest.get("finished", ""))),
+            (t("run_started"), i18n.fmt_time(manifest.get("started", ""), lang)),
+            (t("run_finished"), i18n.fmt_time(manifest.get("finished", ""), lang)),
             (t("scenario"), scenario_title(params, lang)),
             (t("data_source"), ", ".join(data.get("files") or []) or t("data_synthetic_source", seed=manifest.get("seed"))),
             (t("run_data_kind"), t("synthetic_stamp") if data.get("synthetic") else t("real_data_short")),

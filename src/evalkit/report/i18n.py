@@ -9,9 +9,11 @@ Rp 86,8 miliar) and the English way in ``en``.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from importlib import resources
 
 import yaml
+from babel.dates import format_time
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 
 LANGS = ("id", "en")
@@ -117,6 +119,18 @@ def fmt_date(d, lang: str = "id") -> str:
 
     ts = pd.Timestamp(str(d))
     return f"{ts.day} {MONTHS[lang][ts.month - 1]} {ts.year}"
+
+
+def fmt_time(iso: str, lang: str = "id") -> str:
+    """An ISO timestamp as people read it, in its own offset: ``2 Desember 2026, 13.16 (UTC+00:00)``; text that
+    is not a timestamp is returned as it is."""
+    try:
+        ts = datetime.fromisoformat(str(iso))
+    except ValueError:
+        return str(iso)
+    offset = ts.strftime("%z")
+    zone = f" (UTC{offset[:3]}:{offset[3:]})" if offset else ""
+    return f"{fmt_date(ts.date(), lang)}, {format_time(ts.time(), format='short', locale=_locale(lang))}{zone}"
 
 
 def month_abbrev(lang: str = "id") -> list[str]:
