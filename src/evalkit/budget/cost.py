@@ -1,7 +1,11 @@
 """Contribution cost per worker and cost of recipients (Rupiah)."""
 from __future__ import annotations
 
+import math
+
 import pandas as pd
+
+from ..data.dataset import COVERAGE_COLUMNS, coverage_measure
 
 PROGRAMMES = ("jkk", "jkm", "jht", "jp")
 
@@ -59,11 +63,7 @@ def kabkota_gap(params, data) -> pd.DataFrame:
     ``gap_rupiah_year``: what their contributions cost for a year if the subsidy paid them all
     (gap × unit cost per month × 12, Rupiah per year) — an upper bound, as some will join on their own.
     """
-    import math
-
-    measure = "total" if params.budget.measure == "total_coverage" else "vulnerable"
-    num, den = {"total": ("participants_total", "target_workers"),
-                "vulnerable": ("bpu_participants", "vulnerable_workers")}[measure]
+    num, den = COVERAGE_COLUMNS[coverage_measure(params.budget.measure)]
     kt = data.kaltim
     latest = kt[kt["period"] == kt["period"].max()]
     target = params.target.coverage_pct / 100

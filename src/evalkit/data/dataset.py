@@ -10,6 +10,18 @@ from ..core.months import window
 COUNT_COLUMNS = ["working_pop", "target_workers", "vulnerable_workers", "bpu_participants", "pu_participants",
                  "participants_total", "subsidised_prov", "subsidised_kabkota", "subsidised_csr", "bpu_joiners", "bpu_leavers"]
 KALTIM_CODE = "64"
+#: each coverage measure as (numerator, denominator) panel columns: see :meth:`Dataset.coverage`
+COVERAGE_COLUMNS = {"vulnerable": ("bpu_participants", "vulnerable_workers"),
+                    "total": ("participants_total", "target_workers")}
+
+
+def coverage_measure(target_measure: str) -> str:
+    """The :data:`COVERAGE_COLUMNS` measure of a target measure (``budget.measure``):
+    ``total_coverage`` → ``total``, ``vulnerable_coverage`` → ``vulnerable``."""
+    measure = target_measure.removesuffix("_coverage")
+    if measure not in COVERAGE_COLUMNS:
+        raise ValueError(f"unknown coverage measure {target_measure!r}")
+    return measure
 
 
 @dataclass
@@ -54,11 +66,9 @@ class Dataset:
         ``data/reference/SOURCES.md``). ``level``: ``"province"`` — Kalimantan
         Timur (the sum of its kab/kota), a Series indexed by month; ``"kabkota"`` — indexed by
         ``(region_code, month)``."""
-        columns = {"vulnerable": ("bpu_participants", "vulnerable_workers"),
-                   "total": ("participants_total", "target_workers")}
-        if measure not in columns or level not in ("province", "kabkota"):
+        if measure not in COVERAGE_COLUMNS or level not in ("province", "kabkota"):
             raise ValueError("measure must be 'vulnerable' or 'total' and level 'province' or 'kabkota'")
-        num, den = columns[measure]
+        num, den = COVERAGE_COLUMNS[measure]
         kt = self.kaltim
         if level == "province":
             sums = kt.groupby("period")[[num, den]].sum()

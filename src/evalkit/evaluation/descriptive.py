@@ -10,7 +10,7 @@ from matplotlib.lines import Line2D
 import pandas as pd
 
 from ..core.figures import KALTIM_COLOR, OTHER_COLOR, month_axis, vline_policy
-from ..data.dataset import Dataset, aggregate_kaltim, before_after
+from ..data.dataset import KALTIM_CODE, Dataset, aggregate_kaltim, before_after
 
 TREND_LABELS = {"other_provinces": "Other provinces (median)", "other_band": "Other provinces (P10–P90)",
                 "kaltim": "Kalimantan Timur", "start": "Pergub 19/2023 starts", "ylabel": "Coverage (%)",
@@ -41,8 +41,8 @@ def trend_table(data: Dataset, params, outcome: str | None = None) -> pd.DataFra
     ``other_median_pct``, ``other_p90_pct`` (empty on a Kaltim-only panel)."""
     outcome = outcome or params.evaluation.outcome
     prov = data.province_panel()
-    kaltim = prov[prov["region_code"] == "64"].set_index("period")[outcome].rename("kaltim_pct")
-    others = prov[prov["region_code"] != "64"].groupby("period")[outcome]
+    kaltim = prov[prov["region_code"] == KALTIM_CODE].set_index("period")[outcome].rename("kaltim_pct")
+    others = prov[prov["region_code"] != KALTIM_CODE].groupby("period")[outcome]
     out = kaltim.to_frame()
     if others.ngroups:
         out = out.join(pd.DataFrame({"other_p10_pct": others.quantile(0.1), "other_median_pct": others.median(),

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html as _html
 from dataclasses import dataclass
 
+from ..data.dataset import coverage_measure
 from . import i18n
 from .outputs import BUD, COV, DQ, Link, table, table_link
 
@@ -111,7 +112,7 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
     status = h.get("target_status")
     if status is not None and "budget_need_target_year" in h:
         d = status.get("detail", {})
-        measure = "total" if d.get("measure", "total_coverage") == "total_coverage" else "vulnerable"
+        measure = coverage_measure(d.get("measure", "total_coverage"))
         latest = h.get(f"{measure}_coverage_latest")
         p_reach = h.get("p_reach_target")
         fmt = dict(target=i18n.fmt_pct(d.get("target_pct"), lang), measure=t(f"measure_{d.get('measure')}"),

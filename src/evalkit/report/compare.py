@@ -14,7 +14,7 @@ import pandas as pd
 from ..core.figures import setup_style, stamp
 from ..core.publish import building, publish_unique
 from . import i18n
-from .html import page_resources
+from .html import page_resources, title_in
 from .outputs import BUD, HEADLINE_LIST, read_headlines, table
 from .tables import read_table
 
@@ -186,7 +186,7 @@ def write_comparison(scenarios, outputs: Path, lang: str) -> Path | None:
         manifests[s.scenario] = m
         synthetic |= bool(m["data"]["synthetic"])
         resolved = m["params"]["resolved"]["scenario"]
-        labels[s.scenario] = resolved.get("title_en") if lang == "en" and resolved.get("title_en") else resolved["title"]
+        labels[s.scenario] = title_in(lang, resolved["title"], resolved.get("title_en"))
         bp = s.run_dir / "tables" / table(BUD, "budget_path").file
         if bp.is_file():
             paths[s.scenario] = read_table(bp)

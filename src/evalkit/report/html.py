@@ -15,7 +15,7 @@ from ..core.version import __version__
 from . import i18n
 from .answer import build as build_answer
 from .brief import findings
-from .outputs import read_headlines
+from .outputs import read_headlines, scenario_runs
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 REMOVE_TAGS = {"dev", "parameters", "injected-parameters", "remove-cell"}
@@ -127,18 +127,27 @@ def _env():
     return Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html", "j2"]))
 
 
-def _write_page(target: Path, template: str, *, lang: str, params, synthetic: bool, pages, **context) -> Path:
+def _write_page(target: Path, template: str, *, lang: str, params, synthetic: bool, notebooks: list[dict],
+                **context) -> Path:
+    """Render ``template`` into ``target`` with the header, navigation and footer of a run's pages; the template
+    also gets ``pages`` (every page of the run in reading order, :func:`site_pages`)."""
+    pages = site_pages([nb["name"] for nb in notebooks], lang)
     page = page_resources(lang, scenario_title(params, lang), synthetic, pages=pages, current=target.name)
     html = _env().get_template(template).render(t=lambda key, **kw: i18n.t(key, lang, **kw), lang=lang, page=page,
-                                                params=params, synthetic=synthetic, **context)
+                                                params=params, synthetic=synthetic, pages=pages,
+                                                notebooks=notebooks, **context)
     target.write_text(html, encoding="utf-8")
     return target
 
 
+def title_in(lang: str, title: str, title_en: str | None) -> str:
+    """A scenario's title in the report language: ``scenario.title_en`` in English when given, else the title."""
+    return title_en if lang == "en" and title_en else title
+
+
 def scenario_title(params, lang: str) -> str:
-    """The scenario's title in the report language (``scenario.title_en`` in English when given)."""
-    title_en = getattr(params.scenario, "title_en", None)
-    return title_en if lang == "en" and title_en else params.scenario.title
+    """The scenario's title of ``params`` in the report language (see :func:`title_in`)."""
+    return title_in(lang, params.scenario.title, params.scenario.title_en)
 
 
 def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[dict], run_date: str) -> Path:
@@ -155,20 +164,18 @@ def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[d
                     figures.append({"caption": fig["caption"], "section": nbinfo["title"], "href": nbinfo["html"],
                                     "src": "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode()})
     period, source = describe_data(dataset, params, lang)
-    pages = site_pages([nb["name"] for nb in notebooks], lang)
     return _write_page(run_dir / "index.html", "index.html.j2", lang=lang, params=params,
-                       synthetic=dataset.is_synthetic, pages=pages, answer=answer.html(lang), source=source,
+                       synthetic=dataset.is_synthetic, notebooks=notebooks, answer=answer.html(lang), source=source,
                        period=period, run_date=run_date, title=scenario_title(params, lang),
                        basis=i18n.t("policy_basis", lang, regulation=params.policy.regulation,
-                                    issued=i18n.fmt_date(params.policy.issued, lang)),
-                       notebooks=notebooks, figures=figures, extra=pages[len(notebooks) + 1:])
+                                    issued=i18n.fmt_date(params.policy.issued, lang)), figures=figures)
 
 
 def render_brief(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict]) -> Path:
     """Write ``brief.html``: the Pergub revision brief (:mod:`evalkit.report.brief`)."""
     found = findings(run_dir, read_headlines(run_dir / "results"), params, lang)
     return _write_page(run_dir / "brief.html", "brief.html.j2", lang=lang, params=params, synthetic=synthetic,
-                       pages=site_pages([nb["name"] for nb in notebooks], lang), findings=found,
+                       notebooks=notebooks, findings=found,
                        regulation=params.policy.regulation)
 
 
@@ -183,7 +190,7 @@ def render_glossary(run_dir: Path, *, lang: str, params, synthetic: bool, notebo
     terms = sorted(((i18n.t(f"gloss_{k}_term", lang), i18n.t(f"gloss_{k}", lang), k) for k in GLOSSARY),
                    key=lambda x: x[0].lower())
     return _write_page(run_dir / "glossary.html", "glossary.html.j2", lang=lang, params=params, synthetic=synthetic,
-                       pages=site_pages([nb["name"] for nb in notebooks], lang), terms=terms)
+                       notebooks=notebooks, terms=terms)
 
 
 def render_run_details(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict],
@@ -212,7 +219,7 @@ def render_run_details(run_dir: Path, *, lang: str, params, synthetic: bool, not
               "seconds": i18n.fmt_number(nb.get("seconds"), lang, 1) if nb.get("seconds") is not None else "–"}
              for nb in manifest.get("notebooks", notebooks)]
     return _write_page(run_dir / "run.html", "run.html.j2", lang=lang, params=params, synthetic=synthetic,
-                       pages=site_pages([nb["name"] for nb in notebooks], lang), rows=rows, steps=steps)
+                       notebooks=notebooks, rows=rows, steps=steps)
 
 
 RUNS_TEMPLATE = """<!DOCTYPE html>
@@ -240,15 +247,9 @@ def render_runs_index(scenario_dir: Path, lang: str, title: str) -> Path:
 
     latest = scenario_dir / "latest"
     target = os.readlink(latest) if latest.is_symlink() else None
-    runs = []
-    for folder in sorted((p for p in scenario_dir.iterdir() if p.is_dir() and not p.is_symlink()
-                          and not p.name.startswith(".")), reverse=True):
-        try:
-            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue  # not a run evalkit wrote
-        runs.append({"name": folder.name, "status": manifest.get("status", "failed"),
-                     "started": str(manifest.get("started", "")), "latest": folder.name == target})
+    runs = [{"name": folder.name, "status": manifest.get("status", "failed"),
+             "started": str(manifest.get("started", "")), "latest": folder.name == target}
+            for folder, manifest in scenario_runs(scenario_dir)]
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     page = env.from_string(RUNS_TEMPLATE).render(t=lambda key, **kw: i18n.t(key, lang, **kw), lang=lang, title=title,
                                                  css=_asset("style.css"), runs=runs)

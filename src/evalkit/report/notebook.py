@@ -282,14 +282,8 @@ def completed_run(params_path: Path, params) -> Path | None:
     if not folder.is_dir():
         return None
     wanted = params_hash(params)
-    for run in sorted((p for p in folder.iterdir() if p.is_dir() and not p.is_symlink()), reverse=True):
-        try:
-            manifest = json.loads((run / "manifest.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if manifest.get("status") == "ok" and manifest.get("params", {}).get("hash") == wanted:
-            return run
-    return None
+    return next((run for run, manifest in outputs.scenario_runs(folder)
+                 if manifest.get("status") == "ok" and manifest.get("params", {}).get("hash") == wanted), None)
 
 
 def start(params_path: str, output_dir: str | None = None, lang: str | None = None,

@@ -281,6 +281,18 @@ def figure(producer: str, name: str) -> Figure:
     return FIGURES[(producer, name)]
 
 
+def scenario_runs(scenario_dir: Path):
+    """The run folders of a scenario evalkit wrote, newest first, with their manifests: ``(folder, manifest)``.
+    The ``latest`` link, unfinished (``.partial-*``, ``.interrupted-*``) folders and folders without a readable
+    ``manifest.json`` are left out."""
+    for folder in sorted((p for p in scenario_dir.iterdir() if p.is_dir() and not p.is_symlink()
+                          and not p.name.startswith(".")), reverse=True):
+        try:
+            yield folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # not a run evalkit wrote
+
+
 def read_headlines(results_dir) -> dict[str, dict]:
     """Every declared headline found in a run's ``results/*.json``: key → {value, text, label, detail}."""
     found: dict[str, dict] = {}
