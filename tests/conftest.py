@@ -1,8 +1,14 @@
 """Shared fixtures. Slow simulation studies run only with ``--runslow`` (``make test-all``)."""
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,7 +20,21 @@ def pytest_addoption(parser):
     parser.addoption("--runslow", action="store_true", default=False, help="run slow simulation studies")
 
 
+def pytest_configure(config):
+    """Hypothesis runs derandomised with a bounded number of examples (``make test``, CI): the same examples every
+    run, so a pass or a failure never depends on chance. ``HYPOTHESIS_PROFILE=explore`` searches at random."""
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, print_blob=True,
+                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile("explore", max_examples=500, deadline=None)
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
 def pytest_collection_modifyitems(config, items):
+    # the tests that render reports first (stable order otherwise): the two xdist workers start on the long
+    # tasks and the short ones fill the gaps at the end, instead of one worker finishing a render alone
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is None)
     if config.getoption("--runslow"):
         return
     skip = pytest.mark.skip(reason="slow: run with --runslow (make test-all)")
@@ -66,3 +86,37 @@ def make_project(folder: Path, notebooks: bool = True) -> Path:
 def project(tmp_path):
     """A throw-away project folder for runs and bad inputs (see :func:`make_project`)."""
     return make_project(tmp_path)
+
+
+def run_cli(project, *args, **env_extra):
+    """``evalkit run ARGS --quiet`` in ``project`` as a user would start it, with the tests' salt."""
+    env = dict(os.environ, EVALKIT_SALT="e2e-test-salt", **env_extra)
+    return subprocess.run([sys.executable, "-m", "evalkit", "run", *args, "--quiet"], cwd=project,
+                          capture_output=True, text=True, timeout=900, env=env)
+
+
+def shared_render(tmp_path_factory, name: str, *args) -> tuple[Path, SimpleNamespace]:
+    """Render ``evalkit run ARGS`` once per test session into a throw-away project shared by both xdist workers.
+
+    The first worker that needs it renders it (holding a file lock); the other waits for it, then reads the same
+    folder. Tests given such a project only read it: a test that adds a run works on a copy
+    (:func:`copy_project`). Returns the project and the process's ``returncode``, ``stdout`` and ``stderr``."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, record = root / f"shared-{name}", root / f"shared-{name}.json"
+    with open(root / f"shared-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not record.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            proc = run_cli(make_project(folder), *args)
+            record.write_text(json.dumps({"returncode": proc.returncode, "stdout": proc.stdout,
+                                          "stderr": proc.stderr}))
+        done = json.loads(record.read_text())
+    return folder, SimpleNamespace(**done)
+
+
+def copy_project(project: Path, to: Path) -> Path:
+    """A private copy of a shared project (``latest`` links kept as links) for a test that writes into it."""
+    shutil.copytree(project, to, symlinks=True)
+    return to

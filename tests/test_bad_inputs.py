@@ -51,6 +51,7 @@ def test_corpora_are_large_enough():
     assert {r["file"] for r in rows("data")} == {p.name for p in (CORPUS / "data").iterdir() if p.name != "EXPECTED.csv"}
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("case", rows("params"), ids=lambda r: r["file"])
 def test_bad_params(bad_project, capsys, case):
     path = bad_project / "params" / "bad" / case["file"]
@@ -64,6 +65,7 @@ def test_bad_params(bad_project, capsys, case):
     assert not Path("/tmp/evalkit-pwned").exists()  # the custom tag was never executed
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("case", rows("data"), ids=lambda r: r["file"])
 def test_bad_data(bad_project, capsys, case):
     params = bad_project / "params" / f"bad-{Path(case['file']).stem}.yaml"
@@ -76,6 +78,7 @@ def test_bad_data(bad_project, capsys, case):
     assert case["where"] in err and case["column"] in err, err
 
 
+@pytest.mark.e2e
 def test_bad_input_in_a_real_process_has_no_traceback(bad_project):
     proc = subprocess.run([sys.executable, "-m", "evalkit", "run", "params/bad/04-share-above-one.yaml", "--quiet"],
                           cwd=bad_project, capture_output=True, text=True)
@@ -84,6 +87,7 @@ def test_bad_input_in_a_real_process_has_no_traceback(bad_project):
     assert len(list((bad_project / "outputs").rglob("*"))) == 4  # default/, earlier run, its index, latest
 
 
+@pytest.mark.e2e
 def test_one_bad_file_among_good_ones_stops_everything_before_work(bad_project, capsys):
     good = bad_project / "params" / "default.yaml"
     bad = bad_project / "params" / "bad" / "03-string-for-number.yaml"

@@ -56,6 +56,7 @@ def validate(project: Path, capsys, name: str, text: str | bytes) -> tuple[int, 
 
 
 # --------------------------------------------------------------------------- params
+@pytest.mark.e2e
 @pytest.mark.parametrize("name, text, message", [
     ("deep.yaml", "extends: default.yaml\nx: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 30 levels"),
     ("keys.yaml", "extends: default.yaml\nreport:\n" + "".join(f" k{i}: 1\n" for i in range(90_000)),
@@ -91,6 +92,7 @@ def test_directory_fifo_and_unreadable_params_each_say_what_they_are(hp, capsys,
     assert code == 2 and "cannot be read (permission denied)" in err
 
 
+@pytest.mark.e2e
 def test_extends_stays_in_the_params_folder_and_never_echoes_other_files(hp, capsys, tmp_path):
     salt = tmp_path / "salt"
     salt.write_text(SECRET)
@@ -106,6 +108,7 @@ def test_extends_stays_in_the_params_folder_and_never_echoes_other_files(hp, cap
         assert SECRET not in err and "root:" not in err, (target, err)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("text, key, message", [
     ("target:\n  coverage_pct: true\n", "target.coverage_pct", "must be a number, not true/false"),
     ("contributions:\n  declared_income_rupiah: .inf\n", "contributions.declared_income_rupiah", "finite number"),
@@ -126,6 +129,7 @@ def test_strict_types_finite_numbers_and_reserved_names(hp, capsys, text, key, m
     assert code == 2 and f"key `{key}" in err and message in err, err
 
 
+@pytest.mark.e2e
 def test_values_are_echoed_only_as_a_short_prefix(hp, capsys):
     code, err = validate(hp, capsys, "long.yaml", "extends: default.yaml\ntarget:\n  coverage_pct: '" + "9" * 500 + "'\n")
     assert code == 2 and "coverage_pct" in err and 10 <= err.count("9") <= 40
@@ -141,6 +145,7 @@ def fast(hp):
     return hp
 
 
+@pytest.mark.e2e
 def test_a_read_only_or_full_outputs_folder_is_refused_before_any_work(hp, capsys, monkeypatch, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -166,6 +171,7 @@ def test_a_read_only_or_full_outputs_folder_is_refused_before_any_work(hp, capsy
     assert code == 2 and "cannot be written" in err
 
 
+@pytest.mark.e2e
 def test_a_folder_where_latest_should_be_is_reported_with_the_fix(hp, capsys):
     latest = hp / "outputs" / "default" / "latest"
     latest.unlink()
@@ -174,6 +180,7 @@ def test_a_folder_where_latest_should_be_is_reported_with_the_fix(hp, capsys):
     assert code == 2 and "is a folder, not the link" in err and "mv " in err
 
 
+@pytest.mark.e2e
 def test_stale_unfinished_folders_are_cleaned_with_a_line_saying_so(fast, capsys):
     scen = fast / "outputs" / "default"
     old, new = scen / ".partial-20250101-000000-1", scen / ".interrupted-20260101-000001-2"
@@ -189,6 +196,7 @@ def test_stale_unfinished_folders_are_cleaned_with_a_line_saying_so(fast, capsys
     assert (scen / "latest").resolve() == newest_run(scen)
 
 
+@pytest.mark.e2e
 def test_cache_entries_are_checked_and_damage_is_recomputed_not_published(fast, capsys):
     args = ["run", "params/default.yaml", "--notebooks", "fast", "--quiet", "--outputs", str(fast / "outputs")]
     assert main(args) == 0
@@ -247,6 +255,7 @@ def fake_run(project: Path, scenario_folder: str, resolved: dict, drop: tuple[st
     return run / "manifest.json"
 
 
+@pytest.mark.e2e
 def test_rerun_validates_the_manifest_before_writing_anything(hp, capsys, tmp_path_factory, default_params):
     resolved = default_params.model_dump(mode="json")
     evil = json.loads(json.dumps(resolved))
@@ -330,6 +339,7 @@ def test_fuzzed_params_raise_only_evalkit_errors(tmp_path_factory):
     check()
 
 
+@pytest.mark.e2e
 def test_bad_input_in_a_real_process_exits_2_without_traceback(hp):
     (hp / "params" / "bomb.yaml").write_text("extends: default.yaml\n" + "".join(
         f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['1'] * 9)}]\n"

@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 
 import nbformat
+import pytest
 
 from .conftest import make_project, newest_run
-from .test_report_e2e import run_cli
+from .conftest import run_cli
 
 PARAMS = nbformat.v4.new_code_cell("params_path = None\noutput_dir = None\nlang = None", metadata={"tags": ["parameters"]})
 
@@ -53,6 +54,7 @@ def state(project) -> dict:
     return json.loads(nb.cells[-1].outputs[0]["text"])
 
 
+@pytest.mark.e2e
 def test_warm_kernel_state_equals_a_new_kernel(tmp_path):
     fresh, warm = tmp_path / "fresh", tmp_path / "warm"
     for project in (fresh, warm):
@@ -70,6 +72,7 @@ def test_warm_kernel_state_equals_a_new_kernel(tmp_path):
     assert reused["figures"] == 0 and not reused["error_filter"] and reused["count"] == new["count"]
 
 
+@pytest.mark.e2e
 def test_a_dead_kernel_is_replaced_for_the_next_notebook(tmp_path):
     (tmp_path / "p").mkdir()
     project = make_project(tmp_path / "p", notebooks=False)

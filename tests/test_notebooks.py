@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from .conftest import ROOT
 
@@ -50,6 +51,7 @@ def run_as_in_jupyterlab(notebooks: Path, name: str, out: Path, monkeypatch) -> 
                    for c in nb.cells for o in c.get("outputs", []))
 
 
+@pytest.mark.e2e
 def test_notebooks_run_top_to_bottom_as_in_jupyterlab(tmp_path, monkeypatch):
     """No parameters injected: default params, nothing written (output_dir None), figures still shown."""
     for name in ("04-kabkota-scorecard", "00-summary"):
@@ -58,6 +60,7 @@ def test_notebooks_run_top_to_bottom_as_in_jupyterlab(tmp_path, monkeypatch):
     assert not (ROOT / "notebooks" / "outputs").exists()
 
 
+@pytest.mark.e2e
 def test_summary_in_jupyterlab_reads_the_newest_completed_run_of_the_same_params(tmp_path, monkeypatch):
     """00-summary opened in JupyterLab (no output_dir) shows the answer and headlines of the newest run whose
     status is ok and whose params hash equals the notebook's params; newer failed or other-params runs are

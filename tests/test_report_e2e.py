@@ -11,7 +11,8 @@ import sys
 import nbformat
 import pytest
 
-from .conftest import ROOT, make_project, newest_run
+from .conftest import ROOT, copy_project, make_project, newest_run, run_cli, shared_render
+from .privacy import PersonalData
 
 NOTEBOOKS = ["00-summary", "01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
              "04-kabkota-scorecard"]
@@ -19,22 +20,14 @@ NETWORK = re.compile(r"""(<script[^>]*\ssrc=["']?(https?:)?//)|(<link[^>]*\shref
                      r"""(<img[^>]*\ssrc=["']?(https?:)?//)|(url\(\s*["']?(https?:)?//)|(@import)""", re.I)
 
 
-def run_cli(project, *args, **env_extra):
-    import os
-
-    env = dict(os.environ, EVALKIT_SALT="e2e-test-salt", **env_extra)
-    return subprocess.run([sys.executable, "-m", "evalkit", "run", *args, "--quiet"], cwd=project,
-                          capture_output=True, text=True, timeout=900, env=env)
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """The default report, and beside it the revenue-downside scenario (with their comparison page)."""
-    project = make_project(tmp_path_factory.mktemp("proj"))
-    proc = run_cli(project, "params/default.yaml", "params/revenue-downside.yaml", "--jobs", "2")
-    return project, proc
+    return shared_render(tmp_path_factory, "rendered", "params/default.yaml", "params/revenue-downside.yaml",
+                         "--jobs", "2")
 
 
+@pytest.mark.e2e
 def test_run_succeeds_and_prints_index(rendered):
     project, proc = rendered
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -44,6 +37,7 @@ def test_run_succeeds_and_prints_index(rendered):
     assert latest.is_symlink() and (latest / "index.html").resolve() == (project / index).resolve()
 
 
+@pytest.mark.e2e
 def test_every_page_offline_synthetic_with_figure_and_table(rendered):
     project, _ = rendered
     run = project / "outputs" / "default" / "latest"
@@ -61,6 +55,7 @@ def test_every_page_offline_synthetic_with_figure_and_table(rendered):
         assert f'href="{name}.html"' in index
 
 
+@pytest.mark.e2e
 def test_tables_manifest_and_executed_notebooks(rendered):
     project, _ = rendered
     run = project / "outputs" / "default" / "latest"
@@ -74,6 +69,11 @@ def test_tables_manifest_and_executed_notebooks(rendered):
     assert manifest["data"]["synthetic"] is True and len(manifest["data"]["panel_sha256"]) == 64
     assert manifest["seed"] == manifest["params"]["resolved"]["seed"]
     assert {"pandas", "papermill", "evalkit"} <= set(manifest["packages"])
+    import hashlib
+
+    lock = ROOT / "lock" / "run.txt"  # the environment a report can be rebuilt from, years later
+    assert manifest["environment"]["lock"] == "lock/run.txt" and manifest["environment"]["matches_lock"] is True
+    assert manifest["environment"]["lock_sha256"] == hashlib.sha256(lock.read_bytes()).hexdigest()
     assert "commit" in manifest["git"]
     assert [n["name"] for n in manifest["notebooks"]] == NOTEBOOKS
     assert all(n["status"] == "ok" for n in manifest["notebooks"])
@@ -92,6 +92,7 @@ def read_csv_table(path: Path):
     return read_table(path)
 
 
+@pytest.mark.e2e
 def test_default_tables_equal_the_golden_copies(rendered):
     """The default report's tables equal the committed copies (rendered with the same salt): restructuring
     the code changes no published number. After an intended change, refresh them with `make golden`."""
@@ -117,6 +118,7 @@ def test_default_tables_equal_the_golden_copies(rendered):
     print(f"{identical} of {len(list(GOLDEN.glob('*.csv')))} tables byte-identical to the golden copies")
 
 
+@pytest.mark.e2e
 def test_failing_notebook_is_reported_and_others_render(tmp_path):
     make_project(tmp_path, notebooks=False)
     nbdir = tmp_path / "notebooks"
@@ -141,6 +143,7 @@ def test_failing_notebook_is_reported_and_others_render(tmp_path):
     assert "05-broken" in proc.stderr and "failed" in proc.stderr
 
 
+@pytest.mark.e2e
 def test_no_raw_nik_or_name_in_any_output_file(rendered):
     """Privacy scan of every file of a full run; the synthetic recipient list it verified holds NIKs."""
     import evalkit
@@ -152,24 +155,22 @@ def test_no_raw_nik_or_name_in_any_output_file(rendered):
     v = params.verification
     df, _ = generate_recipients(v.synthetic_rows, seed=params.seed,
                                 defects=defect_counts(v.synthetic_rows, v.synthetic_defect_share))
-    niks = {n for n in df["nik"] if len(n) >= 12}
-    names = set(df["nama"])
-    files = [f for f in (project / "outputs").rglob("*") if f.is_file()]
-    assert len(files) > 20
-    for f in files:
-        text = f.read_bytes().decode("utf-8", errors="ignore")
-        found = [n for n in niks if n in text]
-        assert not found, f"{f}: raw NIK found"
-        assert not [n for n in names if n in text], f"{f}: a recipient name found"
+    niks, names = sorted(n for n in df["nik"] if len(n) >= 12), sorted(df["nama"])
+    personal = PersonalData(niks, names)
+    assert personal.kinds_in(f"x 9{niks[-1]}0 y,{names[-1]}.") == ["nik", "name"]  # the scan can find both
+    files, problems = personal.scan(project / "outputs")
+    assert files > 20
+    assert not problems, problems[:5]
     html = (project / "outputs/default/latest/01-data-quality.html").read_text(encoding="utf-8")
     assert "Ganda lintas sumber dana" in html  # the verification section did render
 
 
-def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered):
+@pytest.mark.e2e
+def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered, tmp_path):
     """Determinism and provenance: `evalkit rerun manifest.json` renders the default report again."""
     import os
 
-    project, _ = rendered
+    project = copy_project(rendered[0], tmp_path / "project")  # the rerun adds a run: not in the shared project
     scen = project / "outputs" / "default"
     first = (scen / "latest").resolve()
     env = dict(os.environ, EVALKIT_SALT="e2e-test-salt")
@@ -177,6 +178,7 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered):
                           cwd=project, capture_output=True, text=True, timeout=900, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
     assert "params hash: same" in proc.stdout and "tables:      all identical" in proc.stdout
+    assert "environment: installed packages equal lock/run.txt" in proc.stdout
     second = (scen / "latest").resolve()
     assert second != first and first.is_dir()  # the earlier run is kept
     tables = sorted(p.name for p in (first / "tables").glob("*.csv"))
@@ -198,6 +200,7 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered):
     assert not (project / "outputs" / ".rerun").exists()
 
 
+@pytest.mark.e2e
 def test_warm_kernels_and_cache_change_nothing_in_the_report(rendered, tmp_path):
     """The default runner (warm kernels, prepared-table cache filled by this run) against papermill's way:
     one new kernel per notebook and no cache. Every table, result and page must be identical."""
@@ -217,12 +220,11 @@ def test_warm_kernels_and_cache_change_nothing_in_the_report(rendered, tmp_path)
 
 
 # --------------------------------------------------------------------------- issue #7: languages, Excel, comparison, browser
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def english(tmp_path_factory):
     """Two more scenarios rendered in English with --lang en: notebook 03 in two scenarios and a comparison page."""
-    project = make_project(tmp_path_factory.mktemp("english"))
-    proc = run_cli(project, "params/target-90-by-2029.yaml", "params/target-95-by-2027.yaml", "--lang", "en",
-                   "--jobs", "2")
+    project, proc = shared_render(tmp_path_factory, "english", "params/target-90-by-2029.yaml",
+                                  "params/target-95-by-2027.yaml", "--lang", "en", "--jobs", "2")
     assert proc.returncode == 0, proc.stderr[-3000:]
     return project, proc
 
@@ -242,6 +244,7 @@ def only_in(lang: str) -> set[str]:
     return {v[lang] for v in TEXT.values() if v[lang] != v[other]}
 
 
+@pytest.mark.e2e
 def test_english_pages_have_no_indonesian_headings_and_vice_versa(rendered, english):
     checked = 0
     for project, lang in ((english[0], "en"), (rendered[0], "id")):
@@ -257,6 +260,7 @@ def test_english_pages_have_no_indonesian_headings_and_vice_versa(rendered, engl
     assert checked >= 4 * 9  # 4 scenarios × (index, 5 notebooks, brief, glossary, run details)
 
 
+@pytest.mark.e2e
 def test_budget_notebook_renders_in_two_more_scenarios(english):
     project, _ = english
     feasible = (project / "outputs/target-90-by-2029/latest/03-budget-allocation.html").read_text(encoding="utf-8")
@@ -265,6 +269,7 @@ def test_budget_notebook_renders_in_two_more_scenarios(english):
     assert "is NOT reachable" in ambitious
 
 
+@pytest.mark.e2e
 def test_comparison_page_lists_every_scenario_and_headlines(english):
     """In the report language: each scenario's title, the params that differ (in words, each value, the source
     comment of the file), every declared headline with each scenario's text, identical rows marked."""
@@ -295,6 +300,7 @@ def test_comparison_page_lists_every_scenario_and_headlines(english):
     assert i18n.t("cmp_title", "en") in html and i18n.t("cmp_title", "id") not in html and not NETWORK.search(html)
 
 
+@pytest.mark.e2e
 def test_revenue_downside_renders_beside_the_default(rendered):
     project, proc = rendered
     page = Path(proc.stdout.strip().splitlines()[-1])
@@ -309,6 +315,7 @@ def test_revenue_downside_renders_beside_the_default(rendered):
     assert caps["revenue-downside"].loc[2026] == pytest.approx(0.005 * 14.25e12)
 
 
+@pytest.mark.e2e
 def test_persons_are_whole_in_every_table_and_workbook(rendered):
     """Persons are whole in the budget tables (CSV) and in every workbook sheet (integers, ``#,##0``)."""
     import openpyxl
@@ -347,6 +354,7 @@ def test_persons_are_whole_in_every_table_and_workbook(rendered):
     assert launch["text"] == "100.000"
 
 
+@pytest.mark.e2e
 def test_second_scenario_reuses_notebooks_whose_inputs_did_not_change(english):
     """target-95 differs from target-90 only in target, budget and report.language: notebooks 01, 02, 04
     (which declare they read none of those) are reused with identical tables; 03 and 00 run again."""
@@ -371,6 +379,7 @@ def test_second_scenario_reuses_notebooks_whose_inputs_did_not_change(english):
 SNAKE = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)+$")
 
 
+@pytest.mark.e2e
 def test_excel_workbook_equals_csv_tables(rendered):
     """The planners' workbook: a contents sheet, an about sheet, one sheet per declared table (every table of
     the run, chart data included); each stamped SYNTHETIC, headers translated (no snake_case), values equal to
@@ -475,7 +484,8 @@ CHECK_PAGE = r"""() => {
 }"""
 
 
-def test_pages_in_headless_chromium_offline(rendered, english):
+@pytest.mark.e2e
+def test_pages_in_headless_chromium_offline(rendered, english, tmp_path):
     """Every page of a run, its scenario's run list and the comparison page, in Indonesian and English, at 1280 and
     390 px, offline: the answer is on the index's first screen; no params key, snake_case header or nan is
     visible; nothing overflows sideways outside a scroll container; every image decodes; links resolve."""
@@ -495,8 +505,8 @@ def test_pages_in_headless_chromium_offline(rendered, english):
     keys = params_keys()
     key_re = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, keys), key=len, reverse=True)) + r")(?![\w])")
     snake = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
-    shots = rendered[0] / "outputs" / "screenshots"
-    shots.mkdir(exist_ok=True)
+    shots = tmp_path / "screenshots"  # not in the shared project, which other tests scan
+    shots.mkdir()
     args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND"]
     problems = []
@@ -557,6 +567,7 @@ def test_pages_in_headless_chromium_offline(rendered, english):
     assert (shots / "index-first-screen.png").is_file()
 
 
+@pytest.mark.e2e
 def test_a_kaltim_only_panel_renders_every_page_and_says_which_designs_did_not_run(tmp_path, default_data):
     """What Pemprov Kaltim holds: monthly counts for its 10 kab/kota only, as a CSV in the documented schema."""
     from evalkit.data.schemas import PANEL
@@ -580,6 +591,7 @@ def test_a_kaltim_only_panel_renders_every_page_and_says_which_designs_did_not_r
     assert not raw.startswith("# SYNTHETIC DATA")  # loaded through the real-file path: real data is not stamped
 
 
+@pytest.mark.e2e
 def test_published_formats_and_an_xlsx_panel_render_every_page(tmp_path):
     """(b) participants per BPJS TK office + yearly/half-yearly denominators + recipients + companies
     (params/example-files.yaml, data/example/) and (c) the same data as one monthly XLSX panel: both render."""

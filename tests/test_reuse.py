@@ -9,7 +9,7 @@ import pytest
 from evalkit.params.restrict import UndeclaredParams, restrict, used_values
 
 from .conftest import ROOT, make_project, newest_run
-from .test_report_e2e import run_cli
+from .conftest import run_cli
 
 
 def test_restricted_params_raise_on_anything_undeclared(default_params):
@@ -43,6 +43,7 @@ def _notebook(folder, name: str, uses, code: str) -> None:
     nbformat.write(nb, folder / f"{name}.ipynb")
 
 
+@pytest.mark.e2e
 def test_undeclared_read_fails_the_notebook_and_declared_ones_are_reused(tmp_path):
     project = make_project(tmp_path, notebooks=False)
     nbs = project / "nbs"

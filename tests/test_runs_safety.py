@@ -48,6 +48,7 @@ def wait_for_partial(project: Path, proc: subprocess.Popen, timeout: float = 60)
     raise AssertionError("the run never started")
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_interrupted_run_leaves_earlier_run_and_latest_intact(small_project, sig):
     scen = small_project / "outputs" / "default"
@@ -66,6 +67,7 @@ def test_interrupted_run_leaves_earlier_run_and_latest_intact(small_project, sig
     assert "Traceback" not in (proc.stderr.read() if proc.stderr else "")
 
 
+@pytest.mark.e2e
 def test_two_runs_of_one_scenario_at_once(small_project):
     nb = small_project / "fast"
     nb.mkdir()

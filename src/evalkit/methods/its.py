@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS  # not statsmodels.api: 1 s less at every import
 from scipy import stats
 
 from ..core.figures import time_axis
@@ -98,7 +98,7 @@ def fit(df: pd.DataFrame, outcome: str, time: str, intervention, *, seasonality:
     n = len(d)
     lags = hac_lags if hac_lags is not None else int(np.floor(4 * (n / 100) ** (2 / 9)))
     y = d[outcome].to_numpy(float)
-    model = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+    model = OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
     V = model.cov_params().to_numpy()
     names = list(X.columns)
     dfree = int(model.df_resid)

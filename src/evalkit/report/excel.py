@@ -68,6 +68,7 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
             (t("run_id"), manifest["run_id"]), (t("run_seed"), manifest["seed"]),
             (t("run_params_hash"), manifest["params"]["hash"]), (t("run_data_hash"), manifest["data"]["panel_sha256"]),
             (t("run_commit"), str(manifest["git"].get("commit") or "–")),
+            (t("run_lock"), str((manifest.get("environment") or {}).get("lock_sha256") or "–")),
             (t("run_started"), i18n.fmt_time(manifest["started"], lang)),
             (t("run_finished"), i18n.fmt_time(manifest["finished"], lang))]
     for r in rows:

@@ -213,13 +213,23 @@ def render_run_details(run_dir: Path, *, lang: str, params, synthetic: bool, not
             (t("run_data_hash"), str(data.get("panel_sha256", ""))[:16]),
             (t("run_version"), str(manifest.get("evalkit_version", ""))),
             (t("run_commit"), str((manifest.get("git") or {}).get("commit") or "–")[:12]),
-            (t("run_python"), str(manifest.get("python", "")))]
+            (t("run_python"), str(manifest.get("python", ""))),
+            (t("run_lock"), lock_text(manifest.get("environment"), t))]
     steps = [{"title": nb.get("title") or nb["name"], "html": nb["html"], "ok": nb.get("status") == "ok",
               "reused": nb.get("reused", False),
               "seconds": i18n.fmt_number(nb.get("seconds"), lang, 1) if nb.get("seconds") is not None else "–"}
              for nb in manifest.get("notebooks", notebooks)]
     return _write_page(run_dir / "run.html", "run.html.j2", lang=lang, params=params, synthetic=synthetic,
                        notebooks=notebooks, rows=rows, steps=steps)
+
+
+def lock_text(environment: dict | None, t) -> str:
+    """The lock a run's packages were installed from, and whether they equalled it (manifest ``environment``)."""
+    if not environment or not environment.get("lock_sha256"):
+        return t("run_lock_none")
+    same = t("run_lock_same") if environment.get("matches_lock") else t("run_lock_differs",
+                                                                           n=len(environment.get("differences", [])))
+    return f"{environment['lock_sha256'][:16]} — {same}"
 
 
 RUNS_TEMPLATE = """<!DOCTYPE html>

@@ -23,7 +23,7 @@ from ..core.paths import marked_project_root
 from ..data import load_data
 from ..errors import ParamsError, Problem
 from ..params.loader import PATH_KEYS, validate_mapping
-from .manifest import data_hash, git_state, package_versions, params_hash
+from .manifest import data_hash, environment_state, git_state, package_versions, params_hash
 from .run import run
 
 MAX_MANIFEST_BYTES = 20_000_000
@@ -85,7 +85,8 @@ def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = Fals
                if isinstance(old["packages"], dict) and old["packages"].get(k) != v]
     print("\n".join([f"old run: {old_run}", "before the run:"]
                     + [f"  {k + ':':<13}{'same' if a == b else f'DIFFERENT ({a} → {b})'}" for k, (a, b) in before.items()]
-                    + ["  packages:    " + ("same" if not changed else "; ".join(changed))]), flush=True)
+                    + ["  packages:    " + ("same" if not changed else "; ".join(changed)),
+                       "  environment: " + environment_line(old.get("environment"), environment_state())]), flush=True)
     resolved = params.model_dump(mode="json")
     tmp = outputs / ".rerun" / f"{datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}"
     tmp.mkdir(parents=True)
@@ -114,6 +115,26 @@ def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = Fals
     print("\n".join([f"new run: {new_run}", "tables:      " + ("all identical" if not diffs else f"{len(diffs)} differ")]
                     + ["  " + d for d in diffs]))
     return 0 if not diffs and before["params hash"][0] == before["params hash"][1] and result.ok else 1
+
+
+def environment_line(old: object, now: dict) -> str:
+    """One line: is the installed environment the locked one, and is the lock the one the old run used?"""
+    if now["lock_sha256"] is None:
+        return "no lock file beside this evalkit (installed without a checkout): cannot compare"
+    parts = []
+    old_sha = old.get("lock_sha256") if isinstance(old, dict) else None
+    if old_sha is None:
+        parts.append("the old run recorded no lock file")
+    elif old_sha != now["lock_sha256"]:
+        parts.append(f"the lock changed since the old run ({old_sha[:12]} → {now['lock_sha256'][:12]})")
+    if now["matches_lock"]:
+        parts.append(f"installed packages equal {now['lock']}")
+    else:
+        shown = now["differences"][:8]
+        more = len(now["differences"]) - len(shown)
+        parts.append(f"DIFFERENT from {now['lock']}: " + "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+                     + " (`make setup` installs the locked versions)")
+    return "; ".join(parts)
 
 
 def compare_tables(old_run: Path, new_run: Path) -> list[str]:
