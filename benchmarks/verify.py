@@ -46,7 +46,7 @@ if sys.argv[3] == "scan":  # the floor: DuckDB reading every field of the same f
 elif sys.argv[3] == "full":
     r = check_file(sys.argv[2], params, salt="bench").summary
 elif sys.argv[3] == "workbook":  # evalkit verify end to end: checks, masalah.csv, the workbook
-    from evalkit.recipients.workbook import verify_to_workbook
+    from evalkit.report.officer import verify_to_workbook
     import tempfile
     r, _ = verify_to_workbook(sys.argv[2], params, outputs=tempfile.mkdtemp(prefix="evalkit-bench-"))
 else:

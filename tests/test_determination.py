@@ -28,22 +28,29 @@ def test_quota_reserve_shortfall_and_reasons_exact(default_params, lists):
     deaths = pd.DataFrame({"nik": people[25:32], "tanggal_meninggal": "2025-02-01"})
     per_region = june["kode_wilayah"].value_counts()
     big, small = per_region.index[0], per_region.index[-1]
-    quotas = {big: 50, small: 10_000}
+    quotas = {big: 50, small: 10_000}  # the province's (a flat mapping)
     r = determine(june, default_params, quotas, "2025-06", members=members, deaths=deaths, previous=may, salt=SALT)
-    s = r.summary.set_index("kode_wilayah")
-    assert s["proposed"].sum() == len(june)
+    everything = r.summary
+    s = everything[everything["sumber_dana"] == "apbd_prov"].set_index("kode_wilayah")
+    assert everything["proposed"].sum() == len(june)
     assert s.loc[big, "determined"] == 50 and s.loc[big, "reserve"] == 5  # reserve_share 0.1 of the quota
     eligible_small = s.loc[small, "eligible"]
     assert s.loc[small, "determined"] == eligible_small  # never more recipients than eligible people
     assert s.loc[small, "shortfall"] == 10_000 - eligible_small
     others = [c for c in s.index if c not in quotas]
-    assert (s.loc[others, "determined"] == 0).all()  # no quota, nobody determined
+    assert (s.loc[others, "determined"] == 0).all()  # no provincial quota, nobody determined by the province
+    # kab/kota and CSR proposals never take the province's places: with no quota of their own, each funder
+    # determines every eligible proposal of its own, in its own list
+    own = everything[everything["sumber_dana"] != "apbd_prov"]
+    assert own["quota"].isna().all() and (own["determined"] == own["eligible"]).all()
+    s = everything.groupby("kode_wilayah").sum(numeric_only=True)
     assert s["excluded_already_member"].sum() == june["nik"].isin(people[:25]).sum()
     assert s["excluded_deceased"].sum() == june["nik"].isin(people[25:32]).sum()
     assert s["excluded_invalid_nik"].sum() >= 1 and s["excluded_ineligible"].sum() >= 1
     assert (s[[f"excluded_{x}" for x in REASONS]].sum(axis=1) == s["excluded"]).all()
     # ranking: last period's recipients first, then the list order
-    chosen = r.lists[(r.lists["kode_wilayah"] == big) & (r.lists["status"] != "excluded")].sort_values("rank")
+    chosen = r.lists[(r.lists["kode_wilayah"] == big) & (r.lists["sumber_dana"] == "apbd_prov")
+                     & (r.lists["status"] != "excluded")].sort_values("rank")
     flags = chosen["carried_over"].tolist()
     assert flags == sorted(flags, reverse=True)
     carried = chosen[chosen["carried_over"]]
@@ -62,7 +69,8 @@ def test_lottery_is_reproducible_and_seeded(default_params, lists):
     lottery = default_params.model_copy(update={"verification": v.model_copy(update={"determination": rule})})
     a = determine(june, lottery, {code: 30}, "2025-06", salt=SALT)
     b = determine(june, lottery, {code: 30}, "2025-06", salt=SALT)
-    pick = lambda r: set(r.lists.loc[r.lists["status"] == "determined", "row"])  # noqa: E731
+    pick = lambda r: set(r.lists.loc[(r.lists["status"] == "determined")  # noqa: E731
+                                     & (r.lists["sumber_dana"] == "apbd_prov"), "row"])
     assert pick(a) == pick(b) and len(pick(a)) == 30
     reseeded = lottery.model_copy(update={"seed": lottery.seed + 1})
     assert pick(determine(june, reseeded, {code: 30}, "2025-06", salt=SALT)) != pick(a)
@@ -89,40 +97,29 @@ def test_bad_quotas_period_and_ranking_are_refused(default_params, lists, tmp_pa
 
 def test_quotas_from_allocation_are_whole_persons():
     table = pd.DataFrame({"region_code": ["6471", "6472"], "recipients": [120, 0]})
-    assert quotas_from_allocation(table) == {"6471": 120, "6472": 0}
+    assert quotas_from_allocation(table) == {"apbd_prov": {"6471": 120, "6472": 0}}
 
 
-def test_cli_writes_one_stamped_annex_per_kabkota_without_identifiers(lists, tmp_path, capsys):
-    from openpyxl import load_workbook
-
+def test_cli_refuses_a_bad_quota_without_echoing_it_and_writes_nothing(lists, tmp_path, capsys):
     from evalkit.cli import main
 
     df, _ = lists
     june = df[df["periode"] == "2025-06"].assign(data_label="SYNTHETIC DATA")
-    june.loc[june.index[0], "nama"] = "=HYPERLINK(\"http://x\")"
     june.to_csv(tmp_path / "usulan.csv", index=False)
-    codes = june["kode_wilayah"].value_counts().index[:2]
-    (tmp_path / "kuota.csv").write_text(f"kode_wilayah,kuota\n{codes[0]},40\n{codes[1]},15\n", encoding="utf-8")
-    rc = main(["determine", str(tmp_path / "usulan.csv"), "--period", "2025-06", "--quotas", str(tmp_path / "kuota.csv"),
-               "--outputs", str(tmp_path / "out")])
-    assert rc == 0
-    folder = next((tmp_path / "out" / "penetapan").iterdir())
-    books = sorted(p.name for p in folder.glob("*.xlsx"))
-    assert books == sorted([f"lampiran_{codes[0]}.xlsx", f"lampiran_{codes[1]}.xlsx", "ringkasan.xlsx"])
-    niks, names = set(june["nik"]), set(june["nama"])
-    for book in folder.glob("*.xlsx"):
-        wb = load_workbook(book)
-        for ws in wb.worksheets:
-            values = [c.value for row in ws.iter_rows() for c in row]
-            assert any(v and "SYNTHETIC DATA" in str(v) for v in values), (book.name, ws.title)
-            assert not any(c.data_type == "f" for row in ws.iter_rows() for c in row)
-            assert not ({str(v) for v in values} & (niks | names))
-    annex = load_workbook(folder / f"lampiran_{codes[0]}.xlsx")["Lampiran"]
-    statuses = [r[4] for r in annex.iter_rows(min_row=2, values_only=True)]
-    assert statuses.count("ditetapkan") == 40 and statuses.count("cadangan") == 4
-    (tmp_path / "bad.csv").write_text("kode_wilayah,kuota\n6471,sepuluh\n", encoding="utf-8")
-    rc = main(["determine", str(tmp_path / "usulan.csv"), "--period", "2025-06", "--quotas", str(tmp_path / "bad.csv"),
-               "--outputs", str(tmp_path / "out")])
-    err = capsys.readouterr().err
-    assert rc == 2 and "row 2, column 'kuota'" in err and "sepuluh" not in err
-    assert len(list((tmp_path / "out" / "penetapan").iterdir())) == 1  # nothing half-written
+    args = ["determine", str(tmp_path / "usulan.csv"), "--period", "2025-06", "--outputs", str(tmp_path / "out")]
+    nik = june["nik"].iloc[0]
+    for text, where in (("kode_wilayah,kuota\n6471,sepuluh\n", "row 2, column 'kuota'"),
+                        ("kode_wilayah,kuota\n6471,²\n", "row 2, column 'kuota'"),
+                        ("kode_wilayah,kuota\n6471,10\n6471,20\n", "listed twice"),
+                        ("kode_wilayah,kuota\n", "no quota row"),
+                        (f"kode_wilayah,kuota\n{nik},10\n", "is not a Kaltim kab/kota code"),
+                        ("kode_wilayah,kuota,sumber_dana\n6471,10,apbn\n", "column 'sumber_dana'"),
+                        ("kode_wilayah,kuota\n6471,9223372036854775807\n", "at most 7")):
+        (tmp_path / "bad.csv").write_text(text, encoding="utf-8")
+        assert main([*args, "--quotas", str(tmp_path / "bad.csv")]) == 2
+        err = capsys.readouterr().err
+        assert where in err and "sepuluh" not in err and nik not in err and "Traceback" not in err, err
+    (tmp_path / "latin.csv").write_bytes("kode_wilayah,kuota\n6471,10 \xe9\n".encode("latin-1"))
+    assert main([*args, "--quotas", str(tmp_path / "latin.csv")]) == 2
+    assert "not UTF-8" in capsys.readouterr().err
+    assert not (tmp_path / "out" / "penetapan").exists() or not any((tmp_path / "out" / "penetapan").iterdir())

@@ -76,8 +76,8 @@ def test_file_names_are_only_names(tmp_path, listing, name):
     assert proc.returncode == 0, proc.stderr
     assert not (tmp_path / "pwned.csv").exists() and not list(tmp_path.rglob("pwned*"))
     book = proc.stdout.strip().splitlines()[-1]
-    summary = pd.read_excel(book, sheet_name="Ringkasan").set_index("pemeriksaan / check")["jumlah / count"]
-    assert int(summary["invalid_nik"]) == truth.counts["invalid_nik"]
+    summary = pd.read_excel(book, sheet_name="Ringkasan", dtype=str).set_index("Pemeriksaan")["Jumlah"]
+    assert int(summary["NIK tidak valid"].replace(".", "")) == truth.counts["invalid_nik"]
     assert_nothing_leaks(proc, tmp_path, df)
 
 
@@ -104,8 +104,10 @@ def test_shifted_columns_and_formulas_never_reach_an_output(tmp_path, listing):
     assert proc.returncode == 0, proc.stderr
     assert_nothing_leaks(proc, tmp_path, shifted)
     book = proc.stdout.strip().splitlines()[-1]
-    regions = pd.read_excel(book, sheet_name="Per kab-kota", dtype=str)["kode_wilayah"]
-    assert set(regions) <= {"(tidak valid / invalid)"} | {f"64{c:02d}" for c in range(1, 75)}
+    from evalkit.report.officer import region_label
+
+    regions = pd.read_excel(book, sheet_name="Per kab-kota", dtype=str)["Kabupaten/kota"]
+    assert set(regions) <= {"(isian tidak valid)"} | {region_label(f"64{c:02d}", "id") for c in range(1, 75)}
 
 
 def test_an_xlsx_with_a_stale_dimension_record_is_read_whole(tmp_path, listing):
@@ -173,8 +175,8 @@ def test_a_deleted_salt_is_announced_and_workbooks_carry_the_salt_fingerprint(tm
     (tmp_path / "cfg" / "salt").unlink()
     third = run()
     assert third.returncode == 0 and "will not match" in third.stderr
-    prints = [pd.read_excel(p.stdout.strip().splitlines()[-1], sheet_name="Ringkasan")
-              .set_index("pemeriksaan / check")["jumlah / count"]["salt_fingerprint"] for p in (first, second, third)]
+    prints = [pd.read_excel(p.stdout.strip().splitlines()[-1], sheet_name="Ringkasan", dtype=str)
+              .set_index("Pemeriksaan")["Jumlah"]["Sidik garam (salt)"] for p in (first, second, third)]
     assert prints[0] == prints[1] != prints[2]
 
 

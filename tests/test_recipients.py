@@ -115,10 +115,10 @@ def test_cli_verify_xlsx_with_numeric_nik_and_previous(default_params, tmp_path)
     assert proc.returncode == 0, proc.stderr
     book = proc.stdout.strip().splitlines()[-1]
     sheets = pd.read_excel(book, sheet_name=None)
-    assert {"Ringkasan", "Masalah", "Churn", "Per kab-kota"} <= set(sheets)
+    assert {"Ringkasan", "Masalah", "Perubahan penerima", "Per kab-kota"} <= set(sheets)
     issues = sheets["Masalah"]
-    assert "Excel" in issues.loc[issues["row"] == 2, "detail"].iloc[0]
-    assert sheets["Churn"].iloc[0]["from"] == "previous"
+    assert "Excel" in issues.loc[issues["Baris"] == 2, "Keterangan"].iloc[0]
+    assert sheets["Perubahan penerima"].iloc[0]["Dari periode"] == "daftar sebelumnya"
     blob = json.dumps({k: v.astype(str).to_dict() for k, v in sheets.items()})
     assert not any(n in blob for n in df["nik"]) and not any(n in blob for n in df["nama"])
 

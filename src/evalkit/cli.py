@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import sys
 from pathlib import Path
@@ -76,11 +77,11 @@ def cmd_run(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    from .recipients.workbook import verify_to_workbook  # lazy: DuckDB and openpyxl, only for this command
+    from .report.officer import verify_to_workbook  # lazy: DuckDB and openpyxl, only for this command
 
     params = load_params(args.params)
     summary, workbook = verify_to_workbook(args.file, params, outputs=args.outputs, period=args.period,
-                                           previous=args.previous, engine=args.engine)
+                                           previous=args.previous, engine=args.engine, lang=args.lang)
     width = max(len(k) for k in summary)
     for k, v in summary.items():
         print(f"{k:<{width}}  {v}")
@@ -89,12 +90,22 @@ def cmd_verify(args) -> int:
 
 
 def cmd_determine(args) -> int:
-    from .recipients.workbook import determine_to_workbooks, read_quotas  # lazy: DuckDB and openpyxl
+    from .recipients.determination import read_quotas  # lazy: DuckDB and openpyxl
+    from .report.i18n import t  # lazy: Babel and the catalogue, only for this command
+    from .report.officer import determine_to_workbooks  # lazy: DuckDB and openpyxl
 
     params = load_params(args.params)
-    folder = determine_to_workbooks(args.file, params, read_quotas(args.quotas), args.period, outputs=args.outputs,
-                                    members=args.members, deaths=args.deaths, asn=args.asn, previous=args.previous)
+    decree = {"number": args.decree_number, "date": args.decree_date, "title": args.decree_title}
+    folder, restricted = determine_to_workbooks(
+        args.file, params, read_quotas(args.quotas), args.period, outputs=args.outputs, members=args.members,
+        deaths=args.deaths, asn=args.asn, previous=args.previous, restricted_dir=args.restricted_dir, decree=decree,
+        lang=args.lang)
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    for reason, state in summary["checked"].items():
+        if state != "checked":
+            print(t("off_cli_not_checked", args.lang, reason=t(f"off_reason_{reason}", args.lang)))
     print(folder)
+    print(t("off_cli_restricted", args.lang, folder=restricted) if restricted else t("off_cli_no_restricted", args.lang))
     return 0
 
 
@@ -175,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="auto = DuckDB above verification.duckdb_threshold_rows")
     vf.add_argument("--params", default="params/default.yaml", help="params with the verification rules")
     vf.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
+    vf.add_argument("--lang", choices=("id", "en"), default="id", help="language of the workbook (default: id)")
     vf.set_defaults(func=cmd_verify)
     dt = sub.add_parser("determine", help="determine (penetapan) the period's recipients from kab/kota proposals: "
                         "one decree-annex workbook per kab/kota")
@@ -187,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("--previous", default=None, help="the previous period's determined list (for continuity)")
     dt.add_argument("--params", default="params/default.yaml", help="params with the verification rules")
     dt.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
+    dt.add_argument("--restricted-dir", default=None, help="a folder outside outputs/ on this machine for the "
+                    "restricted annexes (full NIK and names) and the BPJS enrolment files; without it only the "
+                    "publishable annexes are written")
+    dt.add_argument("--decree-number", default="", help="nomor of the decree (overrides params)")
+    dt.add_argument("--decree-date", default="", help="tanggal of the decree (overrides params)")
+    dt.add_argument("--decree-title", default="", help="tentang: the decree's title (overrides params)")
+    dt.add_argument("--lang", choices=("id", "en"), default="id", help="language of the workbooks (default: id)")
     dt.set_defaults(func=cmd_determine)
     rr = sub.add_parser("rerun", help="rerun a report from its manifest.json and report any difference")
     rr.add_argument("manifest")

@@ -14,10 +14,13 @@ from .data import generate
 from .data.export import denominators_frame, panel_frame, participants_frame, write_table
 from .data.schemas import SYNTHETIC_LABEL
 from .data.synthetic import config_from_params
-from .recipients.generate import defect_counts, generate_recipients
+from .recipients.generate import defect_counts, generate_recipients, generate_reference_lists
 
 FILES = {"participants": "participants.csv", "denominators": "denominators.csv", "recipients": "recipients.csv",
-         "companies": "companies.csv", "panel": "panel.xlsx"}
+         "companies": "companies.csv", "panel": "panel.xlsx", "members": "members.csv", "deaths": "deaths.csv",
+         "asn": "non_eligible.csv"}
+#: The period the example reference lists name recipients of (the recipient list's second month).
+REFERENCE_PERIOD = "2025-06"
 """Input → file name in the example folder (``panel.xlsx``: the same data as one monthly XLSX panel)."""
 
 README = """# data/example — SYNTHETIC DATA
@@ -36,6 +39,7 @@ orang, perusahaan, atau angka wilayah yang sebenarnya.
 | recipients.csv | a recipient list (two months) with injected defects | `data.recipients` |
 | companies.csv | company-month compliance records | `data.companies` |
 | panel.xlsx | the same coverage data as one monthly XLSX panel | `data.panel` |
+| members.csv, deaths.csv, non_eligible.csv | reference lists naming some June 2025 recipients (active members, deceased, ASN) | `evalkit determine --members/--deaths/--asn` |
 
 `params/example-files.yaml` runs the whole report from these files: `make report PARAMS=params/example-files.yaml`.
 """
@@ -45,12 +49,14 @@ def write_example(params, folder: Path) -> list[Path]:
     """Write the example inputs for ``params`` (its seed and simulator settings) into ``folder``."""
     dataset = generate(config_from_params(params))
     v = params.verification
-    recipients, _ = generate_recipients(v.synthetic_rows // 4, seed=params.seed,
-                                        defects=defect_counts(v.synthetic_rows // 4, v.synthetic_defect_share))
+    recipients, truth = generate_recipients(v.synthetic_rows // 4, seed=params.seed,
+                                            defects=defect_counts(v.synthetic_rows // 4, v.synthetic_defect_share))
+    references, _ = generate_reference_lists(recipients, truth, REFERENCE_PERIOD, seed=params.seed)
     companies = generate_companies(300, seed=params.seed)
     frames = {"participants": participants_frame(dataset), "denominators": denominators_frame(dataset),
               "recipients": recipients.assign(data_label=SYNTHETIC_LABEL),
-              "companies": companies.assign(data_label=SYNTHETIC_LABEL), "panel": panel_frame(dataset)}
+              "companies": companies.assign(data_label=SYNTHETIC_LABEL), "panel": panel_frame(dataset),
+              **{name: frame.assign(data_label=SYNTHETIC_LABEL) for name, frame in references.items()}}
     written = [write_table(frames[name], folder / file) for name, file in FILES.items()]
     readme = folder / "README.md"
     readme.write_text(README, encoding="utf-8")

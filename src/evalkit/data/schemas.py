@@ -65,6 +65,10 @@ RECIPIENTS = [
            producer="Biro Kesra / BPKAD"),
     Column("periode", "month", True, "month YYYY-MM", producer="BPJS Ketenagakerjaan (tagihan)"),
     Column("no_kpj", "text", False, "BPJS Ketenagakerjaan membership number", producer="BPJS Ketenagakerjaan"),
+    Column("desa_kelurahan", "text", False, "desa/kelurahan of the worker's address (printed in the decree annex)",
+           producer="Disnakertrans kab/kota (KTP address)"),
+    Column("kecamatan", "text", False, "kecamatan of the worker's address (printed in the decree annex)",
+           producer="Disnakertrans kab/kota (KTP address)"),
 ]
 """Recipient list, one row per recipient and month (``evalkit verify``, ``data.recipients``)."""
 

@@ -393,7 +393,7 @@ class Budget(Strict):
 
 
 RECIPIENT_FIELDS = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "kode_wilayah", "pekerjaan", "sumber_dana",
-                    "periode", "no_kpj")
+                    "periode", "no_kpj", "desa_kelurahan", "kecamatan")
 DATE_FORMATS = {"yyyy-mm-dd": "%Y-%m-%d", "dd-mm-yyyy": "%d-%m-%Y", "dd/mm/yyyy": "%d/%m/%Y", "yyyymmdd": "%Y%m%d"}
 """Birth-date layouts a recipient list may use (``verification.mapping.date_format``)."""
 
@@ -427,12 +427,35 @@ age in the period; ``list_order`` — as proposed (the row order of the kab/kota
 the scenario's seed (reproducible, the same for every rerun)."""
 
 
+class Decree(Strict):
+    """The decree (keputusan) an annex belongs to: its header and signature block (``verification.determination.
+    decree``; ``evalkit determine --decree-number/--decree-date/--decree-title`` override). Empty fields are printed
+    as dotted lines to fill in by hand."""
+
+    number: Annotated[str, Field(max_length=120)] = ""
+    date: Annotated[str, Field(max_length=40)] = ""
+    title: Annotated[str, Field(max_length=400)] = ""
+    place: Annotated[str, Field(max_length=60)] = "Samarinda"
+    signatory_title: Annotated[str, Field(max_length=120)] = "GUBERNUR KALIMANTAN TIMUR"
+    signatory_name: Annotated[str, Field(max_length=120)] = ""
+
+
+class PublicNikMask(Strict):
+    """How the publishable annex shows a NIK: the first ``visible_prefix`` and last ``visible_suffix`` digits, the
+    rest as ``*``."""
+
+    visible_prefix: Annotated[StrictInt, Field(ge=0, le=6, description="0 to 6 leading digits")] = 6
+    visible_suffix: Annotated[StrictInt, Field(ge=0, le=4, description="0 to 4 trailing digits")] = 0
+
+
 class Determination(Strict):
     """How the determined list is chosen from the eligible proposals (``verification.determination``)."""
 
     ranking: Annotated[list[Literal[RANKINGS]], Field(min_length=1, description="a list of ranking criteria")] = \
         ["carried_over", "list_order"]
     reserve_share: Annotated[StrictFloat, Field(ge=0, le=1, description="a share between 0 and 1")] = 0.1
+    decree: Decree = Decree()
+    public_nik: PublicNikMask = PublicNikMask()
 
     @model_validator(mode="after")
     def _distinct(self) -> "Determination":

@@ -11,23 +11,34 @@ determined list, per kab/kota:
    (cadangan), the rest are **not selected**; a quota above the eligible rows leaves a **shortfall** (never more
    recipients than eligible people).
 
-Quotas come from the budget allocation (:func:`quotas_from_allocation`) or a table (kode_wilayah, quota). Results
-carry the salted hash of the NIK and the source row number only: the officer joins names back from their own
-file by the row number; evalkit never writes a NIK or a name.
+Each funder has its own list: the Governor's decree lists only ``apbd_prov`` proposals, within the province's
+quotas; ``apbd_kabkota`` and ``csr`` proposals are ranked and determined into their own lists, with their own
+quotas when given (a funder with no quota at all determines every eligible proposal of its own), and never take
+the province's places. Quotas: ``{funder: {kode_wilayah: persons}}`` (a flat ``{kode_wilayah: persons}`` is the
+province's), from the budget allocation (:func:`quotas_from_allocation`) or a quota file (:func:`read_quotas`).
+
+A cross-match whose reference list was not given is **not checked**, never zero: ``checked`` says which were, and
+the summary's column for an unchecked one is empty. ``lists`` and ``summary`` carry the salted hash of the NIK and
+the source row number only; ``personal`` holds the determined and reserve rows' identity and address for the
+restricted decree annex and the BPJS handover, which are written only into the officer's restricted folder
+(:mod:`evalkit.report.officer`): never cached, never published.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Mapping
 
 import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
-from ..errors import DataError, Problem
+from ..errors import DataError, Problem, short_repr
 from ..reference import kaltim_codes
 from .crossmatch import FLAGS, match_conditions, register_previous
-from .schema import CHECKS, check_columns, check_period
+from .schema import CHECKS, SOURCE_PRIORITY, check_columns, check_period
 from .sql import SAFE, build_flags, register_frame
 
 #: Why a proposal is excluded, in the order reasons are tried (the first that applies is reported).
@@ -38,39 +49,121 @@ RANK_SQL = {"carried_over": "NOT carried_over", "oldest": "age DESC NULLS LAST",
             "list_order": "row_no", "lottery": "sha256(CAST($seed AS VARCHAR) || nik)"}
 
 
+FUNDERS = tuple(SOURCE_PRIORITY)
+#: The funder whose list is the Governor's decree (Pergub 19/2023).
+PROVINCE = "apbd_prov"
+#: The largest quota of one kab/kota and funder accepted (persons): above every kab/kota's working population.
+MAX_QUOTA = 5_000_000
+#: Identity and address of a determined person, for the restricted annex and the BPJS handover only.
+PERSONAL = ("nik", "nama", "tanggal_lahir", "jenis_kelamin", "no_kpj", "desa_kelurahan", "kecamatan", "pekerjaan")
+#: The reasons that need a reference list, and the list each needs (``determine(members=…, deaths=…, asn=…)``).
+REFERENCE_OF = {"already_member": "members", "deceased": "deaths", "non_eligible_status": "asn"}
+
+Quotas = dict[str, dict[str, int]]
+
+
 @dataclass
 class DeterminationResult:
     """``lists``: one row per proposal row of the period (row, id_hash, kode_wilayah, sumber_dana, status, reason,
-    rank — the rank among the kab/kota's eligible rows, empty when excluded); ``summary``: one row per kab/kota
-    (kode_wilayah, proposed, excluded, eligible, quota, determined, reserve, shortfall, and the excluded rows per
-    reason)."""
+    rank — the rank among the eligible rows of its kab/kota and funder, empty when excluded); ``summary``: one row
+    per kab/kota and funder (kode_wilayah, sumber_dana, proposed, excluded, eligible, quota — empty when the funder
+    set none —, determined, reserve, shortfall, and the excluded rows per reason, empty for a cross-match not
+    checked); ``checked``: per reason of :data:`REFERENCE_OF`, whether its list was given; ``personal``: the
+    determined and reserve rows' :data:`PERSONAL` fields by ``row`` (restricted: see the module docstring)."""
 
     lists: pd.DataFrame
     summary: pd.DataFrame
     period: str
+    checked: dict[str, bool] = field(default_factory=dict)
+    personal: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
 
-def quotas_from_allocation(allocation_table: pd.DataFrame) -> dict[str, int]:
-    """Recipients per kab/kota (BPS code → persons) from a budget allocation's table (:mod:`evalkit.budget`)."""
-    return {str(c): int(r) for c, r in zip(allocation_table["region_code"], allocation_table["recipients"])}
+def quotas_from_allocation(allocation_table: pd.DataFrame) -> Quotas:
+    """The province's recipients per kab/kota (BPS code → persons) from a budget allocation's table
+    (:mod:`evalkit.budget`)."""
+    return {PROVINCE: {str(c): int(r) for c, r in zip(allocation_table["region_code"], allocation_table["recipients"])}}
 
 
-def check_quotas(quotas: Mapping[str, int], kabkota: set[str], shown: str) -> dict[str, int]:
-    """Quotas as whole, non-negative persons for known kab/kota codes; a clear error otherwise."""
-    problems, out = [], {}
-    for code, q in quotas.items():
-        if str(code) not in kabkota:
-            problems.append(Problem(shown, f"kode_wilayah {code}", "", "is not a Kaltim kab/kota code (BPS)"))
-        elif isinstance(q, bool) or not isinstance(q, int) or q < 0:
-            problems.append(Problem(shown, f"quota of {code}", "", "must be a whole number of persons, 0 or more"))
-        else:
-            out[str(code)] = q
+def check_quotas(quotas: Mapping, kabkota: set[str], shown: str) -> Quotas:
+    """Quotas as ``{funder: {code: persons}}`` of whole, non-negative persons for known funders and kab/kota codes
+    (a flat ``{code: persons}`` is the province's); a clear error otherwise."""
+    if quotas and all(not isinstance(v, Mapping) for v in quotas.values()):
+        quotas = {PROVINCE: dict(quotas)}
+    problems: list[Problem] = []
+    out: Quotas = {PROVINCE: {}}
+    for funder, per_code in quotas.items():
+        if funder not in FUNDERS or not isinstance(per_code, Mapping):
+            problems.append(Problem(shown, "sumber_dana", "", "allowed: " + ", ".join(FUNDERS)))
+            continue
+        out[funder] = {}
+        for code, q in per_code.items():
+            if str(code) not in kabkota:
+                problems.append(Problem(shown, f"kode_wilayah {str(code)[:6]}", "", "is not a Kaltim kab/kota code (BPS)"))
+            elif isinstance(q, bool) or not isinstance(q, int) or not 0 <= q <= MAX_QUOTA:
+                problems.append(Problem(shown, f"quota of {code}", "",
+                                        f"must be a whole number of persons from 0 to {MAX_QUOTA:,}"))
+            else:
+                out[funder][str(code)] = q
     if problems:
         raise DataError(problems)
     return out
 
 
-def determine(proposals: pd.DataFrame, params, quotas: Mapping[str, int], period: str, *,
+QUOTA_VALUE = re.compile(r"[0-9]{1,7}")
+
+
+def read_quotas(path: str | Path) -> Quotas:
+    """Quotas from a CSV: ``kode_wilayah, kuota`` and optionally ``sumber_dana`` (empty or absent = ``apbd_prov``),
+    or a budget allocation table (``region_code, recipients``: ``tables/03-budget-allocation__allocation.csv`` of a
+    run; its SYNTHETIC DATA first line is skipped) for the province. One row per kab/kota and funder, at least one
+    row; each quota written as digits (at most 7). Values are never echoed beyond a short prefix."""
+    path = Path(path)
+    shown = str(path)
+    if not path.is_file():
+        raise DataError([Problem(shown, "file", "", "the quota file does not exist (or is not a regular file)")])
+    if path.stat().st_size > 1_000_000:
+        raise DataError([Problem(shown, "file", "", "a quota file has one row per kab/kota; this one is over 1 MB")])
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DataError([Problem(shown, "file", "", "not UTF-8 text: save it as CSV UTF-8")]) from None
+    skip = 1 if text.startswith("#") else 0
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, skiprows=skip, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError([Problem(shown, "file", "", f"not a readable CSV ({type(exc).__name__})")]) from None
+    df.columns = [str(c).strip() for c in df.columns]
+    if {"region_code", "recipients"} <= set(df.columns):
+        df = df.rename(columns={"region_code": "kode_wilayah", "recipients": "kuota"})
+    if not {"kode_wilayah", "kuota"} <= set(df.columns):
+        raise DataError([Problem(shown, "columns", "", "needs the columns kode_wilayah and kuota (and optionally "
+                                 "sumber_dana), or region_code and recipients as in a budget allocation table")])
+    if df.empty:
+        raise DataError([Problem(shown, "rows", "", "no quota row: one row per kab/kota (and funder) is needed")])
+    funders = df["sumber_dana"].str.strip() if "sumber_dana" in df.columns else pd.Series(PROVINCE, index=df.index)
+    funders = funders.replace("", PROVINCE)
+    problems, out, seen = [], {}, {}
+    for i, (code, value, funder) in enumerate(zip(df["kode_wilayah"].str.strip(), df["kuota"].str.strip(), funders)):
+        row = i + 2 + skip
+        if funder not in FUNDERS:
+            problems.append(Problem(shown, f"row {row}, column 'sumber_dana'", short_repr(funder[:6]),
+                                    "allowed: " + ", ".join(FUNDERS)))
+        elif not QUOTA_VALUE.fullmatch(value):
+            problems.append(Problem(shown, f"row {row}, column 'kuota'", "",
+                                    "must be a whole number of persons written with the digits 0-9 (at most 7)"))
+        elif (funder, code) in seen:
+            problems.append(Problem(shown, f"row {row}, column 'kode_wilayah'", short_repr(code[:6]),
+                                    f"is listed twice for {funder} (also row {seen[(funder, code)]}): one row each"))
+        else:
+            seen[(funder, code)] = row
+            out.setdefault(funder, {})[code] = int(value)
+    if problems:
+        raise DataError(problems)
+    return out
+
+
+def determine(proposals: pd.DataFrame, params, quotas: Mapping, period: str, *,
               members: pd.DataFrame | None = None, deaths: pd.DataFrame | None = None,
               asn: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
               salt: str | None = None) -> DeterminationResult:
@@ -99,40 +192,67 @@ def determine(proposals: pd.DataFrame, params, quotas: Mapping[str, int], period
                           {carried} AS carried_over FROM rs)
         SELECT row_no AS row, {salted_hash_sql('nik')} AS id_hash, region AS kode_wilayah, src AS sumber_dana, reason,
                carried_over,
-               CASE WHEN reason IS NULL THEN row_number() OVER (PARTITION BY region, reason IS NULL ORDER BY {order})
-               END AS rank
-        FROM r ORDER BY region, rank NULLS LAST, row_no""", binds).df()
-    con.close()
+               CASE WHEN reason IS NULL THEN row_number() OVER (PARTITION BY region, src, reason IS NULL
+                                                                ORDER BY {order}) END AS rank
+        FROM r ORDER BY region, src, rank NULLS LAST, row_no""", binds).df()
     if lists.empty:
+        con.close()
         raise DataError([Problem("proposals", "periode", "", f"no proposal row is in period {period}")])
     lists["rank"] = lists["rank"].astype("Int64")
-    quota = lists["kode_wilayah"].map(quotas).fillna(0).astype(int)
+    limit = _quota_of(lists, quotas)
+    quota = limit.fillna(0).astype(int)
     reserve = (quota * rule.reserve_share).round().astype(int)
     eligible = lists["reason"].isna()
+    unlimited = limit.isna()
     status = pd.Series("excluded", index=lists.index)
     status[eligible] = "not_selected"
     status[eligible & (lists["rank"] <= quota + reserve).fillna(False)] = "reserve"
-    status[eligible & (lists["rank"] <= quota).fillna(False)] = "determined"
+    status[eligible & ((lists["rank"] <= quota).fillna(False) | unlimited)] = "determined"
     lists["status"] = status
     lists["reason"] = lists["reason"].fillna("")
-    summary = _summary(lists, quotas)
+    checked = {flag: conditions[flag] != "false" for flag in REFERENCE_OF}
+    chosen = lists.loc[lists["status"].isin(["determined", "reserve"]), ["row"]]
+    con.register("chosen", chosen)
+    personal = con.execute(f"SELECT _row AS row, {', '.join(PERSONAL)} FROM ({source}) WHERE _row IN "
+                           "(SELECT row FROM chosen) ORDER BY _row", bound).df()
+    con.close()
+    summary = _summary(lists, quotas, checked)
     return DeterminationResult(lists[["row", "id_hash", "kode_wilayah", "sumber_dana", "status", "reason", "rank",
-                                      "carried_over"]], summary, period)
+                                      "carried_over"]], summary, period, checked, personal)
 
 
-def _summary(lists: pd.DataFrame, quotas: dict[str, int]) -> pd.DataFrame:
-    """Per kab/kota: proposed, excluded, eligible, quota, determined, reserve, shortfall, excluded per reason."""
-    codes = sorted(set(lists["kode_wilayah"]) | set(quotas))
-    g = lists.groupby("kode_wilayah")
-    out = pd.DataFrame({"kode_wilayah": codes})
-    count = lambda mask: out["kode_wilayah"].map(lists[mask].groupby("kode_wilayah").size()).fillna(0).astype(int)  # noqa: E731
-    out["proposed"] = out["kode_wilayah"].map(g.size()).fillna(0).astype(int)
+def _quota_of(frame: pd.DataFrame, quotas: Quotas) -> pd.Series:
+    """The quota of each row's kab/kota and funder: the province's and those of a funder that set any are 0 where not
+    given; NaN (no limit) for a funder that set none."""
+    def one(code: str, funder: str) -> float:
+        if funder != PROVINCE and not quotas.get(funder):
+            return float("nan")
+        return float(quotas.get(funder, {}).get(code, 0))
+    return pd.Series([one(c, f) for c, f in zip(frame["kode_wilayah"], frame["sumber_dana"])], index=frame.index,
+                     dtype="float64")
+
+
+def _summary(lists: pd.DataFrame, quotas: Quotas, checked: dict[str, bool]) -> pd.DataFrame:
+    """Per kab/kota and funder: proposed, excluded, eligible, quota (NaN: none set), determined, reserve, shortfall,
+    excluded per reason (NaN for a cross-match whose list was not given)."""
+    keys = set(zip(lists["kode_wilayah"], lists["sumber_dana"]))
+    keys |= {(code, funder) for funder, per_code in quotas.items() for code in per_code}
+    out = pd.DataFrame(sorted(keys, key=lambda k: (k[0], SOURCE_PRIORITY.get(k[1], 9), k[1])),
+                       columns=["kode_wilayah", "sumber_dana"])
+    index = pd.MultiIndex.from_frame(out)
+
+    def count(mask) -> pd.Series:
+        sizes = lists[mask].groupby(["kode_wilayah", "sumber_dana"]).size()
+        return pd.Series(sizes.reindex(index).fillna(0).astype(int).to_numpy(), index=out.index)
+
+    out["proposed"] = count(pd.Series(True, index=lists.index))
     out["excluded"] = count(lists["status"] == "excluded")
     out["eligible"] = out["proposed"] - out["excluded"]
-    out["quota"] = out["kode_wilayah"].map(quotas).fillna(0).astype(int)
+    out["quota"] = _quota_of(out, quotas)
     out["determined"] = count(lists["status"] == "determined")
     out["reserve"] = count(lists["status"] == "reserve")
     out["shortfall"] = (out["quota"] - out["determined"]).clip(lower=0)
     for r in REASONS:
-        out[f"excluded_{r}"] = count(lists["reason"] == r)
+        column = count(lists["reason"] == r)
+        out[f"excluded_{r}"] = column if checked.get(r, True) else pd.Series(pd.NA, index=out.index, dtype="Int64")
     return out

@@ -110,7 +110,11 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
         frames.append(pd.DataFrame({"nik": nik[i], "nama": names[i], "tanggal_lahir": dob_text[i],
                                     "jenis_kelamin": np.where(female[i], "P", "L"), "kode_wilayah": kk[i],
                                     "pekerjaan": job[i], "sumber_dana": source[i], "periode": period,
-                                    "no_kpj": np.char.add("KPJ", (1000000 + i).astype("U8")), "_moved": moved[i]}))
+                                    "no_kpj": np.char.add("KPJ", (1000000 + i).astype("U8")),
+                                    # the address for the decree annex, a function of the person (no random draw)
+                                    "desa_kelurahan": np.char.add("Desa Sintetis ", (i % 40 + 1).astype("U2")),
+                                    "kecamatan": np.char.add("Kecamatan Sintetis ", (i % 12 + 1).astype("U2")),
+                                    "_moved": moved[i]}))
     df = pd.concat(frames, ignore_index=True).astype(object)
     # --- inject defects on disjoint clean rows -------------------------------------------------
     propensity = dict(zip(codes, rng.lognormal(0.0, KABKOTA_QUALITY_SD, size=len(codes))))
@@ -177,3 +181,49 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
     migrants[truth["invalid_nik"]] = False  # an unreadable NIK says nothing about where it was issued
     out = out.drop(columns="_moved")
     return out, RecipientTruth(truth, {"nik_region_other": np.flatnonzero(migrants).tolist()})
+
+
+def generate_reference_lists(recipients: pd.DataFrame, truth: RecipientTruth, period: str, seed: int = 0,
+                             counts: dict[str, int] | None = None, others: int = 40) -> tuple[dict[str, pd.DataFrame],
+                                                                                             dict[str, int]]:
+    """Reference lists in their templates' layout (``members``, ``deaths``, ``asn``) that name known recipients of
+    ``period``: ``counts[name]`` persons each (default 25, 8 and 12), taken from rows that carry no defect and are
+    the person's only row of the period, so a correct determination excludes exactly these rows for exactly this
+    reason. Each list also names ``others`` people who are not on the recipient list, and the deaths list three
+    recipients who died after the period started (still eligible that month). Returns the lists and the rows
+    injected per reason (``already_member``, ``deceased``, ``non_eligible_status``)."""
+    rng = np.random.default_rng([seed, 19])
+    counts = {"members": 25, "deaths": 8, "asn": 12} | (counts or {})
+    defective = {p for rows in truth.rows.values() for p in rows}
+    in_period = recipients.index[recipients["periode"] == period]
+    once = recipients.loc[in_period, "nik"].map(recipients.loc[in_period, "nik"].value_counts()) == 1
+    pool = np.array([p for p in in_period[once.to_numpy()] if p not in defective])
+    need = sum(counts.values()) + 3
+    if len(pool) < need:
+        raise ValueError(f"only {len(pool)} clean single rows in {period}; {need} needed")
+    chosen = rng.choice(pool, size=need, replace=False)
+    niks = recipients["nik"].to_numpy()
+    start = pd.Timestamp(period + "-01")
+    cut = np.cumsum([0, counts["members"], counts["deaths"], counts["asn"]])
+    members, deaths, asn, later = (niks[chosen[a:b]] for a, b in zip(cut, [*cut[1:], need]))
+    taken = set(recipients["nik"])
+    strangers = [n for n in (f"6472{rng.integers(10**11, 10**12 - 1)}" for _ in range(4 * others)) if n not in taken]
+
+    def died(n: int, after: bool) -> list[str]:
+        days = rng.integers(1, 20 if after else 400, size=n)
+        return [(start + pd.Timedelta(days=int(d)) if after else start - pd.Timedelta(days=int(d))).strftime("%Y-%m-%d")
+                for d in days]
+
+    lists = {
+        "members": pd.DataFrame({"nik": [*members, *strangers[:others]],
+                                 "segmen": "BPU", "pembayar": rng.choice(["mandiri", "apbd_kabkota", "csr"],
+                                                                         size=len(members) + others)}),
+        "deaths": pd.DataFrame({"nik": [*deaths, *later, *strangers[others:2 * others]],
+                                "tanggal_meninggal": [*died(len(deaths), False), *died(len(later), True),
+                                                      *died(others, False)]}),
+        "asn": pd.DataFrame({"nik": [*asn, *strangers[2 * others:3 * others]],
+                             "kategori": rng.choice(["ASN", "TNI", "Polri"], size=len(asn) + others)}),
+    }
+    for name, frame in lists.items():
+        lists[name] = frame.sample(frac=1, random_state=int(rng.integers(2**31))).reset_index(drop=True)
+    return lists, {"already_member": len(members), "deceased": len(deaths), "non_eligible_status": len(asn)}
