@@ -116,3 +116,31 @@ def test_key_depends_on_parts_version_and_kind():
     assert a == cache.key_of("monitoring", {"y": [1, 2], "x": 1})  # canonical: key order does not matter
     assert a != cache.key_of("monitoring", {"x": 2, "y": [1, 2]})
     assert a != cache.key_of("panel", {"x": 1, "y": [1, 2]})
+
+
+def test_an_entry_of_another_salt_is_kept_and_not_called_damaged(tmp_path, monkeypatch, capsys):
+    """Entries whose key does not depend on the salt (a panel read from a file) stay valid data under another salt:
+    they are reported as made with another salt, not used, and kept — never "damaged" and deleted."""
+    import pandas as pd
+
+    from evalkit.core import cache
+
+    monkeypatch.setenv("EVALKIT_CACHE_DIR", str(tmp_path / "c"))
+    monkeypatch.delenv("EVALKIT_CACHE", raising=False)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"t": pd.DataFrame({"x": [1, 2]})}, {"n": 2}
+
+    monkeypatch.setenv("EVALKIT_SALT", "first-salt-0123456789")
+    cache.cached(tmp_path, "panel", {"file": "abc"}, compute)
+    entry = next(p for p in (tmp_path / "c").iterdir() if p.is_dir())
+    monkeypatch.setenv("EVALKIT_SALT", "second-salt-0123456789")
+    tables, meta = cache.cached(tmp_path, "panel", {"file": "abc"}, compute)
+    err = capsys.readouterr().err
+    assert "made with another salt" in err and "was damaged" not in err
+    assert entry.is_dir() and len(calls) == 2 and meta == {"n": 2}
+    monkeypatch.setenv("EVALKIT_SALT", "first-salt-0123456789")
+    cache.cached(tmp_path, "panel", {"file": "abc"}, compute)
+    assert len(calls) == 2  # the first salt's entry is used again

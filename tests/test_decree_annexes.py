@@ -123,6 +123,10 @@ def test_every_exclusion_equals_what_was_injected_and_unchecked_reads_not_checke
     assert summary["checked"] == {k: "checked" for k in injected}
     assert {k for k, v in summary["inputs"].items() if v["given"]} == {"proposals", "members", "deaths", "asn"}
     assert summary["inputs"]["members"]["rows"] == len(refs["members"]) and len(summary["inputs"]["deaths"]["sha256"]) == 64
+    # every reference key is accounted for: matched a proposal of the period, or matched nothing
+    assert summary["inputs"]["members"]["matched"] == injected["already_member"]
+    assert summary["inputs"]["members"]["unmatched"] == summary["inputs"]["members"]["keys"] - injected["already_member"]
+    assert r.references["asn"]["matched"] == injected["non_eligible_status"]
     assert "file" not in summary and "usulan" not in json.dumps(summary)  # input file names are not written
     # without the lists: "tidak diperiksa", in the workbook, summary.json and the command's output
     assert determine(folder, tmp_path, lists=False) == 0
@@ -190,6 +194,9 @@ def test_no_snake_case_in_any_officer_workbook_in_indonesian(proposals, run, tmp
     assert any("Samarinda (6472)" == r[5] for r in issues[1:])
     region = list(verify["Per kab-kota"].iter_rows(values_only=True))
     assert region[0][1:] == ("Kabupaten/kota", "Baris", "Baris bermasalah", "Bersih (%)")
+    # rows × (1 − clean %) would give a hidden flagged count back: the percentage is withheld with it
+    assert all(r[4] == "–" for r in region[1:] if r[3] == "<10")
+    assert all(r[4] != "–" for r in region[1:] if r[3] not in ("<10",))
     ringkasan = openpyxl.load_workbook(next(public.glob("ringkasan.xlsx")))
     reasons = list(ringkasan["Alasan"].iter_rows(values_only=True))
     assert len(reasons) == 1 + 9 and all(r[2] and len(r[2]) > 30 for r in reasons[1:])  # every reason explained
@@ -275,3 +282,43 @@ def test_reference_lists_in_the_templates_layout_are_read_and_checked(tmp_path, 
     wb.save(tmp_path / "members.xlsx")
     with pytest.raises(DataError, match="stored as a number"):
         read_reference(tmp_path / "members.xlsx", "members")
+
+
+def test_no_hidden_count_of_the_summary_can_be_computed_back(proposals, tmp_path):
+    """Every "<10" and "x" of ringkasan.xlsx, with and without the reference lists, stays unknown under the relations
+    a reader can use: proposed = excluded + eligible, excluded = the sum of the checked reasons, and eligible =
+    determined when all eligible proposals were chosen (no quota, or a shortfall)."""
+    from evalkit.core.privacy import recoverable
+
+    folder, *_ = proposals
+    for lists in (True, False):
+        out = tmp_path / str(lists)
+        assert determine(folder, out, lists=lists) == 0
+        ws = openpyxl.load_workbook(next((out / "outputs" / "penetapan").iterdir()) / "ringkasan.xlsx")["Ringkasan"]
+        rows = list(ws.iter_rows(values_only=True))
+        header = rows[0]
+        col = {name: header.index(name) for name in header}
+        reasons = [h for h in header if h and h.startswith("Dikecualikan: ")]
+        hidden_total = 0
+        for r in rows[1:]:
+            value = lambda name: r[col[name]]  # noqa: E731
+            checked = [h for h in reasons if value(h) != "tidak diperiksa"]
+            cells = ["Diusulkan", "Dikecualikan", "Memenuhi syarat", "Ditetapkan", "Cadangan", *checked]
+            hidden = {c for c in cells if value(c) in ("<10", "x")}
+            relations = [["Diusulkan", "Dikecualikan", "Memenuhi syarat"], ["Dikecualikan", *checked]]
+            if value("Kuota").startswith("tanpa") or value("Kekurangan terhadap kuota") not in ("0", "–"):
+                relations.append(["Memenuhi syarat", "Ditetapkan"])  # the annex lists them all: shown exactly
+                assert value("Memenuhi syarat") not in ("<10", "x")
+            assert not recoverable(hidden, set(cells) - hidden, relations), r
+            hidden_total += len(hidden)
+        assert hidden_total > 10  # the test met small cells
+
+
+def test_the_disclosure_solver_finds_a_cell_given_back_by_subtraction():
+    from evalkit.core.privacy import complementary, recoverable
+
+    assert recoverable({"b"}, {"total", "a"}, [["total", "a", "b"]]) == {"b"}
+    assert recoverable({"b", "c"}, {"total", "a"}, [["total", "a", "b", "c"]]) == set()
+    assert recoverable({"flagged", "x"}, {"rows", "pct", "y"}, [["rows", "pct", "flagged"], ["flagged", "x", "y"]]) == \
+        {"flagged", "x"}
+    assert complementary(["total", "a", "b"], {"b"}, [["total", "a", "b"]], protect={"total"}) == {"a", "b"}

@@ -210,7 +210,7 @@ def test_cache_entries_are_checked_and_damage_is_recomputed_not_published(fast, 
     results.write_text(json.dumps(edited))
     assert main(args) == 0
     err = capsys.readouterr().err
-    assert "damaged or edited" in err
+    assert "damaged, edited or moved" in err
     run = (fast / "outputs" / "default" / "latest").resolve()
     assert "TAMPERED" not in (run / "index.html").read_text(encoding="utf-8")
     assert json.loads((run / "manifest.json").read_text())["notebooks"][0]["reused"] is False
@@ -219,8 +219,35 @@ def test_cache_entries_are_checked_and_damage_is_recomputed_not_published(fast, 
     nb = entry / "files" / "notebooks" / "04-kabkota-scorecard.ipynb"
     nb.write_bytes(nb.read_bytes()[:200])
     assert main(args) == 0
-    assert "damaged or edited" in capsys.readouterr().err
+    assert "damaged, edited or moved" in capsys.readouterr().err
     assert (fast / "outputs" / "default" / "latest").resolve() == newest_run(fast / "outputs" / "default")
+
+
+@pytest.mark.e2e
+def test_a_sealed_entry_of_another_scenario_copied_in_is_not_reused(fast, capsys):
+    """The seal binds an entry to its own name (its key): a complete, correctly sealed entry of another scenario
+    copied over this scenario's entry is refused and recomputed (another salt: tests/test_cache.py)."""
+    (fast / "params" / "other.yaml").write_text(
+        "extends: default.yaml\nscenario: {name: other, title: O}\nscorecard:\n  weight_draws: 500\n",
+        encoding="utf-8")
+    out = ["--notebooks", "fast", "--quiet", "--outputs", str(fast / "outputs")]
+    assert main(["run", "params/default.yaml", *out]) == 0
+    entries = lambda: {p.name for p in (fast / "outputs" / ".cache").glob("notebook-*") if p.is_dir()}  # noqa: E731
+    mine = entries()
+    assert main(["run", "params/other.yaml", *out]) == 0
+    theirs = entries() - mine
+    assert len(mine) == 1 and len(theirs) == 1
+    cache_dir = fast / "outputs" / ".cache"
+    first = json.loads(((fast / "outputs" / "default" / "latest").resolve() / "results" / "04-kabkota-scorecard.json")
+                       .read_text())
+    shutil.rmtree(cache_dir / next(iter(mine)))
+    shutil.copytree(cache_dir / next(iter(theirs)), cache_dir / next(iter(mine)))
+    capsys.readouterr()
+    assert main(["run", "params/default.yaml", *out]) == 0
+    assert "moved" in capsys.readouterr().err
+    run = (fast / "outputs" / "default" / "latest").resolve()
+    assert json.loads((run / "manifest.json").read_text())["notebooks"][0]["reused"] is False
+    assert json.loads((run / "results" / "04-kabkota-scorecard.json").read_text()) == first
 
 
 def test_cache_clear_deletes_only_what_evalkit_wrote(hp, capsys, monkeypatch, tmp_path):
@@ -274,7 +301,7 @@ def test_rerun_validates_the_manifest_before_writing_anything(hp, capsys, tmp_pa
     elsewhere.mkdir(parents=True)
     shutil.copy(fake_run(hp, "default", resolved), elsewhere / "manifest.json")
     code, err = cli(hp, capsys, "rerun", str(elsewhere / "manifest.json"))
-    assert code == 2 and "in a project's outputs folder" in err
+    assert code == 2 and "in the project's outputs folder" in err
     assert not (copied / "outputs" / ".rerun").exists()
     outside = json.loads(json.dumps(resolved))
     outside["data"].update(source="files", panel="../../etc/passwd")
@@ -347,3 +374,171 @@ def test_bad_input_in_a_real_process_exits_2_without_traceback(hp):
     proc = subprocess.run([sys.executable, "-m", "evalkit", "run", "params/bomb.yaml", "--quiet"], cwd=hp,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "expands to more than" in proc.stderr
+
+
+# --------------------------------------------------------------------------- round three (issue #34)
+CORPUS = ROOT / "tests" / "bad_inputs" / "determine"
+
+
+def _determine_cases() -> list[dict]:
+    import csv
+
+    with open(CORPUS / "EXPECTED.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_the_determine_corpus_lists_every_file():
+    assert {r["file"] for r in _determine_cases()} == {p.name for p in CORPUS.iterdir() if p.name != "EXPECTED.csv"}
+
+
+@pytest.mark.parametrize("case", _determine_cases(), ids=lambda r: r["file"])
+def test_bad_quota_files_reference_lists_and_proposals_exit_2_naming_file_row_and_column(hp, capsys, case, tmp_path):
+    proposals = ROOT / "data" / "example" / "recipients.csv"
+    quotas = tmp_path / "kuota.csv"
+    quotas.write_text("kode_wilayah,kuota\n6471,10\n", encoding="utf-8")
+    bad = CORPUS / case["file"]
+    args = {"file": proposals, "--quotas": quotas}
+    args[case["option"]] = bad
+    extra = [] if case["option"] in ("file", "--quotas") else [case["option"], str(bad)]
+    code, err = cli(hp, capsys, "determine", str(args["file"]), "--period", "2025-06", "--quotas", str(args["--quotas"]),
+                    "--outputs", str(hp / "outputs"), *extra)
+    assert code == 2, err
+    assert case["file"] in err and case["where"] in err and case["message"] in err, err
+    assert "6472011905033860" not in err and "011905033860" not in err  # a NIK is never echoed
+    assert not (hp / "outputs" / "penetapan").exists()
+
+
+def _child_peak(args: list[str], cwd: Path) -> tuple[int, float, float, str]:
+    """Exit code, seconds and peak memory (MB) of ``evalkit ARGS`` in its own process."""
+    code = ("import resource, runpy, sys\nsys.argv = ['evalkit', *sys.argv[1:]]\ntry:\n"
+            "    runpy.run_module('evalkit', run_name='__main__')\nfinally:\n"
+            "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, EVALKIT_SALT=SECRET))
+    seconds = time.perf_counter() - t0
+    peak = int(proc.stderr.rsplit("PEAK", 1)[1].split()[0]) / 1024
+    return proc.returncode, seconds, peak, proc.stderr
+
+
+@pytest.mark.parametrize("bomb", ["million_rows", "far_cell"])
+def test_spreadsheet_bombs_are_refused_in_5_s_and_500_mb_before_parsing(hp, tmp_path, bomb):
+    from . import xlsx_bombs
+
+    path = getattr(xlsx_bombs, bomb)(tmp_path / f"{bomb}.xlsx")
+    assert path.stat().st_size < 1_000_000
+    quotas = tmp_path / "kuota.csv"
+    quotas.write_text("kode_wilayah,kuota\n6471,10\n", encoding="utf-8")
+    for args in (["verify", str(path), "--outputs", str(hp / "outputs")],
+                 ["determine", str(path), "--period", "2025-06", "--quotas", str(quotas), "--outputs", str(hp / "outputs")],
+                 ["determine", str(ROOT / "data" / "example" / "recipients.csv"), "--period", "2025-06", "--quotas",
+                  str(quotas), "--members", str(path), "--outputs", str(hp / "outputs")]):
+        code, seconds, peak, err = _child_peak(args, hp)
+        assert code == 2 and "Traceback" not in err, err
+        assert "200,000 rows" in err or "XFD1048576" in err, err
+        assert seconds <= 5 and peak <= 500, (args[0], seconds, peak)
+    shutil.copy(path, hp / "data" / "bomb.xlsx")  # a panel: the same refusal, before the whole sheet is parsed
+    (hp / "params" / "bomb-panel.yaml").write_text(
+        "extends: default.yaml\nscenario: {name: bp, title: B}\ndata:\n  source: files\n  panel: ../data/bomb.xlsx\n")
+    code, seconds, peak, err = _child_peak(["validate", "--data", "params/bomb-panel.yaml"], hp)
+    assert code == 2 and ("200,000 rows" in err or "XFD1048576" in err) and seconds <= 5 and peak <= 500, err
+
+
+def test_fuzzed_quota_files_and_reference_lists_raise_only_evalkit_errors(tmp_path):
+    """Random bytes and random text in the shape of a quota file or a reference list: either read, or refused with
+    a DataError — never another exception."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from evalkit.errors import DataError
+    from evalkit.recipients.determination import read_quotas
+    from evalkit.recipients.io import read_reference
+
+    cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
+    row = st.lists(cell, min_size=0, max_size=4)
+
+    @given(header=st.sampled_from(["kode_wilayah,kuota", "kode_wilayah,kuota,sumber_dana", "nik,tanggal_meninggal",
+                                   "nik,segmen", "nik,kategori", "x"]),
+           rows=st.lists(row, max_size=6), raw=st.binary(max_size=200), use_raw=st.booleans())
+    def fuzz(header, rows, raw, use_raw):
+        f = tmp_path / "fuzz.csv"
+        if use_raw:
+            f.write_bytes(raw)
+        else:
+            f.write_text(header + "\n" + "\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8",
+                         errors="surrogatepass")
+        for read in (read_quotas, lambda p: read_reference(p, "deaths"), lambda p: read_reference(p, "members"),
+                     lambda p: read_reference(p, "asn")):
+            try:
+                read(f)
+            except DataError:
+                pass
+
+    fuzz()
+
+
+def test_company_free_text_is_published_only_as_safe_text_and_ids_only_hashed(tmp_path):
+    """A NIK in ``sektor`` or a formula never reaches a page, a workbook or a CSV; the cache and the notebooks hold
+    company ids only hashed (an id may be an owner's NIK)."""
+    import pandas as pd
+
+    from evalkit.compliance import hash_company_ids, read_companies
+    from evalkit.report.tables import read_table, write_table
+
+    src = pd.read_csv(ROOT / "data" / "templates" / "companies.csv", dtype=str)
+    row = {c: "1" for c in src.columns} | {"company_id": "6472011905033860", "kode_wilayah": "6472", "periode": "2025-06",
+                                          "sektor": "=HYPERLINK(\"http://x\") 6472011905033860", "skala": "kecil",
+                                          "paid_on_time": "1"}
+    pd.DataFrame([row]).to_csv(tmp_path / "c.csv", index=False)
+    df = read_companies(tmp_path / "c.csv", "c.csv", 10)
+    assert "6472011905033860" not in df["sektor"].iloc[0] and not df["sektor"].iloc[0].startswith("=")
+    hashed = hash_company_ids(df, salt=SECRET)
+    assert "6472011905033860" not in hashed.to_csv()
+    write_table(pd.DataFrame({"sektor": ["=cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\t=1"]}), tmp_path / "t.csv", True)
+    body = (tmp_path / "t.csv").read_text(encoding="utf-8").splitlines()[2:]
+    assert all(line.lstrip('"').startswith("'") for line in body), body  # OWASP: neutralised for spreadsheets
+    assert read_table(tmp_path / "t.csv")["sektor"].iloc[0] == "=cmd|' /C calc'!A0"  # and read back as written
+    bad = dict(row, skala="raksasa")
+    pd.DataFrame([bad]).to_csv(tmp_path / "s.csv", index=False)
+    from evalkit.errors import DataError
+
+    with pytest.raises(DataError, match="column 'skala'"):
+        read_companies(tmp_path / "s.csv", "s.csv", 10)
+
+
+@pytest.mark.e2e
+def test_housekeeping_rerun_place_salts_write_errors_and_real_messages(hp, capsys, monkeypatch, tmp_path):
+    # a manifest outside outputs/<scenario>/ (here docs/) is refused before anything is written there
+    docs = hp / "docs" / "x"
+    docs.mkdir(parents=True)
+    (hp / "docs" / "index.html").write_text("<html>project docs</html>")
+    (docs / "manifest.json").write_text(json.dumps({"params": {"resolved": {}, "hash": "0"}, "data": {"panel_sha256": "0"},
+                                                   "scenario": "docs", "lang": "id", "git": {}, "packages": {}}))
+    code, err = cli(hp, capsys, "rerun", str(docs / "manifest.json"))
+    assert code == 2 and "outputs folder" in err
+    assert (hp / "docs" / "index.html").read_text() == "<html>project docs</html>" and not (hp / "docs" / "latest").exists()
+    # salts: twelve identical characters, and a salt file inside the project, are refused before any work
+    monkeypatch.setenv("EVALKIT_SALT", "a" * 16)
+    code, err = cli(hp, capsys, "verify", str(ROOT / "data" / "example" / "recipients.csv"), "--outputs",
+                    str(hp / "outputs"))
+    assert code == 2 and "guessable" in err
+    monkeypatch.delenv("EVALKIT_SALT")
+    monkeypatch.setenv("EVALKIT_SALT_FILE", str(hp / "data" / "salt"))
+    code, err = cli(hp, capsys, "verify", str(ROOT / "data" / "example" / "recipients.csv"), "--outputs",
+                    str(hp / "outputs"))
+    assert code == 2 and "inside the project" in err and not (hp / "data" / "salt").exists()
+    monkeypatch.setenv("EVALKIT_SALT", SECRET)
+    # write errors in words: --outputs naming a file
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "q.csv").write_text("kode_wilayah,kuota\n6471,10\n")
+    code, err = cli(hp, capsys, "determine", str(ROOT / "data" / "example" / "recipients.csv"), "--period", "2025-06",
+                    "--quotas", str(tmp_path / "q.csv"), "--outputs", str(tmp_path / "a-file"))
+    assert code == 2 and "cannot be written" in err
+    # the real problem named: a folder, a compressed file
+    (hp / "data" / "folder.csv").mkdir()
+    import gzip
+
+    (hp / "data" / "list.csv").write_bytes(gzip.compress(b"nik,nama\n1,2\n"))
+    for name, says in (("folder.csv", "is a folder"), ("list.csv", "compressed")):
+        code, err = cli(hp, capsys, "verify", str(hp / "data" / name), "--outputs", str(hp / "outputs"))
+        assert code == 2 and says in err, err

@@ -261,3 +261,42 @@ def test_comparison_names_params_in_words_with_their_source_notes(tmp_path):
     assert rows["target.year"]["source"] == "end of RPJMD, per year Recipient churn per year noted"
     assert rows["budget.uncertainty.parameters.churn_share.high"]["source"] == "BPJS TK 2024"
     assert rows["budget.uncertainty.parameters.churn_share.high"]["values"] == ["0.15", "0.2"]
+
+
+def test_no_suppressed_cell_of_a_published_table_can_be_computed_back(default_params, default_data, tmp_path):
+    """Every declared table with counts of persons, written through ``ctx.table`` with small cells in it: a hidden
+    count stays unknown given the row's other published cells and the relations the table declares (a percentage
+    computed from counts is withheld with them) — in the CSV and so in the workbook built from it."""
+    import numpy as np
+
+    from evalkit.core.privacy import recoverable
+    from evalkit.report import outputs
+    from evalkit.report.notebook import Context
+    from evalkit.report.tables import read_table
+
+    (tmp_path / "tables").mkdir()
+    ctx = Context(notebook="01-data-quality", params=default_params, data=default_data, lang="id",
+                  output_dir=tmp_path, number=1)
+    threshold = default_params.report.suppress_below
+    by_region = pd.DataFrame({"region_code": ["6401", "6402", "6403"], "region_name": ["Paser", "Kutai Barat", "Kukar"],
+                              "rows": [120, 80, 500], "flagged": [3, 40, 0]})
+    by_region["clean_pct"] = 100 * (1 - by_region["flagged"] / by_region["rows"])
+    ctx.table(by_region, "verification_by_region", show=False)
+    summary = pd.DataFrame({"check": ["check_invalid_nik", "check_ineligible"], "count": [4, 250]})
+    ctx.table(summary, "verification_summary", show=False)
+    checked = 0
+    for name in ("verification_by_region", "verification_summary"):
+        spec = outputs.table(ctx.notebook, name)
+        published = read_table(tmp_path / "tables" / spec.file)
+        persons = [c for c, u in spec.columns.items() if u == "persons"]
+        derived = dict(spec.derived)
+        relations = [[column, *sources] for column, sources in spec.derived]
+        for _, row in published.iterrows():
+            present = [c for c in published.columns if c in persons or c in derived]
+            hidden = {c for c in present if pd.isna(row[c])}
+            checked += len(hidden)
+            assert not recoverable(hidden, set(present) - hidden, relations), (name, dict(row))
+    assert checked >= 3  # Paser's flagged count and its percentage, the province's small invalid-NIK count
+    assert np.isnan(read_table(tmp_path / "tables" / outputs.table(ctx.notebook, "verification_summary").file)
+                    ["count"].iloc[0])
+    assert threshold > 4

@@ -136,3 +136,63 @@ def test_data_path_is_resolved_inside_project(project):
     params = evalkit.load_params(path)
     assert params.data.panel == "data/panel.csv"
     assert params.project_root == project
+
+
+def test_paths_are_read_from_the_file_that_wrote_them_through_every_extends(tmp_path):
+    """A chain over folders: params/base.yaml (paths relative to params/), params/team/mid.yaml extending it and
+    setting one path, params/team/leaf.yaml extending mid.yaml and setting another. Each relative path is read
+    from the folder of the file that wrote it, whatever the order of the keys."""
+    import evalkit
+
+    root = tmp_path
+    (root / "pyproject.toml").write_text("[project]\nname='x'\n")
+    for folder, f in (("one", "a.csv"), ("two", "b.csv"), ("three", "c.csv")):
+        (root / "data" / folder).mkdir(parents=True, exist_ok=True)
+        (root / "data" / folder / f).write_text("x\n")
+    (root / "params" / "team").mkdir(parents=True)
+    (root / "params" / "base.yaml").write_text(
+        "scenario: {name: base, title: B}\ndata:\n  source: files\n  recipients: ../data/one/a.csv\n  companies: ../data/one/a.csv\n")
+    (root / "params" / "team" / "mid.yaml").write_text(
+        "extends: ../base.yaml\nscenario: {name: mid, title: M}\ndata:\n  panel: ../../data/two/b.csv\n")
+    (root / "params" / "team" / "leaf.yaml").write_text(
+        "extends: mid.yaml\nscenario: {name: leaf, title: L}\ndata:\n  companies: ../../data/three/c.csv\n")
+    p = evalkit.load_params(root / "params" / "team" / "leaf.yaml")
+    assert p.data.recipients == "data/one/a.csv"  # written in params/base.yaml
+    assert p.data.panel == "data/two/b.csv"  # written in params/team/mid.yaml
+    assert p.data.companies == "data/three/c.csv"  # written in params/team/leaf.yaml
+
+
+def test_a_pipe_or_a_folder_named_as_a_data_file_is_refused_without_opening_it(tmp_path):
+    """A FIFO would make any reader (or the cache's hashing) wait forever: it is refused from its stat alone."""
+    import os
+
+    import evalkit
+    from evalkit.errors import ParamsError
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname='x'\n")
+    (tmp_path / "params").mkdir()
+    (tmp_path / "data" / "folder.csv").mkdir(parents=True)
+    os.mkfifo(tmp_path / "data" / "pipe.csv")
+    for name, says in (("pipe.csv", "not a regular file"), ("folder.csv", "a folder")):
+        (tmp_path / "params" / "p.yaml").write_text(
+            f"scenario: {{name: p, title: P}}\ndata:\n  source: files\n  panel: ../data/{name}\n")
+        with pytest.raises(ParamsError, match=says):
+            evalkit.load_params(tmp_path / "params" / "p.yaml")
+
+
+@pytest.mark.parametrize("text, key", [
+    ("contributions:\n  declared_income_rupiah: 1.0e+308\n", "declared_income_rupiah"),
+    ("budget:\n  value:\n    jkm_benefit_rupiah: 1.0e+300\n", "jkm_benefit_rupiah"),
+])
+def test_amounts_are_bounded_at_validation_not_only_at_run_time(tmp_path, text, key):
+    """An amount that would overflow the budget's products is refused when the params are read, with its key."""
+    import shutil
+
+    import evalkit
+    from evalkit.errors import ParamsError
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname='x'\n")
+    shutil.copytree(PARAMS, tmp_path / "params")
+    (tmp_path / "params" / "big.yaml").write_text("extends: default.yaml\nscenario: {name: big, title: B}\n" + text)
+    with pytest.raises(ParamsError, match=f"{key}.*1,000,000,000"):
+        evalkit.load_params(tmp_path / "params" / "big.yaml")

@@ -85,6 +85,11 @@ def test_fixed_shares_in_the_crosswalk_are_used(published, tmp_path):
     (lambda p, d, o: d[d["region_code"] != "6411"], "denominators.csv", "6411"),
     (lambda p, d, o: d.assign(period=d["period"].where(d.index != 2, "08-2023")), "denominators.csv", "YYYY-MM"),
     (lambda p, d, o: o.assign(share=o["share"].where(o["office_code"] != "KC-BPN", 0.7)), "offices.csv", "sum to 1"),
+    # a Kaltim office moved into another province: Samarinda is then served by no office (187,000 people lost)
+    (lambda p, d, o: o.assign(region_code=o["region_code"].where(o["office_code"] != "KC-SMD", "63")), "offices.csv",
+     "no office serves the Kaltim kab/kota 6472"),
+    (lambda p, d, o: o.assign(region_code=o["region_code"].where(o.index != o.index[1], "63")), "offices.csv",
+     "serves regions in 2 provinces"),
 ])
 def test_broken_published_files_name_file_row_and_rule(default_data, tmp_path, change, where, message):
     part, den = participants_frame(default_data), denominators_frame(default_data)

@@ -618,3 +618,4 @@ def test_published_formats_and_an_xlsx_panel_render_every_page(tmp_path):
     index = (project / "outputs" / "example-files" / "latest" / "index.html").read_text(encoding="utf-8")
     assert "diinterpolasi linear antarbulan survei" in index  # the report states the interpolation method
     assert "sasaran BPJS Ketenagakerjaan" in index  # total coverage on its published definition, next to the target
+

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .core.hashing import salted_hash
+from .core.privacy import safe_text
 from .core.salt import get_salt
 from .data.loaders import read_table
 from .data.schemas import COMPANIES
@@ -55,9 +56,15 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
                 "must be a finite number, zero or more"
             problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "", allowed))
         df[col] = num
+    sizes = next(c.allowed for c in COMPANIES if c.name == "skala")
+    bad = ~df["skala"].astype(str).str.strip().str.lower().isin(sizes)
+    if bad.any():
+        problems.append(Problem(shown, f"{rows(bad)}, column 'skala'", "", "allowed: " + ", ".join(sizes)))
     if problems:
         raise DataError(problems)
     df["kode_wilayah"] = codes
+    df["skala"] = df["skala"].astype(str).str.strip().str.lower()
+    df["sektor"] = df["sektor"].map(lambda v: safe_text(v, 60))  # free text: no NIK, no formula reaches a page
     return df
 
 
@@ -160,10 +167,18 @@ def arrears_by_age(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def top_arrears(df: pd.DataFrame, n: int = 10, salt: str | None = None) -> pd.DataFrame:
-    """The ``n`` companies with the largest arrears, by salted hashed id (never the real id)."""
+def hash_company_ids(df: pd.DataFrame, salt: str | None = None) -> pd.DataFrame:
+    """``df`` with ``company_id`` replaced by its salted hash: what is cached and what the notebooks see (a company
+    id may be an owner's NIK)."""
+    return df.assign(company_id=salted_hash(df["company_id"].astype(str).to_numpy(), get_salt() if salt is None else salt))
+
+
+def top_arrears(df: pd.DataFrame, n: int = 10, salt: str | None = None, hashed: bool = False) -> pd.DataFrame:
+    """The ``n`` companies with the largest arrears, by salted hashed id (never the real id; ``hashed``: the ids
+    of ``df`` are already hashed, :func:`hash_company_ids`)."""
     arrears = arrears_by_company(df)
     info = df.drop_duplicates("company_id").set_index("company_id")[["kode_wilayah", "sektor", "skala"]]
     top = arrears.nlargest(n, "arrears_rupiah").join(info, on="company_id")
-    top.insert(0, "company_hash", salted_hash(top["company_id"].to_numpy(), get_salt() if salt is None else salt))
+    ids = top["company_id"].to_numpy()
+    top.insert(0, "company_hash", ids if hashed else salted_hash(ids, get_salt() if salt is None else salt))
     return top.drop(columns="company_id").reset_index(drop=True)

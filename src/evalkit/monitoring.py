@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .compliance import compliance_summary, generate_companies, read_companies
+from .compliance import compliance_summary, generate_companies, hash_company_ids, read_companies
 from .core import cache
 from .recipients.engine import VerificationReport, check_recipients
 from .recipients.generate import defect_counts, generate_recipients
@@ -85,7 +85,7 @@ def _compute(params) -> Monitoring:
         df, truth = generate_recipients(rows, seed=params.seed, defects=defects)
         report = check_recipients(df, params)
         del df  # raw identifiers end here
-        companies = generate_companies(600, seed=params.seed)
+        companies = hash_company_ids(generate_companies(600, seed=params.seed))  # raw ids are never cached
         return Monitoring(report, companies, compliance_summary(companies), True, truth.counts)
     report = None
     if params.data.recipients:
@@ -93,5 +93,6 @@ def _compute(params) -> Monitoring:
                                   params, shown=params.data.recipients)
     companies = None
     if params.data.companies:
-        companies = read_companies(root / params.data.companies, params.data.companies, params.data.max_file_mb)
+        companies = hash_company_ids(read_companies(root / params.data.companies, params.data.companies,
+                                                    params.data.max_file_mb))
     return Monitoring(report, companies, compliance_summary(companies) if companies is not None else None, False)

@@ -13,9 +13,11 @@ report tables (a test renders the report with a cold cache, a warm cache and no 
 * **Safe**: an entry is written to a temporary folder and renamed into place, so a reader never sees a
   half-written entry; a lock file makes a second process wait for the first instead of computing the
   same tables twice.
-* **Checked**: every entry carries a keyed content hash of each of its files (HMAC-SHA256 with a key
-  derived from the salt, :func:`seal`); an entry whose files do not match — truncated, hand-edited — is
-  reported on stderr, deleted and computed again, never used (:func:`verify`).
+* **Checked**: every entry carries a keyed content hash of each of its files and of its own name — the key,
+  which encodes its kind and everything it depends on (HMAC-SHA256 with a key derived from the salt,
+  :func:`seal`); an entry whose files do not match — truncated, hand-edited — or that was copied under another
+  entry's name is reported on stderr, deleted and computed again, never used (:func:`verify`). An entry sealed
+  under another salt is reported as such and left alone (it is not damaged; it is simply not this salt's).
 * **Its own folder only**: the folder holds a marker file (:data:`MARKER`); ``evalkit cache clear`` deletes
   only the entries evalkit wrote and refuses a folder without the marker.
 * **Private**: only tables that may appear in reports are stored (hashed ids, never a raw NIK or name).
@@ -41,7 +43,7 @@ from .salt import get_salt, salt_fingerprint
 from .version import __version__
 
 #: Bump when the stored layout or the meaning of a cached table changes.
-FORMAT = 2  # 2: entries carry integrity.json
+FORMAT = 3  # 2: entries carry integrity.json; 3: the seal binds the entry's name and records the salt's fingerprint
 
 Tables = dict[str, pd.DataFrame]
 
@@ -82,26 +84,40 @@ def _mac(data: bytes) -> str:
     return hmac.new(key, data, hashlib.sha256).hexdigest()
 
 
-def seal(entry: Path) -> None:
-    """Record the keyed hash of every file of the (not yet published) entry folder ``entry``."""
-    files = sorted(p for p in entry.rglob("*") if p.is_file() and p.name != SEAL)
-    digests = {p.relative_to(entry).as_posix(): _mac(p.read_bytes()) for p in files}
-    (entry / SEAL).write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+def _files(entry: Path) -> list[str]:
+    return sorted(p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file() and p.name != SEAL)
+
+
+def seal(entry: Path, name: str) -> None:
+    """Record, in the (not yet published) folder ``entry`` that will be published as ``name``, the keyed hash of
+    every file and of the name itself, with the salt's fingerprint."""
+    digests = {rel: _mac((entry / rel).read_bytes()) for rel in _files(entry)}
+    binding = _mac(canonical_json({"entry": name, "files": digests}).encode())
+    (entry / SEAL).write_text(json.dumps({"entry": name, "salt": salt_fingerprint(), "files": digests,
+                                          "binding": binding}, sort_keys=True), encoding="utf-8")
 
 
 def verify(entry: Path) -> bool:
-    """Whether every file of ``entry`` still matches its sealed hash (and no file was added or removed);
-    a damaged entry is reported on stderr and deleted, so that it is computed again."""
+    """Whether ``entry`` may be used: sealed under this salt, under this very name, and every file still matching
+    its hash (none added or removed). A damaged or moved entry is reported on stderr and deleted, so that it is
+    computed again; an entry of another salt is reported and left in place."""
     try:
-        digests = json.loads((entry / SEAL).read_text(encoding="utf-8"))
-        files = sorted(p.relative_to(entry).as_posix() for p in entry.rglob("*") if p.is_file() and p.name != SEAL)
-        ok = isinstance(digests, dict) and files == sorted(digests) and all(
-            hmac.compare_digest(_mac((entry / rel).read_bytes()), str(digests[rel])) for rel in files)
-    except (OSError, ValueError):
+        sealed = json.loads((entry / SEAL).read_text(encoding="utf-8"))
+        if isinstance(sealed, dict) and sealed.get("salt") not in (None, salt_fingerprint()):
+            print(f"evalkit: cache entry {entry.name} was made with another salt; it is not used (and kept: it is not "
+                  "damaged). Computing again with this salt", file=sys.stderr)
+            return False
+        digests = sealed["files"]
+        files = _files(entry)
+        ok = (isinstance(digests, dict) and sealed.get("entry") == entry.name and files == sorted(digests)
+              and hmac.compare_digest(_mac(canonical_json({"entry": entry.name, "files": digests}).encode()),
+                                      str(sealed.get("binding")))
+              and all(hmac.compare_digest(_mac((entry / rel).read_bytes()), str(digests[rel])) for rel in files))
+    except (OSError, ValueError, KeyError, TypeError):
         ok = False
     if not ok:
-        print(f"evalkit: cache entry {entry.name} was damaged or edited (its content does not match its hash); "
-              "it is deleted and computed again", file=sys.stderr)
+        print(f"evalkit: cache entry {entry.name} was damaged, edited or moved (its content does not match its "
+              "seal); it is deleted and computed again", file=sys.stderr)
         shutil.rmtree(entry, ignore_errors=True)
     return ok
 
@@ -156,7 +172,7 @@ def _write(entry: Path, tables: Tables, meta: dict) -> None:
             df.to_parquet(tmp / f"{name}.parquet")
         # key order kept: tables built from these dicts list their rows in that order
         (tmp / "meta.json").write_text(json.dumps({"tables": list(tables), "meta": meta}), encoding="utf-8")
-        seal(tmp)
+        seal(tmp, entry.name)
 
     publish_entry(entry, fill)
 

@@ -13,12 +13,16 @@ import secrets
 import sys
 from pathlib import Path
 
+from .paths import marked_project_root
+
 
 def salt_path() -> Path:
     return Path(os.environ.get("EVALKIT_SALT_FILE", Path.home() / ".config" / "evalkit" / "salt"))
 
 
 MIN_SALT_CHARS = 12
+#: Distinct characters a salt needs: twelve identical characters (or a short pattern repeated) are guessable.
+MIN_DISTINCT_CHARS = 6
 
 
 class SaltError(ValueError):
@@ -30,6 +34,9 @@ def _checked(salt: str, where: str) -> str:
         raise SaltError(f"the salt in {where} is empty or shorter than {MIN_SALT_CHARS} characters: hashed NIKs "
                         "would be reversible. Put a long random value there (or delete the file so that evalkit "
                         "creates one — hashed ids then change, so earlier outputs cannot be matched)")
+    if len(set(salt)) < MIN_DISTINCT_CHARS:
+        raise SaltError(f"the salt in {where} repeats too few characters ({len(set(salt))} different; at least "
+                        f"{MIN_DISTINCT_CHARS}): it is guessable. Put a long random value there")
     return salt
 
 
@@ -39,6 +46,10 @@ def get_salt() -> str:
     if env is not None:
         return _checked(env, "EVALKIT_SALT")
     path = salt_path()
+    project = marked_project_root(Path.cwd())
+    if project is not None and project in path.absolute().parents and path.absolute() != Path.home() / ".config" / "evalkit" / "salt":
+        raise SaltError(f"the salt file {path} lies inside the project folder {project}, where it can be committed or "
+                        "shared with the outputs; keep it outside (default: ~/.config/evalkit/salt)")
     if path.is_file():
         return _checked(path.read_text(encoding="utf-8").strip(), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -30,10 +30,19 @@ def _rows(index: pd.Index, limit: int = 5) -> str:
     return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows)) + more
 
 
+def not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as a data file, in words (checked with stat only: a pipe is never opened)."""
+    if path.is_dir():
+        return "is a folder, not a data file: name the CSV or XLSX file inside it"
+    if path.exists():
+        return "is not a regular file (a pipe, socket or device): name a CSV or XLSX file"
+    return "the data file does not exist"
+
+
 def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
     """Read a CSV (UTF-8) or XLSX file as text columns, with clear errors for unreadable files."""
     if not path.is_file():
-        raise DataError([Problem(shown, "file", "", "the data file does not exist")])
+        raise DataError([Problem(shown, "file", "", not_a_file(path))])
     size = path.stat().st_size
     if size == 0:
         raise DataError([Problem(shown, "file", "", "the file is empty; it needs a header row and data rows")])
@@ -47,6 +56,9 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
     if suffix not in (".csv", ".txt"):
         raise DataError([Problem(shown, "file", repr(path.suffix), "allowed file types: .csv (UTF-8) or .xlsx")])
     raw = path.read_bytes()
+    if raw[:2] == b"\x1f\x8b" or raw[:4] == b"PK\x03\x04" or raw[:3] == b"BZh" or raw[:6] == b"7z\xbc\xaf\x27\x1c":
+        raise DataError([Problem(shown, "file", "", "the file is compressed or an archive (gzip, zip, xlsx, bz2 or 7z) "
+                                 "under a CSV name: unpack it, or save it as CSV UTF-8 (an .xlsx keeps its .xlsx name)")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -64,6 +76,46 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
         where = f"row {m.group(1)}" if m else "file"
         raise DataError([Problem(shown, where, "", f"the CSV cannot be parsed ({exc}); check separators and quotes")])
     return df
+
+
+#: The largest sheet an input workbook may hold (rows and columns actually used). Larger lists come as CSV or
+#: Parquet, which the DuckDB engine reads without loading them whole; a workbook is parsed whole by openpyxl.
+XLSX_MAX_ROWS = 200_000
+XLSX_MAX_COLUMNS = 200
+_ROW = re.compile(rb"<(?:\w+:)?row\b")
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def scan_sheets(zf, shown: str, max_rows: int = XLSX_MAX_ROWS, max_columns: int = XLSX_MAX_COLUMNS) -> None:
+    """Refuse a workbook whose sheets hold more rows or reach further columns or rows than the limits, by streaming
+    each sheet's XML in blocks and stopping at the first excess — before any parser builds the sheet (a 1 MB file
+    can hold a million rows, or one cell at XFD1048576 that makes a parser allocate the whole rectangle)."""
+    for info in zf.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        rows, tail = 0, b""
+        with zf.open(info) as fh:
+            while block := fh.read(1 << 20):
+                chunk = tail + block  # a tag cut by the block boundary is whole in the next chunk, counted once:
+                rows += sum(1 for m in _ROW.finditer(chunk) if m.end() > len(tail))  # matches ending in the new block
+                for letters, number in _CELL_REF.findall(chunk):
+                    if _column_number(letters) > max_columns or int(number) > max_rows + 1:
+                        raise DataError([Problem(shown, "file", f"a cell at {letters.decode()}{number.decode()}",
+                                                 f"a sheet may use at most {max_columns} columns and {max_rows:,} rows "
+                                                 "(data.max_file_mb aside); delete the far cells, or send the list "
+                                                 "as CSV")])
+                if rows > max_rows + 1:
+                    raise DataError([Problem(shown, "file", f"over {max_rows:,} rows",
+                                             f"a workbook may hold at most {max_rows:,} rows; send a longer list as "
+                                             "CSV (read in a streaming way)")])
+                tail = chunk[-64:]
 
 
 def open_sheet(path: Path, shown: str, max_mb: float, read_only: bool = False, sheet: str | None = None):
@@ -84,6 +136,8 @@ def open_sheet(path: Path, shown: str, max_mb: float, read_only: bool = False, s
     if unpacked > max_mb * 1e6:
         raise DataError([Problem(shown, "file", f"of {unpacked / 1e6:,.0f} MB unpacked",
                                  f"workbooks larger than data.max_file_mb = {max_mb:g} MB once unpacked are refused")])
+    with zipfile.ZipFile(path) as zf:
+        scan_sheets(zf, shown)
     try:
         wb = openpyxl.load_workbook(path, read_only=read_only, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files

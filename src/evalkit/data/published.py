@@ -26,6 +26,7 @@ from ..core.hashing import sha256_file
 from ..core.months import month_numbers
 from ..core.persons import whole_persons
 from ..errors import DataError, Problem
+from ..reference import kaltim_codes
 from .dataset import Dataset
 from .loaders import MAX_COUNT, _rows, consistency, raise_problems, read_table, real_dataset, typed_columns
 from .schemas import DENOMINATORS, OFFICES, PARTICIPANTS, SYNTHETIC_LABEL
@@ -79,7 +80,37 @@ def read_offices(path: Path | None, shown: str, max_mb: float = 200) -> pd.DataF
             problems.append(Problem(shown, f"{_rows(rows.index)}, column 'share'", f"{rows['share'].sum():.4g}",
                                     f"office {office!r}: the shares of an office must sum to 1"))
     raise_problems(problems, shown)
+    raise_problems(_geography(out, shown), shown)
     return out
+
+
+def _geography(offices: pd.DataFrame, shown: str) -> list[Problem]:
+    """The crosswalk's geography holds together, so that no row silently moves people between provinces: an
+    office's regions lie in one province; a province-level region (a 2-digit code: that province's total) is fed
+    by exactly one office that feeds nothing else; every Kaltim kab/kota is served by some office."""
+    problems = []
+    code = offices["region_code"].astype(str)
+    province = code.str[:2]
+    for office, rows in offices.groupby("office_code"):
+        provs = sorted(set(province[rows.index]))
+        if len(provs) > 1:
+            problems.append(Problem(shown, f"{_rows(rows.index)}, column 'region_code'", "",
+                                    f"office {office!r} serves regions in {len(provs)} provinces ({', '.join(provs)}); "
+                                    "an office serves regions of one province"))
+        elif (code[rows.index].str.len() == 2).any() and len(rows) > 1:
+            problems.append(Problem(shown, f"{_rows(rows.index)}, column 'region_code'", "",
+                                    f"office {office!r} stands for a province's total and must have that one row"))
+    totals = offices[code.str.len() == 2]
+    for region, rows in totals.groupby("region_code"):
+        if rows["office_code"].nunique() > 1:
+            problems.append(Problem(shown, f"{_rows(rows.index)}, column 'region_code'", "",
+                                    f"province {region} is fed by {rows['office_code'].nunique()} offices; its "
+                                    "total comes from one row"))
+    missing = sorted(set(kaltim_codes()) - set(code))
+    if missing:
+        problems.append(Problem(shown, "column 'region_code'", "", "no office serves the Kaltim kab/kota "
+                                + ", ".join(missing) + "; every kab/kota needs an office (its participants would be lost)"))
+    return problems
 
 
 def read_participants(path: Path, shown: str, offices: pd.DataFrame, max_mb: float = 200,

@@ -384,8 +384,9 @@ def _resolve_paths(merged: dict, sources: dict, root: Path, base: Path | None = 
             continue
         value = node[keypath[-1]]
         file, line = sources.get(keypath, ("?", None))
-        base = base if base is not None else Path(file).resolve().parent
-        target = (base / value).resolve() if not Path(value).is_absolute() else Path(value).resolve()
+        # each path from the folder of the file that wrote it (never the previous key's folder)
+        folder = base if base is not None else Path(file).resolve().parent
+        target = (folder / value).resolve() if not Path(value).is_absolute() else Path(value).resolve()
         rel_ok = target == root or root in target.parents
         if not rel_ok:
             problems.append(Problem(file, f"key `{dotted(keypath)}`", repr(value),
@@ -394,6 +395,10 @@ def _resolve_paths(merged: dict, sources: dict, root: Path, base: Path | None = 
             problems.append(Problem(file, f"key `{dotted(keypath)}`", repr(value),
                                     "the path points into outputs/ (generated reports); input data belongs under data/",
                                     line))
+        elif target.exists() and not target.is_file():  # stat only: a pipe is never opened (it would wait forever)
+            kind = "a folder" if target.is_dir() else "not a regular file (a pipe, socket or device)"
+            problems.append(Problem(file, f"key `{dotted(keypath)}`", repr(value),
+                                    f"the path is {kind}; name a data file (CSV or XLSX)", line))
         else:
             node[keypath[-1]] = target.relative_to(root).as_posix()
     return problems

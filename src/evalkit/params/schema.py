@@ -39,7 +39,9 @@ def _check_kaltim_code(value: str) -> str:
 Month = Annotated[str, Field(description='a calendar month "YYYY-MM"'), AfterValidator(_check_month)]
 Share = Annotated[StrictFloat, Field(ge=0.0, le=1.0, description="a share between 0 and 1")]
 Pct = Annotated[StrictFloat, Field(ge=0.0, le=100.0, description="a percentage between 0 and 100")]
-Rupiah = Annotated[StrictFloat, Field(ge=0.0, description="an amount in Rupiah, zero or more")]
+Rupiah = Annotated[StrictFloat, Field(ge=0.0, le=1e9, description="an amount in Rupiah from 0 to 1,000,000,000 "
+                                                                  "(a monthly income, contribution or benefit per person)")]
+"""Per person: bounded so that every product the budget forms (× persons × months × years) stays finite."""
 Year = Annotated[StrictInt, Field(ge=2000, le=2100, description="a calendar year between 2000 and 2100")]
 KabKotaCode = Annotated[str, Field(description="a Kaltim kab/kota code"), AfterValidator(_check_kaltim_code)]
 
@@ -372,7 +374,8 @@ class Budget(Strict):
     churn_share: Share = 0.10
     additionality_share: Annotated[StrictFloat, Field(gt=0.0, le=1.0, description="a share above 0 and at most 1")] = 0.7
     use_estimated_additionality: StrictBool = True
-    apbd_revenue_rupiah: Annotated[StrictFloat, Field(gt=0, description="an amount in Rupiah, more than 0")] = 19.14e12
+    apbd_revenue_rupiah: Annotated[StrictFloat, Field(gt=0, le=1e16, description="an amount in Rupiah, more than 0 and at "
+                                                                               "most 10^16 (above any APBD)")] = 19.14e12
     revenue_growth_share: Annotated[StrictFloat, Field(ge=-0.5, le=0.5, description="a yearly growth between -0.5 and 0.5")] = 0.03
     revenue_base_year: Year = 2025
     determination_gap_months: Annotated[StrictInt, Field(ge=0, le=11, description="a number of months from 0 to 11")] = 3

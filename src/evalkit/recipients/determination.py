@@ -76,6 +76,10 @@ class DeterminationResult:
     period: str
     checked: dict[str, bool] = field(default_factory=dict)
     personal: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    #: Per reference list given: its distinct NIKs, how many of them are among the period's proposals (matched) and
+    #: how many are not (every key was readable: :func:`evalkit.recipients.io.read_reference` refuses the list
+    #: otherwise).
+    references: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def quotas_from_allocation(allocation_table: pd.DataFrame) -> Quotas:
@@ -143,12 +147,15 @@ def read_quotas(path: str | Path) -> Quotas:
         raise DataError([Problem(shown, "rows", "", "no quota row: one row per kab/kota (and funder) is needed")])
     funders = df["sumber_dana"].str.strip() if "sumber_dana" in df.columns else pd.Series(PROVINCE, index=df.index)
     funders = funders.replace("", PROVINCE)
-    problems, out, seen = [], {}, {}
+    problems, out, seen, kaltim = [], {}, {}, set(kaltim_codes())
     for i, (code, value, funder) in enumerate(zip(df["kode_wilayah"].str.strip(), df["kuota"].str.strip(), funders)):
         row = i + 2 + skip
         if funder not in FUNDERS:
             problems.append(Problem(shown, f"row {row}, column 'sumber_dana'", short_repr(funder[:6]),
                                     "allowed: " + ", ".join(FUNDERS)))
+        elif code not in kaltim:
+            problems.append(Problem(shown, f"row {row}, column 'kode_wilayah'", short_repr(code[:6]),
+                                    "is not a Kaltim kab/kota code (BPS, e.g. 6472)"))
         elif not QUOTA_VALUE.fullmatch(value):
             problems.append(Problem(shown, f"row {row}, column 'kuota'", "",
                                     "must be a whole number of persons written with the digits 0-9 (at most 7)"))
@@ -211,6 +218,13 @@ def determine(proposals: pd.DataFrame, params, quotas: Mapping, period: str, *,
     lists["status"] = status
     lists["reason"] = lists["reason"].fillna("")
     checked = {flag: conditions[flag] != "false" for flag in REFERENCE_OF}
+    references = {}
+    for flag, name in REFERENCE_OF.items():
+        if checked[flag]:
+            table = {"members": "m", "deaths": "d", "asn": "a"}[name]
+            keys, matched = con.execute(f"SELECT count(DISTINCT nik), count(DISTINCT nik) FILTER (WHERE nik IN "
+                                        f"(SELECT nik FROM rs)) FROM {table}").fetchall()[0]
+            references[name] = {"keys": int(keys), "matched": int(matched), "unmatched": int(keys - matched)}
     chosen = lists.loc[lists["status"].isin(["determined", "reserve"]), ["row"]]
     con.register("chosen", chosen)
     personal = con.execute(f"SELECT _row AS row, {', '.join(PERSONAL)} FROM ({source}) WHERE _row IN "
@@ -218,7 +232,7 @@ def determine(proposals: pd.DataFrame, params, quotas: Mapping, period: str, *,
     con.close()
     summary = _summary(lists, quotas, checked)
     return DeterminationResult(lists[["row", "id_hash", "kode_wilayah", "sumber_dana", "status", "reason", "rank",
-                                      "carried_over"]], summary, period, checked, personal)
+                                      "carried_over"]], summary, period, checked, personal, references)
 
 
 def _quota_of(frame: pd.DataFrame, quotas: Quotas) -> pd.Series:

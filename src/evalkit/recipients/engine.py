@@ -91,6 +91,17 @@ def _flag_file(con, path: Path, params, period: str | None) -> None:
 def _unreadable(path: Path, exc: Exception) -> DataError:
     """A DuckDB read error as a message that never echoes the file's content (DuckDB quotes offending lines)."""
     text = str(exc).lower()
+    try:
+        with open(path, "rb") as fh:
+            magic = fh.read(6)
+    except OSError:
+        magic = b""
+    if magic[:2] == b"\x1f\x8b" or magic[:4] == b"PK\x03\x04" or magic[:3] == b"BZh" or magic == b"7z\xbc\xaf\x27\x1c":
+        return DataError([Problem(str(path), "file", "", "the file is compressed or an archive (gzip, zip, xlsx, bz2 or "
+                                  "7z) under a CSV name: unpack it, or save it as CSV UTF-8")])
+    if "newline" in text or "new line" in text:
+        return DataError([Problem(str(path), "header", "", "a column name holds a line break: keep each column name "
+                                  "on one line")])
     why = ("the file is not UTF-8 text (Excel's plain 'CSV' is Windows-1252): save it as 'CSV UTF-8'"
            if "unicode" in text or "utf" in text or "encoding" in text else
            f"the file cannot be read as CSV/Parquet ({type(exc).__name__}); check separators, quotes and the header")

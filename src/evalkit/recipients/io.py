@@ -8,7 +8,7 @@ import pandas as pd
 import re
 from datetime import datetime
 
-from ..data.loaders import open_sheet, raise_problems, read_table
+from ..data.loaders import not_a_file, open_sheet, raise_problems, read_table
 from ..data.schemas import DEATHS, MEMBERS, NON_ELIGIBLE
 from ..errors import DataError, Problem
 from .schema import check_columns, source_column
@@ -75,7 +75,7 @@ def read_reference(path: str | Path, name: str, max_mb: float = 500) -> pd.DataF
     path = Path(path)
     shown = str(path)
     if not path.is_file():
-        raise DataError([Problem(shown, "file", "", f"the {name} list does not exist (or is not a regular file)")])
+        raise DataError([Problem(shown, "file", "", f"the {name} list: " + not_a_file(path))])
     numeric_nik: set[int] = set()
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         header, body = _sheet_rows(path, max_mb)

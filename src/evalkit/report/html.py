@@ -233,7 +233,7 @@ def lock_text(environment: dict | None, t) -> str:
 
 
 RUNS_TEMPLATE = """<!DOCTYPE html>
-<html lang="{{ lang }}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{{ lang }}"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'none'; form-action 'none'"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ t("runs_title") }} — {{ title }}</title><style>{{ css }}</style></head>
 <body><main>
 <h1 class="evk-title">{{ t("runs_title") }}</h1>

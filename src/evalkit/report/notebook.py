@@ -7,7 +7,9 @@ Notebooks stay thin: ``ctx = start(...)`` → evalkit functions → ``ctx.table`
 """
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,13 +76,14 @@ class Context:
     def heading(self, key: str, level: int = 2, **fmt: object) -> None:
         from IPython.display import Markdown
 
-        self._display(Markdown("#" * level + " " + self.t(key, **fmt)))
+        self._display(Markdown("#" * level + " " + self.t(key, **inert(fmt))))
 
     def say(self, key: str, **fmt: object) -> None:
-        """Show a translated paragraph."""
+        """Show a translated paragraph. The values filled into it are text, never markup: a link, an image or HTML
+        written into a params text (an instrument, a group's name) is shown as typed, and loads nothing."""
         from IPython.display import Markdown
 
-        self._display(Markdown(self.t(key, **fmt)))
+        self._display(Markdown(self.t(key, **inert(fmt))))
 
     # -- tables -------------------------------------------------------------------------
     def named(self, df: pd.DataFrame, code_column: str = "region_code") -> pd.DataFrame:
@@ -112,6 +115,10 @@ class Context:
         persons = tuple(c for c, u in units.items() if u == "persons")
         threshold = self.params.report.suppress_below
         shown = suppress(df, persons, threshold)  # the one small-cell rule: 0 < n < threshold
+        for column, sources in spec.derived:  # complementary: what would give a hidden count back is withheld too
+            if column in shown.columns:
+                hidden = pd.concat([shown[c].isna() & df[c].notna() for c in sources if c in df.columns], axis=1).any(axis=1)
+                shown[column] = shown[column].where(~hidden)
         if save and self.output_dir is not None:
             write_table(shown, self.output_dir / "tables" / spec.file, synthetic=self.data.is_synthetic)
         if not show:
@@ -304,7 +311,7 @@ def start(params_path: str, output_dir: str | None = None, lang: str | None = No
     lang = lang or params.report.language
     out = Path(output_dir) if output_dir else None
     title_line = "" if out is not None else (  # batch pages show the scenario in their header
-        f'<p class="evk-meta">{i18n.t("scenario", lang)}: <b>{params.scenario.title}</b></p>')
+        f'<p class="evk-meta">{i18n.t("scenario", lang)}: <b>{html.escape(params.scenario.title)}</b></p>')
     run_dir = out if out is not None else completed_run(Path(params_path), params)
     if uses is not None:
         params = restrict(params, uses, notebook)
@@ -320,6 +327,17 @@ def start(params_path: str, output_dir: str | None = None, lang: str | None = No
         read_note = f'<p class="evk-meta">{i18n.t("reads_run", lang, run=run_dir.name)}</p>'
     ctx._display(HTML(f'{banner}<h1 class="evk-title">{number}. {title}</h1>{title_line}{read_note}'))
     return ctx
+
+
+_MARKUP = re.compile(r"[\\`*_\[\]()!<>#|~]")
+
+
+def inert(fmt: dict) -> dict:
+    """Text values made inert for Markdown: HTML escaped, the characters that make links, images, emphasis or code
+    backslash-escaped and the colon of a URL written as an entity (all still show as typed). Numbers and other
+    values pass unchanged."""
+    return {k: _MARKUP.sub(lambda m: "\\" + m.group(), html.escape(v, quote=False)).replace("://", "&#58;//")
+            if isinstance(v, str) else v for k, v in fmt.items()}  # &#58;: no bare URL becomes a link
 
 
 __all__ = ["Context", "start", "format_table", "SYNTHETIC_HEADER"]

@@ -25,6 +25,7 @@ the publishable annex masks any run of digits in it.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -35,9 +36,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..core.hashing import sha256_file
+from ..core.privacy import complementary, safe_text
 from ..core.publish import building, clean_stale, probe_writable, publish_unique
-from ..core.salt import salt_fingerprint
+from ..core.salt import get_salt, salt_fingerprint
 from ..core.xlsx import defuse_formulas, write_text_safe
+from ..data.loaders import not_a_file
 from ..errors import DataError, OutputsError, Problem
 from ..recipients.determination import PROVINCE, REASONS, DeterminationResult, check_quotas, determine
 from ..recipients.engine import check_file, check_file_duckdb
@@ -57,7 +60,6 @@ ENROLMENT_COLUMNS = {"NIK": "nik", "NAMA_TK": "nama", "TGL_LAHIR": "tanggal_lahi
 PROGRAMMES = "JKK, JKM"
 #: Funders as the enrolment file writes them (the ``bpjs-tagihan`` profile's ``values.sumber_dana`` reads them back).
 ENROLMENT_FUNDERS = {"apbd_prov": "APBD PROVINSI", "apbd_kabkota": "APBD KAB/KOTA", "csr": "CSR"}
-DIGITS = re.compile(r"\d{5,}")
 
 
 def t(key: str, lang: str, **kw: object) -> str:
@@ -105,6 +107,23 @@ def _writable(folder: Path, what: str) -> None:
     except OSError as exc:
         raise OutputsError([Problem(str(folder), what, "", f"cannot be written there ({exc.strerror or exc}); choose "
                                     "another folder, or fix its permissions or free disk space")]) from None
+
+
+@contextlib.contextmanager
+def tidy(folder: Path):
+    """Remove ``folder`` again, when this block created it and it is left empty by a failure (a bad input leaves
+    ``outputs/`` as it was)."""
+    existed = folder.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed:
+            with contextlib.suppress(OSError):
+                for leftover in folder.iterdir():  # only evalkit's own probe and lock files
+                    if leftover.name.startswith("."):
+                        leftover.unlink() if leftover.is_file() else None
+                folder.rmdir()
+        raise
 
 
 def file_id(path: Path) -> str:
@@ -201,15 +220,22 @@ def verify_to_workbook(file, params, *, outputs: str | Path = "outputs", period:
     """
     path = Path(file)
     if not path.is_file():
-        raise DataError([Problem(str(path), "file", "", "the recipient list does not exist")])
+        raise DataError([Problem(str(path), "file", "", "the recipient list: " + not_a_file(path))])
     if engine == "auto":
         engine = "duckdb" if count_rows(path) > params.verification.duckdb_threshold_rows else "pandas"
     if engine == "duckdb" and path.suffix.lower() not in (".csv", ".txt", ".parquet"):
         raise DataError([Problem(str(path), "file", repr(path.suffix), "the DuckDB engine reads CSV or Parquet")])
+    get_salt()  # an unusable salt is refused before anything is written
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     out_root = Path(outputs) / "verify"
-    _writable(out_root, "outputs folder")
-    clean_stale(out_root)
+    with tidy(out_root):
+        _writable(out_root, "outputs folder")
+        clean_stale(out_root)
+        return _verify_into(path, params, out_root, stamp, period, previous, engine, lang)
+
+
+def _verify_into(path: Path, params, out_root: Path, stamp: str, period, previous, engine: str,
+                 lang: str) -> tuple[dict, Path]:
     ident = file_id(path)
     with building(out_root, f"{ident}-{stamp}") as tmp:
         if engine == "duckdb":
@@ -253,13 +279,6 @@ def mask_nik(nik: str, prefix: int, suffix: int) -> str:
     return nik[:prefix] + "*" * max(hidden, 0) + (nik[-suffix:] if suffix else "")
 
 
-def public_text(value) -> str:
-    """Free text for a published file: any run of five or more digits (a NIK typed into a name) masked."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    return DIGITS.sub(lambda m: "*" * len(m.group()), str(value))
-
-
 def annex_frames(result: DeterminationResult, code: str, funder: str, lang: str, params,
                  public: bool) -> dict[str, pd.DataFrame]:
     """The annex of one kab/kota and funder: determined (sheet Lampiran) and reserve (sheet Cadangan) in rank
@@ -275,9 +294,9 @@ def annex_frames(result: DeterminationResult, code: str, funder: str, lang: str,
         if public:
             frame = pd.DataFrame({
                 col("off_col_no"): range(1, len(chosen) + 1),
-                col("off_col_name"): [public_text(v) for v in p["nama"]],
+                col("off_col_name"): [safe_text(v) for v in p["nama"]],
                 col("off_col_nik_masked"): [mask_nik(v, mask.visible_prefix, mask.visible_suffix) for v in p["nik"]],
-                col("off_col_village"): [public_text(v) for v in p["desa_kelurahan"]],
+                col("off_col_village"): [safe_text(v) for v in p["desa_kelurahan"]],
                 col("off_col_region"): region_label(code, lang), col("off_col_funder"): funder_label(funder, lang)})
         else:
             frame = pd.DataFrame({
@@ -371,6 +390,9 @@ def reference_table(used: dict[str, dict], lang: str) -> pd.DataFrame:
         col("off_col_list"): [t(f"off_list_{name}", lang) for name in used],
         col("off_col_given"): [t("yes" if u["given"] else "no", lang) for u in used.values()],
         col("off_col_rows"): [i18n.fmt_number(u["rows"], lang) if u["given"] else "–" for u in used.values()],
+        col("off_col_matched"): [i18n.fmt_number(u["matched"], lang) if "matched" in u else "–" for u in used.values()],
+        col("off_col_unmatched"): [i18n.fmt_number(u["unmatched"], lang) if "unmatched" in u else "–"
+                                   for u in used.values()],
         col("off_col_sha"): [u["sha256"] or "–" for u in used.values()]})
 
 
@@ -378,34 +400,49 @@ HIDDEN = "x"
 """A count withheld so that a small one beside it cannot be recomputed (complementary suppression)."""
 
 
+RESULTS = ("determined", "reserve")
+
+
+def withheld_cells(row, threshold: int, checked: dict[str, bool]) -> set[str]:
+    """The cells of one summary row to withhold: the small ones (0 < n < threshold) and, by complementary
+    suppression, every cell that would give one back — proposed = excluded + eligible; excluded = the sum of the
+    checked reasons; eligible = determined when every eligible proposal was chosen (no quota, or a shortfall).
+    The results (determined, reserve, quota) are never withheld: the annexes list those people by name anyway."""
+    reasons = [f"excluded_{r}" for r in REASONS if checked.get(r, True)]
+    counts = ["proposed", "excluded", "eligible", "determined", "reserve", *reasons]
+    everyone = pd.isna(row["quota"]) or row["shortfall"] > 0  # every eligible proposal chosen: eligible = determined
+    public = (*RESULTS, "eligible") if everyone else RESULTS  # what the annexes show anyway
+    small = {c for c in counts if c not in public and pd.notna(row[c]) and 0 < row[c] < threshold}
+    relations = [["excluded", "eligible", "proposed"], ["excluded", *sorted(reasons, key=lambda c: row[c])]]
+    return complementary(counts, small, relations, protect=public)
+
+
 def summary_table(result: DeterminationResult, threshold: int, lang: str) -> pd.DataFrame:
-    """The determination per kab/kota and funder as the officer reads it: small counts "<10"; "tidak diperiksa"
-    for a cross-match whose list was not given. Complementary cells are withheld ("x") so that a hidden count does
-    not come back by subtraction: the excluded total when a reason inside it is hidden, and the eligible count
-    when the excluded total is hidden (proposed = excluded + eligible)."""
+    """The determination per kab/kota and funder as the officer reads it: small counts "<10", the cells that would
+    give them back "x" (:func:`withheld_cells`), "tidak diperiksa" for a cross-match whose list was not given."""
     s = result.summary
     col = lambda k: t(k, lang)  # noqa: E731
-    reasons = [f"excluded_{r}" for r in REASONS]
-    small = lambda v: pd.notna(v) and 0 < v < threshold  # noqa: E731
-    hide_excluded = [any(small(v) for v in row) for row in s[reasons].itertuples(index=False)]
-    hide_eligible = [(h or small(x)) and not small(p) for h, x, p in zip(hide_excluded, s["excluded"], s["proposed"])]
+    withheld = [withheld_cells(row, threshold, result.checked) for _, row in s.iterrows()]
+
+    def shown(column: str) -> list[str]:
+        if column in RESULTS:
+            return [i18n.fmt_number(v, lang) for v in s[column]]
+        return [(HIDDEN if not 0 < v < threshold else count_text(v, threshold, lang)) if column in w
+                else i18n.fmt_number(v, lang) for w, v in zip(withheld, s[column])]
+
     out = pd.DataFrame({col("off_col_region"): [region_label(c, lang) for c in s["kode_wilayah"]],
                         col("off_col_funder"): [funder_label(f, lang) for f in s["sumber_dana"]],
-                        col("off_col_proposed"): [count_text(v, threshold, lang) for v in s["proposed"]],
-                        col("off_col_excluded"): [HIDDEN if h and not small(v) else count_text(v, threshold, lang)
-                                                  for h, v in zip(hide_excluded, s["excluded"])],
-                        col("off_col_eligible"): [HIDDEN if h and not small(v) else count_text(v, threshold, lang)
-                                                  for h, v in zip(hide_eligible, s["eligible"])],
+                        col("off_col_proposed"): shown("proposed"),
+                        col("off_col_excluded"): shown("excluded"),
+                        col("off_col_eligible"): shown("eligible"),
                         col("off_col_quota"): [t("off_no_quota", lang) if pd.isna(q) else i18n.fmt_number(q, lang)
                                                for q in s["quota"]],
-                        col("off_col_determined"): [count_text(v, threshold, lang) for v in s["determined"]],
-                        col("off_col_reserve"): [count_text(v, threshold, lang) for v in s["reserve"]],
+                        col("off_col_determined"): shown("determined"),
+                        col("off_col_reserve"): shown("reserve"),
                         col("off_col_shortfall"): ["–" if pd.isna(v) else i18n.fmt_number(v, lang) for v in s["shortfall"]]})
     for r in REASONS:
         label = t("off_col_excluded_reason", lang, reason=t(f"off_reason_{r}", lang))
-        checked = result.checked.get(r, True)
-        out[label] = [count_text(v, threshold, lang) if checked else t("off_not_checked", lang)
-                      for v in s[f"excluded_{r}"]]
+        out[label] = shown(f"excluded_{r}") if result.checked.get(r, True) else t("off_not_checked", lang)
     return out
 
 
@@ -435,15 +472,18 @@ def determine_to_workbooks(file, params, quotas, period: str, *, outputs: str | 
     folder and the restricted one (None without ``restricted_dir``)."""
     path = Path(file)
     if not path.is_file():
-        raise DataError([Problem(str(path), "file", "", "the proposal list does not exist")])
+        raise DataError([Problem(str(path), "file", "", "the proposal list: " + not_a_file(path))])
+    get_salt()  # an unusable salt is refused before anything is written
     out_root = Path(outputs) / "penetapan"
-    _writable(out_root, "outputs folder")
-    secret_root = restricted_folder(restricted_dir, Path(outputs)) if restricted_dir else None
     mapping = params.verification.mapping
+    # every input is read and checked first: a bad one leaves outputs/ (and the restricted folder) untouched
     proposals = read_recipients(path, mapping=mapping)
     given = {"members": members, "deaths": deaths, "asn": asn}
     refs = {name: read_reference(Path(f), name) for name, f in given.items() if f}
     before = read_recipients(Path(previous), mapping=mapping) if previous else None
+    _quotas(quotas)
+    _writable(out_root, "outputs folder")
+    secret_root = restricted_folder(restricted_dir, Path(outputs)) if restricted_dir else None
     result = determine(proposals, params, quotas, period, salt=None, previous=before, **refs)
     synthetic = synthetic or ("data_label" in proposals.columns
                               and bool(proposals["data_label"].eq("SYNTHETIC DATA").all()))
@@ -451,7 +491,8 @@ def determine_to_workbooks(file, params, quotas, period: str, *, outputs: str | 
     the_decree = rule.decree.model_copy(update={k: v for k, v in (decree or {}).items() if v})
     used = {"proposals": {"given": True, "rows": len(proposals), "sha256": sha256_file(path)}}
     used |= {name: {"given": bool(f), "rows": len(refs[name]) if f else None,
-                    "sha256": sha256_file(Path(f)) if f else None} for name, f in given.items()}
+                    "sha256": sha256_file(Path(f)) if f else None} | result.references.get(name, {})
+             for name, f in given.items()}
     used["previous"] = {"given": bool(previous), "rows": len(before) if before is not None else None,
                         "sha256": sha256_file(Path(previous)) if previous else None}
     threshold = params.report.suppress_below

@@ -82,6 +82,9 @@ class Table:
     caption: str
     columns: dict[str, str]
     chart_data: bool = False  # holds a chart's data only: in the workbook, not shown as a page table
+    #: Columns computed from counts of persons in the same row (``clean_pct`` from ``flagged`` and ``rows``): withheld
+    #: wherever one of those counts is suppressed, so that the hidden count cannot be computed back.
+    derived: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def file(self) -> str:
@@ -131,9 +134,10 @@ TABLE_LIST = [
     Table("panel_checks", DQ, "cap_dq_checks", {"check": "key:", "rows_affected": "count", "passed": "bool"}),
     Table("coverage_by_month", DQ, "cap_dq_heatmap",
           REGION | {"period": "month", "coverage_pct": "pct"}, chart_data=True),
-    Table("verification_summary", DQ, "cap_verify_summary", {"check": "key:", "count": "count"}),
+    Table("verification_summary", DQ, "cap_verify_summary", {"check": "key:", "count": "persons"}),
     Table("verification_by_region", DQ, "cap_verify_region",
-          REGION | {"rows": "persons", "flagged": "persons", "clean_pct": "pct"}),
+          REGION | {"rows": "persons", "flagged": "persons", "clean_pct": "pct"},
+          derived=(("clean_pct", ("rows", "flagged")),)),
     Table("churn", DQ, "cap_churn", {"from": "month", "to": "month", "continuing": "persons", "new": "persons",
                                      "dropped": "persons"}),
     Table("compliance_by_region", DQ, "cap_compliance", REGION | _COMPLIANCE),

@@ -14,14 +14,40 @@ def write_table(df: pd.DataFrame, path: Path, synthetic: bool) -> None:
     Floats are written with 10 significant digits so that reruns give byte-identical files.
     """
     path.parent.mkdir(exist_ok=True)  # never parents=True: a vanished (interrupted) run folder stays gone
-    body = df.to_csv(index=False, float_format="%.10g", lineterminator="\n")
+    body = defused(df).to_csv(index=False, float_format="%.10g", lineterminator="\n")
     text = (SYNTHETIC_HEADER + "\n" if synthetic else "") + body
     path.write_text(text, encoding="utf-8")
 
 
+#: A text cell a spreadsheet would run as a formula (OWASP CSV injection): = + - @ or a tab/carriage return first.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defused(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that starts like a formula prefixed with ``'`` (OWASP's neutralisation), so
+    that opening the CSV in Excel shows the text instead of running it. Numbers are left alone (a negative number
+    is a number); text such as ``–`` (an en dash) is not a formula start."""
+    out = df
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
+            risky = df[col].map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            if risky.any():
+                out = out.copy() if out is df else out
+                out[col] = df[col].where(~risky, "'" + df[col].astype(str))
+    return out
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a result table written by :func:`write_table` (skips the SYNTHETIC DATA line)."""
-    return pd.read_csv(path, comment=None, skiprows=_header_lines(Path(path)))
+    """Read a result table written by :func:`write_table` (skips the SYNTHETIC DATA line; a text cell's ``'``
+    added by :func:`defused` is taken off again, so programs and the workbook see the text as it was)."""
+    df = pd.read_csv(path, comment=None, skiprows=_header_lines(Path(path)))
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
+            marked = df[col].map(lambda v: isinstance(v, str) and v[:1] == "'" and v[1:2].startswith(FORMULA_START)
+                                 and len(v) > 1)
+            if marked.any():
+                df[col] = df[col].where(~marked, df[col].astype(str).str[1:])
+    return df
 
 
 def _header_lines(path: Path) -> int:

@@ -1,16 +1,16 @@
 """``evalkit rerun outputs/<scenario>/<run>/manifest.json``: reproduce a run and report differences.
 
-A manifest is input like any other, so it is checked before anything is written: it must lie in a
-project's outputs folder (``<project>/outputs/<scenario>/<run>/manifest.json``, or under the folder given
-with ``--outputs`` inside the project), hold every key a rerun needs, name the scenario of the folder it
+A manifest is input like any other, so it is checked before anything is written: it must lie in the
+project's outputs folder (``<project>/outputs/<scenario>/<run>/manifest.json``), hold every key a rerun needs, name the scenario of the folder it
 lies in, and its resolved params must pass the params schema and path rules (data inside the project,
 never in outputs/). The differences that can be known up front — params hash, data hash, git commit,
 package versions — are printed before the run starts. The params are then written to a temporary file
-under ``<outputs>/.rerun/``, rendered again without the cache, and every result table is compared byte by
+in a private folder under ``<outputs>/.rerun/`` (two reruns at once do not share it), rendered again without the cache, and every result table is compared byte by
 byte. Exit 0 when all tables are identical, 1 otherwise, 2 for a manifest that fails a check.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -59,8 +59,8 @@ def read_manifest(manifest_path: str | Path) -> tuple[dict, object, Path]:
     run_dir = manifest.resolve().parent
     scenario_dir, outputs = run_dir.parent, run_dir.parent.parent
     root = marked_project_root(outputs)
-    if root is None or not (outputs == root or root in outputs.parents):
-        raise _problem(manifest, "file", "a manifest is rerun where its run lies, in a project's outputs folder "
+    if root is None or outputs != root / "outputs":  # never docs/ or another folder a rerun would write into
+        raise _problem(manifest, "file", "a manifest is rerun where its run lies, in the project's outputs folder "
                        "(<project>/outputs/<scenario>/<run>/manifest.json); copy the run back there")
     if not isinstance(old["params"]["resolved"], dict):
         raise _problem(manifest, "key params.resolved", "must be the run's resolved params")
@@ -108,8 +108,10 @@ def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = Fals
                 os.environ.pop("EVALKIT_CACHE", None)
             else:
                 os.environ["EVALKIT_CACHE"] = cache_setting
-    finally:
-        shutil.rmtree(outputs / ".rerun", ignore_errors=True)
+    finally:  # only this rerun's folder: another rerun may be working beside it
+        shutil.rmtree(tmp, ignore_errors=True)
+        with contextlib.suppress(OSError):
+            (outputs / ".rerun").rmdir()  # when empty
     new_run = result.scenarios[0].run_dir
     diffs = compare_tables(old_run, new_run)
     print("\n".join([f"new run: {new_run}", "tables:      " + ("all identical" if not diffs else f"{len(diffs)} differ")]

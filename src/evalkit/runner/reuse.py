@@ -150,7 +150,7 @@ def store(project_root: Path, name: str, run_dir: Path, stem: str, params_path: 
             shutil.copyfile(run_dir / rel, tmp / "files" / rel)
         (tmp / "meta.json").write_text(json.dumps({"files": files, "run_dir": str(run_dir),
                                                    "params_path": str(params_path)}), encoding="utf-8")
-        cache.seal(tmp)
+        cache.seal(tmp, name)
 
     try:
         publish_entry(cache.cache_dir(project_root) / name, fill)
