@@ -176,7 +176,7 @@ def test_no_snake_case_in_any_officer_workbook_in_indonesian(proposals, run, tmp
     folder, df, injected, big = proposals
     out, public, secret = run
     assert main(["verify", str(folder / "usulan.csv"), "--outputs", str(tmp_path / "outputs")]) == 0
-    books = [*public.glob("*.xlsx"), *secret.glob("lampiran_*.xlsx"), *(tmp_path / "outputs" / "verify").rglob("*.xlsx")]
+    books = [*public.glob("*.xlsx"), *secret.glob("*.xlsx"), *(tmp_path / "outputs" / "verify").rglob("*.xlsx")]
     assert len(books) > 5
     for book in books:
         wb = openpyxl.load_workbook(book)
@@ -322,3 +322,46 @@ def test_the_disclosure_solver_finds_a_cell_given_back_by_subtraction():
     assert recoverable({"flagged", "x"}, {"rows", "pct", "y"}, [["rows", "pct", "flagged"], ["flagged", "x", "y"]]) == \
         {"flagged", "x"}
     assert complementary(["total", "a", "b"], {"b"}, [["total", "a", "b"]], protect={"total"}) == {"a", "b"}
+
+
+def test_on_the_shipped_example_every_exclusion_equals_what_was_injected(tmp_path, default_params):
+    """The example files as an officer gets them (data/example: recipients, members, deaths, non_eligible): every
+    exclusion count of the determination equals the count the simulator injected into the reference lists, and
+    the Governor's annexes hold only apbd_prov proposals."""
+    import json
+
+    from evalkit.example import REFERENCE_PERIOD
+    from evalkit.recipients.generate import defect_counts, generate_recipients, generate_reference_lists
+
+    v = default_params.verification
+    df, truth = generate_recipients(v.synthetic_rows // 4, seed=default_params.seed,
+                                    defects=defect_counts(v.synthetic_rows // 4, v.synthetic_defect_share))
+    _, injected = generate_reference_lists(df, truth, REFERENCE_PERIOD, seed=default_params.seed)
+    example = ROOT / "data" / "example"
+    (tmp_path / "kuota.csv").write_text("kode_wilayah,kuota\n6471,100\n6472,100\n6403,100\n", encoding="utf-8")
+    rc = main(["determine", str(example / "recipients.csv"), "--period", REFERENCE_PERIOD, "--quotas",
+               str(tmp_path / "kuota.csv"), "--members", str(example / "members.csv"), "--deaths",
+               str(example / "deaths.csv"), "--asn", str(example / "non_eligible.csv"), "--outputs",
+               str(tmp_path / "outputs"), "--restricted-dir", str(tmp_path / "terbatas")])
+    assert rc == 0
+    public = next((tmp_path / "outputs" / "penetapan").iterdir())
+    summary = json.loads((public / "summary.json").read_text(encoding="utf-8"))
+    assert summary["inputs"]["members"]["matched"] == injected["already_member"]
+    assert summary["inputs"]["deaths"]["matched"] == injected["deceased"] + 3  # 3 died after the period began
+    assert summary["inputs"]["asn"]["matched"] == injected["non_eligible_status"]
+    from evalkit.params import load_params
+    from evalkit.recipients.determination import determine as determine_api
+    from evalkit.recipients.io import read_recipients, read_reference
+
+    refs = {n: read_reference(example / f, n) for n, f in (("members", "members.csv"), ("deaths", "deaths.csv"),
+                                                           ("asn", "non_eligible.csv"))}
+    r = determine_api(read_recipients(example / "recipients.csv"), load_params(ROOT / "params" / "default.yaml"),
+                      {"6471": 100}, REFERENCE_PERIOD, salt="example-salt-0123456789", **refs)
+    for reason, n in injected.items():
+        assert r.summary[f"excluded_{reason}"].sum() == n, reason
+    secret = next((tmp_path / "terbatas").iterdir())
+    june = df[df["periode"] == REFERENCE_PERIOD]
+    for code in ("6471", "6472", "6403"):
+        head, rows = table(openpyxl.load_workbook(secret / f"lampiran_{code}_apbd_prov.xlsx")["Lampiran"])
+        provincial = june[(june["sumber_dana"] == "apbd_prov") & (june["kode_wilayah"] == code)]
+        assert len(rows) == 100 and {r[head.index("NIK")] for r in rows} <= set(provincial["nik"])

@@ -542,3 +542,172 @@ def test_housekeeping_rerun_place_salts_write_errors_and_real_messages(hp, capsy
     for name, says in (("folder.csv", "is a folder"), ("list.csv", "compressed")):
         code, err = cli(hp, capsys, "verify", str(hp / "data" / name), "--outputs", str(hp / "outputs"))
         assert code == 2 and says in err, err
+
+
+# --------------------------------------------------------------------------- params text, paths, special files, amounts
+from nbconvert.filters.markdown import markdown2html  # noqa: E402
+
+from evalkit.report import i18n  # noqa: E402
+from evalkit.report.notebook import inert  # noqa: E402
+
+HOSTILE = ["![x](http://evil.invalid/x.png)", "<img src=http://evil.invalid/y.png>", "[klik](http://evil.invalid)",
+           "<script>alert(1)</script>", "`code` **bold** _it_"]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_params_text_filled_into_a_sentence_renders_as_typed(text):
+    sentence = i18n.t("cofunding_item", "id", **inert({"name": "Kukar", "start": "Jan 2024", "instrument": text}))
+    html = markdown2html(sentence)
+    assert "<img" not in html and "<a " not in html and "<script" not in html and "<code" not in html, html
+    visible = text.replace("<", "&lt;").replace(">", "&gt;").split("(")[0][-6:]
+    assert visible in html  # still visible, as typed
+
+
+def test_numbers_and_plain_words_are_unchanged():
+    assert inert({"a": "Rp 1.234", "n": 3}) == {"a": "Rp 1.234", "n": 3}
+
+
+def test_every_page_template_forbids_remote_loads():
+    root = Path(__file__).resolve().parents[1] / "src" / "evalkit" / "report"
+    for template in ("page.html.j2", "compare.html.j2", "templates/evalkit/index.html.j2", "html.py"):
+        text = (root / template).read_text(encoding="utf-8")
+        assert "Content-Security-Policy" in text and "default-src 'self' data:" in text, template
+        assert "http://" not in text.split("Content-Security-Policy")[1][:300], template
+
+
+def test_paths_are_read_from_the_file_that_wrote_them_through_every_extends(tmp_path):
+    """A chain over folders: params/base.yaml (paths relative to params/), params/team/mid.yaml extending it and
+    setting one path, params/team/leaf.yaml extending mid.yaml and setting another. Each relative path is read
+    from the folder of the file that wrote it, whatever the order of the keys."""
+    import evalkit
+
+    root = tmp_path
+    (root / "pyproject.toml").write_text("[project]\nname='x'\n")
+    for folder, f in (("one", "a.csv"), ("two", "b.csv"), ("three", "c.csv")):
+        (root / "data" / folder).mkdir(parents=True, exist_ok=True)
+        (root / "data" / folder / f).write_text("x\n")
+    (root / "params" / "team").mkdir(parents=True)
+    (root / "params" / "base.yaml").write_text(
+        "scenario: {name: base, title: B}\ndata:\n  source: files\n  recipients: ../data/one/a.csv\n  companies: ../data/one/a.csv\n")
+    (root / "params" / "team" / "mid.yaml").write_text(
+        "extends: ../base.yaml\nscenario: {name: mid, title: M}\ndata:\n  panel: ../../data/two/b.csv\n")
+    (root / "params" / "team" / "leaf.yaml").write_text(
+        "extends: mid.yaml\nscenario: {name: leaf, title: L}\ndata:\n  companies: ../../data/three/c.csv\n")
+    p = evalkit.load_params(root / "params" / "team" / "leaf.yaml")
+    assert p.data.recipients == "data/one/a.csv"  # written in params/base.yaml
+    assert p.data.panel == "data/two/b.csv"  # written in params/team/mid.yaml
+    assert p.data.companies == "data/three/c.csv"  # written in params/team/leaf.yaml
+
+
+def test_a_pipe_or_a_folder_named_as_a_data_file_is_refused_without_opening_it(tmp_path):
+    """A FIFO would make any reader (or the cache's hashing) wait forever: it is refused from its stat alone."""
+    import os
+
+    import evalkit
+    from evalkit.errors import ParamsError
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname='x'\n")
+    (tmp_path / "params").mkdir()
+    (tmp_path / "data" / "folder.csv").mkdir(parents=True)
+    os.mkfifo(tmp_path / "data" / "pipe.csv")
+    for name, says in (("pipe.csv", "not a regular file"), ("folder.csv", "a folder")):
+        (tmp_path / "params" / "p.yaml").write_text(
+            f"scenario: {{name: p, title: P}}\ndata:\n  source: files\n  panel: ../data/{name}\n")
+        with pytest.raises(ParamsError, match=says):
+            evalkit.load_params(tmp_path / "params" / "p.yaml")
+
+
+@pytest.mark.parametrize("text, key", [
+    ("contributions:\n  declared_income_rupiah: 1.0e+308\n", "declared_income_rupiah"),
+    ("budget:\n  value:\n    jkm_benefit_rupiah: 1.0e+300\n", "jkm_benefit_rupiah"),
+])
+def test_amounts_are_bounded_at_validation_not_only_at_run_time(tmp_path, text, key):
+    """An amount that would overflow the budget's products is refused when the params are read, with its key."""
+    import shutil
+
+    import evalkit
+    from evalkit.errors import ParamsError
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname='x'\n")
+    shutil.copytree(ROOT / "params", tmp_path / "params")
+    (tmp_path / "params" / "big.yaml").write_text("extends: default.yaml\nscenario: {name: big, title: B}\n" + text)
+    with pytest.raises(ParamsError, match=f"{key}.*1,000,000,000"):
+        evalkit.load_params(tmp_path / "params" / "big.yaml")
+
+
+def test_no_suppressed_cell_of_a_published_table_can_be_computed_back(default_params, default_data, tmp_path):
+    import pandas as pd
+
+    """Every declared table with counts of persons, written through ``ctx.table`` with small cells in it: a hidden
+    count stays unknown given the row's other published cells and the relations the table declares (a percentage
+    computed from counts is withheld with them) — in the CSV and so in the workbook built from it."""
+    import numpy as np
+
+    from evalkit.core.privacy import recoverable
+    from evalkit.report import outputs
+    from evalkit.report.notebook import Context
+    from evalkit.report.tables import read_table
+
+    (tmp_path / "tables").mkdir()
+    ctx = Context(notebook="01-data-quality", params=default_params, data=default_data, lang="id",
+                  output_dir=tmp_path, number=1)
+    threshold = default_params.report.suppress_below
+    by_region = pd.DataFrame({"region_code": ["6401", "6402", "6403"], "region_name": ["Paser", "Kutai Barat", "Kukar"],
+                              "rows": [120, 80, 500], "flagged": [3, 40, 0]})
+    by_region["clean_pct"] = 100 * (1 - by_region["flagged"] / by_region["rows"])
+    ctx.table(by_region, "verification_by_region", show=False)
+    summary = pd.DataFrame({"check": ["check_invalid_nik", "check_ineligible"], "count": [4, 250]})
+    ctx.table(summary, "verification_summary", show=False)
+    checked = 0
+    for name in ("verification_by_region", "verification_summary"):
+        spec = outputs.table(ctx.notebook, name)
+        published = read_table(tmp_path / "tables" / spec.file)
+        persons = [c for c, u in spec.columns.items() if u == "persons"]
+        derived = dict(spec.derived)
+        relations = [[column, *sources] for column, sources in spec.derived]
+        for _, row in published.iterrows():
+            present = [c for c in published.columns if c in persons or c in derived]
+            hidden = {c for c in present if pd.isna(row[c])}
+            checked += len(hidden)
+            assert not recoverable(hidden, set(present) - hidden, relations), (name, dict(row))
+    assert checked >= 3  # Paser's flagged count and its percentage, the province's small invalid-NIK count
+    assert np.isnan(read_table(tmp_path / "tables" / outputs.table(ctx.notebook, "verification_summary").file)
+                    ["count"].iloc[0])
+    assert threshold > 4
+
+
+def test_silent_wrong_data_an_office_moved_into_another_province_is_refused():
+    """A crosswalk row moving Samarinda's office into Kalimantan Selatan would move 187,000 participants out of
+    Kaltim without a word: the crosswalk's geography is checked (tests/test_published.py covers the whole load)."""
+    from evalkit.data.published import _geography, read_offices
+
+    offices = read_offices(None, "offices.csv")
+    assert _geography(offices, "offices.csv") == []
+    moved = offices.assign(region_code=offices["region_code"].where(offices["office_code"] != "KC-SMD", "63"))
+    problems = " ".join(str(p) for p in _geography(moved, "offices.csv"))
+    assert "no office serves the Kaltim kab/kota 6472" in problems and "province 63 is fed by 2 offices" in problems
+
+
+def test_reference_lists_handed_to_the_api_are_checked_like_files(default_params):
+    """Through the API, deaths dated 2025-02-30, NIKs as numbers or with a dash are refused, never silently
+    matched against nothing (so that deceased people and members are not determined)."""
+    import pandas as pd
+
+    from evalkit.errors import DataError
+    from evalkit.recipients import cross_match
+    from evalkit.recipients.generate import generate_recipients
+
+    df, _ = generate_recipients(300, seed=5)
+    nik = next(n for n in df["nik"] if len(n) == 16 and n.isdigit())
+    for kind, frame, where in (
+            ("deaths", pd.DataFrame({"nik": [nik], "tanggal_meninggal": ["2025-02-30"]}), "tanggal_meninggal"),
+            ("deaths", pd.DataFrame({"nik": [nik], "tanggal_meninggal": ["15-01-2025"]}), "tanggal_meninggal"),
+            ("members", pd.DataFrame({"nik": [int(nik)], "segmen": ["BPU"]}), "stored as a number"),
+            ("members", pd.DataFrame({"nik": [nik[:4] + "-" + nik[4:]], "segmen": ["BPU"]}), "exactly 16 digits"),
+            ("asn", pd.DataFrame({"kategori": [nik], "nik_pegawai": ["ASN"]}), "column 'nik'")):
+        with pytest.raises(DataError) as err:
+            cross_match(df, default_params, salt="api-salt-0123456789", **{kind: frame})
+        assert where in str(err.value) and nik not in str(err.value)
+    ok = cross_match(df, default_params, salt="api-salt-0123456789",
+                     members=pd.DataFrame({"nik": [f"'{nik}"], "segmen": ["BPU"]}))  # Excel's text marker dropped
+    assert ok.summary["already_member"] >= 1 and ok.summary["members_keys"] == 1 and ok.summary["members_unmatched"] == 0

@@ -195,7 +195,8 @@ def test_cross_matching_counts_members_deaths_asn_carry_over_and_double_funding_
     df, _ = generate_recipients(3000, seed=17, defects={"duplicate_cross_source": 0, "duplicate_within_source": 0})
     june = df[df["periode"] == "2025-06"].reset_index(drop=True)
     may = df[df["periode"] == "2025-05"]
-    people = june["nik"].drop_duplicates().tolist()
+    # reference lists hold well-formed NIKs (a malformed one is refused: test_decree_annexes)
+    people = [n for n in june["nik"].drop_duplicates() if len(n) == 16 and n.isdigit()]
     members = pd.DataFrame({"nik": people[:40] + ["7371010101900001"], "segmen": "BPU"})  # 40 recipients + a stranger
     deaths = pd.DataFrame({"nik": people[40:55] + people[55:60],
                            "tanggal_meninggal": ["2025-03-10"] * 15 + ["2025-06-20"] * 5})  # 5 died after June 1

@@ -22,8 +22,8 @@ import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
-from ..data.schemas import DEATHS, MEMBERS, NON_ELIGIBLE
-from ..errors import DataError, Problem
+
+from .io import check_reference
 from .schema import check_columns, source_column
 from .sql import SAFE, build_flags, register_frame
 
@@ -33,8 +33,9 @@ FUNDER_PAIRS = (("apbd_prov", "apbd_kabkota"), ("apbd_prov", "csr"), ("apbd_kabk
 
 @dataclass
 class CrossMatch:
-    """``summary``: rows per flag, ``rows``, ``carried_over``/``new``/``dropped`` (persons, when ``previous`` was
-    given) and ``double_funded`` (persons listed by more than one funder in a period); ``flags``: one row per
+    """``summary``: rows per flag, ``rows``, per reference list given its distinct NIKs and how many matched nobody
+    (``members_keys``, ``members_unmatched``, …), ``carried_over``/``new``/``dropped`` (persons, when ``previous``
+    was given) and ``double_funded`` (persons listed by more than one funder in a period); ``flags``: one row per
     flagged recipient row (row, flag, id_hash, kode_wilayah, sumber_dana, periode); ``double_funding``: persons per
     period and pair of funders (and all three)."""
 
@@ -43,16 +44,13 @@ class CrossMatch:
     double_funding: pd.DataFrame
 
 
-def _reference(con, name: str, frame: pd.DataFrame | None, schema, shown: str) -> bool:
-    """Register a reference list as ``name`` (NIK trimmed, text), after checking its required columns."""
+def _reference(con, name: str, frame: pd.DataFrame | None, shown: str) -> bool:
+    """Register a reference list as ``name`` after checking it like a file (:func:`.io.check_reference`: columns,
+    16-digit text NIKs, dates that exist) — a list handed to the API is an input like any other."""
     if frame is None:
         return False
-    missing = [c.name for c in schema if c.required and c.name not in frame.columns]
-    if missing:
-        raise DataError([Problem(shown, f"column '{c}'", "", "the required column is missing") for c in missing])
-    cols = [c.name for c in schema if c.name in frame.columns]
-    con.register(f"{name}_raw", frame[cols].astype(str))
-    con.execute(f"CREATE TEMP TABLE {name} AS SELECT trim(nik) AS nik, * EXCLUDE (nik) FROM {name}_raw")
+    con.register(f"{name}_raw", check_reference(frame, shown, shown))
+    con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_raw")
     return True
 
 
@@ -60,9 +58,9 @@ def match_conditions(con, members: pd.DataFrame | None, deaths: pd.DataFrame | N
                      asn: pd.DataFrame | None) -> dict[str, str]:
     """Register the reference lists given and return, per flag of :data:`FLAGS`, the SQL condition on a recipient row
     of the view ``rs`` (columns ``nik``, ``per``) — ``false`` for a list not given."""
-    has = {"m": _reference(con, "m", members, MEMBERS, "members"),
-           "d": _reference(con, "d", deaths, DEATHS, "deaths"),
-           "a": _reference(con, "a", asn, NON_ELIGIBLE, "asn")}
+    has = {"m": _reference(con, "m", members, "members"),
+           "d": _reference(con, "d", deaths, "deaths"),
+           "a": _reference(con, "a", asn, "asn")}
     return {
         "already_member": "rs.nik IN (SELECT nik FROM m)" if has["m"] else "false",
         "deceased": ("EXISTS (SELECT 1 FROM d WHERE d.nik = rs.nik AND try_strptime(d.tanggal_meninggal, '%Y-%m-%d') "
@@ -99,6 +97,11 @@ def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | Non
              for flag, cond in conditions.items()]
     flags = con.execute(" UNION ALL ".join(parts) + " ORDER BY row, flag", {"salt": salt}).df()
     summary = {flag: int((flags["flag"] == flag).sum()) for flag in FLAGS} | {"rows": len(recipients)}
+    for name, table, frame in (("members", "m", members), ("deaths", "d", deaths), ("asn", "a", asn)):
+        if frame is not None:  # every key accounted for: it matched a listed person, or nobody
+            keys, unmatched = con.execute(f"SELECT count(DISTINCT nik), count(DISTINCT nik) FILTER (WHERE nik NOT IN "
+                                          f"(SELECT nik FROM rs)) FROM {table}").fetchall()[0]
+            summary |= {f"{name}_keys": int(keys), f"{name}_unmatched": int(unmatched)}
     double = _double_funding(con)
     summary["double_funded"] = int(double["persons"].sum()) if len(double) else 0
     if previous is not None:

@@ -67,11 +67,7 @@ def _sheet_rows(path: Path, max_mb: float) -> tuple[list[str], list[list[object]
 
 def read_reference(path: str | Path, name: str, max_mb: float = 500) -> pd.DataFrame:
     """A reference list (``members``, ``deaths`` or ``asn``) in the layout of its template (``data/templates``),
-    read as text and validated before it is matched: the template's required columns; every NIK 16 digits written
-    as text (an Excel number has lost its last digit, a dash or a space is a typing error; a leading ``'`` is
-    Excel's text marker and is dropped); every date of death a real date written YYYY-MM-DD. A problem names the
-    file, row and column, never the NIK. Returns the schema's columns as text, NIKs trimmed."""
-    schema = REFERENCE_SCHEMAS[name]
+    read as text and checked by :func:`check_reference` before it is matched."""
     path = Path(path)
     shown = str(path)
     if not path.is_file():
@@ -87,19 +83,35 @@ def read_reference(path: str | Path, name: str, max_mb: float = 500) -> pd.DataF
                             for x in r] for r in body], columns=header, dtype=str)
     else:
         df = read_table(path, shown, max_mb)
-    df.columns = [str(c).strip() for c in df.columns]
+    return check_reference(df, name, shown, numeric_nik)
+
+
+def check_reference(frame: pd.DataFrame, name: str, shown: str, numeric_rows=()) -> pd.DataFrame:
+    """A reference list checked before it is matched — from a file (:func:`read_reference`) or handed to the API:
+    the template's required columns; every NIK 16 digits written as text (a number — an Excel cell, an int column
+    — has lost digits, a dash or a space is a typing error; a leading ``'`` is Excel's text marker and is dropped);
+    every date of death a real date written YYYY-MM-DD. A problem names the list, row and column, never the NIK.
+    Returns the schema's columns as text, trimmed."""
+    schema = REFERENCE_SCHEMAS[name]
+    df = frame.rename(columns=lambda c: str(c).strip())
     missing = [c.name for c in schema if c.required and c.name not in df.columns]
     if missing:
         expected = ", ".join(c.name for c in schema)
         raise DataError([Problem(shown, f"column '{c}'", "", f"the required column is missing; the {name} list has the "
                                  f"columns {expected} (template: data/templates)") for c in missing])
+    numeric = set(numeric_rows)
+    if pd.api.types.is_numeric_dtype(df["nik"]):
+        numeric |= set(range(len(df)))
+    else:
+        numeric |= {i for i, v in enumerate(df["nik"]) if isinstance(v, (int, float)) and not isinstance(v, bool)}
     out = df[[c.name for c in schema if c.name in df.columns]].astype(str).apply(lambda col: col.str.strip())
+    out = out.reset_index(drop=True)
     out["nik"] = out["nik"].str.removeprefix("'")
     problems = []
     for i, nik in enumerate(out["nik"]):
-        if i in numeric_nik:
-            problems.append(Problem(shown, f"row {i + 2}, column 'nik'", "", "the NIK is stored as a number in Excel "
-                                    "(its last digit is lost): format the column as Text and type it again"))
+        if i in numeric:
+            problems.append(Problem(shown, f"row {i + 2}, column 'nik'", "", "the NIK is stored as a number (in Excel, "
+                                    "its last digit is lost): format the column as Text and type it again"))
         elif not NIK_TEXT.fullmatch(nik):
             problems.append(Problem(shown, f"row {i + 2}, column 'nik'", "", "a NIK is exactly 16 digits, nothing "
                                     "else (no dash, space or letter)"))
