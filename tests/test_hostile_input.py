@@ -410,9 +410,12 @@ def test_bad_quota_files_reference_lists_and_proposals_exit_2_naming_file_row_an
 
 def _child_peak(args: list[str], cwd: Path) -> tuple[int, float, float, str]:
     """Exit code, seconds and peak memory (MB) of ``evalkit ARGS`` in its own process."""
-    code = ("import resource, runpy, sys\nsys.argv = ['evalkit', *sys.argv[1:]]\ntry:\n"
+    # VmHWM: the peak resident size of this program's own image (ru_maxrss would also count the pages of the
+    # forking pytest worker, which the child held for a moment before exec)
+    code = ("import runpy, sys\nsys.argv = ['evalkit', *sys.argv[1:]]\ntry:\n"
             "    runpy.run_module('evalkit', run_name='__main__')\nfinally:\n"
-            "    print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n")
+            "    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+            "    print('PEAK', hwm, file=sys.stderr)\n")
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
                           env=dict(os.environ, EVALKIT_SALT=SECRET))

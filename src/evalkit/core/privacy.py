@@ -58,18 +58,11 @@ def complementary(cells, hidden, relations, protect=()) -> set:
     """Complementary suppression: ``hidden`` (the small cells) plus, while any hidden cell can be computed back
     through ``relations``, one more cell of the relation where it leaks — the first of that relation's cells (in
     the order given) that is neither hidden nor in ``protect``. Returns every cell to withhold."""
-    hidden = set(hidden)
-    cells = list(cells)
+    hidden, cells = set(hidden), list(cells)
     while recoverable(hidden, set(cells) - hidden, relations):
-        leak = None
+        # a leak starts where a relation has one unknown cell (a hidden one): withhold another of its cells
         known = set(cells) - hidden
-        for rel in relations:
-            unknown = [c for c in rel if c not in known]
-            if len(unknown) == 1 and (set(rel) & hidden):
-                leak = rel
-                break
-        if leak is None:  # it leaks only through a chain: withhold a cell of the first relation on it
-            leak = next(rel for rel in relations if set(rel) & hidden)
+        leak = next(rel for rel in relations if len([c for c in rel if c not in known]) == 1)
         candidates = [c for c in leak if c not in hidden and c not in protect]
         if not candidates:
             break

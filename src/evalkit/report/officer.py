@@ -481,7 +481,7 @@ def determine_to_workbooks(file, params, quotas, period: str, *, outputs: str | 
     given = {"members": members, "deaths": deaths, "asn": asn}
     refs = {name: read_reference(Path(f), name) for name, f in given.items() if f}
     before = read_recipients(Path(previous), mapping=mapping) if previous else None
-    _quotas(quotas)
+    quotas = check_quotas(quotas, set(kaltim_codes()), "quotas")  # {funder: {code: persons}}
     _writable(out_root, "outputs folder")
     secret_root = restricted_folder(restricted_dir, Path(outputs)) if restricted_dir else None
     result = determine(proposals, params, quotas, period, salt=None, previous=before, **refs)
@@ -532,7 +532,7 @@ def determine_to_workbooks(file, params, quotas, period: str, *, outputs: str | 
             summary = {"period": period, "synthetic": synthetic, "salt_fingerprint": salt_fingerprint(),
                        "lang": lang, "inputs": used, "ranking": list(rule.ranking),
                        "checked": {r: ("checked" if ok else "not checked") for r, ok in result.checked.items()},
-                       "quota": {f: int(sum(q.values())) for f, q in _quotas(quotas).items()},
+                       "quota": {f: int(sum(q.values())) for f, q in quotas.items()},
                        "determined": {f: int(n) for f, n in result.lists[result.lists["status"] == "determined"]
                                       .groupby("sumber_dana").size().items()},
                        "restricted_annexes": "written outside outputs/ (--restricted-dir)" if secret_tmp else
@@ -550,6 +550,3 @@ def determine_to_workbooks(file, params, quotas, period: str, *, outputs: str | 
             shutil.rmtree(secret_tmp, ignore_errors=True)
     return final, secret_final
 
-
-def _quotas(quotas) -> dict[str, dict[str, int]]:
-    return check_quotas(quotas, set(kaltim_codes()), "quotas")
