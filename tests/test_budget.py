@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import evalkit
@@ -88,6 +88,7 @@ def test_an_infeasible_target_names_the_limit_and_what_is_missing(default_params
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@example(target=0.0, capacity=0, cap=0.0, growth=6.0, vul=0.1875, a=0.25, ramp="linear")  # 103.6% in 2030 (#27)
 @given(target=st.floats(0, 100), capacity=st.integers(0, 2_000_000), cap=st.floats(0, 1), growth=st.floats(-10, 10),
        vul=st.floats(-0.2, 0.2), a=st.floats(0.01, 1.0), ramp=st.sampled_from(["linear", "front"]))
 def test_recipients_never_exceed_the_eligible_uncovered(default_params, default_data, target, capacity, cap, growth,

@@ -136,3 +136,23 @@ def test_data_path_is_resolved_inside_project(project):
     params = evalkit.load_params(path)
     assert params.data.panel == "data/panel.csv"
     assert params.project_root == project
+
+
+def test_an_empty_mapping_in_an_extending_file_clears_the_inherited_one(tmp_path):
+    """``budget.uncertainty.parameters: {}`` in a file that extends default.yaml means no uncertain inputs, as
+    written (it used to keep all six inherited distributions without a word); ``null`` is refused with its key."""
+    import shutil
+
+    import evalkit
+    from evalkit.errors import ParamsError
+
+    (tmp_path / "pyproject.toml").write_text("[project]\nname='x'\n")
+    shutil.copytree(PARAMS, tmp_path / "params")
+    assert evalkit.load_params(tmp_path / "params" / "default.yaml").budget.uncertainty.parameters
+    (tmp_path / "params" / "x.yaml").write_text(
+        "extends: default.yaml\nscenario: {name: x, title: X}\nbudget:\n  uncertainty:\n    parameters: {}\n")
+    assert evalkit.load_params(tmp_path / "params" / "x.yaml").budget.uncertainty.parameters == {}
+    (tmp_path / "params" / "y.yaml").write_text(
+        "extends: default.yaml\nscenario: {name: y, title: Y}\nbudget:\n  uncertainty:\n    parameters: null\n")
+    with pytest.raises(ParamsError, match="budget.uncertainty.parameters"):
+        evalkit.load_params(tmp_path / "params" / "y.yaml")

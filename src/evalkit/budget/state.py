@@ -141,7 +141,15 @@ def measure_parts(state: dict[str, np.ndarray], measure: str) -> tuple[np.ndarra
 
 def coverage_pct(R: np.ndarray, state: dict[str, np.ndarray], measure: str) -> np.ndarray:
     """Province coverage in percent, ``draws × years``, of recipients ``R`` (``draws × kab/kota × years``):
-    (covered without subsidy + added) / denominator, see :func:`measure_parts`."""
+    (covered without subsidy + added) / denominator, see :func:`measure_parts`.
+
+    Total coverage counts, per kab/kota, at most its whole target population ``W``: BPJS's target population
+    and BPS's vulnerable workers are counted differently (in some kab/kota the other segments' participants
+    plus every vulnerable worker exceed ``W``), and once every worker of a kab/kota is covered no subsidy adds
+    to its coverage. Coverage is therefore never above 100%, in any year, draw or kab/kota."""
+    if measure == "total_coverage":
+        covered = np.minimum(state["PU"] + state["S"] + added(R, state), state["W"])
+        return 100 * covered.sum(axis=1) / state["W"].sum(axis=1)
     covered, denominator = measure_parts(state, measure)
     return 100 * (covered + added(R, state).sum(axis=1)) / denominator
 

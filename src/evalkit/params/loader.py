@@ -206,9 +206,11 @@ def _read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], dict[Path_t, int
 
 # --------------------------------------------------------------------------- extends + merge
 def _merge(base: dict, over: dict) -> None:
-    """Deep-merge ``over`` into ``base`` in place; mappings merge, everything else replaces."""
+    """Deep-merge ``over`` into ``base`` in place; mappings merge, everything else replaces. An empty mapping
+    (``parameters: {}``) written in the extending file replaces the inherited one: it clears it, as written,
+    instead of silently keeping every inherited entry."""
     for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
+        if isinstance(value, dict) and value and isinstance(base.get(key), dict):
             _merge(base[key], value)
         else:
             base[key] = value
