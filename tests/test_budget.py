@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import evalkit
 from evalkit import budget as B
+from evalkit.budget.state import added
 
 from .conftest import PARAMS
 
@@ -98,6 +99,7 @@ def test_recipients_never_exceed_the_eligible_uncovered(default_params, default_
     req = B.solve(params, default_data, draws, target_pct=target)
     assert req.recipients.dtype == np.int64 and (req.recipients >= 0).all()
     assert (req.recipients <= req.eligible).all()
+    assert (added(req.recipients.astype(float), req.state) <= req.recipients + 1e-9).all()  # one per contribution
     assert (req.eligible <= np.floor(req.state["V"] + 1e-9)).all()
     assert (req.coverage <= 100 + 1e-9).all()
     vul_cov = 100 * (req.state["S"] + req.state["E"] * -np.expm1(-req.state["k"] * req.recipients)).sum(axis=1) \
@@ -152,6 +154,21 @@ def test_allocation_is_whole_persons_adds_up_to_the_rupiah_and_the_lp_is_never_w
     rules = B.compare_rules(default_params, default_data, budget, A).set_index("rule")
     assert (rules["gini_coverage"] >= 0).all() and (rules["gini_coverage"] < 1).all()
     assert rules.loc["proportional_uncovered", "worst_coverage_pct"] >= rules.loc["optimal", "worst_coverage_pct"] - 1e-9
+
+
+@pytest.mark.parametrize("scenario", ["default", "target-90-by-2029", "target-95-by-2027", "revenue-downside"])
+def test_nobody_is_counted_twice_newly_protected_never_exceed_the_subsidised(scenario, default_data):
+    """In every allocation row, under every rule, the workers newly covered are at most the recipients (one
+    contribution covers one person): Kutai Barat used to show 25,638 newly covered for 21,070 subsidised."""
+    params = evalkit.load_params(PARAMS / f"{scenario}.yaml")
+    for budget in (5e9, 21.07e9, 60e9):
+        for rule in B.ALLOCATION_RULES:
+            try:
+                t = B.allocate(params, default_data, budget, A, rule).table
+            except B.BudgetInfeasible:
+                continue
+            assert (t["newly_covered"] <= t["recipients"]).all(), (scenario, budget, rule)
+            assert (t["newly_covered"] <= t["eligible_uncovered"]).all()
 
 
 def test_gini_by_hand():

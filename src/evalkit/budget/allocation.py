@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .cost import unit_cost
-from .state import BudgetInfeasible, added, base_state, central, funding_split, grow, years_of
+from .state import BudgetInfeasible, added, base_state, central, funding_split, grow, one_for_one, years_of
 
 ALLOCATION_RULES = ("optimal", "proportional_uncovered", "equal_gap", "per_capita")
 
@@ -122,10 +122,14 @@ def _optimal(one: dict, lo: np.ndarray, hi: np.ndarray, price: np.ndarray, budge
     ``E·k·exp(−k·R) / price = λ`` across kab/kota between their limits; ``λ`` (workers per extra Rupiah, the
     shadow price) is found by bisection. Returns whole recipients and ``λ``."""
     E, k = one["E"], one["k"]
-    at = lambda lam: np.clip(np.log(np.maximum(E * k / (price * lam), 1e-300)) / k, lo, hi)  # noqa: E731
+    star = one_for_one(one)  # below R*, each recipient adds one person: the marginal value is 1 / price
+
+    def at(lam):
+        curve = np.log(np.maximum(E * k / (price * lam), 1e-300)) / k
+        return np.clip(np.where(price * lam >= 1, 0.0, np.maximum(curve, star)), lo, hi)
     if (hi * price).sum() <= budget:
         return np.floor(hi), 0.0
-    lo_lam, hi_lam = 1e-15, float((E * k / price).max()) * 2
+    lo_lam, hi_lam = 1e-15, float((np.maximum(E * k, 1) / price).max()) * 2
     for _ in range(200):
         mid = np.sqrt(lo_lam * hi_lam)
         if (at(mid) * price).sum() > budget:
@@ -156,7 +160,8 @@ def allocate(params, data, budget: float, additionality_share: float, rule: str 
     budget = int(np.floor(budget))
     base, one, codes, E, price, lo, hi = _inputs(params, data, budget, year, additionality_share)
     _check(base, codes, lo, hi, price, budget, params)
-    marginal = one["E"] * one["k"] * np.exp(-one["k"] * lo)  # newly covered per extra recipient, at the floor
+    # newly covered per extra recipient at the floor: one below R* (state.one_for_one), the curve's slope above
+    marginal = np.where(lo < one_for_one(one), 1.0, one["E"] * one["k"] * np.exp(-one["k"] * lo))
     shadow = None
     if rule == "optimal":
         R, lam = _optimal(one, lo, hi, price, budget)

@@ -100,8 +100,11 @@ def _need(state: dict, target_pct: float, measure: str) -> tuple[np.ndarray, np.
     n = np.zeros_like(total_E)
     for _ in range(30):
         x = np.exp(-slope * n[:, None, :])
-        f = (E * (1 - x)).sum(axis=1) - wanted
-        step = f / np.maximum((E * slope * x).sum(axis=1), 1e-300)
+        R = share * n[:, None, :]
+        curve = E * (1 - x)
+        one = R <= curve  # a recipient adds one person there (added = min(curve, R), state.added)
+        f = np.where(one, R, curve).sum(axis=1) - wanted
+        step = f / np.maximum(np.where(one, share, E * slope * x).sum(axis=1), 1e-300)
         n = np.clip(n - step, 0, total_E)
         if np.abs(np.where(short, 0, step)).max() < 1e-3:  # a thousandth of a person (short: already E)
             break

@@ -21,7 +21,8 @@ more likely someone who would have joined anyway. Integrating gives
     added(R) = E · (1 − exp(−k·R)),   k = a / (u0 · V)
 
 so ``added`` never exceeds ``E`` (coverage never above 100%), and subsidising every eligible person adds
-``E·(1 − exp(−a·E/(u0·V)))`` — less than ``E``. The base-year self-paid share is chosen so that today's
+``E·(1 − exp(−a·E/(u0·V)))`` — less than ``E``. It never exceeds ``R`` either (one contribution covers one
+person): :func:`added` takes the smaller of the two. The base-year self-paid share is chosen so that today's
 recipients add exactly today's subsidised coverage and today's marginal recipient is additional with
 probability ``a`` (:func:`self_paid_share0`).
 """
@@ -127,8 +128,23 @@ def grow(base: BaseState, params, draws: dict[str, np.ndarray]) -> dict[str, np.
 
 
 def added(R: np.ndarray, state: dict[str, np.ndarray]) -> np.ndarray:
-    """Persons covered because of ``R`` recipients (same shape as ``state["E"]``), see the module docstring."""
-    return state["E"] * -np.expm1(-state["k"] * R)
+    """Persons covered because of ``R`` recipients (same shape as ``state["E"]``), see the module docstring: never
+    more than the recipients themselves (one contribution covers one person). Where ``E·k > 1`` — a kab/kota whose
+    subsidised share is already large — the curve alone would credit the first recipients with more than one
+    person each; up to :func:`one_for_one` recipients each adds exactly one."""
+    return np.minimum(state["E"] * -np.expm1(-state["k"] * R), R)
+
+
+def one_for_one(state: dict[str, np.ndarray], iterations: int = 60) -> np.ndarray:
+    """``R*`` per cell: the recipients up to which each adds one person (``E·(1 − e^{−k·R*}) = R*``, 0 where
+    ``E·k ≤ 1``). Below ``R*`` the marginal recipient adds 1, above it ``E·k·e^{−k·R}`` (< 1)."""
+    E, k = state["E"], state["k"]
+    r = np.where(E * k > 1, E, 0.0)  # start right of the root: g(r) − r is concave, Newton descends to it
+    for _ in range(iterations):
+        g = E * -np.expm1(-k * r) - r
+        slope = E * k * np.exp(-k * r) - 1
+        r = np.where(E * k > 1, np.maximum(r - g / np.minimum(slope, -1e-12), 0), 0.0)
+    return r
 
 
 def measure_parts(state: dict[str, np.ndarray], measure: str) -> tuple[np.ndarray, np.ndarray]:
