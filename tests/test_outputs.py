@@ -152,7 +152,8 @@ def test_answer_for_an_unreachable_target_says_how_far_it_gets_and_what_is_missi
 def test_answer_has_at_most_six_cards_each_linking_to_a_declared_table():
     h = {**effect(0.4, 2.0), **budget(False), **hl("coverage_before", 18.1, "18,1%"),
          **hl("coverage_after", 33.6, "33,6%"),
-         **hl("lagging_kabkota", "Kab. Mahakam Ulu", coverage_pct=20.0, gap_persons=4000, gap_rupiah_year=8e8),
+         **hl("lagging_kabkota", "Kab. Mahakam Ulu", coverage_pct=20.0, gap_persons=4000, fundable_persons=2500,
+              employer_persons=1500, fundable_rupiah_year=5e8),
          **hl("data_quality", 0.9, clean=900, rows=1000), **hl("checks_passed", 6, "6/6")}
     a = answer.build(h, "id")
     assert len(a.sentences) == 4 and len(a.cards) == 6
@@ -164,6 +165,9 @@ def test_answer_has_at_most_six_cards_each_linking_to_a_declared_table():
         assert anchor.startswith("tbl-") and (page[:-5], anchor[4:]) in outputs.TABLES
     page = a.html("id")
     assert page.index('id="answer"') < page.index("evk-card") and "4.000" in page
+    # the Rupiah quoted is the fundable part only: wage workers are their employers' duty, not the APBD's
+    lagging = a.sentences[2].text
+    assert "2.500 pekerja rentan" in lagging and "1.500 pekerja penerima upah" in lagging and "Rp 500 juta" in lagging
 
 
 def test_answer_leaves_out_what_is_missing():

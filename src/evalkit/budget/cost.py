@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..data.dataset import COVERAGE_COLUMNS, coverage_measure
@@ -59,18 +60,26 @@ def kabkota_gap(params, data) -> pd.DataFrame:
     """How far each Kaltim kab/kota is from the coverage target in the latest month, lowest coverage first.
 
     Coverage is the budget's measure (``budget.measure``: all workers or vulnerable workers, percent).
-    ``gap_persons``: workers to add to reach ``target.coverage_pct`` (whole persons, 0 when reached);
-    ``gap_rupiah_year``: what their contributions cost for a year if the subsidy paid them all
-    (gap × unit cost per month × 12, Rupiah per year) — an upper bound, as some will join on their own.
+    ``gap_persons``: workers to add to reach ``target.coverage_pct`` (whole persons, 0 when reached), split into
+    what the APBD can fund and what only employers can close:
+
+    * ``fundable_persons`` — at most the vulnerable (BPU-eligible) workers not yet covered: the only people the
+      subsidy may pay for; ``fundable_rupiah_year`` what their contributions cost for a year if the subsidy paid
+      them all (× unit cost per month × 12, Rupiah per year) — an upper bound, as some will join on their own;
+    * ``employer_persons`` — the rest of a total-coverage gap: wage workers whose contributions are their
+      employers' duty (compliance, not the APBD). Zero for the vulnerable-worker measure.
     """
     num, den = COVERAGE_COLUMNS[coverage_measure(params.budget.measure)]
     kt = data.kaltim
     latest = kt[kt["period"] == kt["period"].max()]
     target = params.target.coverage_pct / 100
     gap = [max(0, math.ceil(target * d - n)) for n, d in zip(latest[num], latest[den])]
+    uncovered_vulnerable = (latest["vulnerable_workers"] - latest["bpu_participants"]).clip(lower=0).to_numpy()
     out = pd.DataFrame({"region_code": latest["region_code"].astype(str).to_numpy(),
                         "region_name": latest["region_name"].to_numpy(),
                         "coverage_pct": (100 * latest[num] / latest[den]).to_numpy(),
                         "gap_persons": gap})
-    out["gap_rupiah_year"] = out["gap_persons"] * unit_cost(params) * 12
+    out["fundable_persons"] = np.minimum(out["gap_persons"], np.floor(uncovered_vulnerable)).astype(np.int64)
+    out["employer_persons"] = out["gap_persons"] - out["fundable_persons"]
+    out["fundable_rupiah_year"] = out["fundable_persons"] * unit_cost(params) * 12
     return out.sort_values(["coverage_pct", "region_code"], ignore_index=True)

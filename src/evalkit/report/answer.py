@@ -139,7 +139,9 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
         link, source = src(BUD, "kabkota_gap")
         fmt = dict(name=lag["value"], pct=i18n.fmt_pct(d.get("coverage_pct"), lang),
                    persons=i18n.fmt_number(d.get("gap_persons"), lang),
-                   rupiah=i18n.fmt_rupiah_short(d.get("gap_rupiah_year"), lang),
+                   fundable=i18n.fmt_number(d.get("fundable_persons"), lang),
+                   employer=i18n.fmt_number(d.get("employer_persons"), lang),
+                   rupiah=i18n.fmt_rupiah_short(d.get("fundable_rupiah_year"), lang),
                    target=i18n.fmt_pct(status.get("detail", {}).get("target_pct"), lang) if status else "–")
         sentences.append(Sentence(t("ans_lagging_lead", **fmt), t("ans_lagging", **fmt), link, source))
         cards.append(Card(t("card_lagging"), lag["value"], t("card_lagging_note", **fmt), link))
