@@ -75,6 +75,8 @@ def test_an_infeasible_target_names_the_limit_and_what_is_missing(default_params
     assert not changes.loc["max_new_recipients_per_year", "reachable"]  # more subsidy cannot help: room binds
     # on the BPJS target population no single lever reaches 90% by 2029 (vulnerable workers are a third of it)
     assert not changes["reachable"].any() and changes["needed"].isna().all()
+    # what an unreachable lever would add does not apply: empty ("–"), never 0 recipients and Rp 0 (#27)
+    assert changes[["extra_recipients", "extra_province_rupiah"]].isna().all().all()
     lower = default_params.model_copy(update={"target": default_params.target.model_copy(update={"coverage_pct": 84.0})})
     changes = B.smallest_changes(lower, default_data, A).set_index("key")
     needed = changes.loc["formal_coverage_growth_pp", "needed"]

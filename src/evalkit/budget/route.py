@@ -77,7 +77,8 @@ def smallest_changes(params, data, additionality_share: float) -> pd.DataFrame:
     reaches it, found by bisection on the engine; ``reachable`` False when even the lever's maximum does not.
 
     Columns: ``key`` (params key), ``current, needed, reachable``, ``extra_recipients`` (whole persons in the
-    target year) and ``extra_province_rupiah`` (the province's cost in the target year)."""
+    target year) and ``extra_province_rupiah`` (the province's cost in the target year); the last three are empty
+    (shown "–") for a lever that cannot reach the target, where they do not apply."""
     b = params.budget
     now = describe(solve(params, data, central(params, additionality_share)))
     jT = int(np.flatnonzero(now.path["year"].to_numpy() == now.by_year)[0])
@@ -86,8 +87,8 @@ def smallest_changes(params, data, additionality_share: float) -> pd.DataFrame:
         current = float(getattr(b, key))
         top = _feasible_with(params, data, additionality_share, key, most)
         if not top.feasible:
-            rows.append({"key": key, "current": current, "needed": float("nan"), "reachable": False,
-                         "extra_recipients": 0, "extra_province_rupiah": 0.0})
+            rows.append({"key": key, "current": current, "needed": float("nan"), "reachable": False,  # not applicable:
+                         "extra_recipients": float("nan"), "extra_province_rupiah": float("nan")})  # "–", never 0
             continue
         lo, hi = current, most
         for _ in range(40):
