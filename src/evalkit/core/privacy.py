@@ -7,8 +7,9 @@ import pandas as pd
 
 #: A run of digits long enough to be (part of) a NIK, a phone or an account number.
 _DIGITS = re.compile(r"\d{5,}")
-#: Characters that start a formula in a spreadsheet (OWASP CSV injection), and control characters.
-_FORMULA_START = re.compile(r"^[=+\-@\t\r\s]+")
+#: Characters that start a formula in a spreadsheet (OWASP CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = re.compile("^[" + re.escape("".join(FORMULA_START)) + r"\s]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -30,6 +30,15 @@ def _rows(index: pd.Index, limit: int = 5) -> str:
     return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows)) + more
 
 
+ARCHIVE = ("the file is compressed or an archive (gzip, zip, xlsx, bz2 or 7z) under a CSV name: unpack it, or save "
+           "it as CSV UTF-8 (an .xlsx keeps its .xlsx name)")
+
+
+def is_archive(head: bytes) -> bool:
+    """Whether a file's first bytes are those of gzip, zip (xlsx), bz2 or 7z."""
+    return head[:2] == b"\x1f\x8b" or head[:4] == b"PK\x03\x04" or head[:3] == b"BZh" or head[:6] == b"7z\xbc\xaf\x27\x1c"
+
+
 def not_a_file(path: Path) -> str:
     """Why ``path`` cannot be read as a data file, in words (checked with stat only: a pipe is never opened)."""
     if path.is_dir():
@@ -56,9 +65,8 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
     if suffix not in (".csv", ".txt"):
         raise DataError([Problem(shown, "file", repr(path.suffix), "allowed file types: .csv (UTF-8) or .xlsx")])
     raw = path.read_bytes()
-    if raw[:2] == b"\x1f\x8b" or raw[:4] == b"PK\x03\x04" or raw[:3] == b"BZh" or raw[:6] == b"7z\xbc\xaf\x27\x1c":
-        raise DataError([Problem(shown, "file", "", "the file is compressed or an archive (gzip, zip, xlsx, bz2 or 7z) "
-                                 "under a CSV name: unpack it, or save it as CSV UTF-8 (an .xlsx keeps its .xlsx name)")])
+    if is_archive(raw[:6]):
+        raise DataError([Problem(shown, "file", "", ARCHIVE)])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

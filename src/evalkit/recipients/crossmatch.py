@@ -44,6 +44,10 @@ class CrossMatch:
     double_funding: pd.DataFrame
 
 
+#: The table :func:`match_conditions` registers each reference list as.
+REFERENCE_TABLES = {"members": "m", "deaths": "d", "asn": "a"}
+
+
 def _reference(con, name: str, frame: pd.DataFrame | None, shown: str) -> bool:
     """Register a reference list as ``name`` after checking it like a file (:func:`.io.check_reference`: columns,
     16-digit text NIKs, dates that exist) — a list handed to the API is an input like any other."""
@@ -58,15 +62,26 @@ def match_conditions(con, members: pd.DataFrame | None, deaths: pd.DataFrame | N
                      asn: pd.DataFrame | None) -> dict[str, str]:
     """Register the reference lists given and return, per flag of :data:`FLAGS`, the SQL condition on a recipient row
     of the view ``rs`` (columns ``nik``, ``per``) — ``false`` for a list not given."""
-    has = {"m": _reference(con, "m", members, "members"),
-           "d": _reference(con, "d", deaths, "deaths"),
-           "a": _reference(con, "a", asn, "asn")}
+    has = {table: _reference(con, table, frame, name)
+           for (name, table), frame in zip(REFERENCE_TABLES.items(), (members, deaths, asn))}
     return {
         "already_member": "rs.nik IN (SELECT nik FROM m)" if has["m"] else "false",
         "deceased": ("EXISTS (SELECT 1 FROM d WHERE d.nik = rs.nik AND try_strptime(d.tanggal_meninggal, '%Y-%m-%d') "
                      "< try_strptime(rs.per, '%Y-%m'))") if has["d"] else "false",
         "non_eligible_status": "rs.nik IN (SELECT nik FROM a)" if has["a"] else "false",
     }
+
+
+def reference_counts(con, **lists: pd.DataFrame | None) -> dict[str, dict[str, int]]:
+    """Per reference list given (registered by :func:`match_conditions`): its distinct NIKs (``keys``), how many
+    are among the recipients of the view ``rs`` (``matched``) and how many match nobody (``unmatched``)."""
+    out = {}
+    for name, frame in lists.items():
+        if frame is not None:
+            keys, matched = con.execute(f"SELECT count(DISTINCT nik), count(DISTINCT nik) FILTER (WHERE nik IN "
+                                        f"(SELECT nik FROM rs)) FROM {REFERENCE_TABLES[name]}").fetchall()[0]
+            out[name] = {"keys": int(keys), "matched": int(matched), "unmatched": int(keys - matched)}
+    return out
 
 
 def register_previous(con, previous: pd.DataFrame, mapping) -> None:
@@ -97,11 +112,8 @@ def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | Non
              for flag, cond in conditions.items()]
     flags = con.execute(" UNION ALL ".join(parts) + " ORDER BY row, flag", {"salt": salt}).df()
     summary = {flag: int((flags["flag"] == flag).sum()) for flag in FLAGS} | {"rows": len(recipients)}
-    for name, table, frame in (("members", "m", members), ("deaths", "d", deaths), ("asn", "a", asn)):
-        if frame is not None:  # every key accounted for: it matched a listed person, or nobody
-            keys, unmatched = con.execute(f"SELECT count(DISTINCT nik), count(DISTINCT nik) FILTER (WHERE nik NOT IN "
-                                          f"(SELECT nik FROM rs)) FROM {table}").fetchall()[0]
-            summary |= {f"{name}_keys": int(keys), f"{name}_unmatched": int(unmatched)}
+    for name, counts in reference_counts(con, members=members, deaths=deaths, asn=asn).items():
+        summary |= {f"{name}_keys": counts["keys"], f"{name}_unmatched": counts["unmatched"]}
     double = _double_funding(con)
     summary["double_funded"] = int(double["persons"].sum()) if len(double) else 0
     if previous is not None:

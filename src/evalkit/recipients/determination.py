@@ -35,9 +35,10 @@ import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
+from ..data.loaders import not_a_file
 from ..errors import DataError, Problem, short_repr
 from ..reference import kaltim_codes
-from .crossmatch import FLAGS, match_conditions, register_previous
+from .crossmatch import FLAGS, match_conditions, reference_counts, register_previous
 from .schema import CHECKS, SOURCE_PRIORITY, check_columns, check_period
 from .sql import SAFE, build_flags, register_frame
 
@@ -124,7 +125,7 @@ def read_quotas(path: str | Path) -> Quotas:
     path = Path(path)
     shown = str(path)
     if not path.is_file():
-        raise DataError([Problem(shown, "file", "", "the quota file does not exist (or is not a regular file)")])
+        raise DataError([Problem(shown, "file", "", "the quota file: " + not_a_file(path))])
     if path.stat().st_size > 1_000_000:
         raise DataError([Problem(shown, "file", "", "a quota file has one row per kab/kota; this one is over 1 MB")])
     raw = path.read_bytes()
@@ -218,13 +219,7 @@ def determine(proposals: pd.DataFrame, params, quotas: Mapping, period: str, *,
     lists["status"] = status
     lists["reason"] = lists["reason"].fillna("")
     checked = {flag: conditions[flag] != "false" for flag in REFERENCE_OF}
-    references = {}
-    for flag, name in REFERENCE_OF.items():
-        if checked[flag]:
-            table = {"members": "m", "deaths": "d", "asn": "a"}[name]
-            keys, matched = con.execute(f"SELECT count(DISTINCT nik), count(DISTINCT nik) FILTER (WHERE nik IN "
-                                        f"(SELECT nik FROM rs)) FROM {table}").fetchall()[0]
-            references[name] = {"keys": int(keys), "matched": int(matched), "unmatched": int(keys - matched)}
+    references = reference_counts(con, members=members, deaths=deaths, asn=asn)
     chosen = lists.loc[lists["status"].isin(["determined", "reserve"]), ["row"]]
     con.register("chosen", chosen)
     personal = con.execute(f"SELECT _row AS row, {', '.join(PERSONAL)} FROM ({source}) WHERE _row IN "

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
+from ..data.loaders import ARCHIVE, is_archive
 from ..errors import DataError, Problem
 from .io import read_recipients
 from .schema import CHECKS, check_columns, check_period, source_column
@@ -96,9 +97,8 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
             magic = fh.read(6)
     except OSError:
         magic = b""
-    if magic[:2] == b"\x1f\x8b" or magic[:4] == b"PK\x03\x04" or magic[:3] == b"BZh" or magic == b"7z\xbc\xaf\x27\x1c":
-        return DataError([Problem(str(path), "file", "", "the file is compressed or an archive (gzip, zip, xlsx, bz2 or "
-                                  "7z) under a CSV name: unpack it, or save it as CSV UTF-8")])
+    if is_archive(magic):
+        return DataError([Problem(str(path), "file", "", ARCHIVE)])
     if "newline" in text or "new line" in text:
         return DataError([Problem(str(path), "header", "", "a column name holds a line break: keep each column name "
                                   "on one line")])

@@ -26,6 +26,7 @@ the publishable annex masks any run of digits in it.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -47,6 +48,7 @@ from ..recipients.engine import check_file, check_file_duckdb
 from ..recipients.io import count_rows, read_recipients, read_reference
 from ..reference import kaltim_codes, regions
 from . import i18n
+from .i18n import t
 
 EXCEL_ISSUE_ROWS = 5_000
 """Issues shown in the workbook's issues sheet; all of them are in ``masalah.csv`` beside it (a list where most
@@ -62,17 +64,14 @@ PROGRAMMES = "JKK, JKM"
 ENROLMENT_FUNDERS = {"apbd_prov": "APBD PROVINSI", "apbd_kabkota": "APBD KAB/KOTA", "csr": "CSR"}
 
 
-def t(key: str, lang: str, **kw: object) -> str:
-    return i18n.t(key, lang, **kw)
-
-
 def region_label(code: str, lang: str) -> str:
     """``Samarinda (6472)``; a value outside the closed set of codes as the catalogue's 'invalid'."""
     names = _region_names()
     return f"{names[code]} ({code})" if code in names else t("off_invalid_value", lang)
 
 
-def _region_names() -> dict[str, str]:
+@functools.lru_cache(maxsize=1)
+def _region_names() -> dict[str, str]:  # read-only; built once (a workbook labels thousands of rows)
     return dict(zip(regions()["code"].astype(str), regions()["name"]))
 
 
@@ -119,10 +118,7 @@ def tidy(folder: Path):
     except BaseException:
         if not existed:
             with contextlib.suppress(OSError):
-                for leftover in folder.iterdir():  # only evalkit's own probe and lock files
-                    if leftover.name.startswith("."):
-                        leftover.unlink() if leftover.is_file() else None
-                folder.rmdir()
+                folder.rmdir()  # only when empty: the probe and the partial folder remove themselves
         raise
 
 
