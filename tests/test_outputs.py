@@ -168,6 +168,9 @@ def test_answer_has_at_most_six_cards_each_linking_to_a_declared_table():
     # the Rupiah quoted is the fundable part only: wage workers are their employers' duty, not the APBD's
     lagging = a.sentences[2].text
     assert "2.500 pekerja rentan" in lagging and "1.500 pekerja penerima upah" in lagging and "Rp 500 juta" in lagging
+    h["lagging_kabkota"]["detail"].update(gap_persons=2500, employer_persons=0)
+    only = answer.build(h, "id").sentences[2].text  # no wage-worker part: not "0 pekerja penerima upah"
+    assert "penerima upah" not in only and "semuanya pekerja rentan" in only and "Rp 500 juta" in only
 
 
 def test_answer_leaves_out_what_is_missing():

@@ -137,13 +137,17 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
     if lag is not None:
         d = lag.get("detail", {})
         link, source = src(BUD, "kabkota_gap")
+        budget_measure = (status or {}).get("detail", {}).get("measure", "total_coverage")
         fmt = dict(name=lag["value"], pct=i18n.fmt_pct(d.get("coverage_pct"), lang),
+                   measure=t(f"short_{budget_measure}") if f"short_{budget_measure}" in i18n.TEXT else "",
                    persons=i18n.fmt_number(d.get("gap_persons"), lang),
                    fundable=i18n.fmt_number(d.get("fundable_persons"), lang),
                    employer=i18n.fmt_number(d.get("employer_persons"), lang),
                    rupiah=i18n.fmt_rupiah_short(d.get("fundable_rupiah_year"), lang),
                    target=i18n.fmt_pct(status.get("detail", {}).get("target_pct"), lang) if status else "–")
-        sentences.append(Sentence(t("ans_lagging_lead", **fmt), t("ans_lagging", **fmt), link, source))
+        only_fundable = not d.get("employer_persons")  # no wage-worker part: the sentence does not mention one
+        sentences.append(Sentence(t("ans_lagging_lead", **fmt), t("ans_lagging_fundable" if only_fundable
+                                                                  else "ans_lagging", **fmt), link, source))
         cards.append(Card(t("card_lagging"), lag["value"], t("card_lagging_note", **fmt), link))
 
     # 4. recipient data
