@@ -95,12 +95,14 @@ def run_cli(project, *args, **env_extra):
                           capture_output=True, text=True, timeout=900, env=env)
 
 
-def shared_render(tmp_path_factory, name: str, *args) -> tuple[Path, SimpleNamespace]:
+def shared_render(tmp_path_factory, name: str, *args, example_data: bool = False,
+                  extra_params: dict[str, str] | None = None) -> tuple[Path, SimpleNamespace]:
     """Render ``evalkit run ARGS`` once per test session into a throw-away project shared by both xdist workers.
 
     The first worker that needs it renders it (holding a file lock); the other waits for it, then reads the same
     folder. Tests given such a project only read it: a test that adds a run works on a copy
-    (:func:`copy_project`). Returns the project and the process's ``returncode``, ``stdout`` and ``stderr``."""
+    (:func:`copy_project`). ``example_data`` copies ``data/example``; ``extra_params`` writes more params files
+    (name → YAML text). Returns the project and the process's ``returncode``, ``stdout`` and ``stderr``."""
     base = tmp_path_factory.getbasetemp()
     root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
     folder, record = root / f"shared-{name}", root / f"shared-{name}.json"
@@ -109,7 +111,12 @@ def shared_render(tmp_path_factory, name: str, *args) -> tuple[Path, SimpleNames
         if not record.exists():
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir()
-            proc = run_cli(make_project(folder), *args)
+            project = make_project(folder)
+            if example_data:
+                shutil.copytree(ROOT / "data" / "example", project / "data" / "example")
+            for file, text in (extra_params or {}).items():
+                (project / "params" / file).write_text(text, encoding="utf-8")
+            proc = run_cli(project, *args)
             record.write_text(json.dumps({"returncode": proc.returncode, "stdout": proc.stdout,
                                           "stderr": proc.stderr}))
         done = json.loads(record.read_text())
@@ -120,3 +127,32 @@ def copy_project(project: Path, to: Path) -> Path:
     """A private copy of a shared project (``latest`` links kept as links) for a test that writes into it."""
     shutil.copytree(project, to, symlinks=True)
     return to
+
+
+XLSX_PANEL = ("extends: default.yaml\nscenario:\n  name: xlsx-panel\n  title: Panel XLSX\ndata:\n  source: files\n"
+              "  panel: ../data/example/panel.xlsx\n")
+
+
+@pytest.fixture(scope="session")
+def files_render(tmp_path_factory):
+    """The shipped example files (params/example-files.yaml), the same data as one monthly XLSX panel, and the
+    APBD 2027 envelope scenario (params/pagu-2027.yaml), rendered once per session."""
+    return shared_render(tmp_path_factory, "files", "params/example-files.yaml", "params/xlsx-panel.yaml",
+                         "params/pagu-2027.yaml", "--jobs", "2", example_data=True,
+                         extra_params={"xlsx-panel.yaml": XLSX_PANEL})
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """The default report, and beside it the revenue-downside scenario (with their comparison page)."""
+    return shared_render(tmp_path_factory, "rendered", "params/default.yaml", "params/revenue-downside.yaml",
+                         "--jobs", "2")
+
+
+@pytest.fixture(scope="session")
+def english(tmp_path_factory):
+    """Two more scenarios rendered in English with --lang en: notebook 03 in two scenarios and a comparison page."""
+    project, proc = shared_render(tmp_path_factory, "english", "params/target-90-by-2029.yaml",
+                                  "params/target-95-by-2027.yaml", "--lang", "en", "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return project, proc

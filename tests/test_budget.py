@@ -35,11 +35,14 @@ def test_unit_cost_by_hand(default_params):
     assert B.unit_cost(default_params.model_copy(update={"contributions": c})) == pytest.approx(16_800 * 1.1)
 
 
-def test_status_quo_costs_by_hand(default_params, default_data):
-    req = B.status_quo(default_params, default_data, A)
-    tot = B.totals(default_params, req).set_index("year")
-    base = B.base_state(default_params, default_data).table
-    months = 12 - default_params.budget.determination_gap_months
+def test_status_quo_costs_by_hand(default_data):
+    from evalkit.params import load_params
+
+    assumed = load_params(PARAMS / "cofunding-assumed.yaml")  # shares written in params: an assumption
+    req = B.status_quo(assumed, default_data, A)
+    tot = B.totals(assumed, req).set_index("year")
+    base = B.base_state(assumed, default_data).table
+    months = 12 - B.basis(assumed, default_data).gap_months
     assert tot["recipients"].iloc[0] == base["R"].sum()
     assert tot["cost_rupiah"].iloc[0] == base["R"].sum() * months * 16_800
     kukar, others = base.loc["6403", "R"] * months * 16_800, (base["R"].sum() - base.loc["6403", "R"]) * months * 16_800
@@ -53,12 +56,14 @@ def test_status_quo_costs_by_hand(default_params, default_data):
 
 def test_the_fixed_path_reaches_the_target_and_one_person_less_does_not(feasible):
     params, data = feasible
-    need = B.required_budget(params, data, A)
+    need = B.required_budget(params, data, A)  # the engine's budget, spent through the allocation
     assert need.feasible, need.message
     T, target = params.target.year, params.target.coverage_pct
     row = need.path.set_index("year").loc[T]
     assert row["coverage_pct"] >= target - 1e-9
-    fewer = need.by_kabkota.copy()
+    engine = B.describe(B.solve(params, data, B.central(params, A)))  # the engine alone: the smallest ∝E spread
+    assert engine.feasible
+    fewer = engine.by_kabkota.copy()
     fewer.loc[T, fewer.loc[T].idxmax()] -= 50
     short = B.solve(params, data, B.central(params, A), plan=fewer.to_numpy().T)
     assert short.coverage[0, short.j_target] < target
@@ -115,7 +120,8 @@ def test_without_uncertain_inputs_every_draw_is_the_fixed_path(feasible):
     fixed = with_budget(params, uncertainty=params.budget.uncertainty.model_copy(update={"parameters": {}}))
     need = B.required_budget(fixed, data, A)
     mc = B.simulate(fixed, data, need, A, n=500)
-    cost, cov = need.path["cost_rupiah"].to_numpy(), need.path["coverage_pct"].to_numpy()
+    engine = B.describe(B.solve(fixed, data, B.central(fixed, A)))  # what each draw needs: the engine's spread
+    cost, cov = engine.path["cost_rupiah"].to_numpy(), need.path["coverage_pct"].to_numpy()  # what the plan reaches
     assert np.allclose(mc.cost, cost[None, :], rtol=1e-4, atol=0) and np.allclose(mc.coverage, cov[None, :], rtol=1e-4)
     assert (mc.bands["cost_p10"] == mc.bands["cost_p90"]).all()
 
@@ -134,7 +140,10 @@ def test_monte_carlo_is_seeded_and_bounded(feasible):
     tor = B.tornado(params, data, A)
     assert tor["swing"].is_monotonic_decreasing and set(tor["parameter"]) == set(params.budget.uncertainty.parameters)
     base = tor["base_cost"].iloc[0]
-    assert base == pytest.approx(float(need.path.set_index("year").loc[params.target.year, "cost_rupiah"]))
+    engine = B.describe(B.solve(params, data, B.central(params, A)))
+    assert base == pytest.approx(float(engine.path.set_index("year").loc[params.target.year, "cost_rupiah"]))
+    # the published path spends the same provincial budget, only placed by the allocation rule
+    assert need.path["cost_province"].to_numpy() == pytest.approx(np.floor(engine.path["cost_province"].to_numpy()))
 
 
 @pytest.mark.parametrize("budget", [25e9, 37e9, 60e9])
@@ -222,6 +231,6 @@ def test_launch_recipients_are_exactly_the_params_figure(default_params, default
     launch = default_data.kaltim[default_data.kaltim["period"] == "2023-07-01"]["subsidised_prov"]
     assert launch.sum() == default_params.data.synthetic.pergub_recipients == 100_000
     by_year = B.recipients_cost_by_year(default_data.panel, default_params).set_index("year")
-    paid_months = 12 - default_params.budget.determination_gap_months  # each year's list is set by Governor's decree
+    paid_months = 12 - default_params.data.synthetic.determination_gap_months  # the simulator's yearly decree gap
     assert by_year.loc[2024, "subsidised_prov"] == round(100_000 * paid_months / 12)
     assert by_year["subsidised_prov"].dtype == np.int64

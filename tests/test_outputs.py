@@ -188,13 +188,15 @@ def run_dir(tmp_path):
         write_table(pd.DataFrame(rows), tmp_path / "tables" / outputs.table(producer, name).file, synthetic=True)
     put(outputs.BUD, "funding_split", [{"year": 2029, "cost_province": 90e9, "cost_kabkota": 5e9, "cost_csr": 1.5e9,
                                         "cost_province_alone": 96e9}])
+    put(outputs.BUD, "cost_by_year", [{"year": 2025, "listed_prov": 1000, "subsidised_prov": 900,
+                                       "subsidised_kabkota": 50, "subsidised_csr": 15}])
     put(outputs.DQ, "verification_summary", [{"check": "check_ineligible", "count": 50},
                                              {"check": "check_invalid_nik", "count": 3}])
     put(outputs.BUD, "smallest_changes", [{"key": "cap_share_of_revenue", "current": 0.005, "needed": 0.007,
                                            "reachable": True}])
-    put(outputs.BUD, "kabkota_gap", [{"region_code": "64.11", "region_name": "Kab. Paser", "coverage_pct": 40.0,
+    put(outputs.BUD, "kabkota_gap", [{"region_code": "64.11", "region_name": "Kab. Paser", "total_coverage_pct": 40.0,
                                       "gap_persons": 1000}, {"region_code": "64.72", "region_name": "Kota Samarinda",
-                                                             "coverage_pct": 80.0, "gap_persons": 10}])
+                                                             "total_coverage_pct": 80.0, "gap_persons": 10}])
     return tmp_path
 
 
@@ -207,8 +209,16 @@ def test_brief_maps_findings_to_the_pergub_topics_with_evidence(run_dir, default
                                                  share="5,0%", duplicates="0", invalid="3", rows="1.000",
                                                  min_age=default_params.verification.min_age,
                                                  max_age=default_params.verification.max_age)
-    # kab/kota and CSR pay 6.5/96.5 = 6.7% < 20%: the brief supports mandatory co-funding
+    # kab/kota and CSR paid for 65 of 965 recipient-months = 6.7% < 20% (observed): mandatory co-funding
     assert "6,7%" in found["cost_sharing"].finding
+    # findings quote the data only; the projected split (params) is a line under "if these assumptions hold"
+    assert "Rp" not in found["cost_sharing"].finding and "Rp" not in found["ceiling"].finding
+    keys, line = found["cost_sharing"].assumptions[0]
+    assert "budget.funding_shares" in keys and "Rp 5 miliar" in line
+    assert any("budget.formal_coverage_growth_pp" in k for k, _ in found["ceiling"].assumptions)
+    # each option names the Pergub provision it changes, or that it needs a new article (article map, verify)
+    assert all(f.article and "verify" in f.article for f in found.values())
+    assert found["cost_sharing"].article.startswith("Memerlukan pasal baru")
     assert found["cost_sharing"].option.startswith(i18n.t("brief_opt_cost_sharing_mandate", "id", share="6,7%",
                                                           kabkota="", csr="", province="", alone="",
                                                           minimum="")[:20])
@@ -236,7 +246,7 @@ def test_brief_keeps_the_ceiling_when_the_target_is_reached(run_dir, default_par
 
 
 def test_comparison_values_keep_their_digits():
-    from evalkit.report.compare import _value_text
+    from evalkit.report.provenance import value_text as _value_text
 
     assert [_value_text(v, "id") for v in (90, 90.0, 20000, 0.005, 1.25, True)] == ["90", "90", "20.000", "0,005",
                                                                                    "1,25", i18n.t("yes", "id")]

@@ -99,7 +99,7 @@ def test_kukar_cofunding_starts_in_2025_and_the_others_are_labelled_illustrative
 def test_the_provincial_list_follows_the_budget_year(default_data, default_params):
     """A list determined each year: nothing paid January-March after the launch year, then the full list."""
     prov = default_data.kaltim.groupby("period")["subsidised_prov"].sum()
-    gap = default_params.budget.determination_gap_months
+    gap = default_params.data.synthetic.determination_gap_months
     for year in (2024, 2025):
         assert (prov[f"{year}-01":f"{year}-{gap:02d}"] == 0).all()
         assert (prov[f"{year}-{gap + 1:02d}":f"{year}-12"] == default_params.data.synthetic.pergub_recipients).all()

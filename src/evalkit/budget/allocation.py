@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .cost import unit_cost
-from .state import BudgetInfeasible, added, base_state, central, funding_split, grow, one_for_one, years_of
+from .basis import basis
+from .state import BudgetInfeasible, added, base_state, central, grow, one_for_one, years_of
 
 ALLOCATION_RULES = ("optimal", "proportional_uncovered", "equal_gap", "per_capita")
 
@@ -68,7 +69,8 @@ def _inputs(params, data, budget: int, year: int | None, a: float):
     one = {k: v[0, :, j] for k, v in state.items()}  # this year, one draw: kab/kota vectors
     codes = base.table.index.tolist()
     E = np.floor(one["E"] + 1e-9)
-    price = (12 - b.determination_gap_months) * unit_cost(params) * funding_split(params, codes)["province"].to_numpy()
+    paid = basis(params, data, codes)
+    price = paid.months_paid * unit_cost(params) * paid.shares.loc[codes, "province"].to_numpy()
     price = np.round(price).astype(np.int64)
     lo = np.zeros(len(codes))
     if b.allocation.floor_keep_current:

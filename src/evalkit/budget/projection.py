@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .allocation import allocate
 from .requirement import Requirement, revenue_path, solve
-from .state import SOURCES, base_state, central, years_of
+from .basis import SOURCES
+from .state import base_state, central, years_of
 from .value import extra_groups_cost
 
 
@@ -40,4 +42,31 @@ def totals(params, req: Requirement, draw: int = 0) -> pd.DataFrame:
     out["revenue_rupiah"] = revenue_path(params, years)
     out["coverage_pct"] = req.coverage[draw]
     out["extra_groups_rupiah"] = [extra_groups_cost(params, int(y))["province_rupiah_year"].sum() for y in years]
+    return out
+
+
+def with_pagu(params, data, need, additionality_share: float) -> list[tuple[dict, pd.DataFrame]]:
+    """The answer to "with Rp X in year Y": for each ``budget.pagu`` year, what the envelope buys under
+    ``budget.allocation`` — the same :func:`evalkit.budget.allocation.allocate` the budget path and the allocation
+    table use. Returns ``(summary, table)`` per year: ``summary`` holds ``year, pagu_rupiah, recipients,
+    newly_covered`` (persons covered because of the subsidy), ``spent_rupiah``, ``rupiah_per_added`` (Rupiah per
+    additional worker covered), ``coverage_pct`` (the budget's measure that year with these recipients) and
+    ``path_coverage_pct`` / ``path_recipients`` (what the path to the target has that year); ``table`` is the
+    allocation per kab/kota."""
+    out = []
+    years = list(need.path["year"])
+    for year, pagu in sorted(params.budget.pagu.items()):
+        al = allocate(params, data, float(pagu), additionality_share, year=int(year))
+        plan = need.by_kabkota.T.copy()  # kab/kota × years: the path, with this year's allocation in place
+        plan[year] = al.table.set_index("region_code").loc[plan.index, "recipients"].to_numpy()
+        req = solve(params, data, central(params, additionality_share), plan=plan.to_numpy())
+        j = years.index(year)
+        spent = int(al.table["budget_rupiah"].sum())
+        summary = {"year": int(year), "pagu_rupiah": float(pagu), "recipients": int(al.table["recipients"].sum()),
+                   "newly_covered": al.newly_covered, "spent_rupiah": spent,
+                   "rupiah_per_added": spent / al.newly_covered if al.newly_covered else float("nan"),
+                   "coverage_pct": float(req.coverage[0, j]), "path_coverage_pct": float(need.path["coverage_pct"].iloc[j]),
+                   "path_recipients": int(need.path["recipients"].iloc[j]),
+                   "top_kabkota": str(al.table.sort_values("budget_rupiah").iloc[-1]["region_name"])}
+        out.append((summary, al.table))
     return out

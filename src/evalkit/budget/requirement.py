@@ -20,7 +20,7 @@ Steps, for each draw:
    ``budget.policy_end_year``.
 4. **Whole persons** per kab/kota (largest remainders), never above ``E``.
 5. **Budget year**: each APBD year's list is determined anew; during the first
-   ``budget.determination_gap_months`` months no contribution is paid (so cost = recipients × paid months ×
+   months unpaid (observed in the data, or ``budget.determination_gap_months``: :mod:`.basis`) no contribution is paid (so cost = recipients × paid months ×
    unit cost) and the subsidised workers are not covered (``coverage_year_avg_pct``); coverage after the
    determination is what the target is measured on.
 """
@@ -33,8 +33,9 @@ import pandas as pd
 
 from ..core.persons import whole_persons
 from .cost import unit_cost
-from .state import (BaseState, BudgetInfeasible, base_state, central, coverage_pct, funding_split, grow, measure_parts,
-                    years_of)
+from .allocation import allocate
+from .basis import basis
+from .state import BaseState, BudgetInfeasible, base_state, central, coverage_pct, grow, measure_parts, years_of
 
 LIMITS = ("room", "capacity", "cap")
 LIMIT_KEYS = {"room": "the eligible uncovered workers (subsidising every one of them)",
@@ -132,9 +133,10 @@ def solve(params, data, draws: dict[str, np.ndarray], target_pct: float | None =
     jT = int(np.flatnonzero(years == T)[0])
     E_whole = np.floor(state["E"] + 1e-9)
     room = E_whole.sum(axis=1)  # draws × years
-    months = 12 - b.determination_gap_months
+    basis_ = basis(params, data, codes)
+    months = basis_.months_paid
     c = unit_cost(params)
-    split = funding_split(params, codes)
+    split = basis_.shares.loc[codes]
     revenue = revenue_path(params, years)
     cap = b.cap_share_of_revenue * revenue
     binding = np.zeros((n, len(LIMITS)), bool)
@@ -188,7 +190,7 @@ def _finish(years, codes, target_pct, T, R, need, E_whole, split, months, c, cap
     cost["total"] = R.sum(axis=1) * months * c
     coverage = coverage_pct(R, state, b.measure)
     without = coverage_pct(np.zeros_like(R), state, b.measure)
-    gap = b.determination_gap_months
+    gap = 12 - months
     return Requirement(years, codes, target_pct, T, R, need.astype(np.int64), E_whole.astype(np.int64), cost, cap,
                        revenue, coverage, (gap * without + months * coverage) / 12, without, binding, months, state)
 
@@ -249,6 +251,35 @@ def describe(req: Requirement, draw: int = 0) -> RequiredBudget:
 def required_budget(params, data, additionality_share: float, target_pct: float | None = None,
                     by_year: int | None = None, overrides: dict | None = None) -> RequiredBudget:
     """The smallest yearly path (with the params' ramp and limits) to ``target_pct`` (percent) by ``by_year``,
-    at the central values of the uncertain inputs (``overrides`` replace some of them)."""
+    at the central values of the uncertain inputs (``overrides`` replace some of them).
+
+    **One answer per year and budget:** the engine finds each year's provincial budget (``cost_province``); the
+    recipients of that year are then what :func:`evalkit.budget.allocation.allocate` buys with it under
+    ``budget.allocation`` — the same function the allocation table, the pagu answer and the workbook use — and
+    their cost by source and coverage are computed again from those whole recipients. The budget is the
+    engine's (recipients spread in proportion to the eligible uncovered), so under the ``optimal`` rule the
+    allocated recipients cover at least as many workers; the Monte Carlo and the tornado spread as the engine does.
+    A year whose allocation limits cannot hold (e.g. no budget after ``budget.policy_end_year``) keeps the
+    engine's spread."""
     draws = central(params, additionality_share) | {k: np.array([float(v)]) for k, v in (overrides or {}).items()}
-    return describe(solve(params, data, draws, target_pct, by_year))
+    req = solve(params, data, draws, target_pct, by_year)
+    a = float(draws["additionality_share"][0])
+    budgets = req.cost["province"][0]
+    plan = req.recipients[0].copy()
+    for j, year in enumerate(req.years):
+        if budgets[j] < 1:
+            continue
+        try:
+            table = allocate(params, data, float(budgets[j]), a, year=int(year)).table
+        except BudgetInfeasible:
+            continue
+        plan[:, j] = table.set_index("region_code").loc[req.codes, "recipients"].to_numpy()
+    final = solve(params, data, draws, target_pct, by_year, plan=plan)
+    final.needed = req.needed
+    # the province's cost is the budget line each year's allocation spends (its remainder, less than one recipient's
+    # contribution, stays in the line), so that allocating it gives these recipients again; the total adds it too
+    line = np.floor(budgets)[None, :]
+    final.cost["total"] = final.cost["total"] + (line - final.cost["province"])
+    final.cost["province"] = line
+    final.binding = req.binding if not final.feasible[0] else np.zeros_like(req.binding)
+    return describe(final)

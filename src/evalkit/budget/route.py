@@ -103,3 +103,28 @@ def smallest_changes(params, data, additionality_share: float) -> pd.DataFrame:
                      "extra_recipients": int(res.path["recipients"].iloc[jT] - now.path["recipients"].iloc[jT]),
                      "extra_province_rupiah": float(res.path["cost_province"].iloc[jT] - now.path["cost_province"].iloc[jT])})
     return pd.DataFrame(rows)
+
+
+#: growth assumptions a "reachable" rests on (params keys under ``budget``), in the order they are named
+GROWTH_ASSUMPTIONS = ("formal_coverage_growth_pp", "self_paid_growth_pp", "vulnerable_growth_share",
+                      "working_pop_growth_share")
+
+
+def decisive_assumptions(params, data, additionality_share: float) -> list[dict]:
+    """The growth assumptions a reachable target turns on: each key of :data:`GROWTH_ASSUMPTIONS` whose scenario
+    value differs from evalkit's default (the params schema's value, which ``params/default.yaml`` keeps) and
+    without which — that one value set back to the default, the others as written — the target is out of reach.
+    Each: ``key`` (``budget.<name>``), ``value``, ``default``. Empty when the target is out of reach anyway or
+    reachable on the defaults."""
+    b = params.budget
+    if not describe(solve(params, data, central(params, additionality_share))).feasible:
+        return []
+    out = []
+    for name in GROWTH_ASSUMPTIONS:
+        value, default = float(getattr(b, name)), float(type(b).model_fields[name].default)
+        if value == default:
+            continue
+        draws = central(params, additionality_share) | {name: np.array([default])}
+        if not describe(solve(params, data, draws)).feasible:
+            out.append({"key": f"budget.{name}", "value": value, "default": default})
+    return out

@@ -35,8 +35,7 @@ import pandas as pd
 
 from ..errors import EvalkitError
 from ..params.schema import UNCERTAIN
-
-SOURCES = ("province", "kabkota", "csr")
+from .basis import basis
 
 
 class BudgetInfeasible(EvalkitError):
@@ -170,12 +169,7 @@ def coverage_pct(R: np.ndarray, state: dict[str, np.ndarray], measure: str) -> n
     return 100 * (covered + added(R, state).sum(axis=1)) / denominator
 
 
-def funding_split(params, codes) -> pd.DataFrame:
-    """Share of each recipient's contribution paid by province / kab/kota / CSR, per kab/kota (rows sum to 1)."""
-    b = params.budget
-    rows = {}
-    for c in codes:
-        kab = b.kabkota_cofunding_share.get(c, b.funding_shares.kabkota)
-        csr = min(b.funding_shares.csr, 1 - kab)
-        rows[c] = {"province": max(0.0, 1.0 - kab - csr), "kabkota": kab, "csr": csr}
-    return pd.DataFrame.from_dict(rows, orient="index")[list(SOURCES)]
+def funding_split(params, data, codes) -> pd.DataFrame:
+    """Share of each recipient's contribution paid by province / kab/kota / CSR, per kab/kota (rows sum to 1):
+    observed in the data unless params write them (:func:`evalkit.budget.basis.basis`)."""
+    return basis(params, data, codes).shares.loc[[str(c) for c in codes]]

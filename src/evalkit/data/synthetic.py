@@ -115,7 +115,7 @@ def config_from_params(params) -> SimConfig:
         cofunding_ramp_months=syn.cofunding_ramp_months,
         monthly_churn_share=syn.monthly_churn_share,
         noise_pp=syn.noise_pp,
-        determination_gap_months=params.budget.determination_gap_months,
+        determination_gap_months=syn.determination_gap_months,
     )
 
 

@@ -105,6 +105,7 @@ class Synthetic(Strict):
     cofunding_ramp_months: Annotated[StrictInt, Field(ge=1, le=120, description="a number of months from 1 to 120")] = 12
     monthly_churn_share: Annotated[StrictFloat, Field(ge=0.0, le=0.5, description="a share between 0 and 0.5")] = 0.02
     noise_pp: Annotated[StrictFloat, Field(ge=0.0, le=10.0, description="percentage points between 0 and 10")] = 0.4
+    determination_gap_months: Annotated[StrictInt, Field(ge=0, le=11, description="a number of months from 0 to 11")] = 3
 
     @model_validator(mode="after")
     def _order(self) -> "Synthetic":
@@ -284,6 +285,10 @@ class ExtraGroup(Strict):
     legal_basis: Annotated[str, Field(max_length=300, description="a citation of at most 300 characters")] = ""
     jp_wage_cap_rupiah: Rupiah | None = None
     start_year: Year = 2026
+    #: the BPJS Ketenagakerjaan segment the members would join: pu = wage earners (penerima upah, their employer
+    #: pays: e.g. DPRD members through the DPRD secretariat), bpu = not wage earners. Never the vulnerable-worker
+    #: subsidy: an extra group's cost stays out of its budget totals.
+    segment: Literal["pu", "bpu"] = "pu"
 
     @model_validator(mode="after")
     def _rates_for_programmes(self) -> "ExtraGroup":
@@ -378,18 +383,28 @@ class Budget(Strict):
                                                                                "most 10^16 (above any APBD)")] = 19.14e12
     revenue_growth_share: Annotated[StrictFloat, Field(ge=-0.5, le=0.5, description="a yearly growth between -0.5 and 0.5")] = 0.03
     revenue_base_year: Year = 2025
-    determination_gap_months: Annotated[StrictInt, Field(ge=0, le=11, description="a number of months from 0 to 11")] = 3
+    # None: measured in the data (evalkit.budget.basis); a number written in params replaces the measurement
+    determination_gap_months: Annotated[StrictInt, Field(ge=0, le=11, description="a number of months from 0 to 11")] | None = None
     cap_share_of_revenue: Share = 0.005
-    funding_shares: FundingShares = FundingShares()
+    funding_shares: FundingShares | None = None  # None: observed in the data (evalkit.budget.basis)
     kabkota_cofunding_share: dict[KabKotaCode, Share] = {}
     allocation: Allocation = Allocation()
     value: Value = Value()
     extra_groups: list[ExtraGroup] = []
     uncertainty: Uncertainty = Uncertainty()
+    #: the provincial envelope (pagu) per APBD year, Rupiah: "with Rp X in year Y, how many recipients, where, what
+    #: coverage, at what cost per additional worker" (notebook 03 and the index answer it first)
+    pagu: Annotated[dict[Year, Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e15, description="an amount in Rupiah "
+                                                                         "above 0 and at most 1,000,000,000,000,000")]],
+                    Field(max_length=20)] = {}
 
     @model_validator(mode="after")
     def _years(self) -> "Budget":
         _not_before(self.end_year, self.start_year, "budget.end_year", "budget.start_year")
+        outside = [y for y in self.pagu if not self.start_year <= y <= self.end_year]
+        if outside:
+            raise ValueError(f"budget.pagu names year {outside[0]}, outside the projected years budget.start_year "
+                             f"{self.start_year} to budget.end_year {self.end_year}")
         if self.policy_end_year is not None:
             _not_before(self.policy_end_year, self.start_year, "budget.policy_end_year", "budget.start_year")
         return self

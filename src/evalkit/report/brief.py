@@ -4,15 +4,24 @@
 Topics: eligibility criteria; the data update cycle and the determination (penetapan) procedure; cost sharing
 with kab/kota and CSR; the budget ceiling; oversight indicators. A rule that lacks its inputs (a notebook
 failed, no recipient list, no employer data) says so instead of guessing.
+
+**Findings are measured; projections are assumptions.** A finding quotes only the data (or an estimate): the
+recipient list, the monthly panel, the observed months unpaid and co-funding. What rests on params — a budget
+need, a reachable target, an assumed co-funding or gap — goes to "If these assumptions hold", each line naming
+the params keys it rests on. Each option names the provision of Pergub 19/2023 it would change, or that it needs a
+new article, from ``evalkit/reference/pergub_articles.yaml`` (its source and verify marks written there).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from . import i18n
+from .answer import reachable_words
 from .outputs import BUD, DQ, SCO, Link, lever_value, table, table_link
 from .tables import read_table
 
@@ -23,12 +32,41 @@ INELIGIBLE_TIGHTEN_SHARE = 0.01
 COFUNDING_MIN_SHARE = 0.2
 
 
+ARTICLES = Path(__file__).resolve().parent.parent / "reference" / "pergub_articles.yaml"
+
+
+@cache
+def articles() -> dict:
+    """The article map (``reference/pergub_articles.yaml``): ``source`` and, per topic of :data:`TOPICS`,
+    ``article`` (``None`` until Biro Hukum fills it), ``provision``/``provision_en``, ``new_article``, ``verify``."""
+    data = yaml.safe_load(ARTICLES.read_text(encoding="utf-8"))
+    topics = data.get("topics", {}) if isinstance(data, dict) else {}
+    missing = [t for t in TOPICS if not isinstance(topics.get(t), dict) or not topics[t].get("provision")]
+    if missing or not data.get("source"):
+        raise ValueError(f"{ARTICLES.name}: every topic needs a provision and the file a source; missing: {missing}")
+    return data
+
+
+def article_text(topic: str, lang: str) -> str:
+    """Which part of the Pergub an option changes, in words: the article when known, else the provision with
+    "article not verified", or that it needs a new article."""
+    entry = articles()["topics"][topic]
+    provision = entry.get("provision_en" if lang == "en" else "provision") or entry["provision"]
+    if entry.get("article"):
+        return i18n.t("brief_article", lang, article=entry["article"], provision=provision)
+    return i18n.t("brief_article_new" if entry.get("new_article") else "brief_article_unverified", lang,
+                  provision=provision)
+
+
 @dataclass
 class Finding:
     topic: str
     finding: str
     option: str
     evidence: list[tuple[str, Link]] = field(default_factory=list)  # (caption, link)
+    #: what the topic's projections rest on: (params keys, the line in words) — shown under "If these assumptions hold"
+    assumptions: list[tuple[tuple[str, ...], str]] = field(default_factory=list)
+    article: str = ""
 
 
 class _Run:
@@ -69,7 +107,8 @@ def _eligibility(run: _Run, params) -> Finding:
 
 
 def _data_cycle(run: _Run, params) -> Finding:
-    gap = params.budget.determination_gap_months
+    need = (run.h.get("budget_need_target_year") or {}).get("detail", {})
+    gap, measured = need.get("gap_months"), need.get("gap_from") == "observed"
     churn = run.table(DQ, "churn")
     evidence = [run.evidence(BUD, "cost_by_year")]
     if churn is not None and len(churn):
@@ -77,32 +116,47 @@ def _data_cycle(run: _Run, params) -> Finding:
         base = max(float(churn["continuing"].fillna(0).mean()), 1.0)
         turnover = i18n.fmt_share(moved / (2 * base), run.lang)
         evidence.insert(0, run.evidence(DQ, "churn"))
-        finding = run.t("brief_data_cycle_churn", turnover=turnover, updates=len(churn), gap=gap)
+        finding = run.t("brief_data_cycle_churn", turnover=turnover, updates=len(churn))
     else:
-        finding = run.t("brief_data_cycle", gap=gap)
-    option = run.t("brief_opt_data_cycle_gap" if gap > 0 else "brief_opt_data_cycle_keep", gap=gap)
-    return Finding("data_cycle", finding, option, evidence)
+        finding = run.t("brief_data_cycle_no_churn")
+    assumptions = []
+    if gap is not None and measured:
+        finding += " " + run.t("brief_data_cycle_gap", gap=gap)
+    elif gap is not None and need.get("gap_from") == "params":
+        assumptions.append((("budget.determination_gap_months",), run.t("brief_assume_gap", gap=gap)))
+    option = run.t("brief_opt_data_cycle_gap" if gap else "brief_opt_data_cycle_keep", gap=gap or 0)
+    return Finding("data_cycle", finding, option, evidence, assumptions)
 
 
 def _cost_sharing(run: _Run, params) -> Finding | None:
+    history = run.table(BUD, "cost_by_year")
     split = run.table(BUD, "funding_split")
     status = run.h.get("target_status")
-    if split is None or status is None:
+    if history is None or not len(history):
         return None
-    year = status.get("detail", {}).get("year")
-    row = split[split["year"] == year]
-    row = (row if len(row) else split.tail(1)).iloc[0]
-    total = float(row["cost_province"] + row["cost_kabkota"] + row["cost_csr"]) or 1.0
-    others = float(row["cost_kabkota"] + row["cost_csr"]) / total
-    fmt = dict(year=int(row["year"]), share=i18n.fmt_share(others, run.lang),
-               kabkota=i18n.fmt_rupiah_short(row["cost_kabkota"], run.lang),
-               csr=i18n.fmt_rupiah_short(row["cost_csr"], run.lang),
-               province=i18n.fmt_rupiah_short(row["cost_province"], run.lang),
-               alone=i18n.fmt_rupiah_short(row["cost_province_alone"], run.lang),
+    last = history.iloc[-1]
+    paid = {c: float(last.get(f"subsidised_{c}", 0) or 0) for c in ("prov", "kabkota", "csr")}
+    others = (paid["kabkota"] + paid["csr"]) / (sum(paid.values()) or 1.0)  # observed: recipient-months by funder
+    fmt = dict(year=int(last["year"]), share=i18n.fmt_share(others, run.lang),
+               kabkota=i18n.fmt_number(paid["kabkota"], run.lang), csr=i18n.fmt_number(paid["csr"], run.lang),
+               province=i18n.fmt_number(paid["prov"], run.lang),
                minimum=i18n.fmt_share(COFUNDING_MIN_SHARE, run.lang, 0))
     option = "brief_opt_cost_sharing_mandate" if others < COFUNDING_MIN_SHARE else "brief_opt_cost_sharing_keep"
-    return Finding("cost_sharing", run.t("brief_cost_sharing", **fmt), run.t(option, **fmt),
-                   [run.evidence(BUD, "funding_split"), run.evidence(BUD, "funding_shares")])
+    evidence = [run.evidence(BUD, "cost_by_year")]
+    assumptions = []
+    if split is not None and status is not None:
+        year = status.get("detail", {}).get("year")
+        row = split[split["year"] == year]
+        row = (row if len(row) else split.tail(1)).iloc[0]
+        assumed = (run.h.get("budget_need_target_year") or {}).get("detail", {}).get("shares_from") == "params"
+        assumptions.append((("budget.funding_shares", "budget.kabkota_cofunding_share"),
+                            run.t("brief_assume_shares_params" if assumed else "brief_assume_shares_observed",
+                                  year=int(row["year"]), kabkota=i18n.fmt_rupiah_short(row["cost_kabkota"], run.lang),
+                                  csr=i18n.fmt_rupiah_short(row["cost_csr"], run.lang),
+                                  province=i18n.fmt_rupiah_short(row["cost_province"], run.lang),
+                                  alone=i18n.fmt_rupiah_short(row["cost_province_alone"], run.lang))))
+        evidence += [run.evidence(BUD, "funding_split"), run.evidence(BUD, "funding_shares")]
+    return Finding("cost_sharing", run.t("brief_cost_sharing", **fmt), run.t(option, **fmt), evidence, assumptions)
 
 
 def _ceiling(run: _Run, params) -> Finding | None:
@@ -111,13 +165,23 @@ def _ceiling(run: _Run, params) -> Finding | None:
     if status is None or need is None:
         return None
     d = status.get("detail", {})
+    measure = d.get("measure", "total_coverage")
+    latest = run.h.get(f"{'vulnerable' if measure == 'vulnerable_coverage' else 'total'}_coverage_latest")
+    p = d.get("p_reach")
+    words, conditions = reachable_words(d.get("decisive", []), p, run.lang)
     fmt = dict(target=i18n.fmt_pct(d.get("target_pct"), run.lang), year=d.get("year"), budget=need["text"],
                reached=i18n.fmt_pct(d.get("reached_pct"), run.lang),
                cap=i18n.fmt_share(params.budget.cap_share_of_revenue, run.lang, 2),
-               binding="; ".join(run.t(f"binding_{b}") for b in d.get("binding", [])) or "–")
+               binding="; ".join(run.t(f"binding_{b}") for b in d.get("binding", [])) or "–",
+               latest=latest["text"] if latest else "–", measure=run.t(f"short_{measure}"),
+               p=i18n.fmt_share(p, run.lang, 0) if p is not None else "–", conditions=conditions)
     evidence = [run.evidence(BUD, "budget_path")]
+    finding = run.t("brief_ceiling_now", **fmt)
+    keys = ("budget.formal_coverage_growth_pp", "budget.self_paid_growth_pp", "budget.vulnerable_growth_share",
+            "budget.cap_share_of_revenue")
     if status["value"]:
-        return Finding("ceiling", run.t("brief_ceiling_ok", **fmt), run.t("brief_opt_ceiling_keep", **fmt), evidence)
+        line = run.t("brief_ceiling_ok_if" if words == "reachable_if" else "brief_ceiling_ok", **fmt)
+        return Finding("ceiling", finding, run.t("brief_opt_ceiling_keep", **fmt), evidence, [(keys, line)])
     changes = run.table(BUD, "smallest_changes")
     options = []
     if changes is not None:
@@ -129,16 +193,20 @@ def _ceiling(run: _Run, params) -> Finding | None:
                                  needed=lever_value(r.key, r.needed, run.lang)))
     option = (run.t("brief_opt_ceiling_raise", options="; ".join(options), **fmt) if options
               else run.t("brief_opt_ceiling_combine", **fmt))
-    return Finding("ceiling", run.t("brief_ceiling_short", **fmt), option, evidence)
+    return Finding("ceiling", finding, option, evidence, [(keys, run.t("brief_ceiling_short", **fmt))])
 
 
 def _oversight(run: _Run, params) -> Finding | None:
     gap = run.table(BUD, "kabkota_gap")
     if gap is None or gap.empty:
         return None
+    column = next(c for c in gap.columns if c.endswith("coverage_pct"))  # named by its measure
     lo, hi = gap.iloc[0], gap.iloc[-1]
-    fmt = dict(low_name=lo["region_name"], low=i18n.fmt_pct(lo["coverage_pct"], run.lang), high_name=hi["region_name"],
-               high=i18n.fmt_pct(hi["coverage_pct"], run.lang),
+    measure = (run.h.get("target_status") or {}).get("detail", {}).get("measure", params.budget.measure)
+    words = run.t(f"short_{measure}")
+    fmt = dict(measure=words[:1].upper() + words[1:],
+               low_name=lo["region_name"], low=i18n.fmt_pct(lo[column], run.lang), high_name=hi["region_name"],
+               high=i18n.fmt_pct(hi[column], run.lang),
                persons=i18n.fmt_number(gap["gap_persons"].sum(), run.lang))
     evidence = [run.evidence(BUD, "kabkota_gap"), run.evidence(SCO, "indicators")]
     compliance = run.table(DQ, "compliance_by_region")
@@ -158,4 +226,7 @@ def findings(run_dir: Path, headlines: dict[str, dict], params, lang: str) -> li
     """One finding per topic whose inputs the run has, in :data:`TOPICS` order."""
     run = _Run(run_dir, headlines, lang)
     out = [rule(run, params) for rule in RULES]
+    for f in out:
+        if f is not None:
+            f.article = article_text(f.topic, lang)
     return [f for f in out if f is not None]

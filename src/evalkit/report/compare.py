@@ -5,7 +5,7 @@ import base64
 import io
 import json
 import os
-import re
+
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from ..core.publish import building, publish_unique
 from . import i18n
 from .html import page_resources, title_in
 from .outputs import BUD, HEADLINE_LIST, read_headlines, table
+from .provenance import flatten, key_label, marker, note_reader, source_note, value_text, yaml_comments
 from .tables import read_table
 
 
@@ -31,95 +32,6 @@ def _png(fig) -> str:
 IGNORED_KEYS = ("scenario.", "report.language")  # names and the language differ by design, not by assumption
 
 
-def flatten(tree, prefix: str = "") -> dict[str, object]:
-    """``{"a": {"b": 1}}`` → ``{"a.b": 1}``; lists stay values."""
-    out: dict[str, object] = {}
-    for key, value in (tree or {}).items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out |= flatten(value, path + ".")
-        else:
-            out[path] = value
-    return out
-
-
-def yaml_comments(path: Path) -> dict[str, str]:
-    """The trailing ``# comment`` of every key line of a params YAML file, by dotted key (the source notes the
-    params files carry beside each constant)."""
-    out: dict[str, str] = {}
-    stack: list[tuple[int, str]] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^( *)([A-Za-z_][A-Za-z0-9_]*):(.*)$", line)
-        if not m:
-            continue
-        indent, key, rest = len(m.group(1)), m.group(2), m.group(3)
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        stack.append((indent, key))
-        comment = re.search(r"""\s#\s?(.*)$""", rest) if not re.match(r"""^\s*["'][^"']*#""", rest) else None
-        if comment:
-            out[".".join(k for _, k in stack)] = comment.group(1).strip()
-    return out
-
-
-#: params keys under a named entry, in words: (pattern, catalogue key, how the parts become its fields)
-_KEY_PATTERNS = (
-    (re.compile(r"^budget\.uncertainty\.parameters\.(\w+)\.(\w+)$"), "param_uncertainty",
-     lambda m, lang: {"name": key_label(f"budget.{m[1]}", lang), "field": _catalogue(f"dist_{m[2]}", lang, m[2])}),
-    (re.compile(r"^budget\.kabkota_cofunding_share\.(\w+)$"), "param_kabkota_cofunding",
-     lambda m, lang: {"code": m[1]}),
-    (re.compile(r"^scorecard\.indicators\.(\w+)\.(weight|direction)$"), None,
-     lambda m, lang: {"name": _catalogue(f"col_{m[1]}", lang, m[1].replace("_", " "))}),
-)
-
-
-def _catalogue(key: str, lang: str, default: str) -> str:
-    return i18n.t(key, lang) if key in i18n.TEXT else default
-
-
-def key_label(key: str, lang: str) -> str:
-    """A params key in words: its catalogue name (``param_<key with _ for .>``, a named entry such as one
-    uncertainty bound or one indicator's weight, or ``param_<leaf>``), else the path in words."""
-    full = "param_" + key.replace(".", "_")
-    if full in i18n.TEXT:
-        return i18n.t(full, lang)
-    for pattern, text_key, fields in _KEY_PATTERNS:
-        m = pattern.match(key)
-        if m:
-            return i18n.t(text_key or f"param_indicator_{m[2]}", lang, **fields(m, lang))
-    leaf = key.rsplit(".", 1)[-1]
-    if f"param_{leaf}" in i18n.TEXT:
-        return i18n.t(f"param_{leaf}", lang)
-    return " › ".join(part.replace("_", " ") for part in key.split("."))
-
-
-def _source(comments: dict[str, str], key: str) -> str | None:
-    """The source note of ``key`` or, for a value inside a one-line mapping (``{low: 1, high: 2}  # source``),
-    the note on its parent's line; a section's note (further up) is not a value's source."""
-    if key in comments:
-        return comments[key]
-    return comments.get(key.rpartition(".")[0])
-
-
-#: params whose whole numbers are names, not quantities: no thousands separator (2029, not 2.029)
-NO_GROUPING = ("year", "seed")
-
-
-def _value_text(value, lang: str, key: str = "") -> str:
-    leaf = key.rsplit(".", 1)[-1]
-    if isinstance(value, bool):
-        return i18n.t("yes" if value else "no", lang)
-    if isinstance(value, (int, float)):
-        if float(value).is_integer() and (leaf in NO_GROUPING or leaf.endswith(tuple("_" + n for n in NO_GROUPING))):
-            return str(int(value))
-        if float(value).is_integer():
-            return i18n.fmt_number(value, lang, 0)
-        return i18n.fmt_number(value, lang, 4).rstrip("0").rstrip(",.")  # 0.0050 → 0,005
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)[:200]
-    return str(value)
-
-
 def differing_params(manifests: dict[str, dict], project: Path, lang: str) -> list[dict]:
     """The params that differ between the scenarios: label, key (for the tooltip), each scenario's value and the
     source comment of the file that sets it (files outside the project are not read)."""
@@ -133,15 +45,7 @@ def differing_params(manifests: dict[str, dict], project: Path, lang: str) -> li
                 merged |= yaml_comments(path)
         comments[name] = merged
     keys = sorted(set().union(*flat.values()))
-    # a note names a key by its dotted path or by a leaf that is an identifier (``churn_share``), never by a
-    # plain word such as "year" or "high", which stays as written
-    words = {k: key_label(k, lang) for k in keys} | {k.rsplit(".", 1)[-1]: key_label(k, lang) for k in keys
-                                                     if "_" in k.rsplit(".", 1)[-1]}
-    named = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
-
-    def readable(note: str) -> str:  # a note that names another key names it in words
-        return named.sub(lambda m: words[m.group(1)], note)
-
+    readable = note_reader(keys, lang)  # a note that names another key names it in words
     rows = []
     for key in keys:
         if key.startswith(IGNORED_KEYS):
@@ -149,23 +53,27 @@ def differing_params(manifests: dict[str, dict], project: Path, lang: str) -> li
         values = [flat[n].get(key) for n in manifests]
         if all(v == values[0] for v in values):
             continue
-        notes = sorted({readable(note) for n in manifests if (note := _source(comments[n], key)) is not None})
-        rows.append({"key": key, "label": key_label(key, lang), "values": [_value_text(v, lang, key) if v is not None else "–"
+        notes = sorted({readable(note) for n in manifests if (note := source_note(comments[n], key)) is not None})
+        rows.append({"key": key, "label": key_label(key, lang), "values": [value_text(v, lang, key) if v is not None else "–"
                                                                            for v in values],
                      "source": "; ".join(notes) or i18n.t("cmp_no_source", lang)})
     return rows
 
 
 def headline_rows(runs: dict[str, Path], lang: str) -> list[dict]:
-    """Every declared headline any scenario has, in declaration order: label, each scenario's text, and whether
-    they are identical."""
+    """Every declared headline any scenario has, in declaration order: label, each scenario's text and provenance
+    marker (data, estimate, assumption, derived: links to that run's assumptions table), and whether the texts
+    are identical."""
     found = {name: read_headlines(run / "results") for name, run in runs.items()}
     rows = []
     for h in HEADLINE_LIST:
         texts = [found[n][h.key]["text"] if h.key in found[n] else "–" for n in runs]
         if all(t == "–" for t in texts):
             continue
-        rows.append({"label": i18n.t(h.label, lang), "values": texts, "same": len(set(texts)) == 1})
+        markers = [marker(found[n][h.key].get("provenance"), lang,
+                          href=os.path.relpath(run / "run.html", run.parent.parent / "compare" / "x") + "#assumptions")
+                   if h.key in found[n] else "" for n, run in runs.items()]
+        rows.append({"label": i18n.t(h.label, lang), "values": texts, "markers": markers, "same": len(set(texts)) == 1})
     return rows
 
 

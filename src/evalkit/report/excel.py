@@ -15,7 +15,8 @@ from pathlib import Path
 from ..core.xlsx import defuse_formulas
 from . import i18n
 from .outputs import (EXCEL_FORMATS, FIGURE_LIST, WHOLE, cell_unit, column_label, is_key_unit, label_value,
-                      table_by_file)
+                      read_headlines, table_by_file)
+from .provenance import describe
 from .tables import read_table
 
 HEADER_ROW = 3  # row 1: caption; row 2: the SYNTHETIC DATA stamp (or empty); row 3: headers; data below
@@ -73,6 +74,18 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
             (t("run_finished"), i18n.fmt_time(manifest["finished"], lang))]
     for r in rows:
         about.append(list(r))
+    headline_sheet = wb.create_sheet(_sheet_name(t("xl_headlines"), used))
+    headline_sheet.append([t("xl_headlines")])
+    headline_sheet.append([stamp])
+    headline_sheet.append([t("col_indicator"), t("col_value"), t("col_provenance"), t("xl_sources")])
+    for key, item in read_headlines(run_dir / "results").items():
+        prov = item.get("provenance") or {}
+        headline_sheet.append([item.get("label", key), str(item.get("text", "")),
+                               t("prov_" + prov.get("kind", "derived")), describe(prov, lang)])
+    headline_sheet["A1"].font = Font(bold=True, size=13)
+    headline_sheet["A2"].font = red
+    for letter, width in zip("ABCD", (44, 40, 14, 90)):
+        headline_sheet.column_dimensions[letter].width = width
     about["A1"].font = Font(bold=True, size=13)
     about["A2"].font = red if stamp else Font(italic=True)
     about.column_dimensions["A"].width = 30
@@ -87,6 +100,7 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
     for cell in contents[HEADER_ROW]:
         cell.font, cell.fill = Font(bold=True), header_fill
     contents.append([about.title, t("xl_about"), "", "", "manifest.json"])
+    contents.append([headline_sheet.title, t("xl_headlines"), "", "", "results/*.json"])
     for csv in sorted((run_dir / "tables").glob("*.csv")):
         spec = table_by_file(csv.stem)
         if spec is None:  # not declared: not evalkit's own table (never expected); left out of the workbook
@@ -97,7 +111,7 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
         ws = wb.create_sheet(_sheet_name(f"{spec.producer[:2]} {caption}", used))
         charts = "; ".join(t(f.caption) for f in FIGURE_LIST if f.producer == spec.producer and f.table == spec.name)
         contents.append([ws.title, caption, page, charts, csv.name])
-        ws.append([f"{caption} ({page})"])
+        ws.append([f"{caption} ({page}) — {t('col_provenance')}: {t('prov_' + spec.provenance.kind)}"])
         ws.append([stamp])
         ws["A1"].font = Font(bold=True)
         ws["A2"].font = red

@@ -6,6 +6,7 @@ import functools
 import html as _html
 import json
 import os
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -15,7 +16,10 @@ from ..core.version import __version__
 from . import i18n
 from .answer import build as build_answer
 from .brief import findings
+from ..errors import EvalkitError
+from ..params import load_params
 from .outputs import read_headlines, scenario_runs
+from .provenance import flatten, key_label, note_reader, params_notes, source_note, value_text
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 REMOVE_TAGS = {"dev", "parameters", "injected-parameters", "remove-cell"}
@@ -150,6 +154,24 @@ def scenario_title(params, lang: str) -> str:
     return title_in(lang, params.scenario.title, params.scenario.title_en)
 
 
+def equals_default(params) -> bool:
+    """True when a scenario's params equal ``default.yaml`` beside it in every key but its name, title, description
+    and language — its numbers are then the default's, and its index says so at the top."""
+    files = [Path(f) for f in (getattr(params, "_files", ()) or ())]
+    if not files or params.scenario.name == "default":
+        return False
+    default = files[0].parent / "default.yaml"
+    if not default.is_file() or default.resolve() == files[0].resolve():
+        return False
+    try:
+        base = load_params(default)
+    except EvalkitError:
+        return False
+    keep = lambda p: {k: v for k, v in flatten(p.model_dump(mode="json")).items()  # noqa: E731
+                      if not k.startswith(("scenario.", "report.language"))}
+    return keep(params) == keep(base)
+
+
 def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[dict], run_date: str) -> Path:
     """Write ``index.html``: the answer first (sentences with their sources, at most six cards), then the
     sections with their status, the headline figures and the scenario details."""
@@ -168,14 +190,15 @@ def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[d
                        synthetic=dataset.is_synthetic, notebooks=notebooks, answer=answer.html(lang), source=source,
                        period=period, run_date=run_date, title=scenario_title(params, lang),
                        basis=i18n.t("policy_basis", lang, regulation=params.policy.regulation,
-                                    issued=i18n.fmt_date(params.policy.issued, lang)), figures=figures)
+                                    issued=i18n.fmt_date(params.policy.issued, lang)), figures=figures,
+                       same_as_default=equals_default(params))
 
 
 def render_brief(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict]) -> Path:
     """Write ``brief.html``: the Pergub revision brief (:mod:`evalkit.report.brief`)."""
     found = findings(run_dir, read_headlines(run_dir / "results"), params, lang)
     return _write_page(run_dir / "brief.html", "brief.html.j2", lang=lang, params=params, synthetic=synthetic,
-                       notebooks=notebooks, findings=found,
+                       notebooks=notebooks, findings=found, key_label=lambda key: key_label(key, lang),
                        regulation=params.policy.regulation)
 
 
@@ -220,7 +243,44 @@ def render_run_details(run_dir: Path, *, lang: str, params, synthetic: bool, not
               "seconds": i18n.fmt_number(nb.get("seconds"), lang, 1) if nb.get("seconds") is not None else "–"}
              for nb in manifest.get("notebooks", notebooks)]
     return _write_page(run_dir / "run.html", "run.html.j2", lang=lang, params=params, synthetic=synthetic,
-                       notebooks=notebooks, rows=rows, steps=steps)
+                       notebooks=notebooks, rows=rows, steps=steps, assumptions=assumption_rows(run_dir, params, lang))
+
+
+#: params that are not assumptions about the world (names, the language, where files are, safety limits); the
+#: simulator's calibration (``data.synthetic``) is kept: synthetic figures rest on it
+NOT_ASSUMPTIONS = ("scenario.", "report.", "seed", "verification.mapping", "verification.determination.salt")
+
+
+def assumption_rows(run_dir: Path, params, lang: str) -> list[dict]:
+    """The run's assumptions table (``run.html#assumptions``): every params value the run used, in words, with the
+    source note written beside it in the params files, whether it is marked verify, and which headlines rest on it
+    (from their stored provenance). Each row's anchor is ``asm-<key>``, the target of the provenance markers."""
+    resting: dict[str, list[str]] = {}
+    for item in read_headlines(run_dir / "results").values():
+        for src in (item.get("provenance") or {}).get("sources", []):
+            if src.get("kind") == "assumption":
+                resting.setdefault(src["ref"], []).append(item.get("label", ""))
+    notes = params_notes(params)
+    rows = []
+    flat: dict[str, object] = {}
+    for key, value in flatten(params.model_dump(mode="json")).items():  # a list of mappings: one row per field
+        if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for i, item in enumerate(value, start=1):
+                flat |= flatten(item, f"{key}.{i}.")
+        else:
+            flat[key] = value
+    readable = note_reader(flatten(params.model_dump(mode="json")), lang)  # keys a note names, in words
+    for key, value in flat.items():
+        if key.startswith(NOT_ASSUMPTIONS) or (key.startswith("data.") and not key.startswith("data.synthetic.")) \
+                or value is None:
+            continue
+        note = readable(source_note(notes, key) or source_note(notes, re.sub(r"\.\d+\.", ".", key)) or "")
+        used = sorted({label for ref, labels in resting.items() if key == ref or key.startswith(ref + ".")
+                       for label in labels})
+        rows.append({"key": key, "anchor": "asm-" + key.replace(".", "-"), "label": key_label(key, lang),
+                     "value": value_text(value, lang, key) if value is not None else "–", "note": note,
+                     "verify": "(verify)" in note, "headlines": "; ".join(used)})
+    return rows
 
 
 def lock_text(environment: dict | None, t) -> str:

@@ -21,7 +21,7 @@ from ..core.privacy import suppress
 from ..data import load_data
 from ..params import load_params, params_hash
 from ..params.restrict import restrict
-from . import i18n, outputs
+from . import i18n, outputs, provenance
 from .answer import build as build_answer
 from .tables import SYNTHETIC_HEADER, read_table, write_table
 
@@ -127,8 +127,9 @@ class Context:
         html = format_table(shown, units, self.lang, threshold=threshold)
         number = f"{self.number}.{self._tables}"
         stamp_html = f'<span class="evk-stamp">{self.label}</span>' if self.label else ""
+        mark = provenance.marker(spec.provenance, self.lang)
         cap = (f'<div class="evk-caption evk-table-caption" id="tab-{number}">'
-               f'<b>{self.t("table")} {number}.</b> {self.t(caption or spec.caption)} {stamp_html}</div>')
+               f'<b>{self.t("table")} {number}.</b> {self.t(caption or spec.caption)} {mark} {stamp_html}</div>')
         note = ""
         if persons:
             note = f'<div class="evk-note">{self.t("suppressed_note", n=threshold)}</div>'
@@ -184,15 +185,19 @@ class Context:
         return True
 
     # -- results for the summary --------------------------------------------------------
-    def headline(self, key: str, value: Any, text: str | None = None, detail: dict | None = None) -> None:
+    def headline(self, key: str, value: Any, text: str | None = None, detail: dict | None = None,
+                 also: tuple[str, ...] = ()) -> None:
         """Record a headline number declared in :mod:`evalkit.report.outputs`: ``value`` in its unit,
         ``text`` as shown (default: the value formatted by its unit), ``detail`` what the answer on the
-        index page needs besides (an interval and its level, persons)."""
+        index page needs besides (an interval and its level, persons). Its provenance is the declared one plus
+        ``also`` (sources known only at run time, e.g. ``params:budget.determination_gap_months`` when the gap is
+        written, not measured), stored resolved (values and source notes of params keys)."""
         spec = outputs.headline(key)
         if spec.producer != self.notebook:
             raise KeyError(f"headline {key!r} is declared for {spec.producer}, not {self.notebook}")
         shown = text if text is not None else outputs.display_value(spec.unit, value, self.lang)
-        item = {"value": value, "text": shown, "label": self.t(spec.label)}
+        item = {"value": value, "text": shown, "label": self.t(spec.label),
+                "provenance": provenance.resolve(spec.provenance.plus(*also), self.params)}
         if detail:
             item["detail"] = detail
         self.results.setdefault("headlines", {})[key] = item

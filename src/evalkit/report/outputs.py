@@ -32,12 +32,13 @@ pvalue     a p-value                                            0,027 / < 0,001 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from . import i18n
+from .provenance import Provenance, assumption, data, derived, estimate
 
 UNITS = {"code", "name", "text", "bool", "exists", "year", "month", "persons", "persons_est", "count", "rank",
          "pct", "share", "share2", "pp", "pp2", "rupiah", "float", "float3", "score", "pvalue"}
@@ -70,6 +71,9 @@ class Headline:
     producer: str
     label: str
     unit: str
+    #: where the number comes from (:mod:`evalkit.report.provenance`); a notebook may add the sources it learns
+    #: at run time (the additionality it used, a gap observed or assumed)
+    provenance: Provenance
 
 
 @dataclass(frozen=True)
@@ -85,10 +89,18 @@ class Table:
     #: Columns computed from counts of persons in the same row (``clean_pct`` from ``flagged`` and ``rows``): withheld
     #: wherever one of those counts is suppressed, so that the hidden count cannot be computed back.
     derived: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: where the table's numbers come from (default: by notebook, :data:`DEFAULT_PROVENANCE`) and columns that
+    #: differ from it (``(column, provenance)``)
+    provenance: Provenance | None = None
+    column_provenance: tuple[tuple[str, Provenance], ...] = ()
 
     @property
     def file(self) -> str:
         return f"{self.producer}__{self.name}.csv"
+
+    def column_source(self, column: str) -> Provenance:
+        """The provenance of one column: its own, else the table's."""
+        return dict(self.column_provenance).get(column, self.provenance)
 
 
 @dataclass(frozen=True)
@@ -105,27 +117,55 @@ DQ, COV, BUD, SCO, SUM = ("01-data-quality", "02-coverage-evaluation", "03-budge
                           "04-kabkota-scorecard", "00-summary")
 REGION = {"region_code": "code", "region_name": "name"}
 
+# -- what the budget's numbers rest on (params keys) ------------------------------------------------------------
+TARGET = ("target.coverage_pct", "target.year")
+GROWTH = ("budget.formal_coverage_growth_pp", "budget.self_paid_growth_pp", "budget.vulnerable_growth_share",
+          "budget.working_pop_growth_share", "budget.churn_share")
+LIMITS = ("budget.max_new_recipients_per_year", "budget.cap_share_of_revenue", "budget.apbd_revenue_rupiah",
+          "budget.revenue_growth_share", "budget.ramp")
+COST = ("contributions.declared_income_rupiah", "contributions.jkk_rate_share", "contributions.jkm_rupiah",
+        "contributions.admin_overhead_share", "policy.programmes")
+ALLOCATION = ("budget.allocation.rule", "budget.allocation.floor_keep_current", "budget.allocation.cap_share_of_budget",
+              "budget.allocation.equity_min_gap_share")
+VALUE = ("budget.value.death_rate_per_1000", "budget.value.accident_rate_per_1000", "budget.value.jkm_benefit_rupiah",
+         "budget.value.jkk_claim_rupiah")
+
+
+def _params(*keys: str) -> tuple[str, ...]:
+    return tuple(f"params:{k}" for k in keys)
+
+
+PANEL = data("panel")
+BUDGET_PATH = derived("data:panel", *_params(*TARGET, *GROWTH, *LIMITS, *COST))
+UNIT_COST = assumption(*COST)
+DEFAULT_PROVENANCE = {DQ: PANEL, COV: PANEL, BUD: BUDGET_PATH, SUM: PANEL,
+                      SCO: derived("data:panel", "params:scorecard.indicators")}
+
 HEADLINE_LIST = [
-    Headline("coverage_before", COV, "sum_coverage_before", "pct"),
-    Headline("coverage_after", COV, "sum_coverage", "pct"),
-    Headline("coverage_change", COV, "sum_change", "pp"),
-    Headline("effect_did", COV, "sum_effect", "pp"),
-    Headline("workers_protected", COV, "sum_workers_protected", "persons_est"),
-    Headline("total_coverage_latest", BUD, "sum_total_coverage_latest", "pct"),
-    Headline("vulnerable_coverage_latest", BUD, "sum_vulnerable_coverage_latest", "pct"),
-    Headline("target_status", BUD, "sum_target_status", "bool"),
-    Headline("p_reach_target", BUD, "sum_p_reach", "share"),
-    Headline("budget_need_target_year", BUD, "sum_budget_need", "rupiah"),
-    Headline("target_missing", BUD, "sum_target_missing", "text"),
-    Headline("lagging_kabkota", BUD, "sum_lagging", "name"),
-    Headline("recipients_prov", BUD, "sum_recipients", "persons"),
-    Headline("cost_prov_year", BUD, "sum_cost_year", "rupiah"),
-    Headline("unit_cost_month", BUD, "col_rupiah_month", "rupiah"),
-    Headline("top_allocation", BUD, "sum_top_allocation", "name"),
-    Headline("data_quality", DQ, "sum_data_quality", "share"),
-    Headline("checks_passed", DQ, "sum_data_checks", "count"),
-    Headline("top_kabkota", SCO, "sum_top_kabkota", "name"),
-    Headline("scorecard_top", SCO, "sum_scorecard_top", "name"),
+    Headline("coverage_before", COV, "sum_coverage_before", "pct", PANEL),
+    Headline("coverage_after", COV, "sum_coverage", "pct", PANEL),
+    Headline("coverage_change", COV, "sum_change", "pp", PANEL),
+    Headline("effect_did", COV, "sum_effect", "pp", estimate("estimate:comparison", "data:panel")),
+    Headline("workers_protected", COV, "sum_workers_protected", "persons_est",
+             derived("estimate:comparison", "data:panel")),
+    Headline("total_coverage_latest", BUD, "sum_total_coverage_latest", "pct", PANEL),
+    Headline("vulnerable_coverage_latest", BUD, "sum_vulnerable_coverage_latest", "pct", PANEL),
+    Headline("target_status", BUD, "sum_target_status", "bool", BUDGET_PATH.plus(*_params("budget.uncertainty"))),
+    Headline("p_reach_target", BUD, "sum_p_reach", "share", BUDGET_PATH.plus(*_params("budget.uncertainty"))),
+    Headline("budget_need_target_year", BUD, "sum_budget_need", "rupiah", BUDGET_PATH),
+    Headline("target_missing", BUD, "sum_target_missing", "text", BUDGET_PATH),
+    Headline("lagging_kabkota", BUD, "sum_lagging", "name", derived("data:panel", *_params(*TARGET, *COST))),
+    Headline("recipients_prov", BUD, "sum_recipients", "persons", PANEL),
+    Headline("cost_prov_year", BUD, "sum_cost_year", "rupiah", derived("data:panel", *_params(*COST))),
+    Headline("unit_cost_month", BUD, "col_rupiah_month", "rupiah", UNIT_COST),
+    Headline("top_allocation", BUD, "sum_top_allocation", "name", BUDGET_PATH.plus(*_params(*ALLOCATION))),
+    Headline("pagu_recipients", BUD, "sum_pagu_recipients", "persons_est",
+             BUDGET_PATH.plus(*_params("budget.pagu", *ALLOCATION))),
+    Headline("data_quality", DQ, "sum_data_quality", "share", data("recipients")),
+    Headline("checks_passed", DQ, "sum_data_checks", "count", PANEL),
+    Headline("top_kabkota", SCO, "sum_top_kabkota", "name", PANEL),
+    Headline("scorecard_top", SCO, "sum_scorecard_top", "name",
+             derived("data:panel", "params:scorecard.indicators")),
 ]
 
 _COMPLIANCE = {"companies": "count", "registration_rate": "share", "on_time_share": "share",
@@ -188,11 +228,15 @@ TABLE_LIST = [
           {"key": "key:param_", "current": BY_KEY, "needed": BY_KEY, "reachable": "bool",
            "extra_recipients": "persons_est", "extra_province_rupiah": "rupiah"}),
     Table("kabkota_gap", BUD, "cap_kabkota_gap",
-          REGION | {"coverage_pct": "pct", "gap_persons": "persons_est", "fundable_persons": "persons_est",
+          REGION | {"total_coverage_pct": "pct", "vulnerable_coverage_pct": "pct", "gap_persons": "persons_est",
+                    "fundable_persons": "persons_est",
                     "employer_persons": "persons_est", "fundable_rupiah_year": "rupiah"}),
     Table("allocation", BUD, "cap_allocation",
           REGION | {"recipients": "persons_est", "budget_rupiah": "rupiah", "newly_covered": "persons_est",
                     "eligible_uncovered": "persons_est", "vulnerable_coverage_pct": "pct"}),
+    Table("pagu_allocation", BUD, "cap_pagu_allocation",
+          {"year": "year"} | REGION | {"recipients": "persons_est", "budget_rupiah": "rupiah", "newly_covered": "persons_est",
+                                      "vulnerable_coverage_pct": "pct"}),
     Table("allocation_rules", BUD, "cap_rules",
           {"rule": "key:rule_", "newly_covered": "persons_est", "budget_used": "rupiah", "worst_kabkota": "name",
            "worst_coverage_pct": "pct", "gini_coverage": "float3"}),
@@ -214,13 +258,52 @@ TABLE_LIST = [
     Table("scorecard", SCO, "cap_scorecard_index",
           {"rank": "rank"} | REGION | {"score": "score", "rank_median": "score", "rank_p10": "rank", "rank_p90": "rank",
                                       "p_top3": "share"}),
-    Table("headlines", SUM, "cap_summary_headlines", {"indicator": "text", "value": "text"}),
+    Table("headlines", SUM, "cap_summary_headlines", {"indicator": "text", "value": "text", "provenance": "key:prov_"}),
     Table("coverage_trend", SUM, "cap_summary_coverage",
           {"period": "month", "kaltim_pct": "pct", "other_p10_pct": "pct", "other_median_pct": "pct",
            "other_p90_pct": "pct"}, chart_data=True),
     Table("scorecard", SUM, "cap_scorecard_index",
           {"rank": "rank"} | REGION | {"score": "score", "rank_p10": "rank", "rank_p90": "rank"}),
 ]
+
+_COMPANIES = data("companies")
+_DESIGN = estimate("estimate:comparison", "data:panel")
+_ALLOCATED = BUDGET_PATH.plus(*_params(*ALLOCATION))
+_SCORECARD = derived("data:panel", "data:companies", "params:policy.cofunding", "params:scorecard.indicators")
+#: tables whose numbers do not come from their notebook's default (:data:`DEFAULT_PROVENANCE`): (provenance,
+#: columns that differ from it)
+TABLE_PROVENANCE: dict[tuple[str, str], tuple[Provenance, dict[str, Provenance]]] = {
+    (DQ, "verification_summary"): (data("recipients"), {}),
+    (DQ, "verification_by_region"): (data("recipients"), {}),
+    (DQ, "churn"): (data("recipients"), {}),
+    **{(DQ, name): (_COMPANIES, {}) for name in ("compliance_by_region", "compliance_by_sector", "arrears_by_age",
+                                                 "top_arrears")},
+    **{(COV, name): (_DESIGN, {}) for name in ("comparison", "design_its", "design_event_study", "design_staggered",
+                                               "design_sdid", "design_synth")},
+    (BUD, "unit_cost"): (UNIT_COST, {}),
+    (BUD, "cost_by_year"): (derived("data:panel", *_params(*COST)),
+                            {c: PANEL for c in ("year", "listed_prov", "subsidised_prov", "subsidised_kabkota",
+                                                "subsidised_csr")}),
+    (BUD, "funding_shares"): (derived("data:panel", *_params("budget.funding_shares", "budget.kabkota_cofunding_share")),
+                              {}),
+    (BUD, "kabkota_gap"): (derived("data:panel", *_params(*TARGET, *COST)),
+                           {"total_coverage_pct": PANEL, "vulnerable_coverage_pct": PANEL}),
+    (BUD, "allocation"): (_ALLOCATED, {}),
+    (BUD, "pagu_allocation"): (_ALLOCATED.plus("params:budget.pagu"), {}),
+    (BUD, "allocation_rules"): (_ALLOCATED, {}),
+    (BUD, "route"): (BUDGET_PATH, {"measured_gap_persons": _COMPANIES}),
+    (BUD, "extra_groups"): (assumption("budget.extra_groups"), {}),
+    (BUD, "uncertainty_bands"): (BUDGET_PATH.plus("params:budget.uncertainty"), {}),
+    (BUD, "tornado"): (BUDGET_PATH.plus("params:budget.uncertainty"), {}),
+    (SCO, "ranking"): (PANEL, {}),
+    (SCO, "indicators"): (_SCORECARD, {}),
+    (SCO, "scorecard"): (_SCORECARD, {}),
+    (SUM, "headlines"): (derived("data:panel", "estimate:comparison", *_params(*TARGET, *GROWTH)), {}),
+    (SUM, "scorecard"): (_SCORECARD, {}),
+}
+TABLE_LIST = [replace(tb, provenance=TABLE_PROVENANCE.get((tb.producer, tb.name), (DEFAULT_PROVENANCE[tb.producer],))[0],
+                      column_provenance=tuple(TABLE_PROVENANCE.get((tb.producer, tb.name), (None, {}))[1].items()))
+              for tb in TABLE_LIST]
 
 FIGURE_LIST = [
     Figure("coverage_heatmap", DQ, "cap_dq_heatmap", "coverage_by_month"),

@@ -13,6 +13,7 @@ from packaging.utils import canonicalize_name
 
 from ..core.hashing import sha256_file, sha256_text
 from ..params import params_hash
+from ..report.provenance import params_notes
 from ..core.version import __version__
 
 PACKAGES = ("evalkit", "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "pydantic", "pyyaml",
@@ -106,7 +107,8 @@ def build_manifest(params, dataset, *, run_id: str, lang: str, started: str, fin
         "lang": lang,
         "seed": params.seed,
         "command": command,
-        "params": {"hash": params_hash(params), "files": files, "resolved": params.model_dump(mode="json")},
+        "params": {"hash": params_hash(params), "files": files, "resolved": params.model_dump(mode="json"),
+                   "notes": params_notes(params)},  # the source notes beside each value: a rerun shows the same
         "data": {"synthetic": dataset.is_synthetic, "panel_sha256": data_hash(dataset), "files": dataset.files,
                  "rows": int(len(dataset.panel))},
         "packages": package_versions(),

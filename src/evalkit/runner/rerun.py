@@ -23,6 +23,7 @@ from ..core.paths import marked_project_root
 from ..data import load_data
 from ..errors import ParamsError, Problem
 from ..params.loader import PATH_KEYS, validate_mapping
+from ..report.provenance import NOTES_SUFFIX
 from .manifest import data_hash, environment_state, git_state, package_versions, params_hash
 from .run import run
 
@@ -99,6 +100,10 @@ def rerun(manifest_path: str | Path, jobs: int | None = None, quiet: bool = Fals
                 node[keys[-1]] = os.path.relpath(params.project_root / node[keys[-1]], tmp)
         params_file = tmp / "params.yaml"
         params_file.write_text(yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True), encoding="utf-8")
+        notes = old["params"].get("notes")  # the old run's source notes, shown again beside the same values
+        if isinstance(notes, dict):
+            params_file.with_name(params_file.name + NOTES_SUFFIX).write_text(json.dumps(
+                {str(k): str(v) for k, v in notes.items()}, ensure_ascii=False), encoding="utf-8")
         cache_setting = os.environ.get("EVALKIT_CACHE")
         os.environ["EVALKIT_CACHE"] = "off"  # a rerun reproduces: every table is computed again
         try:
