@@ -13,7 +13,7 @@ NOTEBOOK_FILES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 def test_expected_notebooks_exist():
     assert [p.stem for p in NOTEBOOK_FILES] == ["00-summary", "01-data-quality", "02-coverage-evaluation",
-                                                 "03-budget-allocation", "04-kabkota-scorecard"]
+                                                 "03-budget-allocation", "04-kabkota-scorecard", "05-oversight"]
 
 
 def test_stored_without_outputs_and_parameterised():

@@ -15,7 +15,7 @@ from .conftest import ROOT, copy_project, make_project, newest_run, run_cli
 from .privacy import PersonalData
 
 NOTEBOOKS = ["00-summary", "01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
-             "04-kabkota-scorecard"]
+             "04-kabkota-scorecard", "05-oversight"]
 NETWORK = re.compile(r"""(<script[^>]*\ssrc=["']?(https?:)?//)|(<link[^>]*\shref=["']?(https?:)?//)|"""
                      r"""(<img[^>]*\ssrc=["']?(https?:)?//)|(url\(\s*["']?(https?:)?//)|(@import)""", re.I)
 
@@ -178,10 +178,12 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered, tmp
     assert tables and tables == sorted(p.name for p in (second / "tables").glob("*.csv"))
     for name in tables:
         assert (first / "tables" / name).read_bytes() == (second / "tables" / name).read_bytes(), name
+    since = re.compile(r"(Sejak run sebelumnya|Since the last run).*?</p>", re.S)  # 05 compares with the run before
     for page in NOTEBOOKS:
-        a = (first / f"{page}.html").read_text(encoding="utf-8")
-        b = (second / f"{page}.html").read_text(encoding="utf-8")
+        a = since.sub("", (first / f"{page}.html").read_text(encoding="utf-8"))
+        b = since.sub("", (second / f"{page}.html").read_text(encoding="utf-8"))
         assert a == b, f"{page}.html differs between identical runs"
+    assert "Dibandingkan run" in (second / "05-oversight.html").read_text(encoding="utf-8")  # … and says so
     import openpyxl
 
     values = [[[list(r) for r in ws.iter_rows(values_only=True)] for ws in openpyxl.load_workbook(run / "default.xlsx")]
@@ -241,7 +243,7 @@ def test_english_pages_have_no_indonesian_headings_and_vice_versa(rendered, engl
             assert not bad, f"{page}: {bad}"
             assert any(h in own for h in hs), f"{page}: no heading from the {lang} translation table"
             checked += 1
-    assert checked >= 4 * 9  # 4 scenarios × (index, 5 notebooks, brief, glossary, run details)
+    assert checked >= 4 * 10  # 4 scenarios × (index, 6 notebooks, brief, glossary, run details)
 
 
 @pytest.mark.e2e
@@ -349,7 +351,7 @@ def test_second_scenario_reuses_notebooks_whose_inputs_did_not_change(english):
     assert not any(status["target-90-by-2029"].values())
     assert status["target-95-by-2027"] == {"00-summary": False, "01-data-quality": True,
                                            "02-coverage-evaluation": True, "03-budget-allocation": False,
-                                           "04-kabkota-scorecard": True}
+                                           "04-kabkota-scorecard": True, "05-oversight": True}
     a, b = runs.values()
     for prefix in ("01-", "02-", "04-"):
         names = sorted(p.name for p in (a / "tables").glob(prefix + "*.csv"))
@@ -584,7 +586,7 @@ def test_published_formats_and_an_xlsx_panel_render_every_page(files_render):
     for scenario in ("example-files", "xlsx-panel"):
         run = project / "outputs" / scenario / "latest"
         pages = sorted(run.glob("*.html"))
-        assert len(pages) == 9, pages  # index + five notebooks + brief, glossary and run details
+        assert len(pages) == 10, pages  # index + six notebooks + brief, glossary and run details
         for page in pages:
             text = page.read_text(encoding="utf-8")
             assert "DATA SINTETIS" in text, page  # the example files say SYNTHETIC DATA on every row

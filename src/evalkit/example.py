@@ -9,16 +9,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from .compliance import generate_companies
 from .data import generate
 from .data.export import denominators_frame, panel_frame, participants_frame, write_table
 from .data.schemas import SYNTHETIC_LABEL
 from .data.synthetic import config_from_params
+from .oversight.generate import generate_oversight
 from .recipients.generate import defect_counts, generate_recipients, generate_reference_lists
 
 FILES = {"participants": "participants.csv", "denominators": "denominators.csv", "recipients": "recipients.csv",
          "companies": "companies.csv", "panel": "panel.xlsx", "members": "members.csv", "deaths": "deaths.csv",
-         "asn": "non_eligible.csv"}
+         "asn": "non_eligible.csv", "determined": "determined.csv", "invoices": "invoices.csv",
+         "payments": "payments.csv", "dpa": "dpa.csv", "claims": "claims.csv"}
+#: provincial recipients per kab/kota and year in the example oversight files (a sample, not the programme)
+OVERSIGHT_PER_REGION = 40
 #: The period the example reference lists name recipients of (the recipient list's second month).
 REFERENCE_PERIOD = "2025-06"
 """Input → file name in the example folder (``panel.xlsx``: the same data as one monthly XLSX panel)."""
@@ -39,7 +45,8 @@ orang, perusahaan, atau angka wilayah yang sebenarnya.
 | recipients.csv | a recipient list (two months) with injected defects | `data.recipients` |
 | companies.csv | company-month compliance records | `data.companies` |
 | panel.xlsx | the same coverage data as one monthly XLSX panel | `data.panel` |
-| members.csv, deaths.csv, non_eligible.csv | reference lists naming some June 2025 recipients (active members, deceased, ASN) | `evalkit determine --members/--deaths/--asn` |
+| members.csv, deaths.csv, non_eligible.csv | reference lists naming some June 2025 recipients (active members, deceased, ASN); deaths.csv also the deaths of the oversight sample | `evalkit determine --members/--deaths/--asn`, `data.deaths` |
+| determined.csv, invoices.csv, payments.csv, dpa.csv, claims.csv | oversight sample (2024–2025): determined lists, BPJS TK invoice lines, SP2D payments, DPA lines, claims — with discrepancies injected in every kab/kota | `data.determined`, `data.invoices`, `data.payments`, `data.dpa`, `data.claims` (notebook 05) |
 
 `params/example-files.yaml` runs the whole report from these files: `make report PARAMS=params/example-files.yaml`.
 """
@@ -57,6 +64,11 @@ def write_example(params, folder: Path) -> list[Path]:
               "recipients": recipients.assign(data_label=SYNTHETIC_LABEL),
               "companies": companies.assign(data_label=SYNTHETIC_LABEL), "panel": panel_frame(dataset),
               **{name: frame.assign(data_label=SYNTHETIC_LABEL) for name, frame in references.items()}}
+    codes = sorted(dataset.kaltim["region_code"].astype(str).unique())
+    oversight = generate_oversight(params, codes, OVERSIGHT_PER_REGION).frames
+    frames["deaths"] = pd.concat([frames["deaths"], oversight.pop("deaths").assign(data_label=SYNTHETIC_LABEL)],
+                                 ignore_index=True)
+    frames |= {name: frame.assign(data_label=SYNTHETIC_LABEL) for name, frame in oversight.items()}
     written = [write_table(frames[name], folder / file) for name, file in FILES.items()]
     readme = folder / "README.md"
     readme.write_text(README, encoding="utf-8")

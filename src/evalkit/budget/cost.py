@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.dataset import COVERAGE_COLUMNS, coverage_measure
+from .basis import measured_invoices
 
 PROGRAMMES = ("jkk", "jkm", "jht", "jp")
 
@@ -40,8 +41,12 @@ def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
     Columns: ``year``, ``listed_prov`` (the provincial list of the year: its largest monthly count, persons),
     ``subsidised_prov`` / ``subsidised_kabkota`` / ``subsidised_csr`` (mean monthly recipients, persons; below
     the list when months go unpaid while a new list is determined), ``cost_prov`` / ``cost_kabkota`` /
-    ``cost_csr`` (Rupiah per year).
+    ``cost_csr`` (Rupiah per year). With an invoice file (``data.invoices``) every figure is **measured** from
+    the invoices instead (:func:`invoice_cost_by_year`).
     """
+    invoices = measured_invoices(params)
+    if invoices is not None and len(invoices):
+        return invoice_cost_by_year(invoices)
     kt = panel[panel["level"] == "kabkota"].copy()
     kt["year"] = kt["period"].dt.year
     cols = ["subsidised_prov", "subsidised_kabkota", "subsidised_csr"]
@@ -54,6 +59,25 @@ def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
         out[col] = by_year[(col, "mean")].round().astype("int64").to_numpy()  # whole persons
         out["cost_" + col.split("_")[1]] = (by_year[(col, "sum")] * cost).to_numpy()
     return out[out[cols].sum(axis=1) > 0].reset_index(drop=True)
+
+
+def invoice_cost_by_year(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`recipients_cost_by_year` measured from invoices (:func:`evalkit.data.oversight.invoice_summary`): the
+    persons billed (the list: the largest monthly count; mean monthly persons by funder) and the Rupiah billed."""
+    s = summary.assign(year=summary["periode"].str[:4].astype(int))
+    monthly = s.groupby(["year", "periode", "sumber_dana"])[["persons", "rupiah"]].sum().reset_index()
+    rows = []
+    for year, g in monthly.groupby("year"):
+        row = {"year": int(year)}
+        prov = g[g["sumber_dana"] == "apbd_prov"]
+        row["listed_prov"] = int(prov["persons"].max()) if len(prov) else 0
+        for funder, name in (("apbd_prov", "prov"), ("apbd_kabkota", "kabkota"), ("csr", "csr")):
+            part = g[g["sumber_dana"] == funder]
+            row[f"subsidised_{name}"] = int(round(part["persons"].sum() / 12))
+            row[f"cost_{name}"] = float(part["rupiah"].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)[["year", "listed_prov", "subsidised_prov", "cost_prov", "subsidised_kabkota",
+                               "cost_kabkota", "subsidised_csr", "cost_csr"]]
 
 
 def kabkota_gap(params, data) -> pd.DataFrame:

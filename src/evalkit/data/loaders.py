@@ -48,8 +48,8 @@ def not_a_file(path: Path) -> str:
     return "the data file does not exist"
 
 
-def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
-    """Read a CSV (UTF-8) or XLSX file as text columns, with clear errors for unreadable files."""
+def check_file(path: Path, shown: str, max_mb: float) -> None:
+    """An input file exists, is a file, is not empty and is at most ``max_mb`` megabytes (before it is parsed)."""
     if not path.is_file():
         raise DataError([Problem(shown, "file", "", not_a_file(path))])
     size = path.stat().st_size
@@ -59,6 +59,11 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
         raise DataError([Problem(shown, "file", f"of {size / 1e6:,.1f} MB",
                                  f"files larger than data.max_file_mb = {max_mb:g} MB are refused; "
                                  "raise the limit in params or split the file")])
+
+
+def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
+    """Read a CSV (UTF-8) or XLSX file as text columns, with clear errors for unreadable files."""
+    check_file(path, shown, max_mb)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path, shown, max_mb)

@@ -164,13 +164,93 @@ NON_ELIGIBLE = [
 ]
 """People outside the programme (ASN and others), for cross-matching recipients."""
 
+# -- oversight (pengawasan): what happens after the decree (notebook 05, evalkit.oversight) ----------------------
+SUBSIDY_FUNDERS = ("apbd_prov", "apbd_kabkota", "csr")
+"""Who pays a subsidised participant's contribution: the provincial APBD, the kab/kota APBD, company CSR."""
+MEMBER_STATUS = ("aktif", "nonaktif", "meninggal")
+"""A participant's status on an invoice line: active, lapsed, died."""
+CLAIM_PROGRAMMES = ("JKK", "JKM")
+BENEFITS = ("santunan kematian", "biaya pemakaman", "santunan berkala", "beasiswa", "perawatan",
+            "santunan cacat", "santunan sementara tidak mampu bekerja", "lainnya")
+"""Benefit types (jenis manfaat) of JKK and JKM claims (PP 44/2015 as amended by PP 82/2019) (verify)."""
+MAX_RUPIAH_LINE = 1e12
+"""The largest amount one line may hold (Rupiah): a plausibility bound, not a legal one."""
+
+DETERMINED = [
+    Column("nik", "text", True, "16-digit NIK of a determined recipient, stored as text",
+           producer="Biro Kesra / Disnakertrans (Keputusan Gubernur, lampiran)"),
+    Column("kode_wilayah", "code", True, "BPS code of the recipient's kab/kota", producer="Biro Kesra"),
+    Column("sumber_dana", "choice", True, "who pays the contribution", allowed=SUBSIDY_FUNDERS, producer="Biro Kesra"),
+    Column("tahun", "number", True, "budget year of the decree", 2000, 2100, producer="Biro Kesra"),
+    Column("no_kpj", "text", False, "BPJS Ketenagakerjaan membership number (KPJ)", producer="BPJS Ketenagakerjaan"),
+    Column("tanggal_penetapan", "date", False, "date the decree was signed, YYYY-MM-DD (months before it are not "
+           "due)", producer="Biro Hukum / Biro Kesra"),
+]
+"""The determined list (penetapan) of each budget year (``data.determined``)."""
+
+INVOICES = [
+    Column("nik", "text", True, "16-digit NIK of the participant billed, stored as text",
+           producer="BPJS Ketenagakerjaan (tagihan)"),
+    Column("no_kpj", "text", False, "BPJS Ketenagakerjaan membership number (KPJ)", producer="BPJS Ketenagakerjaan"),
+    Column("periode", "month", True, "month of cover billed, YYYY-MM", producer="BPJS Ketenagakerjaan (tagihan)"),
+    Column("kode_wilayah", "code", True, "BPS code of the participant's kab/kota", producer="BPJS Ketenagakerjaan"),
+    Column("sumber_dana", "choice", True, "who is billed", allowed=SUBSIDY_FUNDERS, producer="BPJS Ketenagakerjaan"),
+    Column("iuran_jkk_rupiah", "number", True, "JKK contribution billed for the month, Rupiah", 0, MAX_RUPIAH_LINE,
+           producer="BPJS Ketenagakerjaan (tagihan)"),
+    Column("iuran_jkm_rupiah", "number", True, "JKM contribution billed for the month, Rupiah", 0, MAX_RUPIAH_LINE,
+           producer="BPJS Ketenagakerjaan (tagihan)"),
+    Column("status_kepesertaan", "choice", True, "membership status in the month", allowed=MEMBER_STATUS,
+           producer="BPJS Ketenagakerjaan"),
+    Column("tanggal_kepesertaan", "date", False, "date membership began, YYYY-MM-DD", producer="BPJS Ketenagakerjaan"),
+]
+"""BPJS Ketenagakerjaan invoice lines, one per person and month billed (``data.invoices``)."""
+
+PAYMENTS = [
+    Column("nomor_sp2d", "text", True, "number of the payment order (SP2D)", producer="BPKAD (SP2D)"),
+    Column("tanggal_bayar", "date", True, "date paid, YYYY-MM-DD", producer="BPKAD (SP2D)"),
+    Column("periode", "month", True, "month of cover the payment is for, YYYY-MM", producer="BPKAD / Biro Kesra"),
+    Column("sumber_dana", "choice", True, "which budget pays", allowed=SUBSIDY_FUNDERS, producer="BPKAD"),
+    Column("kode_rekening", "text", True, "budget line (kode rekening) of the DPA", producer="BPKAD (DPA)"),
+    Column("jumlah_rupiah", "number", True, "amount paid, Rupiah", 0, MAX_RUPIAH_LINE, producer="BPKAD (SP2D)"),
+]
+"""The province's payments against its budget lines (``data.payments``)."""
+
+DPA = [
+    Column("tahun", "number", True, "budget year", 2000, 2100, producer="BPKAD (DPA)"),
+    Column("kode_rekening", "text", True, "budget line (kode rekening)", producer="BPKAD (DPA)"),
+    Column("sumber_dana", "choice", True, "which budget", allowed=SUBSIDY_FUNDERS, producer="BPKAD (DPA)"),
+    Column("pagu_rupiah", "number", True, "the line's envelope for the year, Rupiah", 0, MAX_RUPIAH_LINE,
+           producer="BPKAD (DPA)"),
+    *[Column(f"rencana_tw{q}_rupiah", "number", False, f"planned spending in quarter {q} (anggaran kas), Rupiah", 0,
+             MAX_RUPIAH_LINE, producer="BPKAD (anggaran kas)") for q in (1, 2, 3, 4)],
+]
+"""Budget lines of the programme (DPA), with the quarterly cash plan (``data.dpa``)."""
+
+CLAIMS = [
+    Column("nik", "text", True, "16-digit NIK of the participant the benefit is for, stored as text",
+           producer="BPJS Ketenagakerjaan (klaim)"),
+    Column("no_kpj", "text", False, "BPJS Ketenagakerjaan membership number (KPJ)", producer="BPJS Ketenagakerjaan"),
+    Column("program", "choice", True, "programme paying the benefit", allowed=CLAIM_PROGRAMMES,
+           producer="BPJS Ketenagakerjaan (klaim)"),
+    Column("jenis_manfaat", "choice", True, "benefit type", allowed=BENEFITS, producer="BPJS Ketenagakerjaan (klaim)"),
+    Column("tanggal_kejadian", "date", True, "date of the accident or death, YYYY-MM-DD",
+           producer="BPJS Ketenagakerjaan (klaim)"),
+    Column("tanggal_bayar", "date", True, "date the benefit was paid, YYYY-MM-DD", producer="BPJS Ketenagakerjaan"),
+    Column("kode_wilayah", "code", True, "BPS code of the participant's kab/kota", producer="BPJS Ketenagakerjaan"),
+    Column("jumlah_rupiah", "number", True, "benefit paid, Rupiah", 0, MAX_RUPIAH_LINE,
+           producer="BPJS Ketenagakerjaan (klaim)"),
+]
+"""Benefits paid for subsidised participants and their families (``data.claims``)."""
+
+OVERSIGHT_SCHEMAS = {"determined": DETERMINED, "invoices": INVOICES, "payments": PAYMENTS, "dpa": DPA, "claims": CLAIMS}
+
 DATA_LABEL = Column("data_label", "choice", False, "'SYNTHETIC DATA' on every row of a simulated example file (the "
                     "report is then stamped SYNTHETIC); empty for real data", allowed=(SYNTHETIC_LABEL,), producer="—")
 """Accepted in every input file besides its schema's columns (:func:`evalkit.data.loaders.typed_columns`)."""
 
 SCHEMAS = {"panel": PANEL, "participants": PARTICIPANTS, "denominators": DENOMINATORS, "offices": OFFICES,
            "recipients": RECIPIENTS, "companies": COMPANIES, "members": MEMBERS, "deaths": DEATHS,
-           "non_eligible": NON_ELIGIBLE}
+           "non_eligible": NON_ELIGIBLE, **OVERSIGHT_SCHEMAS}
 
 
 def markdown_table(columns: list[Column]) -> str:

@@ -124,7 +124,8 @@ class Synthetic(Strict):
         return self
 
 
-INPUT_FILES = ("panel", "participants", "denominators", "offices", "recipients", "companies")
+INPUT_FILES = ("panel", "participants", "denominators", "offices", "recipients", "companies", "determined", "invoices",
+               "payments", "dpa", "claims", "deaths", "members")
 """The ``data.*`` keys that name input files (paths inside the project)."""
 
 
@@ -139,6 +140,19 @@ class Data(Strict):
                                 "the project; null = data/reference/bpjstk_offices.csv")
     recipients: str | None = Field(default=None, description="a path to a recipient list (CSV/XLSX) inside the project")
     companies: str | None = Field(default=None, description="a path to company compliance records (CSV/XLSX) inside the project")
+    # oversight (notebook 05): what happens after the decree
+    determined: str | None = Field(default=None, description="a path to the determined lists (penetapan) of the budget "
+                                   "years (CSV/XLSX) inside the project")
+    invoices: str | None = Field(default=None, description="a path to BPJS Ketenagakerjaan invoice lines (CSV/XLSX) "
+                                 "inside the project")
+    payments: str | None = Field(default=None, description="a path to the province's payments (SP2D, CSV/XLSX) inside "
+                                 "the project")
+    dpa: str | None = Field(default=None, description="a path to the programme's budget lines (DPA, CSV/XLSX) inside "
+                            "the project")
+    claims: str | None = Field(default=None, description="a path to JKK/JKM benefits paid (CSV/XLSX) inside the project")
+    deaths: str | None = Field(default=None, description="a path to death records (CSV/XLSX) inside the project")
+    members: str | None = Field(default=None, description="a path to active BPJS Ketenagakerjaan participants (CSV/XLSX) "
+                                "inside the project")
     max_file_mb: Annotated[StrictFloat, Field(gt=0, le=100_000, description="megabytes, more than 0")] = 200
     max_count: Annotated[StrictInt, Field(ge=1, le=10_000_000_000,
                                           description="a head count from 1 to 10,000,000,000")] = 500_000_000

@@ -22,7 +22,7 @@ import yaml
 
 from . import i18n
 from .answer import reachable_words
-from .outputs import BUD, DQ, SCO, Link, lever_value, table, table_link
+from .outputs import BUD, DQ, OV, SCO, Link, lever_value, table, table_link
 from .tables import read_table
 
 TOPICS = ("eligibility", "data_cycle", "cost_sharing", "ceiling", "oversight")
@@ -216,7 +216,21 @@ def _oversight(run: _Run, params) -> Finding | None:
                                arrears=i18n.fmt_rupiah_short(compliance["arrears_rupiah"].sum(), run.lang),
                                companies=i18n.fmt_number(compliance["companies_in_arrears"].sum(), run.lang))
         evidence.append(run.evidence(DQ, "compliance_by_region"))
+    quarterly = run.table(OV, "quarterly")
+    if quarterly is not None and len(quarterly):  # the oversight page measured the quarterly indicators: quote them
+        q = quarterly.set_index("indicator")
+        flagged = [run.t(f"qi_{k}") for k in q.index[q["flag"].astype(str).str.lower() == "true"]]
+        finding += " " + run.t("brief_oversight_quarterly", accuracy=_pct(q, "invoice_accuracy_pct", run.lang),
+                               enrolment=_pct(q, "enrolment_pct", run.lang),
+                               realisation=_pct(q, "realisation_pct", run.lang),
+                               flagged="; ".join(flagged) or run.t("none_word"))
+        evidence.append(run.evidence(OV, "quarterly"))
+        return Finding("oversight", finding, run.t("brief_opt_oversight_quarterly", **fmt), evidence)
     return Finding("oversight", finding, run.t("brief_opt_oversight", **fmt), evidence)
+
+
+def _pct(q, key: str, lang: str) -> str:
+    return i18n.fmt_pct(float(q.loc[key, "latest"]), lang) if key in q.index and pd.notna(q.loc[key, "latest"]) else "–"
 
 
 RULES = (_eligibility, _data_cycle, _cost_sharing, _ceiling, _oversight)

@@ -546,3 +546,40 @@ def determine_to_workbooks(file, params, quotas, period: str, *, outputs: str | 
             shutil.rmtree(secret_tmp, ignore_errors=True)
     return final, secret_final
 
+
+
+# -- the quarterly monitoring report (laporan triwulan, notebook 05) ---------------------------------------------
+def write_quarterly_workbook(path: Path, rows: pd.DataFrame, recon, lang: str, synthetic: bool,
+                             threshold: int = 10) -> Path:
+    """``laporan_triwulan.xlsx``: the quarterly indicators against their thresholds (previous and latest quarter),
+    the invoice cases for the officer (by salted id, kab/kota and month — never a NIK or name), the realisation by
+    month and the claims by benefit (persons under ``threshold`` shown as "<threshold"), in ``lang`` with the
+    SYNTHETIC DATA stamp on every sheet when the inputs are synthetic."""
+    quarters = rows.attrs.get("quarters", (None, "", ""))
+    col = lambda name: t(f"col_{name}", lang)  # noqa: E731
+    indicators = pd.DataFrame({
+        col("indicator"): [t(f"qi_{k}", lang) for k in rows["indicator"]],
+        t("ov_previous_quarter", lang, quarter=quarters[0] or "–"): rows["previous"].round(2),
+        t("ov_latest_quarter", lang, quarter=quarters[1]): rows["latest"].round(2),
+        col("threshold"): rows["threshold"].round(1),
+        col("flag"): [t("yes" if f else "no", lang) for f in rows["flag"]]})
+    cases = recon.cases.assign(kind=recon.cases["kind"].map(lambda k: t(f"check_inv_{k}", lang)),
+                               region=recon.cases["kode_wilayah"].map(lambda c: region_label(str(c), lang)))
+    cases = pd.DataFrame({col("check"): cases["kind"], col("case_id"): cases["id"], col("region_name"): cases["region"],
+                          col("period"): cases["periode"], col("rupiah"): cases["rupiah"].round(0).astype("int64")})
+    sheets = {t("ov_sheet_indicators", lang): indicators, t("ov_sheet_cases", lang): cases}
+    if recon.realisation is not None:
+        r = recon.realisation
+        sheets[t("ov_sheet_realisation", lang)] = pd.DataFrame({
+            col("year"): r["year"], col("month"): r["month"], col("paid"): r["paid"].round(0).astype("int64"),
+            col("cumulative"): r["cumulative"].round(0).astype("int64"), col("realisation_pct"): r["realisation_pct"].round(2)})
+    if recon.claims is not None:
+        c = recon.claims.groupby(["program", "jenis_manfaat"], as_index=False)[["cases", "persons", "rupiah"]].sum()
+        sheets[t("ov_sheet_claims", lang)] = pd.DataFrame({
+            col("program"): c["program"], col("jenis_manfaat"): c["jenis_manfaat"], col("cases"): c["cases"],
+            col("persons"): [count_text(n, threshold, lang) for n in c["persons"]],
+            col("rupiah"): c["rupiah"].round(0).astype("int64")})
+    header = [t("ov_workbook_title", lang), t("ov_workbook_quarters", lang, previous=quarters[0] or "–",
+                                                latest=quarters[1], month=quarters[2])]
+    write_annex(path, stamped(sheets, synthetic), header, [], synthetic)
+    return path

@@ -113,8 +113,10 @@ class Figure:
     table: str
 
 
-DQ, COV, BUD, SCO, SUM = ("01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
-                          "04-kabkota-scorecard", "00-summary")
+DQ, COV, BUD, SCO, SUM, OV = ("01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
+                              "04-kabkota-scorecard", "00-summary", "05-oversight")
+INVOICE_CHECKS = ("billed_not_determined", "determined_not_billed", "double_billed", "billed_after_death",
+                  "before_decree", "amount_mismatch")
 REGION = {"region_code": "code", "region_name": "name"}
 
 # -- what the budget's numbers rest on (params keys) ------------------------------------------------------------
@@ -138,7 +140,8 @@ def _params(*keys: str) -> tuple[str, ...]:
 PANEL = data("panel")
 BUDGET_PATH = derived("data:panel", *_params(*TARGET, *GROWTH, *LIMITS, *COST))
 UNIT_COST = assumption(*COST)
-DEFAULT_PROVENANCE = {DQ: PANEL, COV: PANEL, BUD: BUDGET_PATH, SUM: PANEL,
+INVOICES = data("invoices", "determined", "deaths")
+DEFAULT_PROVENANCE = {DQ: PANEL, COV: PANEL, BUD: BUDGET_PATH, SUM: PANEL, OV: INVOICES,
                       SCO: derived("data:panel", "params:scorecard.indicators")}
 
 HEADLINE_LIST = [
@@ -164,6 +167,15 @@ HEADLINE_LIST = [
     Headline("data_quality", DQ, "sum_data_quality", "share", data("recipients")),
     Headline("checks_passed", DQ, "sum_data_checks", "count", PANEL),
     Headline("top_kabkota", SCO, "sum_top_kabkota", "name", PANEL),
+    *[Headline(f"invoice_{k}", OV, f"sum_invoice_{k}", "count",
+               INVOICES.plus(*_params(*COST)) if k == "amount_mismatch" else INVOICES)
+      for k in ("billed_not_determined", "determined_not_billed", "double_billed", "billed_after_death",
+                "amount_mismatch")],
+    Headline("realisation_pct", OV, "sum_realisation", "pct", data("payments", "dpa")),
+    Headline("determination_gap_months_measured", OV, "sum_gap_measured", "count", data("invoices", "determined")),
+    Headline("claims_cases", OV, "sum_claims_cases", "count", data("claims")),
+    Headline("claims_rupiah", OV, "sum_claims_rupiah", "rupiah", data("claims")),
+    Headline("benefit_ratio_measured", OV, "sum_benefit_ratio", "float", data("claims", "invoices")),
     Headline("scorecard_top", SCO, "sum_scorecard_top", "name",
              derived("data:panel", "params:scorecard.indicators")),
 ]
@@ -258,6 +270,25 @@ TABLE_LIST = [
     Table("scorecard", SCO, "cap_scorecard_index",
           {"rank": "rank"} | REGION | {"score": "score", "rank_median": "score", "rank_p10": "rank", "rank_p90": "rank",
                                       "p_top3": "share"}),
+    Table("invoice_checks", OV, "cap_invoice_checks", {"check": "key:check_inv_", "cases": "count", "rupiah": "rupiah"}),
+    Table("invoice_by_region", OV, "cap_invoice_by_region", REGION | {k: "count" for k in INVOICE_CHECKS}),
+    Table("invoice_cases", OV, "cap_invoice_cases", {"kind": "key:check_inv_", "case_id": "name", "region_code": "code",
+                                                     "periode": "text", "rupiah": "rupiah"}),
+    Table("realisation", OV, "cap_realisation",
+          {"year": "year", "month": "count", "paid": "rupiah", "cumulative": "rupiah", "plan_cumulative": "rupiah",
+           "realisation_pct": "pct"}, chart_data=True),
+    Table("continuity", OV, "cap_continuity",
+          {"year": "year", "determined": "persons", "billed_persons": "persons", "months_covered": "float",
+           "lapsed": "persons", "died": "persons", "gap_months": "count"}),
+    Table("funding_observed", OV, "cap_funding_observed",
+          REGION | {"share_province_pct": "pct", "share_kabkota_pct": "pct", "share_csr_pct": "pct"}),
+    Table("claims_by_benefit", OV, "cap_claims_by_benefit",
+          {"program": "text", "jenis_manfaat": "text", "cases": "count", "persons": "persons", "rupiah": "rupiah"}),
+    Table("claims_rates", OV, "cap_claims_rates",
+          {"measure": "key:ov_measure_", "observed": "count", "rate_per_1000": "float", "ci_low": "float",
+           "ci_high": "float", "assumed_per_1000": "float", "expected": "float"}),
+    Table("quarterly", OV, "cap_quarterly",
+          {"indicator": "key:qi_", "previous": "float", "latest": "float", "threshold": "float", "flag": "bool"}),
     Table("headlines", SUM, "cap_summary_headlines", {"indicator": "text", "value": "text", "provenance": "key:prov_"}),
     Table("coverage_trend", SUM, "cap_summary_coverage",
           {"period": "month", "kaltim_pct": "pct", "other_p10_pct": "pct", "other_median_pct": "pct",
@@ -298,6 +329,10 @@ TABLE_PROVENANCE: dict[tuple[str, str], tuple[Provenance, dict[str, Provenance]]
     (SCO, "ranking"): (PANEL, {}),
     (SCO, "indicators"): (_SCORECARD, {}),
     (SCO, "scorecard"): (_SCORECARD, {}),
+    (OV, "realisation"): (data("payments", "dpa"), {}),
+    (OV, "claims_by_benefit"): (data("claims"), {}),
+    (OV, "claims_rates"): (data("claims", "invoices"), {c: assumption(*VALUE) for c in ("assumed_per_1000", "expected")}),
+    (OV, "quarterly"): (data("invoices", "determined", "payments", "dpa", "claims"), {}),
     (SUM, "headlines"): (derived("data:panel", "estimate:comparison", *_params(*TARGET, *GROWTH)), {}),
     (SUM, "scorecard"): (_SCORECARD, {}),
 }
@@ -318,6 +353,8 @@ FIGURE_LIST = [
     Figure("fan", BUD, "cap_fan", "uncertainty_bands"),
     Figure("tornado", BUD, "cap_tornado", "tornado"),
     Figure("scorecard", SCO, "cap_scorecard_index", "scorecard"),
+    Figure("invoice_checks", OV, "cap_invoice_checks", "invoice_checks"),
+    Figure("realisation", OV, "cap_realisation", "realisation"),
     Figure("coverage", SUM, "cap_summary_coverage", "coverage_trend"),
     Figure("scorecard", SUM, "cap_scorecard_index", "scorecard"),
 ]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..compliance import read_companies
 from ..data import load_data
+from ..data.oversight import read_oversight
 from ..errors import EvalkitError, ParamsError, Problem
 from ..params import load_params
 from ..recipients.io import read_recipients
@@ -13,14 +14,15 @@ from ..recipients.io import read_recipients
 
 def check_inputs(params):
     """Every data file the params name, checked before anything runs: the panel (loaded and validated), the
-    recipient list (readable, required columns) and the company records (columns and values). Returns the
-    dataset."""
+    recipient list (readable, required columns), the company records (columns and values) and the oversight
+    files. Returns the dataset."""
     dataset = load_data(params)
     d, root = params.data, params.project_root
     if d.recipients:
         read_recipients(root / d.recipients, d.max_file_mb, params.verification.mapping)
     if d.companies:
         read_companies(root / d.companies, d.companies, d.max_file_mb)
+    read_oversight(params)  # the oversight files (notebook 05): every row, and across files, before anything runs
     return dataset
 
 
