@@ -64,12 +64,14 @@ def reconcile_files(paths: dict[str, Path], params) -> object:
     return reconcile(check_tables(frames, params, "benchmark-salt-0123"), params)
 
 
-def bare_scan(path: Path) -> float:
+def bare_scan(paths: dict[str, Path]) -> float:
+    """DuckDB reading every column of every file once into memory, nothing checked or computed."""
     import duckdb
 
+    con = duckdb.connect()
     start = time.perf_counter()
-    duckdb.connect().execute("SELECT count(*), count(DISTINCT nik) FROM read_csv(?, all_varchar=true)",
-                             [str(path)]).fetchall()
+    for name, path in paths.items():
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_csv(?, all_varchar = true)", [str(path)]).fetchall()
     return time.perf_counter() - start
 
 
@@ -93,7 +95,7 @@ def main() -> None:
     if "--national" in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
             paths = write_files(Path(tmp), 10_000_000 // 12)
-            scan = min(bare_scan(paths["invoices"]) for _ in range(2))
+            scan = min(bare_scan(paths) for _ in range(2))
             start = time.perf_counter()
             reconcile_files(paths, params)
             secs = time.perf_counter() - start

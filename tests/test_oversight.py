@@ -40,6 +40,9 @@ def test_every_headline_equals_the_injected_count_and_amount(default_params, see
         assert found == syn.truth[kind]["by_region"] and set(found) == set(CODES), kind  # every kab/kota
     assert r.gap_months == syn.truth["gap_months"] == 3
     assert int(r.continuity["lapsed"].sum()) == syn.truth["lapsed"]
+    claims = syn.frames["claims"]
+    assert r.claims_summary["cases"] == len(claims)
+    assert r.claims_summary["rupiah"] == pytest.approx(claims["jumlah_rupiah"].astype(float).sum())
     assert len(r.payments_summary["unpaid_months"]) == syn.truth["unpaid_months"]
     assert not set(r.cases["id"]) & set(syn.frames["invoices"]["nik"])  # salted ids only: no NIK left
 
@@ -250,3 +253,29 @@ def test_example_files_render_oversight_and_the_quarterly_workbook(files_render)
             assert not scan.kinds_in(text), (book.name, ws.title)
     budget = (run / "03-budget-allocation.html").read_text(encoding="utf-8")
     assert "diukur dari berkas tagihan" in budget  # the measured gap and shares reach the budget, named
+
+
+def test_a_bpjs_invoice_export_reads_through_the_shipped_mapping_profile(files_project):
+    """The invoice file in BPJS TK's own column names and values (upper-case status and funder), read through
+    data/reference/mappings/bpjs-tagihan-invoices.yaml, gives the same findings; a mapping onto a column the template
+    does not have is refused."""
+    import yaml
+
+    project, syn, paths = files_project
+    plain = reconcile(read_oversight(_params_with(project, paths)), _params_with(project, paths))
+    profile = yaml.safe_load((ROOT / "data/reference/mappings/bpjs-tagihan-invoices.yaml").read_text())
+    back = {v: k for k, v in profile["columns"].items()}
+    status = {"aktif": "AKTIF", "nonaktif": "NON AKTIF", "meninggal": "MENINGGAL DUNIA"}
+    funder = {"apbd_prov": "APBD PROVINSI", "apbd_kabkota": "APBD KAB/KOTA", "csr": "CSR"}
+    inv = syn.frames["invoices"].assign(status_kepesertaan=lambda f: f["status_kepesertaan"].map(status),
+                                        sumber_dana=lambda f: f["sumber_dana"].map(funder)).rename(columns=back)
+    inv.to_csv(paths["invoices"], index=False)
+    shutil.copytree(ROOT / "data/reference/mappings", project / "data/reference/mappings")
+    extra = "  mappings:\n    invoices: ../data/reference/mappings/bpjs-tagihan-invoices.yaml\n"
+    params = _params_with(project, paths, extra)
+    assert params.data.mappings["invoices"].columns["NIK"] == "nik"  # the profile is read into the params
+    mapped = reconcile(read_oversight(params), params)
+    assert mapped.summary == plain.summary and mapped.gap_months == plain.gap_months
+    wrong = _params_with(project, paths, "  mappings:\n    invoices:\n      columns: {NIK: nomor_induk}\n")
+    with pytest.raises(DataError, match="not a column of this file's template"):
+        read_oversight(wrong)

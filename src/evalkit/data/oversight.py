@@ -15,6 +15,7 @@ month, kab/kota and funder (no ids) that the budget measures its determination g
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,6 +118,36 @@ def _where(rows, column: str) -> str:
     return f"row{'s' if len(rows) > 1 else ''} {shown}, column '{column}'"
 
 
+def _ident(name: str) -> str:
+    """A column name from a file or params as a quoted SQL identifier (never spliced unquoted)."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def _apply_mapping(con, table: str, columns: list[str], mapping, schema: list[Column], shown: str,
+                   where: str) -> list[str]:
+    """Rename the file's own columns to the template's and translate its values (``data.mappings.<file>``)."""
+    allowed = {c.name for c in schema}
+    wrong = sorted({dst for dst in mapping.columns.values() if dst not in allowed} |
+                   {col for col in mapping.values if col not in allowed})
+    if wrong:
+        raise DataError([Problem(shown, f"params key `{where}`", ", ".join(wrong),
+                                 "not a column of this file's template; allowed: " + ", ".join(c.name for c in schema))])
+    for src, dst in mapping.columns.items():
+        if src in columns and src != dst:
+            if dst in columns:
+                raise DataError([Problem(shown, f"column '{dst}'", "", f"the file has both {src!r} and {dst!r}; "
+                                         f"{where} maps {src!r} onto {dst!r}: remove one of them")])
+            con.execute(f"ALTER TABLE {table} RENAME COLUMN {_ident(src)} TO {_ident(dst)}")
+            columns = [dst if c == src else c for c in columns]
+    for col, pairs in mapping.values.items():
+        if col in columns and pairs:
+            con.register("value_map", pd.DataFrame({"src": list(pairs), "dst": list(pairs.values())}, dtype=str))
+            con.execute(f"UPDATE {table} SET {_ident(col)} = m.dst FROM value_map m "
+                        f"WHERE trim(CAST({table}.{_ident(col)} AS VARCHAR)) = m.src")
+            con.unregister("value_map")
+    return columns
+
+
 def _load(con, table: str, source, shown: str) -> list[str]:
     """``source`` (a frame, or a CSV DuckDB reads) as the DuckDB table ``table`` in the file's row order; its
     column names."""
@@ -135,7 +166,7 @@ def _load(con, table: str, source, shown: str) -> list[str]:
         con.register("frame_in", source)
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame_in")
         con.unregister("frame_in")
-    rows = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    rows = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     if rows > MAX_ROWS:
         raise DataError([Problem(shown, "file", f"{rows:,} rows", f"at most {MAX_ROWS:,} rows are read")])
     return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
@@ -151,14 +182,10 @@ def _check_values(con, table: str, columns: list[str], schema: list[Column], sho
     """Every value of every row of the DuckDB table ``table``, in SQL (row numbers are the file's: the header is row
     1; ``rowid`` keeps the file's order)."""
     problems: list[Problem] = []
+    rules: list[tuple[str, Column, str, bool]] = []
 
     def bad(condition: str, column: Column, allowed: str, echo: bool = True) -> None:
-        hit = con.execute(f'SELECT rowid, "{column.name}" FROM {table} WHERE {condition} ORDER BY rowid LIMIT 5'
-                          ).fetchall()
-        if hit:
-            n = con.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()[0]
-            where = _where([h[0] for h in hit], column.name) + (f" (and {n - 5:,} more rows)" if n > 5 else "")
-            problems.append(Problem(shown, where, short_repr(hit[0][1]) if echo else "", allowed))
+        rules.append((condition, column, allowed, echo))
 
     quote = "chr(39)"  # Excel's text marker ' before a NIK is dropped
     for c in schema:
@@ -202,33 +229,61 @@ def _check_values(con, table: str, columns: list[str], schema: list[Column], sho
             allowed = ", ".join("'" + a.replace("'", "''") + "'" for a in c.allowed)
             bad(f"{present} AND {col} NOT IN ({allowed})", c, "allowed: " + ", ".join(c.allowed)
                 + ("" if c.required else " or empty"))
+    if not rules:
+        return problems
+    # one pass counts every rule's failing rows; only a rule that fails is looked at again for its first rows
+    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond})" for cond, *_ in rules)
+                         + f" FROM {table}").fetchall()[0]
+    for (condition, column, allowed, echo), n in zip(rules, counts):
+        if not n:
+            continue
+        hit = con.execute(f"SELECT rowid, {_ident(column.name)} FROM {table} WHERE {condition} ORDER BY rowid LIMIT 5"
+                          ).fetchall()
+        where = _where([h[0] for h in hit], column.name) + (f" (and {n - 5:,} more rows)" if n > 5 else "")
+        problems.append(Problem(shown, where, short_repr(hit[0][1]) if echo else "", allowed))
     return problems
 
 
 def _typed(con, table: str, columns: list[str], schema: list[Column], salt: str) -> pd.DataFrame:
     """The checked table with the NIK replaced by its salted id (the membership number dropped) and values typed."""
     parts = []
+    source = table
+    if "nik" in columns:  # each distinct NIK is hashed once (a person has a line a month), then joined back
+        con.execute(f"CREATE OR REPLACE TEMP TABLE ids_{table} AS SELECT nik_text, "
+                    f"{salted_hash_sql('nik_text')} AS id FROM (SELECT DISTINCT ltrim({_text('nik')}, chr(39)) AS nik_text "
+                    f"FROM {table})", {"salt": salt})
+        source = (f"(SELECT t.rowid AS _row, t.*, i.id FROM {table} t JOIN ids_{table} i "
+                  f"ON i.nik_text = ltrim({_text('nik')}, chr(39)))")
     for c in schema:
         if c.name not in columns or c.name == "no_kpj":  # a membership number identifies a person as a NIK does
             continue
         col = _text(c.name)
         if c.name == "nik":
-            parts.append(f"{salted_hash_sql(f'ltrim({col}, chr(39))')} AS id")
+            parts.append("id")
         elif c.kind == "number":
             parts.append(f"try_cast(nullif({col}, '') AS DOUBLE) AS {c.name}")
         elif c.kind == "date":
             parts.append(f"CAST(try_strptime(nullif({col}, ''), '%Y-%m-%d') AS DATE) AS {c.name}")
         else:
             parts.append(f"{col} AS {c.name}")
-    args = {"salt": salt} if "nik" in columns else {}
-    return con.execute(f"SELECT {', '.join(parts)} FROM {table} ORDER BY rowid", args).df()
+    # the file's row order matters where a later check names rows (payments, claims); the big tables need none
+    order = f" ORDER BY {'_row' if source != table else 'rowid'}" if table in ("t_payments", "t_claims") else ""
+    import pyarrow as pa
+
+    with warnings.catch_warnings():  # DuckDB notes the one copy Arrow output makes here; it is the copy we want
+        warnings.simplefilter("ignore", UserWarning)
+        table_ = con.execute(f"SELECT {', '.join(parts)} FROM {source}{order}").to_arrow_table()
+    # text stays in Arrow buffers (no Python string per cell): millions of invoice lines convert in a fraction
+    return table_.to_pandas(date_as_object=False, types_mapper={pa.string(): pd.StringDtype("pyarrow"),
+                                          pa.large_string(): pd.StringDtype("pyarrow")}.get)
 
 
 def _window(params) -> tuple[str, str]:
     return params.policy.start_month, f"{params.budget.end_year}-12"
 
 
-def check_tables(frames: dict[str, tuple[object, str, set[int]]], params, salt: str) -> OversightInputs:
+def check_tables(frames: dict[str, tuple[object, str, set[int]]], params, salt: str,
+                 mappings: dict | None = None) -> OversightInputs:
     """Check the files (name → (a text frame or a :class:`CsvFile`, the file shown in messages, rows with a numeric
     NIK)) and hash them; raise one :class:`DataError` listing every problem of every file."""
     import duckdb
@@ -241,6 +296,9 @@ def check_tables(frames: dict[str, tuple[object, str, set[int]]], params, salt: 
         for name, (source, shown, numeric) in frames.items():
             schema = SCHEMAS[name]
             columns[name] = _load(con, f"t_{name}", source, shown)
+            if (mappings or {}).get(name) is not None:
+                columns[name] = _apply_mapping(con, f"t_{name}", columns[name], mappings[name], schema, shown,
+                                               f"data.mappings.{name}")
             found = _check_columns(pd.DataFrame(columns=columns[name]), schema, shown)
             problems += found or _check_values(con, f"t_{name}", columns[name], schema, shown, numeric,
                                                _window(params), kaltim)
@@ -250,7 +308,7 @@ def check_tables(frames: dict[str, tuple[object, str, set[int]]], params, salt: 
         for name in frames:
             setattr(out, name, _typed(con, f"t_{name}", columns[name], SCHEMAS[name], salt))
             if "data_label" in columns[name] and con.execute(
-                    f"SELECT count(*) FROM t_{name} WHERE {_text('data_label')} <> ''").fetchone()[0]:
+                    f"SELECT count(*) FROM t_{name} WHERE {_text('data_label')} <> ''").fetchall()[0][0]:
                 out.synthetic = True
     finally:
         con.close()
@@ -291,6 +349,7 @@ def read_oversight(params) -> OversightInputs:
     if not named:
         return OversightInputs()
     parts = {"files": {n: cache.file_digest(root / f) for n, f in named.items()}, "salt": cache.salt_fingerprint(),
+             "mappings": {n: m.model_dump(mode="json") for n, m in d.mappings.items()},
              "window": list(_window(params)), "max_mb": d.max_file_mb}
 
     def compute():
@@ -298,7 +357,7 @@ def read_oversight(params) -> OversightInputs:
         for name, rel in named.items():
             df, numeric = _raw(root / rel, rel, SCHEMAS[name], d.max_file_mb)
             frames[name] = (df, rel, numeric)
-        got = check_tables(frames, params, get_salt())
+        got = check_tables(frames, params, get_salt(), d.mappings)
         return ({n: getattr(got, n) for n in FILES if getattr(got, n) is not None},
                 {"files": got.files, "synthetic": got.synthetic})
     tables, meta = cache.cached(root, "oversight", parts, compute)

@@ -65,8 +65,10 @@ def _con(t: OversightInputs):
     con = duckdb.connect()
     for name in ("determined", "invoices", "payments", "dpa", "claims", "deaths", "members"):
         frame = getattr(t, name)
-        if frame is not None:
-            con.register(name, frame)
+        if frame is not None:  # copied into DuckDB once: every check below scans a native table
+            con.register(f"{name}_in", frame)
+            con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_in")
+            con.unregister(f"{name}_in")
     return con
 
 
@@ -144,7 +146,7 @@ def observed_shares(t: OversightInputs, con) -> tuple[pd.DataFrame | None, int |
     """Recipient-months billed to each funder in the latest invoiced year, per kab/kota (rows sum to 1)."""
     if t.invoices is None or t.invoices.empty:
         return None, None
-    year = int(con.execute("SELECT max(CAST(substr(periode, 1, 4) AS INTEGER)) FROM invoices").fetchone()[0])
+    year = int(con.execute("SELECT max(CAST(substr(periode, 1, 4) AS INTEGER)) FROM invoices").fetchall()[0][0])
     df = con.execute(f"""SELECT kode_wilayah, sumber_dana, count(*) AS months FROM invoices
                          WHERE substr(periode, 1, 4) = '{year}' GROUP BY ALL""").df()
     wide = df.pivot_table(index="kode_wilayah", columns="sumber_dana", values="months", aggfunc="sum", fill_value=0)
@@ -156,7 +158,7 @@ def observed_shares(t: OversightInputs, con) -> tuple[pd.DataFrame | None, int |
 def _payments(t: OversightInputs, con) -> tuple[pd.DataFrame | None, dict]:
     if t.payments is None or t.dpa is None:
         return None, {}
-    year = int(con.execute("SELECT max(CAST(substr(periode, 1, 4) AS INTEGER)) FROM payments").fetchone()[0])
+    year = int(con.execute("SELECT max(CAST(substr(periode, 1, 4) AS INTEGER)) FROM payments").fetchall()[0][0])
     dpa = t.dpa[t.dpa["tahun"].astype(int) == year]
     pagu = float(dpa["pagu_rupiah"].sum())
     plan_cols = [f"rencana_tw{q}_rupiah" for q in (1, 2, 3, 4)]
@@ -204,11 +206,11 @@ def _claims(t: OversightInputs, con, params) -> tuple[pd.DataFrame | None, dict]
     table = con.execute("""SELECT program, jenis_manfaat, kode_wilayah, strftime(tanggal_bayar, '%Y-%m') AS month,
                                   count(*) AS cases, count(DISTINCT id) AS persons, sum(jumlah_rupiah) AS rupiah
                            FROM claims GROUP BY ALL ORDER BY month, program, jenis_manfaat, kode_wilayah""").df()
-    contributions = float(con.execute("SELECT sum(iuran_jkk_rupiah + iuran_jkm_rupiah) FROM invoices").fetchone()[0])
-    person_years = float(con.execute("SELECT count(*) FROM invoices").fetchone()[0]) / 12
-    deaths = int(con.execute("SELECT count(DISTINCT id) FROM claims WHERE program = 'JKM'").fetchone()[0])
+    contributions = float(con.execute("SELECT sum(iuran_jkk_rupiah + iuran_jkm_rupiah) FROM invoices").fetchall()[0][0])
+    person_years = float(con.execute("SELECT count(*) FROM invoices").fetchall()[0][0]) / 12
+    deaths = int(con.execute("SELECT count(DISTINCT id) FROM claims WHERE program = 'JKM'").fetchall()[0][0])
     accidents = int(con.execute("SELECT count(DISTINCT (id, tanggal_kejadian)) FROM claims WHERE program = 'JKK'"
-                                ).fetchone()[0])
+                                ).fetchall()[0][0])
     rupiah = float(table["rupiah"].sum())
     v = params.budget.value
     summary = {"cases": int(table["cases"].sum()), "rupiah": rupiah, "families_jkm": deaths,

@@ -407,23 +407,34 @@ def _resolve_paths(merged: dict, sources: dict, root: Path, base: Path | None = 
 
 
 def _inline_mapping_file(merged: dict, sources: dict, root: Path) -> list[Problem]:
-    """``verification.mapping`` may name a mapping YAML (inside the project, e.g. a shipped profile in
-    ``data/reference/mappings/``): read it with the same limits as a params file and put its content in place, so
-    the run manifest holds the mapping itself."""
+    """``verification.mapping`` and each ``data.mappings.<file>`` may name a mapping YAML (inside the project, e.g. a
+    shipped profile in ``data/reference/mappings/``): read it with the same limits as a params file and put its
+    content in place, so the run manifest holds the mapping itself."""
+    places = []
     v = merged.get("verification")
-    if not isinstance(v, dict) or not isinstance(v.get("mapping"), str):
-        return []
-    file, line = sources.get(("verification", "mapping"), ("?", None))
-    target = root / v["mapping"]
-    if target.suffix.lower() not in (".yaml", ".yml"):
-        return [Problem(file, "key `verification.mapping`", short_repr(v["mapping"]),
-                        "a mapping file must be a .yaml file inside the project", line)]
-    try:
-        data, _ = _read_yaml(target, v["mapping"])
-    except ParamsError as exc:
-        return exc.problems or [Problem(file, "key `verification.mapping`", short_repr(v["mapping"]), str(exc), line)]
-    v["mapping"] = data
-    return []
+    if isinstance(v, dict) and isinstance(v.get("mapping"), str):
+        places.append((v, "mapping", ("verification", "mapping")))
+    d = merged.get("data")
+    if isinstance(d, dict) and isinstance(d.get("mappings"), dict):
+        places += [(d["mappings"], k, ("data", "mappings", k)) for k, m in d["mappings"].items() if isinstance(m, str)]
+    problems = []
+    for node, key, keypath in places:
+        file, line = sources.get(keypath, ("?", None))
+        shown = ".".join(map(str, keypath))
+        # verification.mapping is already root-relative (_resolve_paths); data.mappings.* is read from its file's folder
+        folder = root if keypath[0] == "verification" or file == "?" else Path(file).resolve().parent
+        target = (folder / node[key]).resolve()
+        if target.suffix.lower() not in (".yaml", ".yml") or not target.is_relative_to(root.resolve()):
+            problems.append(Problem(file, f"key `{shown}`", short_repr(node[key]),
+                                    "a mapping file must be a .yaml file inside the project", line))
+            continue
+        try:
+            data, _ = _read_yaml(target, node[key])
+        except ParamsError as exc:
+            problems += exc.problems or [Problem(file, f"key `{shown}`", short_repr(node[key]), str(exc), line)]
+            continue
+        node[key] = data
+    return problems
 
 
 def load_params(path: str | os.PathLike) -> Params:

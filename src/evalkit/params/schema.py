@@ -124,6 +124,30 @@ class Synthetic(Strict):
         return self
 
 
+class FileMapping(Strict):
+    """How an oversight file's own layout maps onto its template's columns (no code needed): ``columns`` source
+    column → template column; ``values`` per template column, source value → template value (e.g.
+    ``status_kepesertaan: {"NON AKTIF": nonaktif}``); ``label`` names the profile."""
+
+    columns: Annotated[dict[Annotated[str, Field(min_length=1, max_length=100)],
+                            Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")]], Field(max_length=100)] = {}
+    values: Annotated[dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,40}$")],
+                           Annotated[dict[Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=100)]],
+                                     Field(max_length=500)]], Field(max_length=50)] = {}
+    label: Annotated[str, Field(max_length=200)] = ""
+
+    @model_validator(mode="after")
+    def _one_source_per_column(self) -> "FileMapping":
+        targets = list(self.columns.values())
+        dup = sorted({c for c in targets if targets.count(c) > 1})
+        if dup:
+            raise ValueError(f"columns maps two source columns onto {', '.join(dup)}")
+        return self
+
+
+OVERSIGHT_FILES = ("determined", "invoices", "payments", "dpa", "claims", "deaths", "members")
+"""The ``data.*`` keys of the oversight files (notebook 05); ``data.mappings`` may give each its own layout."""
+
 INPUT_FILES = ("panel", "participants", "denominators", "offices", "recipients", "companies", "determined", "invoices",
                "payments", "dpa", "claims", "deaths", "members")
 """The ``data.*`` keys that name input files (paths inside the project)."""
@@ -153,6 +177,9 @@ class Data(Strict):
     deaths: str | None = Field(default=None, description="a path to death records (CSV/XLSX) inside the project")
     members: str | None = Field(default=None, description="a path to active BPJS Ketenagakerjaan participants (CSV/XLSX) "
                                 "inside the project")
+    #: another layout of an oversight file (a BPJS TK export, a BPKAD report): a mapping, or a mapping YAML inside the
+    #: project (e.g. data/reference/mappings/bpjs-tagihan-invoices.yaml), read into the params when they load
+    mappings: dict[Literal[OVERSIGHT_FILES], FileMapping] = {}
     max_file_mb: Annotated[StrictFloat, Field(gt=0, le=100_000, description="megabytes, more than 0")] = 200
     max_count: Annotated[StrictInt, Field(ge=1, le=10_000_000_000,
                                           description="a head count from 1 to 10,000,000,000")] = 500_000_000
