@@ -86,3 +86,74 @@ def test_company_records_are_checked_before_anything_runs(project, capsys):
     synthetic.write_text("extends: default.yaml\ndata:\n  companies: ../data/companies.csv\n", encoding="utf-8")
     assert main(["validate", str(synthetic)]) == 2
     assert "data.source is 'synthetic', so data.companies would not be read" in capsys.readouterr().err
+
+
+# --- issue #30: the categories labour inspectors act on ---------------------------------------------------------
+def test_each_inspector_category_equals_the_injected_companies(default_params):
+    """PWBD, PDS tenaga kerja, PDS upah and PDS program in the latest month: exactly the companies the generator
+    made so, with their names and NPP; a category whose columns the file lacks is not checked (NaN), never False."""
+    from evalkit.compliance import CATEGORIES, categories, categories_by_region, generate_companies
+
+    df, truth = generate_companies(400, seed=11, with_truth=True)
+    cats = categories(df, default_params.compliance)
+    for c in CATEGORIES:
+        assert set(cats.loc[cats[c].fillna(False).astype(bool), "company_id"]) == truth[c], c
+        assert truth[c], c  # every category occurs
+    assert (cats.loc[cats["pwbd"].astype(bool), "npp"] == "").all()
+    assert cats.loc[cats["pds_program"].astype(bool), "missing_programmes"].str.len().gt(0).all()
+    by_region = categories_by_region(cats)
+    assert int(by_region["pwbd"].sum()) == len(truth["pwbd"])
+    bare = categories(df.drop(columns=["upah_dilaporkan_rupiah", "upah_wlkp_rupiah", "program_terdaftar"]),
+                      default_params.compliance)
+    assert bare["pds_upah"].isna().all() and bare["pds_program"].isna().all()
+    # the tolerance is a params value: with 50% tolerance no wage gap of 10–30% is flagged
+    loose = default_params.compliance.model_copy(update={"wage_tolerance_share": 0.5})
+    assert not categories(df, loose)["pds_upah"].astype(bool).any()
+
+
+def test_bad_optional_company_columns_name_row_and_column(tmp_path):
+    from evalkit.compliance import generate_companies, read_companies
+    from evalkit.errors import DataError
+
+    df = generate_companies(5, seed=1, start="2025-01", end="2025-02")
+    df.loc[2, "kelompok_risiko_jkk"] = "9"
+    df.loc[3, "program_terdaftar"] = "JKK,ASURANSI"
+    df.to_csv(tmp_path / "c.csv", index=False)
+    with pytest.raises(DataError) as err:
+        read_companies(tmp_path / "c.csv", "c.csv", 10)
+    text = str(err.value)
+    assert "row 4, column 'kelompok_risiko_jkk'" in text and "row 5, column 'program_terdaftar'" in text
+
+
+@pytest.mark.e2e
+def test_the_inspectors_workbooks_list_companies_by_name_and_npp(rendered):
+    """One workbook per kab/kota under inspeksi_disnaker/: companies by name and NPP, sorted by workers unprotected,
+    SYNTHETIC stamped; no company id (which may be an owner's NIK) and no person's name."""
+    import openpyxl
+
+    from evalkit.report import i18n
+
+    run = rendered[0] / "outputs" / "default" / "latest"
+    books = sorted((run / "inspeksi_disnaker").glob("inspeksi_*.xlsx"))
+    assert len(books) == 10
+    ids = set(generate_companies_ids())
+    for book in books:
+        ws = openpyxl.load_workbook(book).worksheets[-1]
+        rows = [r for r in ws.iter_rows(values_only=True)]
+        header_at = next(i for i, r in enumerate(rows) if r and i18n.t("col_nama_perusahaan", "id") in r)
+        header = list(rows[header_at])
+        body = rows[header_at + 1:]
+        assert i18n.t("col_npp", "id") in header and body
+        unprotected = [r[header.index(i18n.t("col_workers_unprotected", "id"))] for r in body]
+        assert unprotected == sorted(unprotected, reverse=True)
+        text = " ".join(str(v) for r in rows for v in r if v is not None)
+        assert "SYNTHETIC DATA" in text and not any(i in text for i in ids)
+
+
+def generate_companies_ids():
+    import evalkit
+    from evalkit.compliance import generate_companies
+
+    from .conftest import PARAMS
+
+    return generate_companies(600, seed=evalkit.load_params(PARAMS / "default.yaml").seed)["company_id"].unique()

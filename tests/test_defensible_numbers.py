@@ -272,3 +272,16 @@ def test_the_dprd_item_stays_out_of_the_vulnerable_worker_budget(default_params,
     note = i18n.t("extra_group_note", "en", group=group.name, headcount="55", income="Rp 10,000,000",
                   segment=i18n.t("segment_pu", "en"))
     assert "wage earners (PU)" in note and "not part of the vulnerable-worker subsidy budget" in note
+
+
+@pytest.mark.parametrize("scenario", ["pagu-2027", "default"])
+def test_params_with_number_keys_survive_the_manifest_round_trip(scenario):
+    """A run's manifest stores the resolved params as JSON, where mapping keys are text ("2027"); a rerun reads them
+    back as the same params (budget.pagu by year, compliance.jkk_rate_by_risk_group by group)."""
+    from evalkit.params import params_hash
+    from evalkit.params.loader import validate_mapping
+
+    params = evalkit.load_params(PARAMS / f"{scenario}.yaml")
+    back = validate_mapping(json.loads(json.dumps(params.model_dump(mode="json"))), {}, PARAMS.parent, "manifest.json")
+    assert back.budget.pagu == params.budget.pagu and params_hash(back) == params_hash(params)
+    assert back.compliance.jkk_rate_by_risk_group == params.compliance.jkk_rate_by_risk_group

@@ -491,7 +491,7 @@ def test_company_free_text_is_published_only_as_safe_text_and_ids_only_hashed(tm
     src = pd.read_csv(ROOT / "data" / "templates" / "companies.csv", dtype=str)
     row = {c: "1" for c in src.columns} | {"company_id": "6472011905033860", "kode_wilayah": "6472", "periode": "2025-06",
                                           "sektor": "=HYPERLINK(\"http://x\") 6472011905033860", "skala": "kecil",
-                                          "paid_on_time": "1"}
+                                          "paid_on_time": "1", "program_terdaftar": "JKK,JKM"}
     pd.DataFrame([row]).to_csv(tmp_path / "c.csv", index=False)
     df = read_companies(tmp_path / "c.csv", "c.csv", 10)
     assert "6472011905033860" not in df["sektor"].iloc[0] and not df["sektor"].iloc[0].startswith("=")

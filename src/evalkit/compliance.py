@@ -18,7 +18,9 @@ from .data.schemas import COMPANIES
 from .errors import DataError, Problem, short_repr
 from .reference import kaltim_codes
 
-COMPANY_COLUMNS = {c.name: c.description for c in COMPANIES}
+COMPANY_COLUMNS = {c.name: c.description for c in COMPANIES if c.required}
+OPTIONAL_COLUMNS = {c.name: c for c in COMPANIES if not c.required}
+PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
 NUMERIC = ("workers_reported", "workers_registered", "contribution_due_rupiah", "contribution_paid_rupiah",
            "paid_on_time")
 
@@ -56,6 +58,41 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
                 "must be a finite number, zero or more"
             problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "", allowed))
         df[col] = num
+    for col in ("upah_dilaporkan_rupiah", "upah_wlkp_rupiah"):
+        if col in df.columns:
+            text = df[col].astype(str).str.strip()
+            num = pd.to_numeric(text, errors="coerce")
+            bad = (text != "") & (num.isna() | ~np.isfinite(num) | (num < 0) | (num > 1e10))
+            if bad.any():
+                problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "",
+                                        "must be a finite amount in Rupiah from 0 to 10,000,000,000, or empty"))
+            df[col] = num
+    if "kelompok_risiko_jkk" in df.columns:
+        text = df["kelompok_risiko_jkk"].astype(str).str.strip()
+        bad = (text != "") & ~text.isin(["1", "2", "3", "4", "5"])
+        if bad.any():
+            problems.append(Problem(shown, f"{rows(bad)}, column 'kelompok_risiko_jkk'", short_repr(text[bad].iloc[0], 8),
+                                    "allowed: 1, 2, 3, 4, 5 (JKK risk group, PP 44/2015) or empty"))
+        df["kelompok_risiko_jkk"] = text
+    if "program_terdaftar" in df.columns:
+        lists = df["program_terdaftar"].astype(str).str.upper().str.replace(" ", "", regex=False)
+        bad = lists.map(lambda v: bool(v) and not set(v.split(",")) <= set(PROGRAMMES))
+        if bad.any():
+            problems.append(Problem(shown, f"{rows(bad)}, column 'program_terdaftar'", short_repr(lists[bad].iloc[0], 20),
+                                    "a comma list of JKK, JKM, JHT, JP (e.g. JKK,JKM,JHT), or empty"))
+        df["program_terdaftar"] = lists
+    for col in ("npp", "nib"):
+        if col in df.columns:
+            text = df[col].astype(str).str.strip()
+            bad = (text != "") & ~text.str.fullmatch(r"[A-Za-z0-9./-]{1,30}")
+            if bad.any():
+                problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "",
+                                        "an identifier of letters, digits, '.', '/' or '-', at most 30 characters"))
+            df[col] = text
+    extra = [c for c in df.columns if c not in COMPANY_COLUMNS and c not in OPTIONAL_COLUMNS and c != "data_label"]
+    if extra:
+        problems.append(Problem(shown, "header row", ", ".join(map(repr, extra[:5])),
+                                "unknown column(s); allowed: " + ", ".join([*COMPANY_COLUMNS, *OPTIONAL_COLUMNS])))
     sizes = next(c.allowed for c in COMPANIES if c.name == "skala")
     bad = ~df["skala"].astype(str).str.strip().str.lower().isin(sizes)
     if bad.any():
@@ -65,6 +102,8 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
     df["kode_wilayah"] = codes
     df["skala"] = df["skala"].astype(str).str.strip().str.lower()
     df["sektor"] = df["sektor"].map(lambda v: safe_text(v, 60))  # free text: no NIK, no formula reaches a page
+    if "nama_perusahaan" in df.columns:
+        df["nama_perusahaan"] = df["nama_perusahaan"].map(lambda v: safe_text(v, 100))
     return df
 
 
@@ -86,8 +125,21 @@ SIZES = ["mikro", "kecil", "menengah", "besar"]
 ARREARS_BUCKETS = [(0, 3, "0-3"), (3, 6, "3-6"), (6, 12, "6-12"), (12, 10_000, ">12")]
 
 
-def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end: str = "2025-12") -> pd.DataFrame:
-    """Synthetic company-month records (SYNTHETIC DATA) with realistic under-registration and arrears."""
+#: the JKK risk group of each simulated sector (illustrative; the real group follows the company's KBLI, PP 44/2015)
+SECTOR_RISK = {"pertambangan": "5", "konstruksi": "4", "perkebunan": "3", "industri": "3", "perdagangan": "1",
+               "jasa": "1"}
+#: the programmes each size must register (Perpres 109/2013 Pasal 6; the default of params compliance.required_programmes)
+SIZE_PROGRAMMES = {"mikro": ["JKK", "JKM"], "kecil": ["JKK", "JKM", "JHT"], "menengah": list(PROGRAMMES),
+                   "besar": list(PROGRAMMES)}
+
+
+def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end: str = "2025-12",
+                       with_truth: bool = False):
+    """Synthetic company-month records (SYNTHETIC DATA) with realistic under-registration and arrears, company names,
+    NPP, NIB, the sector's JKK risk group, registered programmes and wages reported to BPJS and in WLKP — with the
+    inspectors' categories in known numbers: about 4% not registered at all (PWBD: no NPP), 5% reporting wages 10–30%
+    below WLKP (PDS upah), 5% missing a programme their size requires (PDS program); the registration gap makes the
+    rest (PDS tenaga kerja). ``with_truth``: also the companies of each category in the latest month."""
     rng = np.random.default_rng(seed)
     codes = sorted(kaltim_codes())
     months = pd.period_range(start, end, freq="M").astype(str)
@@ -104,17 +156,95 @@ def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end:
     ids = [f"NPP{rng.integers(10**7, 10**8)}" for _ in range(n)]
     region = rng.choice(codes, n)
     sector = rng.choice(SECTORS, n)
+    # the inspectors' categories, on distinct companies
+    order = rng.permutation(n)
+    k = max(1, n // 25)
+    pwbd, upah, program = set(order[:k]), set(order[k: 2 * k + k // 4]), set(order[2 * k + k // 4: 3 * k + k // 2])
+    names = [f"PT Sintetis {w} {i + 1:04d}" for i, w in enumerate(rng.choice(
+        ["Mahakam", "Borneo", "Etam", "Khatulistiwa", "Benua", "Kutai", "Pesisir", "Rimba"], n))]
+    npp = ["" if i in pwbd else f"{rng.integers(10**7, 10**8)}" for i in range(n)]
+    nib = [f"{rng.integers(10**12, 10**13)}" for _ in range(n)]
+    cut = np.where([i in upah for i in range(n)], rng.uniform(0.1, 0.3, n), 0.0)
+    registered_programmes = []
+    for i in range(n):
+        needed = list(SIZE_PROGRAMMES[size[i]])
+        if i in pwbd:
+            registered_programmes.append("")
+        elif i in program:
+            needed.pop(int(rng.integers(1, len(needed))))  # keeps JKK, drops one the size requires
+            registered_programmes.append(",".join(needed))
+        else:
+            registered_programmes.append(",".join(needed))
     for j, m in enumerate(months):
         wage = premium * ump_rupiah(int(m[:4]))
-        registered = np.round(workers * reg_rate)
+        registered = np.where([i in pwbd for i in range(n)], 0, np.round(workers * reg_rate))
         due = registered * wage * CONTRIBUTION_RATE_SHARE
         late = rng.random(n) < late_prob
         stopped = stops & (j >= stop_at)
         paid = np.where(stopped, 0.0, np.where(late & (rng.random(n) < 0.3), due * rng.uniform(0.3, 0.9, n), due))
         for i in range(n):
             rows.append((ids[i], region[i], sector[i], size[i], m, int(workers[i]), int(registered[i]), round(due[i]),
-                         round(paid[i]), int(not (late[i] or stopped[i]))))
-    return pd.DataFrame(rows, columns=list(COMPANY_COLUMNS))
+                         round(paid[i]), int(not (late[i] or stopped[i])), names[i], npp[i], nib[i],
+                         SECTOR_RISK[sector[i]], registered_programmes[i], round(wage[i] * (1 - cut[i])),
+                         round(wage[i])))
+    df = pd.DataFrame(rows, columns=[*COMPANY_COLUMNS, "nama_perusahaan", "npp", "nib", "kelompok_risiko_jkk",
+                                     "program_terdaftar", "upah_dilaporkan_rupiah", "upah_wlkp_rupiah"])
+    if not with_truth:
+        return df
+    registered_last = np.where([i in pwbd for i in range(n)], 0, np.round(workers * reg_rate))
+    truth = {"pwbd": {ids[i] for i in pwbd},
+             "pds_tk": {ids[i] for i in range(n) if i not in pwbd and registered_last[i] < workers[i]},
+             "pds_upah": {ids[i] for i in upah}, "pds_program": {ids[i] for i in program}}
+    return df, truth
+
+
+def categories(df: pd.DataFrame, rules) -> pd.DataFrame:
+    """The inspectors' categories of every company in the latest month (``rules``: params ``compliance``):
+
+    * ``pwbd`` — obliged but not registered: no NPP while workers are reported (WLKP);
+    * ``pds_tk`` — registered, but fewer workers than reported;
+    * ``pds_upah`` — registered, wages reported to BPJS below the WLKP wage by more than ``wage_tolerance_share``;
+    * ``pds_program`` — registered, a programme its size requires missing (``required_programmes``).
+
+    A category whose columns the file lacks is ``NaN`` (not checked), never False. Also ``workers_unprotected``
+    (reported − registered), ``missing_programmes`` and ``jkk_rate_share`` (by risk group)."""
+    last = df[df["periode"] == df["periode"].max()].copy()
+    has = lambda col: col in last.columns and last[col].astype(str).str.strip().ne("").any()  # noqa: E731
+    registered = last["npp"].astype(str).str.strip().ne("") if "npp" in last.columns else pd.Series(True, last.index)
+    out = last[["company_id", "kode_wilayah", "sektor", "skala", "workers_reported", "workers_registered"]].copy()
+    for col in ("nama_perusahaan", "npp", "nib", "kelompok_risiko_jkk"):
+        out[col] = last[col] if col in last.columns else ""
+    out["workers_unprotected"] = (last["workers_reported"] - last["workers_registered"]).clip(lower=0)
+    out["pwbd"] = (~registered & (last["workers_reported"] > 0)) if "npp" in last.columns else np.nan
+    out["pds_tk"] = registered & (last["workers_registered"] < last["workers_reported"])
+    if has("upah_dilaporkan_rupiah") and has("upah_wlkp_rupiah"):
+        out["pds_upah"] = registered & (last["upah_dilaporkan_rupiah"]
+                                        < (1 - rules.wage_tolerance_share) * last["upah_wlkp_rupiah"])
+    else:
+        out["pds_upah"] = np.nan
+    if has("program_terdaftar"):
+        listed = last["program_terdaftar"].astype(str).str.upper().str.split(",")
+        missing = [sorted({p.upper() for p in rules.required_programmes.get(size, [])} - set(have))
+                   for size, have in zip(last["skala"], listed)]
+        out["missing_programmes"] = [", ".join(m) for m in missing]
+        out["pds_program"] = registered & pd.Series([bool(m) for m in missing], index=last.index)
+    else:
+        out["missing_programmes"] = ""
+        out["pds_program"] = np.nan
+    groups = pd.to_numeric(out["kelompok_risiko_jkk"], errors="coerce")
+    out["jkk_rate_share"] = groups.map({int(g): r for g, r in rules.jkk_rate_by_risk_group.items()})
+    return out.sort_values(["kode_wilayah", "workers_unprotected"], ascending=[True, False], ignore_index=True)
+
+
+CATEGORIES = ("pwbd", "pds_tk", "pds_upah", "pds_program")
+
+
+def categories_by_region(cats: pd.DataFrame) -> pd.DataFrame:
+    """Companies in each category and workers unprotected, per kab/kota (a category not checked stays empty)."""
+    g = cats.groupby("kode_wilayah")
+    out = pd.DataFrame({c: g[c].sum(min_count=1) if cats[c].notna().any() else np.nan for c in CATEGORIES})
+    out["workers_unprotected"] = g["workers_unprotected"].sum()
+    return out.reset_index()
 
 
 def arrears_by_company(df: pd.DataFrame) -> pd.DataFrame:

@@ -2,14 +2,20 @@
 
 Indicators (per kab/kota and year; weights and directions from ``params.scorecard``):
 
-* ``coverage_level`` — mean vulnerable-worker coverage in the year (percent);
-* ``coverage_growth`` — change from the previous year (percentage points);
-* ``protected_per_1000`` — subsidised recipients per 1,000 vulnerable workers;
+* ``coverage_level`` — mean total coverage in the year (all participants / BPJS TK target population, percent: the
+  coverage of all segments Paritrana assesses);
+* ``coverage_growth`` — its change from the previous year (percentage points, year on year);
+* ``protected_per_1000`` — recipients the kab/kota's own budget and CSR pay for, per 1,000 vulnerable workers (never
+  the province's recipients: they are the province's merit, not the kab/kota's);
 * ``own_budget_per_worker`` — the kab/kota's own APBD spending on contributions per vulnerable worker (Rupiah/year);
 * ``regulation`` — 1 when a Perda/Perbup co-funding instrument is in force that year (``policy.cofunding``);
 * ``csr_mobilised`` — CSR-funded contributions per vulnerable worker (Rupiah/year);
 * ``employer_compliance`` — share of company-months paid on time (latest data only);
 * ``data_quality`` — share of recipient records passing verification (latest data only).
+
+Only the kab/kota of ``scorecard.participants`` (the year's Paritrana round) are normalised and ranked; the others
+are shown apart, unranked. :func:`declines` lists the kab/kota whose total or vulnerable-worker coverage fell over the
+latest year, first, as questions for the assessment interview.
 
 Normalisation (documented choice): ``minmax`` maps each indicator to 0–100 across kab/kota within the
 year (best = 100 after applying the direction; all equal → 50); ``zscore`` uses 50 + 10·z. A missing
@@ -27,7 +33,8 @@ from .params.schema import SCORE_INDICATORS as INDICATORS
 
 
 def coverage_ranking(data, params, outcome: str | None = None) -> pd.DataFrame:
-    """Rank kab/kota by the latest 12-month mean coverage; growth = change since the 12 months before the policy."""
+    """Rank the participating kab/kota (``scorecard.participants``; all when empty) by the latest 12-month mean
+    coverage; growth = change since the 12 months before the policy."""
     outcome = outcome or params.evaluation.outcome
     kt = data.kaltim
     last = kt["period"].max()
@@ -35,7 +42,7 @@ def coverage_ranking(data, params, outcome: str | None = None) -> pd.DataFrame:
     recent = kt[kt["period"] > last - pd.DateOffset(months=12)].groupby(["region_code", "region_name"])[outcome].mean()
     base = kt[(kt["period"] < start) & (kt["period"] >= start - pd.DateOffset(months=12))] \
         .groupby(["region_code", "region_name"])[outcome].mean()
-    out = pd.DataFrame({"coverage": recent, "growth": recent - base}).reset_index()
+    out = participating(pd.DataFrame({"coverage": recent, "growth": recent - base}).reset_index(), params)
     out = out.sort_values("coverage", ascending=False, ignore_index=True)
     out.insert(0, "rank", range(1, len(out) + 1))
     return out
@@ -46,14 +53,14 @@ def indicators(data, params, compliance: pd.DataFrame | None = None, quality: pd
     kt = data.kaltim.copy()
     kt["year"] = kt["period"].dt.year
     g = kt.groupby(["region_code", "region_name", "year"])
-    yearly = g.agg(coverage_level=("vulnerable_coverage_pct", "mean"), V=("vulnerable_workers", "mean"),
+    yearly = g.agg(coverage_level=("total_coverage_pct", "mean"), V=("vulnerable_workers", "mean"),
                    sub=("subsidised_prov", "mean"), kab=("subsidised_kabkota", "mean"),
                    csr=("subsidised_csr", "mean")).reset_index()
     yearly["sub_total"] = yearly["sub"] + yearly["kab"] + yearly["csr"]
     yearly = yearly.sort_values(["region_code", "year"])
     yearly["coverage_growth"] = yearly.groupby("region_code")["coverage_level"].diff()
     c = unit_cost(params) * 12
-    yearly["protected_per_1000"] = 1000 * yearly["sub_total"] / yearly["V"]
+    yearly["protected_per_1000"] = 1000 * (yearly["kab"] + yearly["csr"]) / yearly["V"]  # never the province's
     yearly["own_budget_per_worker"] = yearly["kab"] * c / yearly["V"]
     yearly["csr_mobilised"] = yearly["csr"] * c / yearly["V"]
     start = {x.code: int(x.start_month[:4]) for x in params.policy.cofunding}
@@ -88,10 +95,42 @@ def _normalise(x: pd.DataFrame, method: str) -> pd.DataFrame:
     return (100 * (x - lo) / span).fillna(50).where(x.notna())
 
 
+def participating(ind: pd.DataFrame, params) -> pd.DataFrame:
+    """The rows of the kab/kota taking part in the assessment (``scorecard.participants``; all when empty)."""
+    codes = params.scorecard.participants
+    return ind if not codes else ind[ind["region_code"].astype(str).isin(codes)]
+
+
+def declines(data, params) -> pd.DataFrame:
+    """Kab/kota whose total or vulnerable-worker coverage fell from the previous year to the latest (annual means),
+    largest fall first: ``region_code, region_name, year, total_change_pp, vulnerable_change_pp`` and the two
+    coverages in the latest year. Empty when none fell."""
+    kt = data.kaltim.assign(year=data.kaltim["period"].dt.year)
+    yearly = kt.groupby(["region_code", "region_name", "year"])[["total_coverage_pct", "vulnerable_coverage_pct"]] \
+        .mean().reset_index().sort_values(["region_code", "year"])
+    last = int(yearly["year"].max())
+    rows = []
+    for (code, name), g in yearly.groupby(["region_code", "region_name"]):
+        g = g.set_index("year")
+        if last not in g.index or last - 1 not in g.index:
+            continue
+        total = g.loc[last, "total_coverage_pct"] - g.loc[last - 1, "total_coverage_pct"]
+        vulnerable = g.loc[last, "vulnerable_coverage_pct"] - g.loc[last - 1, "vulnerable_coverage_pct"]
+        if total < 0 or vulnerable < 0:
+            rows.append({"region_code": code, "region_name": name, "year": last, "total_change_pp": total,
+                         "vulnerable_change_pp": vulnerable, "total_coverage_pct": g.loc[last, "total_coverage_pct"],
+                         "vulnerable_coverage_pct": g.loc[last, "vulnerable_coverage_pct"]})
+    out = pd.DataFrame(rows, columns=["region_code", "region_name", "year", "total_change_pp", "vulnerable_change_pp",
+                                      "total_coverage_pct", "vulnerable_coverage_pct"])
+    return out.sort_values(["total_change_pp", "vulnerable_change_pp"], ignore_index=True) if len(out) else out
+
+
 def composite(ind: pd.DataFrame, params, year: int | None = None, weights: np.ndarray | None = None) -> pd.DataFrame:
-    """Normalised indicators, composite score (0–100) and rank for one year (latest by default)."""
+    """Normalised indicators, composite score (0–100) and rank for one year (latest by default), among the
+    participating kab/kota only (:func:`participating`)."""
     sc = params.scorecard
     year = year or int(ind["year"].max())
+    ind = participating(ind, params)
     t = ind[ind["year"] == year].set_index(["region_code", "region_name"])[list(INDICATORS)]
     names = [k for k in INDICATORS if k in sc.indicators]
     z = _normalise(t[names], sc.normalisation)

@@ -91,6 +91,19 @@ COMPANIES = [
            producer="BPJS Ketenagakerjaan"),
     Column("paid_on_time", "choice", True, "1 if paid by the 15th of the following month, else 0", allowed=("1", "0"),
            producer="BPJS Ketenagakerjaan"),
+    Column("nama_perusahaan", "text", False, "company name (not personal data; never an owner's name)",
+           producer="Disnakertrans (WLKP) / BPJS Ketenagakerjaan"),
+    Column("npp", "text", False, "BPJS Ketenagakerjaan company registration number (NPP); empty when not registered",
+           producer="BPJS Ketenagakerjaan"),
+    Column("nib", "text", False, "business identification number (NIB, OSS)", producer="DPMPTSP (OSS)"),
+    Column("kelompok_risiko_jkk", "choice", False, "JKK risk group of the sector, 1 (lowest) to 5 (PP 44/2015, "
+           "Lampiran I)", allowed=("1", "2", "3", "4", "5"), producer="BPJS Ketenagakerjaan"),
+    Column("program_terdaftar", "text", False, "programmes registered, comma list of JKK, JKM, JHT, JP",
+           producer="BPJS Ketenagakerjaan"),
+    Column("upah_dilaporkan_rupiah", "number", False, "average monthly wage reported to BPJS Ketenagakerjaan, Rupiah",
+           0, 1e10, producer="BPJS Ketenagakerjaan"),
+    Column("upah_wlkp_rupiah", "number", False, "average monthly wage reported in WLKP, Rupiah", 0, 1e10,
+           producer="Disnakertrans (WLKP)"),
 ]
 """Company compliance records, one row per company and month (``data.companies``)."""
 

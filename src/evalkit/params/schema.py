@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 import pandas as pd
 from pathlib import Path
 
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, StrictBool, StrictFloat, StrictInt,
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, StrictFloat, StrictInt,
                       field_validator, model_validator)
 
 from ..core.months import month_ord, month_period
@@ -122,6 +122,26 @@ class Synthetic(Strict):
         if len(set(anchors)) != len(anchors):
             raise ValueError("total_coverage: each month may appear once")
         return self
+
+
+def _int_key(value):
+    """A whole-number mapping key as written in YAML (``2027:``) or read back from a run's JSON manifest (``"2027"``)."""
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) <= 6 else value
+
+
+class Compliance(Strict):
+    """How employer compliance is categorised for inspectors (PWBD, PDS tenaga kerja, PDS upah, PDS program)."""
+
+    #: PDS upah when the wage reported to BPJS is below the WLKP wage by more than this share (evalkit assumption)
+    wage_tolerance_share: Annotated[StrictFloat, Field(ge=0, le=0.5, description="a share between 0 and 0.5")] = 0.05
+    #: programmes a company of each size must register (Perpres 109/2013 Pasal 6, staged membership) (verify)
+    required_programmes: dict[Literal["mikro", "kecil", "menengah", "besar"],
+                              list[Literal["jkk", "jkm", "jht", "jp"]]] = {
+        "mikro": ["jkk", "jkm"], "kecil": ["jkk", "jkm", "jht"], "menengah": ["jkk", "jkm", "jht", "jp"],
+        "besar": ["jkk", "jkm", "jht", "jp"]}
+    #: JKK contribution rate of wages by risk group (PP 44/2015 Lampiran I) (verify)
+    jkk_rate_by_risk_group: dict[Annotated[Literal[1, 2, 3, 4, 5], BeforeValidator(_int_key)], Share] = {
+        1: 0.0024, 2: 0.0054, 3: 0.0089, 4: 0.0127, 5: 0.0174}
 
 
 class FileMapping(Strict):
@@ -435,7 +455,7 @@ class Budget(Strict):
     uncertainty: Uncertainty = Uncertainty()
     #: the provincial envelope (pagu) per APBD year, Rupiah: "with Rp X in year Y, how many recipients, where, what
     #: coverage, at what cost per additional worker" (notebook 03 and the index answer it first)
-    pagu: Annotated[dict[Year, Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e15, description="an amount in Rupiah "
+    pagu: Annotated[dict[Annotated[Year, BeforeValidator(_int_key)], Annotated[StrictFloat | StrictInt, Field(gt=0, le=1e15, description="an amount in Rupiah "
                                                                          "above 0 and at most 1,000,000,000,000,000")]],
                     Field(max_length=20)] = {}
 
@@ -560,6 +580,10 @@ class Scorecard(Strict):
         "regulation": Indicator(weight=0.10), "csr_mobilised": Indicator(weight=0.05),
         "employer_compliance": Indicator(weight=0.10), "data_quality": Indicator(weight=0.10)}
 
+    #: the kab/kota taking part in the year's Paritrana assessment: only they are ranked (the others are shown apart,
+    #: unranked); empty = all kab/kota
+    participants: Annotated[list[KabKotaCode], Field(max_length=10)] = []
+
     @model_validator(mode="after")
     def _weights(self) -> "Scorecard":
         total = sum(i.weight for i in self.indicators.values())
@@ -582,6 +606,7 @@ class Params(Strict):
     budget: Budget = Budget()
     verification: Verification = Verification()
     scorecard: Scorecard = Scorecard()
+    compliance: Compliance = Compliance()
 
     @model_validator(mode="after")
     def _consistent(self) -> "Params":

@@ -583,3 +583,37 @@ def write_quarterly_workbook(path: Path, rows: pd.DataFrame, recon, lang: str, s
                                                 latest=quarters[1], month=quarters[2])]
     write_annex(path, stamped(sheets, synthetic), header, [], synthetic)
     return path
+
+
+# -- the labour inspectors' workbooks (notebook 01) ----------------------------------------------------------------
+def write_inspection_workbooks(folder: Path, cats: pd.DataFrame, arrears: pd.DataFrame, lang: str,
+                               synthetic: bool) -> list[Path]:
+    """One workbook per kab/kota for Disnaker's labour inspectors (``inspeksi_<code>.xlsx``): its companies by name,
+    NPP and NIB (company identifiers, not personal data; never an owner's name), sector, size, JKK risk group and rate,
+    the categories (PWBD, PDS tenaga kerja, upah, program) with the programmes missing, workers reported, registered
+    and unprotected, and arrears — sorted by workers unprotected, largest first."""
+    col = lambda name: t(f"col_{name}", lang)  # noqa: E731
+    yes_no = lambda v: "–" if pd.isna(v) else t("yes" if bool(v) else "no", lang)  # noqa: E731  (– = not checked)
+    folder.mkdir(parents=True, exist_ok=True)
+    merged = cats.merge(arrears, on="company_id", how="left")
+    written = []
+    for code, part in merged.groupby("kode_wilayah", sort=True):
+        part = part.sort_values(["workers_unprotected", "arrears_rupiah"], ascending=False)
+        frame = pd.DataFrame({
+            col("nama_perusahaan"): part["nama_perusahaan"], col("npp"): part["npp"], col("nib"): part["nib"],
+            col("sektor"): part["sektor"], col("skala"): part["skala"],
+            col("kelompok_risiko_jkk"): part["kelompok_risiko_jkk"],
+            col("jkk_rate_pct"): (100 * part["jkk_rate_share"]).round(2),
+            **{t(f"cat_{c}", lang): part[c].map(yes_no) for c in ("pwbd", "pds_tk", "pds_upah", "pds_program")},
+            col("missing_programmes"): part["missing_programmes"],
+            col("workers_reported"): part["workers_reported"].astype("int64"),
+            col("workers_registered"): part["workers_registered"].astype("int64"),
+            col("workers_unprotected"): part["workers_unprotected"].astype("int64"),
+            col("arrears_months"): part["arrears_months"].fillna(0).astype("int64"),
+            col("arrears_rupiah"): part["arrears_rupiah"].fillna(0).round(0).astype("int64")})
+        header = [t("insp_title", lang), t("insp_region", lang, region=region_label(str(code), lang)),
+                  t("insp_note", lang)]
+        path = folder / f"inspeksi_{code}.xlsx"
+        write_annex(path, stamped({t("insp_sheet", lang): frame}, synthetic), header, [], synthetic)
+        written.append(path)
+    return written
