@@ -74,3 +74,92 @@ def test_every_kabkota_whose_coverage_fell_is_flagged(default_params, default_da
     flagged = scorecard.declines(changed, default_params)
     assert list(flagged["region_code"]) == ["6402", "6474"]  # the larger fall first
     assert (flagged["total_change_pp"] < 0).all() and (flagged["vulnerable_change_pp"] < 0).all()
+
+
+def _form_project(tmp_path, frame, xlsx=False):
+    """A project whose example-files params read ``frame`` as the self-assessment form (CSV or the filled template)."""
+    import shutil
+
+    import evalkit
+
+    from .conftest import ROOT, make_project
+    from .test_templates import fill
+
+    (tmp_path / "p").mkdir()
+    project = make_project(tmp_path / "p", notebooks=False)
+    shutil.copytree(ROOT / "data" / "example", project / "data" / "example")
+    if xlsx:
+        path = project / "data" / "form.xlsx"
+        shutil.copy(ROOT / "data" / "templates" / "self_assessment.xlsx", path)
+        fill(path, frame)
+    else:
+        path = project / "data" / "form.csv"
+        frame.to_csv(path, index=False)
+    (project / "params" / "form.yaml").write_text(
+        f"extends: example-files.yaml\nscenario:\n  name: form\n  title: Formulir\ndata:\n  self_assessment: ../data/{path.name}\n")
+    return project, evalkit.load_params(project / "params" / "form.yaml")
+
+
+def test_the_self_assessment_template_round_trips(tmp_path, default_params):
+    from evalkit.data.assessment import generate_form, read_form
+
+    form = generate_form(default_params)
+    _, params = _form_project(tmp_path, form.astype(str).replace("nan", ""), xlsx=True)
+    read = read_form(params)
+    assert len(read) == len(form) and list(read["kriteria"]) == list(form["kriteria"])
+    assert read["nilai_rupiah"].fillna(0).sum() == pd.to_numeric(form["nilai_rupiah"], errors="coerce").fillna(0).sum()
+
+
+def test_a_bad_form_names_file_sheet_row_and_column(tmp_path, default_params):
+    from evalkit.data.assessment import generate_form, read_form
+    from evalkit.errors import DataError
+
+    form = generate_form(default_params).astype(str).replace("nan", "")
+    form.loc[2, "kriteria"] = "kebijakan"
+    form.loc[1, "referensi_dokumen"] = ""
+    _, params = _form_project(tmp_path, form, xlsx=True)
+    with pytest.raises(DataError) as err:
+        read_form(params)
+    text = str(err.value)
+    assert "form.xlsx, sheet 'data'" in text and "row 4, column 'kriteria'" in text
+    assert "row 3, column 'referensi_dokumen'" in text
+
+
+@pytest.mark.e2e
+def test_a_bad_form_exits_2_before_anything_runs(tmp_path, default_params):
+    from evalkit.data.assessment import generate_form
+
+    from .conftest import run_cli, snapshot
+
+    form = generate_form(default_params).astype(str).replace("nan", "")
+    form.loc[0, "nilai_rupiah"] = "-5"
+    project, _ = _form_project(tmp_path, form, xlsx=True)
+    (project / "outputs").mkdir()
+    before = snapshot(project / "outputs")
+    proc = run_cli(project, "params/form.yaml")
+    assert proc.returncode == 2 and "sheet 'data'" in proc.stderr and "row 2, column 'nilai_rupiah'" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert {k: v for k, v in snapshot(project / "outputs").items() if not k.startswith(".cache")} == before
+
+
+def test_each_participant_has_a_profile_with_scores_evidence_and_questions(default_params, default_data):
+    from evalkit.data.assessment import generate_form
+
+    ind = scorecard.indicators(default_data, default_params)
+    table, unc, _ = scorecard.ranked(ind, default_params)
+    scores = scorecard.criteria_scores(table, default_params)
+    form = generate_form(default_params).assign(tanggal_dokumen=lambda f: pd.to_datetime(f["tanggal_dokumen"]))
+    falls = scorecard.declines(default_data, default_params)
+    profiles = scorecard.profiles(table, unc, scores, ind[ind["year"] == ind["year"].max()], form, falls,
+                                  default_params)
+    assert [p["region_code"] for p in profiles] == list(table.sort_values("rank")["region_code"])
+    assert len(profiles) == 7
+    for p in profiles:
+        assert set(p["scores"]["criterion"]) == set(default_params.scorecard.criteria)
+        assert p["rank_p10"] <= p["rank"] <= p["rank_p90"] or p["rank_p10"] <= p["rank_p90"]
+        keys = [k for k, _ in p["questions"]]
+        if p["region_code"] in set(falls["region_code"]):
+            assert "q_decline" in keys
+        answered = set(form.loc[form["kode_wilayah"] == p["region_code"], "kriteria"])
+        if "inovasi" not in answered:
+            assert ("q_no_document", {"criterion": "innovation"}) in p["questions"]

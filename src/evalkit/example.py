@@ -16,13 +16,14 @@ from .data import generate
 from .data.export import denominators_frame, panel_frame, participants_frame, write_table
 from .data.schemas import SYNTHETIC_LABEL
 from .data.synthetic import config_from_params
+from .data.assessment import generate_form
 from .oversight.generate import generate_oversight
 from .recipients.generate import defect_counts, generate_recipients, generate_reference_lists
 
 FILES = {"participants": "participants.csv", "denominators": "denominators.csv", "recipients": "recipients.csv",
          "companies": "companies.csv", "panel": "panel.xlsx", "members": "members.csv", "deaths": "deaths.csv",
          "asn": "non_eligible.csv", "determined": "determined.csv", "invoices": "invoices.csv",
-         "payments": "payments.csv", "dpa": "dpa.csv", "claims": "claims.csv"}
+         "payments": "payments.csv", "dpa": "dpa.csv", "claims": "claims.csv", "self_assessment": "self_assessment.csv"}
 #: provincial recipients per kab/kota and year in the example oversight files (a sample, not the programme)
 OVERSIGHT_PER_REGION = 40
 #: The period the example reference lists name recipients of (the recipient list's second month).
@@ -46,6 +47,7 @@ orang, perusahaan, atau angka wilayah yang sebenarnya.
 | companies.csv | company-month compliance records | `data.companies` |
 | panel.xlsx | the same coverage data as one monthly XLSX panel | `data.panel` |
 | members.csv, deaths.csv, non_eligible.csv | reference lists naming some June 2025 recipients (active members, deceased, ASN); deaths.csv also the deaths of the oversight sample | `evalkit determine --members/--deaths/--asn`, `data.deaths` |
+| self_assessment.csv | the self-assessment forms of the kab/kota in the Paritrana round (regulations, APBD lines, partners, innovations, each with its document) | `data.self_assessment` (notebook 04) |
 | determined.csv, invoices.csv, payments.csv, dpa.csv, claims.csv | oversight sample (2024–2025): determined lists, BPJS TK invoice lines, SP2D payments, DPA lines, claims — with discrepancies injected in every kab/kota | `data.determined`, `data.invoices`, `data.payments`, `data.dpa`, `data.claims` (notebook 05) |
 
 `params/example-files.yaml` runs the whole report from these files: `make report PARAMS=params/example-files.yaml`.
@@ -69,6 +71,7 @@ def write_example(params, folder: Path) -> list[Path]:
     frames["deaths"] = pd.concat([frames["deaths"], oversight.pop("deaths").assign(data_label=SYNTHETIC_LABEL)],
                                  ignore_index=True)
     frames |= {name: frame.assign(data_label=SYNTHETIC_LABEL) for name, frame in oversight.items()}
+    frames["self_assessment"] = generate_form(params).assign(data_label=SYNTHETIC_LABEL)
     written = [write_table(frames[name], folder / file) for name, file in FILES.items()]
     readme = folder / "README.md"
     readme.write_text(README, encoding="utf-8")

@@ -11,12 +11,16 @@ notebooks of a run, the scenarios of a sweep and reruns verify the list once.
 """
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from .compliance import compliance_summary, generate_companies, hash_company_ids, read_companies
 from .core import cache
+from .data.assessment import generate_form, read_form
+from .data.schemas import SYNTHETIC_LABEL
 from .recipients.engine import VerificationReport, check_recipients
 from .recipients.generate import defect_counts, generate_recipients
 from .recipients.io import read_recipients
@@ -96,3 +100,15 @@ def _compute(params) -> Monitoring:
         companies = hash_company_ids(read_companies(root / params.data.companies, params.data.companies,
                                                     params.data.max_file_mb))
     return Monitoring(report, companies, compliance_summary(companies) if companies is not None else None, False)
+
+
+def load_form(params):
+    """The kab/kota self-assessment answers: the file ``data.self_assessment`` names, or synthetic answers for synthetic
+    data (put through the same checks); ``None`` for files without a form."""
+    if params.data.source != "synthetic":
+        return read_form(params)
+    with tempfile.TemporaryDirectory() as tmp:  # the generated form goes through the real file's checks
+        path = Path(tmp) / "self_assessment.csv"
+        generate_form(params).assign(data_label=SYNTHETIC_LABEL).to_csv(path, index=False)
+        moved = params.model_copy(update={"data": params.data.model_copy(update={"self_assessment": str(path)})})
+        return read_form(moved)

@@ -194,3 +194,70 @@ def plot_scorecard(table: pd.DataFrame, unc: pd.DataFrame, xlabel: str, rank_wor
     ax.set_xlabel(xlabel)
     fig.tight_layout()
     return fig
+
+
+# -- the assessment's criteria, one profile per participating kab/kota -----------------------------------------
+FORM_TO_CRITERION = {"regulasi": "regulation", "anggaran": "budget", "cakupan": "coverage", "inovasi": "innovation",
+                     "kemitraan": "partnership", "kepatuhan": "compliance"}
+
+
+def criteria_table(params) -> pd.DataFrame:
+    """The criteria with their weight (the sum of their indicators' weights), indicators and source."""
+    sc = params.scorecard
+    rows = [{"criterion": name, "weight": sum(sc.indicators[k].weight for k in c.indicators if k in sc.indicators),
+             "indicators": ", ".join(c.indicators), "source": c.source, "verify": c.verify}
+            for name, c in sc.criteria.items()]
+    return pd.DataFrame(rows)
+
+
+def criteria_scores(table: pd.DataFrame, params) -> pd.DataFrame:
+    """Per participating kab/kota and criterion: the weighted mean (0–100) of its indicators' normalised values
+    (``z_*`` of :func:`composite`); empty (NaN) for a criterion without an indicator with data — the form evidences it."""
+    sc = params.scorecard
+    rows = []
+    for rec in table.to_dict("records"):
+        for name, c in sc.criteria.items():
+            parts = [(rec.get(f"z_{k}"), sc.indicators[k].weight) for k in c.indicators if k in sc.indicators]
+            parts = [(z, w) for z, w in parts if z is not None and pd.notna(z)]
+            weight = sum(w for _, w in parts)
+            rows.append({"region_code": rec["region_code"], "region_name": rec["region_name"], "criterion": name,
+                         "score": sum(z * w for z, w in parts) / weight if weight else float("nan")})
+    return pd.DataFrame(rows)
+
+
+def profiles(table: pd.DataFrame, unc: pd.DataFrame, scores: pd.DataFrame, raw: pd.DataFrame,
+             form: pd.DataFrame | None, falls: pd.DataFrame, params) -> list[dict]:
+    """One profile per participating kab/kota, in rank order: rank and rank interval, strengths (its two best-scored
+    criteria) and gaps (its two weakest), the evidence (indicator values; form answers with their document) and
+    the questions the panel should ask: why coverage fell, what is planned where it is weakest, the documents the
+    form does not give, and a regulation the form names that the params do not know (or the reverse)."""
+    out = []
+    u = unc.set_index("region_code")
+    for rec in table.sort_values("rank").to_dict("records"):
+        code = rec["region_code"]
+        mine = scores[(scores["region_code"] == code)].dropna(subset=["score"]).sort_values("score")
+        answers = form[(form["kode_wilayah"] == code)] if form is not None else pd.DataFrame()
+        answered = {FORM_TO_CRITERION.get(k) for k in answers.get("kriteria", [])}
+        questions = []
+        fell = falls[falls["region_code"] == code]
+        if len(fell):
+            f = fell.iloc[0]
+            questions.append(("q_decline", {"total": f["total_change_pp"], "vulnerable": f["vulnerable_change_pp"]}))
+        for name in mine["criterion"].head(2):
+            questions.append(("q_gap", {"criterion": name}))
+        for name in params.scorecard.criteria:
+            if name not in answered:
+                questions.append(("q_no_document", {"criterion": name}))
+        has_rule = bool(raw.loc[raw["region_code"] == code, "regulation"].fillna(0).max()) if "regulation" in raw else False
+        form_rule = bool(len(answers) and answers["kriteria"].eq("regulasi").any()
+                         and answers.get("jenis_dokumen", pd.Series(dtype=str)).isin(["Perda", "Perbup", "Perwali"]).any())
+        if form is not None and form_rule != has_rule:
+            questions.append(("q_regulation_mismatch", {"form": form_rule, "params": has_rule}))
+        out.append({"region_code": code, "region_name": rec["region_name"], "rank": int(rec["rank"]),
+                    "score": float(rec["score"]), "rank_p10": float(u.loc[code, "rank_p10"]),
+                    "rank_p90": float(u.loc[code, "rank_p90"]),
+                    "strengths": list(mine["criterion"].tail(2))[::-1], "gaps": list(mine["criterion"].head(2)),
+                    "scores": scores[scores["region_code"] == code][["criterion", "score"]].reset_index(drop=True),
+                    "answers": answers.reset_index(drop=True), "questions": questions})
+    return out
+

@@ -255,6 +255,29 @@ CLAIMS = [
 ]
 """Benefits paid for subsidised participants and their families (``data.claims``)."""
 
+FORM_CRITERIA = ("regulasi", "anggaran", "cakupan", "inovasi", "kemitraan", "kepatuhan")
+"""The criteria of the Paritrana assessment as the self-assessment form names them (regulation, budget, coverage,
+innovation, partnership and CSR, compliance enforcement)."""
+SELF_ASSESSMENT = [
+    Column("kode_wilayah", "code", True, "BPS code of the kab/kota answering", producer="Pemkab/Pemkot (Disnaker)"),
+    Column("tahun", "number", True, "assessment year", 2000, 2100, producer="Pemkab/Pemkot"),
+    Column("kriteria", "choice", True, "the criterion the answer evidences", allowed=FORM_CRITERIA,
+           producer="Pemkab/Pemkot"),
+    Column("jenis_dokumen", "choice", False, "kind of document (regulation or decision)",
+           allowed=("Perda", "Perbup", "Perwali", "Keputusan", "Surat Edaran", "DPA", "Perjanjian Kerja Sama",
+                    "Laporan", "Lainnya"), producer="Pemkab/Pemkot"),
+    Column("nomor_dokumen", "text", False, "number of the document (e.g. 5 Tahun 2024)", producer="Pemkab/Pemkot"),
+    Column("tanggal_dokumen", "date", False, "date of the document, YYYY-MM-DD", producer="Pemkab/Pemkot"),
+    Column("sasaran", "choice", False, "whom a budget line or programme covers",
+           allowed=("pekerja rentan", "non-ASN", "semua pekerja"), producer="Pemkab/Pemkot"),
+    Column("nilai_rupiah", "number", False, "amount of an APBD line or a CSR commitment, Rupiah per year", 0, 1e13,
+           producer="Pemkab/Pemkot (DPA) / perusahaan"),
+    Column("uraian", "text", True, "the answer in words (programme, partner, innovation …)", producer="Pemkab/Pemkot"),
+    Column("referensi_dokumen", "text", True, "where the evidence is: document title, JDIH link or file name",
+           producer="Pemkab/Pemkot"),
+]
+"""The kab/kota's self-assessment form for the Paritrana assessment, one row per answer (``data.self_assessment``)."""
+
 OVERSIGHT_SCHEMAS = {"determined": DETERMINED, "invoices": INVOICES, "payments": PAYMENTS, "dpa": DPA, "claims": CLAIMS}
 
 DATA_LABEL = Column("data_label", "choice", False, "'SYNTHETIC DATA' on every row of a simulated example file (the "
@@ -263,7 +286,7 @@ DATA_LABEL = Column("data_label", "choice", False, "'SYNTHETIC DATA' on every ro
 
 SCHEMAS = {"panel": PANEL, "participants": PARTICIPANTS, "denominators": DENOMINATORS, "offices": OFFICES,
            "recipients": RECIPIENTS, "companies": COMPANIES, "members": MEMBERS, "deaths": DEATHS,
-           "non_eligible": NON_ELIGIBLE, **OVERSIGHT_SCHEMAS}
+           "non_eligible": NON_ELIGIBLE, **OVERSIGHT_SCHEMAS, "self_assessment": SELF_ASSESSMENT}
 
 
 def markdown_table(columns: list[Column]) -> str:

@@ -169,7 +169,7 @@ OVERSIGHT_FILES = ("determined", "invoices", "payments", "dpa", "claims", "death
 """The ``data.*`` keys of the oversight files (notebook 05); ``data.mappings`` may give each its own layout."""
 
 INPUT_FILES = ("panel", "participants", "denominators", "offices", "recipients", "companies", "determined", "invoices",
-               "payments", "dpa", "claims", "deaths", "members")
+               "payments", "dpa", "claims", "deaths", "members", "self_assessment")
 """The ``data.*`` keys that name input files (paths inside the project)."""
 
 
@@ -197,6 +197,8 @@ class Data(Strict):
     deaths: str | None = Field(default=None, description="a path to death records (CSV/XLSX) inside the project")
     members: str | None = Field(default=None, description="a path to active BPJS Ketenagakerjaan participants (CSV/XLSX) "
                                 "inside the project")
+    self_assessment: str | None = Field(default=None, description="a path to the kab/kota self-assessment forms for the "
+                                        "Paritrana assessment (CSV/XLSX) inside the project")
     #: another layout of an oversight file (a BPJS TK export, a BPKAD report): a mapping, or a mapping YAML inside the
     #: project (e.g. data/reference/mappings/bpjs-tagihan-invoices.yaml), read into the params when they load
     mappings: dict[Literal[OVERSIGHT_FILES], FileMapping] = {}
@@ -568,6 +570,18 @@ class Indicator(Strict):
 
 SCORE_INDICATORS = ("coverage_level", "coverage_growth", "protected_per_1000", "own_budget_per_worker", "regulation",
                     "csr_mobilised", "employer_compliance", "data_quality")
+CRITERIA = ("regulation", "budget", "coverage", "innovation", "partnership", "compliance")
+"""The criteria of the Paritrana Award's regional-government category (regulation; budget for vulnerable and non-ASN
+workers; coverage of all segments and its growth; innovation; partnership and CSR; compliance enforcement)."""
+
+
+class Criterion(Strict):
+    """One assessment criterion: the indicators that score it (their weights add up to its weight), where the
+    criterion comes from, and whether that is confirmed."""
+
+    indicators: list[Literal[SCORE_INDICATORS]] = []  # type: ignore[valid-type]
+    source: Annotated[str, Field(max_length=300)] = ""
+    verify: StrictBool = True
 
 
 class Scorecard(Strict):
@@ -583,12 +597,25 @@ class Scorecard(Strict):
     #: the kab/kota taking part in the year's Paritrana assessment: only they are ranked (the others are shown apart,
     #: unranked); empty = all kab/kota
     participants: Annotated[list[KabKotaCode], Field(max_length=10)] = []
+    #: the assessment's criteria and the indicators that score each (a criterion without an indicator is evidenced
+    #: by the self-assessment form only, ``data.self_assessment``)
+    criteria: dict[Literal[CRITERIA], Criterion] = {
+        "regulation": Criterion(indicators=["regulation"]),
+        "budget": Criterion(indicators=["own_budget_per_worker"]),
+        "coverage": Criterion(indicators=["coverage_level", "coverage_growth"]),
+        "innovation": Criterion(),
+        "partnership": Criterion(indicators=["protected_per_1000", "csr_mobilised"]),
+        "compliance": Criterion(indicators=["employer_compliance", "data_quality"])}
 
     @model_validator(mode="after")
     def _weights(self) -> "Scorecard":
         total = sum(i.weight for i in self.indicators.values())
         if abs(total - 1) > 1e-6:
             raise ValueError(f"scorecard indicator weights must sum to 1, they sum to {total:g}")
+        placed = [k for c in self.criteria.values() for k in c.indicators]
+        twice = sorted({k for k in placed if placed.count(k) > 1})
+        if twice:
+            raise ValueError(f"scorecard.criteria: each indicator belongs to one criterion; {', '.join(twice)} to two")
         return self
 
 

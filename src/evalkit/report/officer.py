@@ -617,3 +617,35 @@ def write_inspection_workbooks(folder: Path, cats: pd.DataFrame, arrears: pd.Dat
         write_annex(path, stamped({t("insp_sheet", lang): frame}, synthetic), header, [], synthetic)
         written.append(path)
     return written
+
+
+# -- the Paritrana assessment workbook (notebook 04) -----------------------------------------------------------
+def write_assessment_workbook(path: Path, profiles: list[dict], lang: str, synthetic: bool) -> Path:
+    """``penilaian_paritrana.xlsx``: one sheet per participating kab/kota — its rank and rank interval, scores per
+    criterion, the self-assessment answers with their documents, and the questions for the panel."""
+    col = lambda name: t(f"col_{name}", lang)  # noqa: E731
+    sheets = {}
+    for p in profiles:
+        scores = pd.DataFrame({col("criterion"): [t(f"crit_{c}", lang) for c in p["scores"]["criterion"]],
+                               col("score"): p["scores"]["score"].round(1)})
+        questions = []
+        for key, fmt in p["questions"]:
+            shown = {k: (t(f"crit_{v}", lang) if k == "criterion" else i18n.fmt_pp(v, lang) if isinstance(v, float)
+                         else t("yes" if v else "no", lang) if isinstance(v, bool) else v) for k, v in fmt.items()}
+            questions.append(t(key, lang, **shown))
+        rows = [[t("profile_text", lang, rank=p["rank"], n=len(profiles), lo=int(p["rank_p10"]), hi=int(p["rank_p90"]),
+                   score=i18n.fmt_number(p["score"], lang, 1),
+                   strengths=", ".join(t(f"crit_{c}", lang) for c in p["strengths"]) or "–",
+                   gaps=", ".join(t(f"crit_{c}", lang) for c in p["gaps"]) or "–"), ""]]
+        frame = pd.concat([scores, pd.DataFrame(rows, columns=scores.columns)], ignore_index=True)
+        frame = pd.concat([frame, pd.DataFrame({scores.columns[0]: [t("ov_profile_sheet_questions", lang)] + questions,
+                                                scores.columns[1]: [""] * (len(questions) + 1)})], ignore_index=True)
+        answers = p["answers"]
+        if len(answers):
+            extra = answers[["kriteria", "jenis_dokumen", "nomor_dokumen", "referensi_dokumen"]].astype(str) \
+                .apply(lambda r: " · ".join(v for v in r if v and v != "nan"), axis=1)
+            frame = pd.concat([frame, pd.DataFrame({scores.columns[0]: [col("referensi_dokumen")] + list(extra),
+                                                    scores.columns[1]: [""] * (len(extra) + 1)})], ignore_index=True)
+        sheets[p["region_name"][:31]] = frame
+    write_annex(path, stamped(sheets, synthetic), [t("h_criteria", lang)], [], synthetic)
+    return path

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..compliance import read_companies
 from ..data import load_data
+from ..data.assessment import read_form
 from ..data.oversight import read_oversight
 from ..errors import EvalkitError, ParamsError, Problem
 from ..params import load_params
@@ -23,6 +24,7 @@ def check_inputs(params):
     if d.companies:
         read_companies(root / d.companies, d.companies, d.max_file_mb)
     read_oversight(params)  # the oversight files (notebook 05): every row, and across files, before anything runs
+    read_form(params)  # the kab/kota self-assessment forms (notebook 04)
     return dataset
 
 
