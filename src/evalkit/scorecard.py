@@ -5,6 +5,8 @@ Indicators (per kab/kota and year; weights and directions from ``params.scorecar
 * ``coverage_level`` — mean total coverage in the year (all participants / BPJS TK target population, percent: the
   coverage of all segments Paritrana assesses);
 * ``coverage_growth`` — its change from the previous year (percentage points, year on year);
+* ``bpu_coverage`` — mean vulnerable-worker (BPU) coverage in the year (percent; weight 0 by default: evidence, not
+  scored, as the province's recipients raise it);
 * ``protected_per_1000`` — recipients the kab/kota's own budget and CSR pay for, per 1,000 vulnerable workers (never
   the province's recipients: they are the province's merit, not the kab/kota's);
 * ``own_budget_per_worker`` — the kab/kota's own APBD spending on contributions per vulnerable worker (Rupiah/year);
@@ -53,7 +55,8 @@ def indicators(data, params, compliance: pd.DataFrame | None = None, quality: pd
     kt = data.kaltim.copy()
     kt["year"] = kt["period"].dt.year
     g = kt.groupby(["region_code", "region_name", "year"])
-    yearly = g.agg(coverage_level=("total_coverage_pct", "mean"), V=("vulnerable_workers", "mean"),
+    yearly = g.agg(coverage_level=("total_coverage_pct", "mean"), bpu_coverage=("vulnerable_coverage_pct", "mean"),
+                   V=("vulnerable_workers", "mean"),
                    sub=("subsidised_prov", "mean"), kab=("subsidised_kabkota", "mean"),
                    csr=("subsidised_csr", "mean")).reset_index()
     yearly["sub_total"] = yearly["sub"] + yearly["kab"] + yearly["csr"]
@@ -153,7 +156,7 @@ def rank_uncertainty(ind: pd.DataFrame, params, year: int | None = None) -> pd.D
     Vectorised: the normalised indicators are fixed; every weight draw is one column of a matrix product.
     """
     sc = params.scorecard
-    names = [k for k in INDICATORS if k in sc.indicators]
+    names = [k for k in INDICATORS if k in sc.indicators and sc.indicators[k].weight > 0]  # weight 0: evidence only
     w0 = np.array([sc.indicators[k].weight for k in names])
     base = composite(ind, params, year)
     Z = base[[f"z_{k}" for k in names]].to_numpy(float)

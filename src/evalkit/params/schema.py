@@ -568,8 +568,8 @@ class Indicator(Strict):
     direction: Literal["higher", "lower"] = "higher"
 
 
-SCORE_INDICATORS = ("coverage_level", "coverage_growth", "protected_per_1000", "own_budget_per_worker", "regulation",
-                    "csr_mobilised", "employer_compliance", "data_quality")
+SCORE_INDICATORS = ("coverage_level", "coverage_growth", "bpu_coverage", "protected_per_1000", "own_budget_per_worker",
+                    "regulation", "csr_mobilised", "employer_compliance", "data_quality")
 CRITERIA = ("regulation", "budget", "coverage", "innovation", "partnership", "compliance")
 """The criteria of the Paritrana Award's regional-government category (regulation; budget for vulnerable and non-ASN
 workers; coverage of all segments and its growth; innovation; partnership and CSR; compliance enforcement)."""
@@ -590,6 +590,7 @@ class Scorecard(Strict):
     weight_concentration: Annotated[StrictFloat, Field(gt=0, le=10_000, description="a positive number")] = 50.0
     indicators: dict[Literal[SCORE_INDICATORS], Indicator] = {  # type: ignore[valid-type]
         "coverage_level": Indicator(weight=0.25), "coverage_growth": Indicator(weight=0.15),
+        "bpu_coverage": Indicator(weight=0.0),
         "protected_per_1000": Indicator(weight=0.10), "own_budget_per_worker": Indicator(weight=0.15),
         "regulation": Indicator(weight=0.10), "csr_mobilised": Indicator(weight=0.05),
         "employer_compliance": Indicator(weight=0.10), "data_quality": Indicator(weight=0.10)}
@@ -602,7 +603,7 @@ class Scorecard(Strict):
     criteria: dict[Literal[CRITERIA], Criterion] = {
         "regulation": Criterion(indicators=["regulation"]),
         "budget": Criterion(indicators=["own_budget_per_worker"]),
-        "coverage": Criterion(indicators=["coverage_level", "coverage_growth"]),
+        "coverage": Criterion(indicators=["coverage_level", "coverage_growth", "bpu_coverage"]),
         "innovation": Criterion(),
         "partnership": Criterion(indicators=["protected_per_1000", "csr_mobilised"]),
         "compliance": Criterion(indicators=["employer_compliance", "data_quality"])}
