@@ -253,6 +253,7 @@ def test_example_files_render_oversight_and_the_quarterly_workbook(files_render)
             assert not scan.kinds_in(text), (book.name, ws.title)
     budget = (run / "03-budget-allocation.html").read_text(encoding="utf-8")
     assert "diukur dari berkas tagihan" in budget  # the measured gap and shares reach the budget, named
+    assert "bukan seluruh program" in budget  # … and the sample invoice file is said to be a sample
 
 
 def test_a_bpjs_invoice_export_reads_through_the_shipped_mapping_profile(files_project):
@@ -279,3 +280,10 @@ def test_a_bpjs_invoice_export_reads_through_the_shipped_mapping_profile(files_p
     wrong = _params_with(project, paths, "  mappings:\n    invoices:\n      columns: {NIK: nomor_induk}\n")
     with pytest.raises(DataError, match="not a column of this file's template"):
         read_oversight(wrong)
+
+
+def test_an_invoice_file_that_is_not_the_whole_programme_is_named(files_project, default_data):
+    """The example's invoices are a sample: the budget page compares them with the panel's recipients and says so."""
+    project, syn, paths = files_project
+    check = B.invoices_against_panel(default_data.panel, _params_with(project, paths))
+    assert check["year"] == 2025 and check["ratio"] < 0.05  # 25 a kab/kota against 100,000 recipients

@@ -107,3 +107,20 @@ def kabkota_gap(params, data) -> pd.DataFrame:
     out["employer_persons"] = out["gap_persons"] - out["fundable_persons"]
     out["fundable_rupiah_year"] = out["fundable_persons"] * unit_cost(params) * 12
     return out.sort_values(["coverage_pct", "region_code"], ignore_index=True)
+
+
+def invoices_against_panel(panel: pd.DataFrame, params) -> dict | None:
+    """With an invoice file: the mean monthly recipients it bills in its latest year against the panel's subsidised
+    recipients (all funders) in the same year — ``{"year", "invoiced", "panel", "ratio"}`` — so that a page can say when
+    the file is not the whole programme (a sample, a missing month). ``None`` without invoices or a common year."""
+    invoices = measured_invoices(params)
+    if invoices is None or not len(invoices):
+        return None
+    year = int(invoices["periode"].str[:4].astype(int).max())
+    invoiced = float(invoices[invoices["periode"].str[:4] == str(year)]["persons"].sum()) / 12
+    kt = panel[(panel["level"] == "kabkota") & (panel["period"].dt.year == year)]
+    if kt.empty:
+        return None
+    monthly = kt.groupby("period")[["subsidised_prov", "subsidised_kabkota", "subsidised_csr"]].sum().sum(axis=1)
+    listed = float(monthly.mean())
+    return {"year": year, "invoiced": invoiced, "panel": listed, "ratio": invoiced / listed if listed else float("nan")}
