@@ -71,6 +71,15 @@ def test_event_study_matches_dummy_regression():
     assert coefs.loc[-1, "estimate"] == 0.0
 
 
+def test_event_study_refuses_a_reference_outside_its_window():
+    """ref=-6 with window (-3, 3) used to return rel −3 = 0.0 with a NaN standard error (#33): refused, naming both."""
+    df, _ = simulate_staggered(seed=4, n_units=30, n_periods=10, cohorts=(5, 7), cohort_size=8)
+    with pytest.raises(ValueError, match=r"ref=-6 lies outside window=\(-3, 3\)"):
+        did.event_study(df, "y", "unit", "time", "first_treated", ref=-6, window=(-3, 3))
+    r = did.event_study(df, "y", "unit", "time", "first_treated", ref=-3, window=(-3, 3))
+    assert r.coefs.set_index("rel_time").loc[-3, "estimate"] == 0.0  # the reference at the window's edge is allowed
+
+
 def test_callaway_santanna_matches_hand_computation():
     # 6 units x 5 periods; cohort 3 = units 0,1; cohort 4 = unit 2; never = units 3,4,5
     rng = np.random.default_rng(0)
@@ -144,6 +153,14 @@ def test_its_recovers_level_and_slope():
     cf = r.counterfactual
     assert np.allclose(cf.loc[cf.post, "fitted"] - cf.loc[cf.post, "counterfactual"],
                        r.level_change.estimate + r.slope_change.estimate * (cf.loc[cf.post, "time"] - 36))
+
+
+def test_its_refuses_a_stacked_panel_with_repeated_dates():
+    """A stacked panel (one row per unit and month) run as one series used to fit silently (#33): refused."""
+    t = np.tile(np.arange(30), 2)
+    y = np.arange(60, dtype=float)
+    with pytest.raises(ValueError, match="one value per period; 30 period"):
+        its.fit(pd.DataFrame({"t": t, "y": y}), "y", "t", 20)
 
 
 def test_wild_bootstrap_does_not_reject_a_true_null():

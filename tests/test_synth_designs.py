@@ -83,3 +83,21 @@ def test_placebo_in_time_finds_no_effect_before_the_start():
         placebo_in_time(p, "y", "unit", "time", 0, 20, fake_times=[1])
     with pytest.raises(ValueError, match="unknown estimator 'ols'"):
         leave_one_out(p, "y", "unit", "time", 0, 20, method="ols")
+
+
+def test_sdid_p_value_is_never_below_what_its_placebos_support():
+    """With m placebos the smallest p-value a placebo method can report is 1/(m + 1) (#33: the comparison table once
+    printed 1.8e-266 from a normal tail); the normal p stays beside it in ``info``."""
+    import numpy as np
+    import pandas as pd
+
+    from evalkit.methods import sdid
+
+    rng = np.random.default_rng(3)
+    units, periods = 12, 20
+    rows = [{"unit": u, "time": t, "y": rng.normal() + (8.0 if u == 0 and t >= 15 else 0.0)}
+            for u in range(units) for t in range(periods)]
+    r = sdid.sdid(pd.DataFrame(rows), "y", "unit", "time", 0, 15)
+    m = r.att.info["placebos"]
+    assert m == units - 1 and r.att.pvalue == pytest.approx(1 / (m + 1))  # the largest effect of all: rank 1
+    assert r.att.info["p_normal"] < r.att.pvalue

@@ -231,6 +231,9 @@ def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_trea
     test compares the largest studentised pre-period coefficient with the placebos' (``pretrend["max_t"]``).
     A pre-trend test has low power: read :func:`.sensitivity.relative_magnitude_bounds`, not its verdict.
     """
+    if window is not None and not window[0] <= ref <= window[1]:
+        raise ValueError(f"the reference event time ref={ref} lies outside window={tuple(window)}: the omitted period "
+                         "must be one the window shows (its binned end points would otherwise absorb it)")
     d = _prepare(df, list(dict.fromkeys([outcome, unit, time] + ([cluster] if cluster else []))))
     check_panel_input(d, unit, time, None, cluster)
     _check_event_input(d, time, first_treated)

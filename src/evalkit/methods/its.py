@@ -72,6 +72,10 @@ def fit(df: pd.DataFrame, outcome: str, time: str, intervention, *, seasonality:
     adds month-of-year dummies (monthly data). ``hac_lags`` defaults to ⌊4·(n/100)^(2/9)⌋.
     """
     d = df.dropna(subset=[outcome, time]).sort_values(time).reset_index(drop=True)
+    repeated = d[time][d[time].duplicated()]
+    if len(repeated):
+        raise ValueError(f"an interrupted time series has one value per period; {len(repeated)} period(s) appear more "
+                         f"than once (first: {repeated.iloc[0]}): aggregate a stacked panel to one series first")
     t = period_index(d[time])
     if isinstance(intervention, str) and intervention in d.columns:
         D = d[intervention].to_numpy(float)

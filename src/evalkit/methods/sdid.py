@@ -11,8 +11,8 @@ mean. The effect is the weighted double difference
 Inference is the paper's placebo method (Algorithm 4), the one it recommends with a single treated unit: each
 control in turn plays the treated unit (all of them when one unit is treated, otherwise ``B`` random draws), the
 variance of those placebo estimates is the variance of ``τ``, and the interval is normal. It assumes the treated
-unit's noise is like the controls' (homoskedastic across units). The rank p-value of ``|τ|`` among the placebos'
-``|τ_j|`` is reported beside it (``info["p_rank"]``).
+unit's noise is like the controls' (homoskedastic across units). The p-value is the rank of ``|τ|`` among the
+placebos' ``|τ_j|`` — never below ``1/(placebos + 1)`` — with the normal one beside it (``info["p_normal"]``).
 
 Unlike the R package's default this solves each weight problem to optimality (no Frank–Wolfe iteration cap and
 no sparsification step), so estimates equal ``synthdid`` run with ``sparsify=None`` and a tight tolerance.
@@ -116,11 +116,13 @@ def sdid(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatmen
     placebo = np.array([sdid_weights(Yc[idx], n_control - n_treated, n_pre)[2] for idx in draws])
     se = float(np.sqrt(np.mean((placebo - placebo.mean()) ** 2))) if len(placebo) else float("nan")  # Alg. 4
     z = stats.norm.ppf(1 - alpha / 2)
-    p = float(2 * stats.norm.sf(abs(tau) / se)) if se > 0 else float("nan")
+    p_normal = float(2 * stats.norm.sf(abs(tau) / se)) if se > 0 else float("nan")
+    # the p-value is the rank of |τ| among the placebos' |τ_j|: m placebos cannot support a p below 1/(m + 1), which
+    # a normal tail happily reports (1.8e-266 on Kaltim, #33); the normal one is kept beside it
     p_rank = rank_pvalue(abs(tau), np.abs(placebo)) if len(placebo) else float("nan")
-    est = Estimate(tau, se, tau - z * se, tau + z * se, p, int(wide.size),
+    est = Estimate(tau, se, tau - z * se, tau + z * se, p_rank, int(wide.size),
                    "Synthetic DiD (placebo variance)",
-                   {"placebos": len(placebo), "p_rank": p_rank,
+                   {"placebos": len(placebo), "p_rank": p_rank, "p_normal": p_normal,
                     "mde": float((z + stats.norm.ppf(0.8)) * se), "ci_level": 1 - alpha})
     treated_path = Y[n_control:].mean(axis=0)
     weighted = omega @ Yc
