@@ -20,7 +20,20 @@ import pytest
 
 from evalkit.methods import did
 
-pytest.importorskip("causaldata")
+
+def reference(module: str):
+    """The reference package ``module``, or a failure — never a skip (#33): the test extras (``lock/dev.txt``, installed
+    by ``make test``) provide every one, so a missing package means the environment is wrong and CI must say so."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        pytest.fail(f"the reference package {module!r} is missing: install the test extras (make test, lock/dev.txt)",
+                    pytrace=False)
+
+
+reference("causaldata")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +59,7 @@ def _csdid(c: pd.DataFrame, base: str, kind: str) -> dict:
 
 
 def test_group_aggregation_standard_error_matches_csdid(castle):
-    pytest.importorskip("csdid")
+    reference("csdid")
     ours = did.callaway_santanna(castle, "l_homicide", "sid", "year", "effyear", control="never").aggregate("group")
     ref = _csdid(castle, "varying", "group")
     assert ours.overall.estimate == pytest.approx(ref["overall_att"], abs=1e-10)
@@ -55,7 +68,7 @@ def test_group_aggregation_standard_error_matches_csdid(castle):
 
 
 def test_universal_base_event_times_equal_csdid(castle):
-    pytest.importorskip("csdid")
+    reference("csdid")
     res = did.callaway_santanna(castle, "l_homicide", "sid", "year", "effyear", control="never",
                                 base_period="universal")
     ours = res.aggregate("dynamic").table
@@ -68,7 +81,7 @@ def test_universal_base_event_times_equal_csdid(castle):
 
 @pytest.mark.parametrize("kind", ["webb", "rademacher"])
 def test_wild_bootstrap_with_time_effects_matches_wildboottest(kind):
-    pytest.importorskip("wildboottest")
+    reference("wildboottest")
     import statsmodels.formula.api as smf
     from causaldata import organ_donations
     from wildboottest.wildboottest import wildboottest
@@ -88,7 +101,7 @@ def test_synthetic_control_placebo_fits_at_least_as_good_as_pysyncon():
     """Texas prison panel (Cunningham's Mixtape, ``causaldata.texas``: black male prisoners, 1985–1992 matched): each
     state in turn as the treated unit (the in-space placebos), the other states as donors. evalkit's pre-period
     MSPE is never more than 1% above pysyncon's (same objective: pysyncon's row scaling undone through V)."""
-    pytest.importorskip("pysyncon")
+    reference("pysyncon")
     from causaldata import texas
     from pysyncon import Dataprep, Synth
 
@@ -122,7 +135,7 @@ def test_synthetic_control_predictor_weights_at_least_as_good_as_pysyncon():
     alcohol, black and 15–19 population shares), one state treated and every fifth other state a donor (ten donors:
     the predictors do not fit exactly, so the inner problem has one solution): the nested V-matrix search reaches
     a pre-period outcome MSPE no more than 1% above pysyncon's (Nelder–Mead from equal V)."""
-    pytest.importorskip("pysyncon")
+    reference("pysyncon")
     from causaldata import texas
     from pysyncon import Dataprep, Synth
 
@@ -152,7 +165,7 @@ def test_synthetic_did_matches_synthdid_on_proposition_99():
     reference R package's Python port within 2e-3 packs (the paper reports −15.6; ours solves each weight problem
     exactly, the reference runs Frank–Wolfe with sparsification) and our weights' penalised objectives are never
     above the reference's; three placebo fits (a control as the treated unit) agree within 0.02 packs."""
-    sd = pytest.importorskip("synthdid")
+    sd = reference("synthdid")
     from evalkit.methods import synth
     from evalkit.methods.sdid import sdid_weights
 
@@ -183,7 +196,7 @@ def test_synthetic_did_matches_synthdid_on_proposition_99():
 def test_the_fast_simplex_path_reaches_slsqps_optimum_on_every_texas_placebo():
     """#33: the exact solution on the non-negative least-squares support (accepted only under KKT) gives every Texas
     state's synthetic control the same optimum as SLSQP from three starts — never a worse loss, weights equal to 1e-6."""
-    pytest.importorskip("causaldata")
+    reference("causaldata")
     from causaldata import texas
 
     from evalkit.methods.simplex import simplex_weights
@@ -200,3 +213,8 @@ def test_the_fast_simplex_path_reaches_slsqps_optimum_on_every_texas_placebo():
         assert fast.min() >= 0 and abs(fast.sum() - 1) < 1e-9
         assert loss(fast) <= loss(slow) * (1 + 1e-9) + 1e-12, (j, loss(fast), loss(slow))
         assert np.abs(fast - slow).max() < 1e-4 or loss(fast) < loss(slow), j
+
+
+def test_a_missing_reference_package_fails_instead_of_skipping():
+    with pytest.raises(pytest.fail.Exception, match="install the test extras"):
+        reference("evalkit_no_such_reference_package")
