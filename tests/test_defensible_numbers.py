@@ -285,3 +285,22 @@ def test_params_with_number_keys_survive_the_manifest_round_trip(scenario):
     back = validate_mapping(json.loads(json.dumps(params.model_dump(mode="json"))), {}, PARAMS.parent, "manifest.json")
     assert back.budget.pagu == params.budget.pagu and params_hash(back) == params_hash(params)
     assert back.compliance.jkk_rate_by_risk_group == params.compliance.jkk_rate_by_risk_group
+
+
+@pytest.mark.e2e
+def test_workers_protected_are_counted_from_a_worker_weighted_effect(rendered):
+    """#33: the count multiplies Kaltim's vulnerable workers by the effect on the aggregate coverage (worker-weighted),
+    not by the kab/kota DiD's unweighted mean; its interval covers the simulator's worker-weighted truth (tests only
+    read the simulator's truth)."""
+    from evalkit.evaluation.panels import kaltim_series, truth_aggregate
+
+    run = rendered[0] / "outputs" / "default" / "latest"
+    h = json.loads((run / "results" / "02-coverage-evaluation.json").read_text())["headlines"]
+    d = h["workers_protected"]["detail"]
+    assert d["design"] in ("sdid", "synth", "its") and d["design"] != h["effect_did"]["detail"]["design"]
+    params = evalkit.load_params(PARAMS / "default.yaml")
+    data = evalkit.load_data(params)
+    truth = truth_aggregate(kaltim_series(data, params), params.policy_start.to_timestamp()) / 100 * d["workers"]
+    assert d["ci_low"] <= truth <= d["ci_high"], (d, truth)
+    page = (run / "02-coverage-evaluation.html").read_text(encoding="utf-8")
+    assert "rata-rata tanpa timbangan" in page  # the page states the estimand in one clause

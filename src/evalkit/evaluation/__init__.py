@@ -8,11 +8,11 @@
 
 The estimators themselves are the numeric core in :mod:`evalkit.methods`.
 """
-from .designs import (DESIGNS, HEADLINE_DESIGNS, METHODS, DesignResult, additionality_from_table, comparison_table,
-                      headline_effect, run_designs)
+from .designs import (DESIGNS, HEADLINE_DESIGNS, METHODS, WORKER_WEIGHTED_DESIGNS, DesignResult, additionality_from_table,
+                      comparison_table, headline_effect, run_designs)
 from .panels import kabkota_vs_provinces, kaltim_series, staggered_panel, windows
 from .present import forest_plot, present, reading
 
 __all__ = ["DESIGNS", "HEADLINE_DESIGNS", "METHODS", "DesignResult", "additionality_from_table", "comparison_table",
-           "forest_plot", "headline_effect",
+           "forest_plot", "headline_effect", "WORKER_WEIGHTED_DESIGNS",
            "kabkota_vs_provinces", "kaltim_series", "present", "reading", "run_designs", "staggered_panel", "windows"]

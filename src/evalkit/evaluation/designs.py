@@ -203,11 +203,19 @@ def comparison_table(results: list[DesignResult], alpha: float = 0.05) -> pd.Dat
 HEADLINE_DESIGNS = ("did", "sdid", "synth", "its")
 
 
-def headline_effect(comparison: pd.DataFrame) -> dict | None:
-    """The effect the summary reports: the first of :data:`HEADLINE_DESIGNS` that ran with a finite interval,
-    as ``{design, estimate, ci_low, ci_high, ci_level, pvalue}`` (percentage points; level a share);
-    ``None`` when none did."""
-    for design in HEADLINE_DESIGNS:
+#: designs whose estimand is the effect on Kaltim's *aggregate* coverage (Σ participants / Σ vulnerable workers): a
+#: worker-weighted mean of the kab/kota effects — the one that, times Kaltim's vulnerable workers, counts the workers
+#: protected. The kab/kota DiD estimates the *unweighted* mean of the kab/kota effects (each kab/kota counts once),
+#: which overstates the count when small kab/kota gain most (#33).
+WORKER_WEIGHTED_DESIGNS = ("sdid", "synth", "its")
+
+
+def headline_effect(comparison: pd.DataFrame, designs=None) -> dict | None:
+    """The effect the summary reports: the first of ``designs`` (default :data:`HEADLINE_DESIGNS`) that ran with a
+    finite interval, as ``{design, estimate, ci_low, ci_high, ci_level, pvalue}`` (percentage points; level a
+    share); ``None`` when none did. ``designs=WORKER_WEIGHTED_DESIGNS`` gives the worker-weighted estimate that
+    "workers protected" is counted from."""
+    for design in designs or HEADLINE_DESIGNS:
         row = comparison[comparison["design"] == design]
         if row.empty:
             continue

@@ -144,7 +144,8 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
               effect=i18n.fmt_pp(e["value"], lang),
               level=_level(d.get("ci_level"), lang), low=i18n.fmt_pp(low, lang), high=i18n.fmt_pp(high, lang),
               persons=i18n.fmt_number(persons.get("value"), lang),
-              plow=i18n.fmt_number(pd_.get("ci_low"), lang), phigh=i18n.fmt_number(pd_.get("ci_high"), lang)),
+              plow=i18n.fmt_number(pd_.get("ci_low"), lang), phigh=i18n.fmt_number(pd_.get("ci_high"), lang),
+              pdesign=t(f"design_{pd_.get('design', d.get('design', 'did'))}")),
             link, source, e.get("provenance")))
         cards.append(Card(t("card_effect"), i18n.fmt_pp(e["value"], lang),
                           t("card_effect_note", persons=i18n.fmt_number(persons.get("value"), lang),
