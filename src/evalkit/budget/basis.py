@@ -7,9 +7,10 @@ it shows them, taken from params only where a params file writes them.
   kab/kota without recipients that year takes the province-wide shares. ``budget.funding_shares`` written in params
   replaces the observation for every kab/kota, ``budget.kabkota_cofunding_share`` for the kab/kota it names: an
   assumed future co-funding is a named scenario (``params/cofunding-assumed.yaml``), never the default.
-With an invoice file (``data.invoices``), both are **measured in the invoices** instead of the panel: the shares
-as the recipient-months billed to each funder, the gap as the months before the first month in which at least half
-of the year's largest monthly head count is billed.
+With an invoice file (``data.invoices``), both are **measured in the invoices** instead of the panel, by the same
+rules as the oversight page (:func:`evalkit.data.oversight.invoice_shares`, :func:`~evalkit.data.oversight.invoice_gaps`):
+the shares as the recipient-months billed to each funder, the gap as the months before the first month in which at
+least half of the year's determined list (without one: of its largest monthly head count) is billed.
 
 * **Months unpaid** (the determination gap): in the latest year whose January follows a month with provincial
   recipients, the months from January until provincial recipients appear again. ``budget.determination_gap_months``
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..data.oversight import invoice_summary, read_oversight
+from ..data.oversight import invoice_gaps, invoice_shares, measured_invoices
 
 SOURCES = ("province", "kabkota", "csr")
 COLUMNS = {"province": "subsidised_prov", "kabkota": "subsidised_kabkota", "csr": "subsidised_csr"}
@@ -68,14 +69,7 @@ def observed_shares(data, codes) -> tuple[pd.DataFrame | None, int | None]:
         return None, None
     year = int(years.max())
     sums = paid[paid["year"] == year].groupby(paid["region_code"].astype(str))[cols].sum()
-    province = sums.sum(axis=0) / sums.to_numpy().sum()
-    rows = {}
-    for code in codes:
-        row = sums.loc[code] if code in sums.index else None
-        total = float(row.sum()) if row is not None else 0.0
-        shares = row / total if total > 0 else province
-        rows[str(code)] = {src: float(shares[COLUMNS[src]]) for src in SOURCES}
-    return pd.DataFrame.from_dict(rows, orient="index")[list(SOURCES)], year
+    return _per_region(sums.rename(columns={c: src for src, c in COLUMNS.items()}), codes), year
 
 
 def observed_gap(data) -> tuple[int | None, int | None]:
@@ -99,42 +93,13 @@ def observed_gap(data) -> tuple[int | None, int | None]:
     return found
 
 
-FUNDER_SOURCE = {"apbd_prov": "province", "apbd_kabkota": "kabkota", "csr": "csr"}
-#: the share of a year's largest monthly head count billed in a month that marks the new list as enrolled
-ENROLLED_SHARE = 0.5
-
-
-def measured_invoices(params) -> pd.DataFrame | None:
-    """Persons and Rupiah billed per month, kab/kota and funder from the invoice file (``data.invoices``), or
-    ``None`` when the params name none (:func:`evalkit.data.oversight.invoice_summary`)."""
-    if not params.data.invoices:
-        return None
-    return invoice_summary(read_oversight(params).invoices)
-
-
-def _invoice_shares(summary: pd.DataFrame, codes) -> tuple[pd.DataFrame, int]:
-    year = int(summary["periode"].str[:4].astype(int).max())
-    last = summary[summary["periode"].str[:4] == str(year)]
-    wide = last.pivot_table(index="kode_wilayah", columns="sumber_dana", values="persons", aggfunc="sum", fill_value=0)
-    wide = wide.rename(columns=FUNDER_SOURCE).reindex(columns=list(SOURCES), fill_value=0)
-    total = wide.sum(axis=0) / max(float(wide.to_numpy().sum()), 1.0)
-    rows = {str(c): (wide.loc[c] / wide.loc[c].sum() if c in wide.index and wide.loc[c].sum() > 0 else total)
+def _per_region(counts: pd.DataFrame, codes) -> pd.DataFrame:
+    """Shares per kab/kota from counts by source (:data:`SOURCES` columns); a kab/kota without any takes the
+    province-wide shares."""
+    total = counts.sum(axis=0) / max(float(counts.to_numpy().sum()), 1.0)
+    rows = {str(c): (counts.loc[c] / counts.loc[c].sum() if c in counts.index and counts.loc[c].sum() > 0 else total)
             for c in codes}
-    return pd.DataFrame(rows).T[list(SOURCES)], year
-
-
-def _invoice_gap(summary: pd.DataFrame) -> tuple[int | None, int | None]:
-    monthly = summary.groupby("periode")["persons"].sum()
-    found = (None, None)
-    for year in sorted({int(p[:4]) for p in monthly.index}):
-        months = monthly[monthly.index.str.startswith(str(year))]
-        full = np.zeros(12)
-        for m, n in months.items():
-            full[int(m[5:7]) - 1] = n
-        if full.max() <= 0:
-            continue
-        found = (int(np.flatnonzero(full >= ENROLLED_SHARE * full.max())[0]), year)
-    return found
+    return pd.DataFrame(rows).T[list(SOURCES)]
 
 
 def basis(params, data, codes=None) -> Basis:
@@ -146,9 +111,9 @@ def basis(params, data, codes=None) -> Basis:
         fs = b.funding_shares
         shares = pd.DataFrame({c: {"province": fs.province, "kabkota": fs.kabkota, "csr": fs.csr} for c in codes}).T
         shares_from, year = "params", None
-    elif invoices is not None and len(invoices):
-        shares, year = _invoice_shares(invoices, codes)
-        shares_from = "invoices"
+    elif invoices is not None:
+        counts, year = invoice_shares(invoices.summary)
+        shares, shares_from = _per_region(counts, codes), "invoices"
     else:
         shares, year = observed_shares(data, codes)
         shares_from = "observed"
@@ -163,8 +128,9 @@ def basis(params, data, codes=None) -> Basis:
             shares_from = "params" if shares_from == "none" else shares_from
     if b.determination_gap_months is not None:
         gap, gap_from, gap_year = int(b.determination_gap_months), "params", None
-    elif invoices is not None and len(invoices) and _invoice_gap(invoices)[0] is not None:
-        (gap, gap_year), gap_from = _invoice_gap(invoices), "invoices"
+    elif invoices is not None and (gaps := invoice_gaps(invoices.summary, invoices.sizes)):
+        gap_year = max(gaps)
+        gap, gap_from = gaps[gap_year], "invoices"
     else:
         gap, gap_year = observed_gap(data)
         gap_from = "observed" if gap is not None else "none"

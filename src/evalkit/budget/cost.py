@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.dataset import COVERAGE_COLUMNS, coverage_measure
-from .basis import measured_invoices
+from ..data.oversight import measured_invoices
 
 PROGRAMMES = ("jkk", "jkm", "jht", "jp")
 
@@ -45,8 +45,8 @@ def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
     the invoices instead (:func:`invoice_cost_by_year`).
     """
     invoices = measured_invoices(params)
-    if invoices is not None and len(invoices):
-        return invoice_cost_by_year(invoices)
+    if invoices is not None:
+        return invoice_cost_by_year(invoices.summary)
     kt = panel[panel["level"] == "kabkota"].copy()
     kt["year"] = kt["period"].dt.year
     cols = ["subsidised_prov", "subsidised_kabkota", "subsidised_csr"]
@@ -113,9 +113,10 @@ def invoices_against_panel(panel: pd.DataFrame, params) -> dict | None:
     """With an invoice file: the mean monthly recipients it bills in its latest year against the panel's subsidised
     recipients (all funders) in the same year — ``{"year", "invoiced", "panel", "ratio"}`` — so that a page can say when
     the file is not the whole programme (a sample, a missing month). ``None`` without invoices or a common year."""
-    invoices = measured_invoices(params)
-    if invoices is None or not len(invoices):
+    measured = measured_invoices(params)
+    if measured is None:
         return None
+    invoices = measured.summary
     year = int(invoices["periode"].str[:4].astype(int).max())
     invoiced = float(invoices[invoices["periode"].str[:4] == str(year)]["persons"].sum()) / 12
     kt = panel[(panel["level"] == "kabkota") & (panel["period"].dt.year == year)]

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..core import cache
-from ..core.hashing import salted_hash_sql
+from ..core.hashing import canonical_json, salted_hash_sql
 from ..core.salt import get_salt
 from ..errors import DataError, Problem, short_repr
 from ..reference import regions as reference_regions
@@ -341,16 +341,25 @@ def _across(t: OversightInputs, frames: dict) -> list[Problem]:
     return problems
 
 
+def _parts(params) -> dict | None:
+    """What the checked oversight tables depend on (the cache key's parts); ``None`` when no file is named."""
+    d, root = params.data, params.project_root
+    named = {name: getattr(d, name) for name in FILES if getattr(d, name)}
+    if not named:
+        return None
+    return {"files": {n: cache.file_digest(root / f) for n, f in named.items()}, "salt": cache.salt_fingerprint(),
+            "mappings": {n: m.model_dump(mode="json") for n, m in d.mappings.items()},
+            "window": list(_window(params)), "max_mb": d.max_file_mb}
+
+
 def read_oversight(params) -> OversightInputs:
     """The oversight files the params name (``data.determined`` … ``data.members``), checked and hashed (cached
     by the files' digests and the salt's fingerprint). Empty when none is named."""
     d, root = params.data, params.project_root
-    named = {name: getattr(d, name) for name in FILES if getattr(d, name)}
-    if not named:
+    parts = _parts(params)
+    if parts is None:
         return OversightInputs()
-    parts = {"files": {n: cache.file_digest(root / f) for n, f in named.items()}, "salt": cache.salt_fingerprint(),
-             "mappings": {n: m.model_dump(mode="json") for n, m in d.mappings.items()},
-             "window": list(_window(params)), "max_mb": d.max_file_mb}
+    named = {name: getattr(d, name) for name in FILES if getattr(d, name)}
 
     def compute():
         frames = {}
@@ -372,3 +381,74 @@ def invoice_summary(invoices: pd.DataFrame | None) -> pd.DataFrame | None:
     inv = invoices.assign(rupiah=invoices["iuran_jkk_rupiah"] + invoices["iuran_jkm_rupiah"])
     return (inv.groupby(["periode", "kode_wilayah", "sumber_dana"])
             .agg(persons=("id", "nunique"), rupiah=("rupiah", "sum")).reset_index())
+
+
+# -- what the budget and the oversight page measure in the invoices (one rule for both) --------------------------
+#: the share of a year's determined list (without one: of the year's largest monthly head count) billed in a month
+#: that marks the new list as enrolled: the months before it are the measured determination gap
+ENROLLED_SHARE = 0.5
+FUNDER_SOURCE = {"apbd_prov": "province", "apbd_kabkota": "kabkota", "csr": "csr"}
+
+
+def list_sizes(determined: pd.DataFrame | None) -> dict[int, int]:
+    """Persons on each budget year's determined list."""
+    if determined is None or determined.empty:
+        return {}
+    return {int(y): int(n) for y, n in determined.groupby(determined["tahun"].astype(int))["id"].nunique().items()}
+
+
+def invoice_gaps(summary: pd.DataFrame | None, sizes: dict[int, int] | None = None) -> dict[int, int]:
+    """The measured determination gap of each invoiced year: the months before the first month in which at least
+    :data:`ENROLLED_SHARE` of the year's determined list (``sizes``; without it, of the year's largest monthly head
+    count) is billed. A year with no billing has no gap."""
+    if summary is None or summary.empty:
+        return {}
+    monthly = summary.groupby("periode")["persons"].sum()
+    out = {}
+    for year in sorted({int(p[:4]) for p in monthly.index}):
+        full = np.zeros(12)
+        for month, n in monthly[monthly.index.str.startswith(str(year))].items():
+            full[int(month[5:7]) - 1] = n
+        base = (sizes or {}).get(year) or full.max()
+        if base <= 0 or not (full >= ENROLLED_SHARE * base).any():
+            continue
+        out[year] = int(np.flatnonzero(full >= ENROLLED_SHARE * base)[0])
+    return out
+
+
+def invoice_shares(summary: pd.DataFrame | None) -> tuple[pd.DataFrame | None, int | None]:
+    """Recipient-months billed to each funder (``province``, ``kabkota``, ``csr``) per kab/kota in the latest
+    invoiced year, as counts (a kab/kota's row divided by its sum gives its shares), and that year."""
+    if summary is None or summary.empty:
+        return None, None
+    year = int(summary["periode"].str[:4].astype(int).max())
+    last = summary[summary["periode"].str[:4] == str(year)]
+    wide = last.pivot_table(index="kode_wilayah", columns="sumber_dana", values="persons", aggfunc="sum", fill_value=0)
+    return wide.rename(columns=FUNDER_SOURCE).reindex(columns=list(FUNDER_SOURCE.values()), fill_value=0), year
+
+
+@dataclass(frozen=True)
+class MeasuredInvoices:
+    """What the budget reads from the invoice file: ``summary`` (:func:`invoice_summary`) and ``sizes`` (the
+    determined lists' sizes by year, empty without a determined file)."""
+
+    summary: pd.DataFrame
+    sizes: dict
+
+
+_MEASURED: dict[str, MeasuredInvoices | None] = {}
+
+
+def measured_invoices(params) -> MeasuredInvoices | None:
+    """The invoice summary and list sizes of the files the params name (``None`` without ``data.invoices``), read
+    once per process for the same files: the budget engine asks for them in every solve."""
+    if not params.data.invoices:
+        return None
+    key = f"{params.project_root}|{canonical_json(_parts(params))}"
+    if key not in _MEASURED:
+        inputs = read_oversight(params)
+        summary = invoice_summary(inputs.invoices)
+        if len(_MEASURED) > 8:
+            _MEASURED.clear()
+        _MEASURED[key] = None if summary is None else MeasuredInvoices(summary, list_sizes(inputs.determined))
+    return _MEASURED[key]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..core import cache
 from ..core.salt import get_salt
-from ..data.oversight import OversightInputs, check_tables, read_oversight
+from ..data.oversight import ENROLLED_SHARE, OversightInputs, check_tables, read_oversight
 from . import reconcile as reconcile_module
 from .generate import KINDS, generate_oversight
 from .reconcile import Reconciliation, reconcile
@@ -42,5 +42,5 @@ def load_inputs(params, codes: list[str]) -> OversightInputs:
     return read_oversight(params)
 
 
-__all__ = ["KINDS", "OversightInputs", "Reconciliation", "generate_oversight", "load_inputs", "reconcile",
+__all__ = ["ENROLLED_SHARE", "KINDS", "OversightInputs", "Reconciliation", "generate_oversight", "load_inputs", "reconcile",
            "reconcile_module", "synthetic_inputs"]

@@ -15,9 +15,10 @@ ids only (:mod:`evalkit.data.oversight`).
 A line is counted in every kind it falls in. Rupiah at stake: what the lines bill (for a mismatch: the
 difference from the unit cost; for "not billed": nothing was billed).
 
-**Measured determination gap**: the months at the start of a year before the month in which at least half of that
-year's determined list is billed (a few stray lines before it do not count). **Observed funding shares**: the
-recipient-months each funder was billed for in the latest year, per kab/kota.
+**Measured determination gap** and **observed funding shares**: by the rules the budget uses too
+(:func:`evalkit.data.oversight.invoice_gaps`, :func:`~evalkit.data.oversight.invoice_shares`) — the months at the start
+of a year before the month in which at least half of that year's determined list is billed (a few stray lines before
+it do not count), and the recipient-months billed to each funder in the latest year, per kab/kota.
 """
 from __future__ import annotations
 
@@ -28,14 +29,12 @@ import pandas as pd
 from scipy import stats
 
 from ..budget.cost import unit_cost_table
-from ..data.oversight import OversightInputs
+from ..data.oversight import OversightInputs, invoice_gaps, invoice_shares, invoice_summary, list_sizes
 
 KINDS = ("billed_not_determined", "determined_not_billed", "double_billed", "billed_after_death", "before_decree",
          "amount_mismatch")
 #: BPU contributions are due by the 15th of the month after the month of cover (Permenaker 5/2021) (verify)
 DUE_DAY = 15
-#: the share of a year's determined list billed in a month that marks the list as enrolled (the measured gap ends)
-ENROLLED_SHARE = 0.5
 #: thresholds of the quarterly report (stated on the page): realisation against the plan, invoice accuracy,
 #: enrolment of the determined list
 THRESHOLDS = {"realisation_vs_plan_pct": 90.0, "invoice_accuracy_pct": 99.0, "enrolment_pct": 95.0}
@@ -116,12 +115,6 @@ def _continuity(t: OversightInputs, con) -> tuple[pd.DataFrame | None, int | Non
         return None, None, None
     rows = con.execute(f"""
         WITH d AS (SELECT CAST(tahun AS INTEGER) AS yr, count(DISTINCT id) AS determined FROM determined GROUP BY yr),
-        b AS (SELECT CAST(substr(i.periode, 1, 4) AS INTEGER) AS yr, CAST(substr(i.periode, 6, 2) AS INTEGER) AS m,
-                     count(DISTINCT i.id) AS billed
-              FROM invoices i SEMI JOIN determined x ON x.id = i.id
-                   AND CAST(x.tahun AS INTEGER) = CAST(substr(i.periode, 1, 4) AS INTEGER) GROUP BY ALL),
-        first AS (SELECT b.yr, min(b.m) AS first_month FROM b JOIN d USING (yr)
-                  WHERE b.billed >= {ENROLLED_SHARE} * d.determined GROUP BY b.yr),
         per AS (SELECT id, CAST(substr(periode, 1, 4) AS INTEGER) AS yr,
                        count(DISTINCT periode) FILTER (WHERE status_kepesertaan = 'aktif') AS covered,
                        max(periode) AS last,
@@ -132,27 +125,22 @@ def _continuity(t: OversightInputs, con) -> tuple[pd.DataFrame | None, int | Non
         c AS (SELECT yr, count(*) AS billed_persons, avg(covered) AS months_covered,
                      count(*) FILTER (WHERE last_status = 'nonaktif') AS lapsed,
                      count(*) FILTER (WHERE id IN (SELECT id FROM died)) AS died FROM per GROUP BY yr)
-        SELECT d.yr AS year, d.determined, c.billed_persons, c.months_covered, c.lapsed, c.died,
-               first.first_month - 1 AS gap_months
-        FROM d LEFT JOIN c USING (yr) LEFT JOIN first USING (yr) ORDER BY year""").df()
+        SELECT d.yr AS year, d.determined, c.billed_persons, c.months_covered, c.lapsed, c.died
+        FROM d LEFT JOIN c USING (yr) ORDER BY year""").df()
+    # the same rule the budget measures its gap with (evalkit.data.oversight.invoice_gaps)
+    gaps = invoice_gaps(invoice_summary(t.invoices), list_sizes(t.determined))
+    rows["gap_months"] = rows["year"].map(gaps)
     known = rows.dropna(subset=["gap_months"])
     if known.empty:
         return rows, None, None
-    last = known.iloc[-1]
-    return rows, int(last["gap_months"]), int(last["year"])
+    return rows, int(known["gap_months"].iloc[-1]), int(known["year"].iloc[-1])
 
 
-def observed_shares(t: OversightInputs, con) -> tuple[pd.DataFrame | None, int | None]:
-    """Recipient-months billed to each funder in the latest invoiced year, per kab/kota (rows sum to 1)."""
-    if t.invoices is None or t.invoices.empty:
-        return None, None
-    year = int(con.execute("SELECT max(CAST(substr(periode, 1, 4) AS INTEGER)) FROM invoices").fetchall()[0][0])
-    df = con.execute(f"""SELECT kode_wilayah, sumber_dana, count(*) AS months FROM invoices
-                         WHERE substr(periode, 1, 4) = '{year}' GROUP BY ALL""").df()
-    wide = df.pivot_table(index="kode_wilayah", columns="sumber_dana", values="months", aggfunc="sum", fill_value=0)
-    wide = wide.reindex(columns=["apbd_prov", "apbd_kabkota", "csr"], fill_value=0)
-    wide.columns = ["province", "kabkota", "csr"]
-    return wide.div(wide.sum(axis=1), axis=0), year
+def observed_shares(t: OversightInputs) -> tuple[pd.DataFrame | None, int | None]:
+    """Recipient-months billed to each funder in the latest invoiced year, per kab/kota (rows sum to 1): the shares
+    the budget uses too (:func:`evalkit.data.oversight.invoice_shares`)."""
+    counts, year = invoice_shares(invoice_summary(t.invoices))
+    return (None, None) if counts is None else (counts.div(counts.sum(axis=1), axis=0), year)
 
 
 def _payments(t: OversightInputs, con) -> tuple[pd.DataFrame | None, dict]:
@@ -272,7 +260,7 @@ def reconcile(t: OversightInputs, params) -> Reconciliation:
                  .reset_index()) if len(cases) else pd.DataFrame(columns=["kind", "kode_wilayah", "periode", "cases",
                                                                            "rupiah"])
     continuity, gap, gap_year = _continuity(t, con)
-    shares, shares_year = observed_shares(t, con)
+    shares, shares_year = observed_shares(t)
     realisation, pay = _payments(t, con)
     claims, claim_summary = _claims(t, con, params)
     quarterly = _quarterly(cases, t, con, pay, claims, realisation)

@@ -620,6 +620,14 @@ def write_inspection_workbooks(folder: Path, cats: pd.DataFrame, arrears: pd.Dat
 
 
 # -- the Paritrana assessment workbook (notebook 04) -----------------------------------------------------------
+def question_text(key: str, fmt: dict, lang: str) -> str:
+    """One question for the panel (:func:`evalkit.scorecard.profiles`) in words: a criterion by its name, a change in
+    percentage points, yes/no — the same on the page and in the workbook."""
+    shown = {k: (t(f"crit_{v}", lang) if k == "criterion" else i18n.fmt_pp(v, lang) if isinstance(v, float)
+                 else t("yes" if v else "no", lang) if isinstance(v, bool) else v) for k, v in fmt.items()}
+    return t(key, lang, **shown)
+
+
 def write_assessment_workbook(path: Path, profiles: list[dict], lang: str, synthetic: bool) -> Path:
     """``penilaian_paritrana.xlsx``: one sheet per participating kab/kota — its rank and rank interval, scores per
     criterion, the self-assessment answers with their documents, and the questions for the panel."""
@@ -628,11 +636,7 @@ def write_assessment_workbook(path: Path, profiles: list[dict], lang: str, synth
     for p in profiles:
         scores = pd.DataFrame({col("criterion"): [t(f"crit_{c}", lang) for c in p["scores"]["criterion"]],
                                col("score"): p["scores"]["score"].round(1)})
-        questions = []
-        for key, fmt in p["questions"]:
-            shown = {k: (t(f"crit_{v}", lang) if k == "criterion" else i18n.fmt_pp(v, lang) if isinstance(v, float)
-                         else t("yes" if v else "no", lang) if isinstance(v, bool) else v) for k, v in fmt.items()}
-            questions.append(t(key, lang, **shown))
+        questions = [question_text(key, fmt, lang) for key, fmt in p["questions"]]
         rows = [[t("profile_text", lang, rank=p["rank"], n=len(profiles), lo=int(p["rank_p10"]), hi=int(p["rank_p90"]),
                    score=i18n.fmt_number(p["score"], lang, 1),
                    strengths=", ".join(t(f"crit_{c}", lang) for c in p["strengths"]) or "–",
