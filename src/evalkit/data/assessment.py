@@ -10,9 +10,8 @@ import pandas as pd
 
 from ..core.privacy import safe_text
 from ..errors import DataError
-from ..reference import regions as reference_regions
-from .loaders import _check_columns, open_sheet
-from .oversight import _check_values, _load, _raw, _typed, _window
+from .loaders import open_sheet
+from .oversight import _raw, _typed, load_checked
 from .schemas import SELF_ASSESSMENT
 
 
@@ -30,11 +29,7 @@ def read_form(params) -> pd.DataFrame | None:
         shown = f"{rel}, sheet '{open_sheet(path, rel, params.data.max_file_mb, read_only=True).title}'"
     con = duckdb.connect()
     try:
-        columns = _load(con, "t_form", raw, shown)
-        problems = _check_columns(pd.DataFrame(columns=columns), SELF_ASSESSMENT, shown)
-        kaltim = sorted(c for c in reference_regions().query("level == 'kabkota'")["code"] if str(c).startswith("64"))
-        problems = problems or _check_values(con, "t_form", columns, SELF_ASSESSMENT, shown, numeric, _window(params),
-                                             kaltim)
+        columns, problems = load_checked(con, "t_form", raw, SELF_ASSESSMENT, shown, numeric, params)
         if problems:
             raise DataError(problems)
         form = _typed(con, "t_form", columns, SELF_ASSESSMENT, "")

@@ -26,7 +26,7 @@ from ..core import cache
 from ..core.hashing import canonical_json, salted_hash_sql
 from ..core.salt import get_salt
 from ..errors import DataError, Problem, short_repr
-from ..reference import regions as reference_regions
+from ..reference import kaltim_codes
 from .loaders import ARCHIVE, _check_columns, check_file, is_archive, open_sheet
 from .schemas import DEATHS, MEMBERS, OVERSIGHT_SCHEMAS, Column
 
@@ -178,7 +178,7 @@ def _text(name: str) -> str:
 
 
 def _check_values(con, table: str, columns: list[str], schema: list[Column], shown: str, numeric_nik: set[int],
-                  window: tuple[str, str], kaltim: list[str]) -> list[Problem]:
+                  window: tuple[str, str]) -> list[Problem]:
     """Every value of every row of the DuckDB table ``table``, in SQL (row numbers are the file's: the header is row
     1; ``rowid`` keeps the file's order)."""
     problems: list[Problem] = []
@@ -203,7 +203,7 @@ def _check_values(con, table: str, columns: list[str], schema: list[Column], sho
                                         "(in Excel, its last digits are lost): format the column as Text and type it "
                                         "again"))
         elif c.kind == "code":
-            codes = ", ".join(f"'{k}'" for k in kaltim)  # the reference list's own codes, not user text
+            codes = ", ".join(f"'{k}'" for k in sorted(kaltim_codes()))  # the reference list's codes, not user text
             bad(f"{present} AND {col} NOT IN ({codes})", c,
                 "a Kaltim kab/kota BPS code (6401 … 6474; the reference list in data/reference/regions.csv)")
         elif c.kind == "month":
@@ -282,6 +282,18 @@ def _window(params) -> tuple[str, str]:
     return params.policy.start_month, f"{params.budget.end_year}-12"
 
 
+def load_checked(con, table: str, source, schema: list[Column], shown: str, numeric: set[int], params,
+                 mapping=None, where: str = "") -> tuple[list[str], list[Problem]]:
+    """One input file (a text frame or a :class:`CsvFile`) as the DuckDB table ``table``, mapped onto its template
+    (``mapping``, params key ``where``) and checked: its columns, then every value. Returns its column names and
+    the problems (none: the table is ready for :func:`_typed`)."""
+    columns = _load(con, table, source, shown)
+    if mapping is not None:
+        columns = _apply_mapping(con, table, columns, mapping, schema, shown, where)
+    found = _check_columns(pd.DataFrame(columns=columns), schema, shown)
+    return columns, found or _check_values(con, table, columns, schema, shown, numeric, _window(params))
+
+
 def check_tables(frames: dict[str, tuple[object, str, set[int]]], params, salt: str,
                  mappings: dict | None = None) -> OversightInputs:
     """Check the files (name → (a text frame or a :class:`CsvFile`, the file shown in messages, rows with a numeric
@@ -289,19 +301,13 @@ def check_tables(frames: dict[str, tuple[object, str, set[int]]], params, salt: 
     import duckdb
 
     con = duckdb.connect()
-    kaltim = sorted(c for c in reference_regions().query("level == 'kabkota'")["code"] if str(c).startswith("64"))
     problems: list[Problem] = []
     columns = {}
     try:
         for name, (source, shown, numeric) in frames.items():
-            schema = SCHEMAS[name]
-            columns[name] = _load(con, f"t_{name}", source, shown)
-            if (mappings or {}).get(name) is not None:
-                columns[name] = _apply_mapping(con, f"t_{name}", columns[name], mappings[name], schema, shown,
-                                               f"data.mappings.{name}")
-            found = _check_columns(pd.DataFrame(columns=columns[name]), schema, shown)
-            problems += found or _check_values(con, f"t_{name}", columns[name], schema, shown, numeric,
-                                               _window(params), kaltim)
+            columns[name], found = load_checked(con, f"t_{name}", source, SCHEMAS[name], shown, numeric, params,
+                                                (mappings or {}).get(name), f"data.mappings.{name}")
+            problems += found
         if problems:
             raise DataError(problems)
         out = OversightInputs(files={name: shown for name, (_, shown, _) in frames.items()})
