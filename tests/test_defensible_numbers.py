@@ -304,3 +304,10 @@ def test_workers_protected_are_counted_from_a_worker_weighted_effect(rendered):
     assert d["ci_low"] <= truth <= d["ci_high"], (d, truth)
     page = (run / "02-coverage-evaluation.html").read_text(encoding="utf-8")
     assert "rata-rata tanpa timbangan" in page  # the page states the estimand in one clause
+
+
+def test_adding_no_source_or_one_of_a_kind_already_there_keeps_the_kind():
+    """An estimate resting on the panel stays an estimate when a notebook adds nothing (its marker read "derived")."""
+    est = provenance.estimate("estimate:comparison", "data:panel")
+    assert est.plus() is est and est.plus("data:panel").kind == "estimate"
+    assert est.plus("data:recipients").kind == "estimate" and est.plus("params:target.year").kind == "derived"

@@ -42,9 +42,12 @@ class Provenance:
 
     def plus(self, *more: str) -> "Provenance":
         """This provenance with more sources (``derived`` when they add another kind)."""
-        sources = tuple(dict.fromkeys(self.sources + tuple(m for m in more if m)))
-        kinds = {PREFIXES[s.partition(":")[0]] for s in sources}
-        return Provenance(self.kind if kinds == {self.kind} else "derived", sources)
+        added = tuple(m for m in dict.fromkeys(more) if m and m not in self.sources)
+        if not added:
+            return self
+        had = {PREFIXES[s.partition(":")[0]] for s in self.sources}
+        new = {PREFIXES[s.partition(":")[0]] for s in added}
+        return Provenance(self.kind if new <= had else "derived", self.sources + added)
 
 
 def data(*inputs: str) -> Provenance:
