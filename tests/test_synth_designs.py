@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evalkit.checks import leave_one_out, placebo_in_time
+from evalkit.evaluation.designs import sdid as sdid_design
+from evalkit.evaluation.designs import synth as synth_design
+from evalkit.robustness import CheckResult, leave_one_out, placebo_in_time
 from evalkit.methods import synth
 from evalkit.methods.conformal import block_pvalue, null_pvalue
 
@@ -64,25 +66,33 @@ def test_conformal_size_under_the_null_and_power_under_an_effect():
 
 def test_leave_one_out_drops_each_weighted_donor():
     p = factor_panel(2, effect=2.0)
-    loo = leave_one_out(p, "y", "unit", "time", 0, 20)
+    check = leave_one_out(synth_design.point_fit, p, "y", "unit", "time", 0, 20)
+    assert isinstance(check, CheckResult) and check.name == "leave_one_out"
+    loo = check.table
     full = synth.synthetic_control(p, "y", "unit", "time", 0, 20, placebos=False)
     assert set(loo["dropped"]) == set(full.weights[full.weights > 0.001].index)
-    assert loo.attrs["full"] == pytest.approx(full.att.estimate)
-    assert loo.attrs["low"] <= full.att.estimate <= loo.attrs["high"]
+    assert check.values["full"] == pytest.approx(full.att.estimate)
+    assert check.values["low"] <= full.att.estimate <= check.values["high"]
     donor = loo["dropped"].iloc[0]
     again = synth.synthetic_control(p[p["unit"] != donor], "y", "unit", "time", 0, 20, placebos=False)
     assert loo["estimate"].iloc[0] == pytest.approx(again.att.estimate)
+    # an effect of 2 that no single donor carries: every re-fit keeps its sign
+    assert check.passed is True and "donors dropped in turn" in str(check)
 
 
 def test_placebo_in_time_finds_no_effect_before_the_start():
     p = factor_panel(4, effect=5.0)
-    out = placebo_in_time(p, "y", "unit", "time", 0, 20, method="sdid")
+    check = placebo_in_time(sdid_design.point_fit, p, "y", "unit", "time", 0, 20, reference=5.0)
+    out = check.table
     assert out["fake_time"].tolist() == [10] and out["post_periods"].iloc[0] == 10
     assert abs(out["estimate"].iloc[0]) < 1.5  # the effect (5) starts at 20 and is not in the truncated panel
+    assert check.passed is True  # under half the real effect
+    assert placebo_in_time(sdid_design.point_fit, p, "y", "unit", "time", 0, 20).passed is None  # no reference
+    # a "real" effect smaller than twice the backdated one fails the check
+    assert placebo_in_time(sdid_design.point_fit, p, "y", "unit", "time", 0, 20,
+                           reference=abs(out["estimate"].iloc[0])).passed is False
     with pytest.raises(ValueError, match="fake start 1 leaves 1 periods"):
-        placebo_in_time(p, "y", "unit", "time", 0, 20, fake_times=[1])
-    with pytest.raises(ValueError, match="unknown estimator 'ols'"):
-        leave_one_out(p, "y", "unit", "time", 0, 20, method="ols")
+        placebo_in_time(sdid_design.point_fit, p, "y", "unit", "time", 0, 20, fake_times=[1])
 
 
 def test_sdid_p_value_is_never_below_what_its_placebos_support():

@@ -2,17 +2,29 @@
 
 * :mod:`.descriptive` — before/after tables and trend plots (no causal claim);
 * :mod:`.panels` — each design's data (and, for synthetic data, its exact target);
-* :mod:`.designs` — running the designs (:func:`run_designs`), the comparison table, and reading the
-  dose-response additionality the budget uses back from it (:func:`additionality_from_table`);
-* :mod:`.present` — the forest plot and the notebook text of each design.
+* :mod:`.designs` — the designs as plug-ins, one module each, and :func:`run_designs`;
+* :mod:`.comparison` — the comparison table, the effect the summary quotes and the dose-response additionality the
+  budget reads back (:func:`additionality_from_table`);
+* :mod:`.presentation` — the forest plot and the notebook text of each design;
+* :mod:`.headlines` — the headlines notebook 02 hands to the pages.
 
 The estimators themselves are the numeric core in :mod:`evalkit.methods`.
 """
-from .designs import (DESIGNS, HEADLINE_DESIGNS, METHODS, WORKER_WEIGHTED_DESIGNS, DesignResult, additionality_from_table,
-                      comparison_table, headline_effect, run_designs)
-from .panels import kabkota_vs_provinces, kaltim_series, staggered_panel, windows
-from .present import forest_plot, present, reading
+import importlib
 
-__all__ = ["DESIGNS", "HEADLINE_DESIGNS", "METHODS", "DesignResult", "additionality_from_table", "comparison_table",
-           "forest_plot", "headline_effect", "WORKER_WEIGHTED_DESIGNS",
-           "kabkota_vs_provinces", "kaltim_series", "present", "reading", "run_designs", "staggered_panel", "windows"]
+#: name → the submodule it lives in: imported on first use, so that ``evalkit.evaluation.designs`` (the registry the
+#: report's declarations read) does not load the estimators (scipy, statsmodels: about 2.5 s) with it
+_LAZY = {**dict.fromkeys(("additionality_from_table", "comparison_table", "headline_effect"), "comparison"),
+         **dict.fromkeys(("DESIGNS", "HEADLINE_DESIGNS", "METHODS", "REGISTRY", "WORKER_WEIGHTED_DESIGNS",
+                          "DesignResult", "run_designs"), "designs"),
+         **dict.fromkeys(("kabkota_vs_provinces", "kaltim_series", "staggered_panel", "windows"), "panels"),
+         **dict.fromkeys(("forest_plot", "present", "reading"), "presentation")}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = sorted(_LAZY)

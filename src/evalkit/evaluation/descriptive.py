@@ -6,8 +6,8 @@ of its own beyond English defaults.
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-from matplotlib.lines import Line2D
 import pandas as pd
+from matplotlib.lines import Line2D
 
 from ..core.figures import KALTIM_COLOR, OTHER_COLOR, month_axis, vline_policy
 from ..data.dataset import KALTIM_CODE, Dataset, aggregate_kaltim, before_after

@@ -63,4 +63,4 @@ def conformal_synth(df: pd.DataFrame, outcome: str, unit: str, time: str, treate
     else:
         lo, hi = invert_test(pvalue, estimate, spread, alpha, iterations=40, rel_tol=1e-3)
     return Estimate(estimate, float("nan"), lo, hi, p0, int(wide.size), "Synthetic control (conformal inference)",
-                    {"periods": len(y1), "resolution": 1 / len(y1), "q": q, "ci_level": 1 - alpha})
+                    {"periods": len(y1), "resolution": 1 / len(y1), "q": q, "ci_level": 1 - alpha}, 1 - alpha)

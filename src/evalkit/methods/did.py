@@ -114,7 +114,7 @@ def twfe(df: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, *, cl
         info = assignment_info(ft, cluster or unit)
     else:
         raise ValueError("inference must be 'cluster', 'wild', 'few_treated' or 'ri'")
-    return Estimate(est, se, lo, hi, p, n, method, info)
+    return Estimate(est, se, lo, hi, p, n, method, info, float(info.get("ci_level", 1 - alpha)))
 
 
 def assignment_info(ft: FewTreated, cluster: str, j: int = 0) -> dict:
@@ -170,10 +170,11 @@ class EventStudyResult:
                 + f"\nPre-trend test ({test}); a low-power test: see the sensitivity bounds"
                 + ("" if self.post_mean is None else "\nPost mean: " + self.post_mean.summary()))
 
-    def plot(self, ax=None, xlabel: str = "Periods relative to treatment", ylabel: str = "Effect",
-             title: str | None = None):
+    def plot(self, ax=None, labels: dict | None = None):
+        """The coefficients with their intervals (pre-period grey); ``labels``: ``xlabel``, ``ylabel``, ``title``."""
         import matplotlib.pyplot as plt
 
+        lab = {"xlabel": "Periods relative to treatment", "ylabel": "Effect", "title": ""} | (labels or {})
         fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
         c = self.coefs
         pre = c["rel_time"] < 0
@@ -184,10 +185,10 @@ class EventStudyResult:
                         fmt="o", ms=3.5, color=color, capsize=2, lw=1)
         ax.axhline(0, color="black", lw=0.8)
         ax.axvline(self.ref + 0.5, color="#c0392b", ls="--", lw=1)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        if title:
-            ax.set_title(title)
+        ax.set_xlabel(lab["xlabel"])
+        ax.set_ylabel(lab["ylabel"])
+        if lab["title"]:
+            ax.set_title(lab["title"])
         return fig
 
 
@@ -258,7 +259,7 @@ def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_trea
         pm_se = float(np.sqrt(vec @ vcov @ vec))
         lo, hi, p = t_interval(pm, pm_se, G - 1, alpha)
         post_mean = Estimate(pm, pm_se, lo, hi, p, len(d), "Event study (mean of post coefficients, CR1)",
-                             {"clusters": G, "months": len(mean_of)})
+                             {"clusters": G, "months": len(mean_of)}, 1 - alpha)
         if pre:
             bp, V = beta[pre], vcov[np.ix_(pre, pre)]
             wald = float(bp @ np.linalg.pinv(V) @ bp)
@@ -277,10 +278,11 @@ def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_trea
         q = np.array([qs[pos[k]] for k in ks])
         j = pos["post_mean"]
         ci = placebo.conf_int()
+        assigned = assignment_info(placebo, cluster or unit, j)
         post_mean = Estimate(pm, float(placebo.se[j]), float(ci["ci_low"][j]), float(ci["ci_high"][j]),
                              float(placebo.pvalue[j]), len(d),
                              "Event study (mean of post coefficients, few treated clusters: Conley-Taber placebos)",
-                             {"months": len(mean_of)} | assignment_info(placebo, cluster or unit, j))
+                             {"months": len(mean_of)} | assigned, float(assigned["ci_level"]))
         pretrend = _pretrend_max_t(placebo, [ks[i] for i in pre])
     else:
         raise ValueError("inference must be 'cluster' or 'few_treated'")
@@ -339,9 +341,12 @@ class AggregateResult:
         return (f"Aggregation: {self.kind}\n" + self.table.to_string(index=False, float_format=lambda v: f"{v:.3f}")
                 + "\nOverall: " + self.overall.summary())
 
-    def plot(self, ax=None, xlabel: str | None = None, ylabel: str = "ATT"):
+    def plot(self, ax=None, labels: dict | None = None):
+        """The aggregated effects with their intervals; ``labels``: ``xlabel`` (default: the table's first column),
+        ``ylabel``."""
         import matplotlib.pyplot as plt
 
+        lab = {"xlabel": None, "ylabel": "ATT"} | (labels or {})
         fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
         t = self.table
         x = t.columns[0]
@@ -351,8 +356,8 @@ class AggregateResult:
                         yerr=[t.loc[mask, "estimate"] - t.loc[mask, "ci_low"], t.loc[mask, "ci_high"] - t.loc[mask, "estimate"]],
                         fmt="o", ms=3.5, color=color, capsize=2, lw=1)
         ax.axhline(0, color="black", lw=0.8)
-        ax.set_xlabel(xlabel or x)
-        ax.set_ylabel(ylabel)
+        ax.set_xlabel(lab["xlabel"] or x)
+        ax.set_ylabel(lab["ylabel"])
         return fig
 
 
@@ -404,7 +409,7 @@ class CallawaySantAnnaResult:
         p = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan")
         return Estimate(float(est), se, est - z * se, est + z * se, p, self.n_obs, method,
                         {"control": self.control, "bootstrap": self.bootstrap or 0, "seed": self.seed,
-                         "units": self.n_units})
+                         "units": self.n_units}, 1 - self.alpha)
 
     def _weighted(self, cells: np.ndarray) -> tuple[float, np.ndarray]:
         """ATT = Σ p_g ATT_gt / Σ p_g over ``cells`` with the weights' own influence (as R's did)."""
@@ -494,8 +499,9 @@ class CallawaySantAnnaResult:
                 + self.group_time.to_string(index=False, float_format=lambda v: f"{v:.3f}")
                 + "\n" + self.att.summary())
 
-    def plot(self, ax=None, xlabel: str = "Periods relative to treatment", ylabel: str = "ATT"):
-        return self.aggregate("dynamic").plot(ax=ax, xlabel=xlabel, ylabel=ylabel)
+    def plot(self, ax=None, labels: dict | None = None):
+        """The event-time (dynamic) aggregation; ``labels`` as :meth:`AggregateResult.plot`."""
+        return self.aggregate("dynamic").plot(ax=ax, labels={"xlabel": "Periods relative to treatment"} | (labels or {}))
 
 
 def callaway_santanna(df: pd.DataFrame, outcome: str, unit: str, time: str, first_treated: str, *,

@@ -112,7 +112,8 @@ def fit(df: pd.DataFrame, outcome: str, time: str, intervention, *, seasonality:
         b = float(vec @ model.params.to_numpy())
         se = float(np.sqrt(vec @ V @ vec))
         p = float(2 * stats.t.sf(abs(b / se), dfree))
-        return Estimate(b, se, b - q * se, b + q * se, p, n, f"ITS {label} (HAC, {lags} lags)", {"hac_lags": lags})
+        return Estimate(b, se, b - q * se, b + q * se, p, n, f"ITS {label} (HAC, {lags} lags)", {"hac_lags": lags},
+                        1 - alpha)
 
     e_level = np.zeros(len(names)); e_level[names.index("level")] = 1
     e_slope = np.zeros(len(names)); e_slope[names.index("slope")] = 1

@@ -67,13 +67,12 @@ class SDIDResult:
         return (f"Synthetic DiD for {', '.join(map(str, self.treated))}\n  unit weights: "
                 + ", ".join(f"{k} {v:.3f}" for k, v in top.items()) + f"\n  {self.att.summary()}")
 
-    def plot(self, labels: dict | None = None):
-        """Treated vs the weighted controls, with the time weights as bars under the pre-period."""
+    def plot(self, ax=None, labels: dict | None = None):
+        """Treated vs the weighted controls (``labels``: ``observed``, ``synthetic``, ``ylabel``)."""
         import matplotlib.pyplot as plt
 
-        lab = {"observed": "Treated", "synthetic": "Weighted controls (SDID)", "ylabel": "",
-               "time_weights": "Time weights"} | (labels or {})
-        fig, ax = plt.subplots(figsize=(9, 4.2))
+        lab = {"observed": "Treated", "synthetic": "Weighted controls (SDID)", "ylabel": ""} | (labels or {})
+        fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(9, 4.2))
         p = self.paths
         ax.plot(p["time"], p["treated"], color="#c0392b", lw=2, label=lab["observed"])
         ax.plot(p["time"], p["synthetic"], color="#1b6ca8", lw=2, ls="--", label=lab["synthetic"])
@@ -123,7 +122,7 @@ def sdid(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatmen
     est = Estimate(tau, se, tau - z * se, tau + z * se, p_rank, int(wide.size),
                    "Synthetic DiD (placebo variance)",
                    {"placebos": len(placebo), "p_rank": p_rank, "p_normal": p_normal,
-                    "mde": float((z + stats.norm.ppf(0.8)) * se), "ci_level": 1 - alpha})
+                    "mde": float((z + stats.norm.ppf(0.8)) * se), "ci_level": 1 - alpha}, 1 - alpha)
     treated_path = Y[n_control:].mean(axis=0)
     weighted = omega @ Yc
     shift = (treated_path[:n_pre] - weighted[:n_pre]) @ lam

@@ -97,23 +97,33 @@ class SyntheticControlResult:
                 + f"\n  {self.att.summary()}\n  RMSPE-ratio placebo p = {self._placebo.attrs['pvalue_ratio']:.3f}")
 
     def plot(self, ax=None, labels: dict | None = None, show_placebos: bool = True):
-        """Treated vs synthetic path (left) and gap with placebo gaps (right)."""
+        """Treated vs synthetic path (left) and gap with placebo gaps (right). ``ax``: a pair of axes to draw both
+        on, or one axis for the gap panel alone."""
         import matplotlib.pyplot as plt
 
         lab = {"observed": "Treated", "synthetic": "Synthetic control", "start": "Intervention",
                "gap": "Gap (treated − synthetic)", "placebo": "Placebos", "ylabel": ""} | (labels or {})
-        fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.4))
+        if ax is None:
+            fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.4))
+        elif isinstance(ax, (tuple, list, np.ndarray)):
+            a1, a2 = ax
+            fig = a1.figure
+        else:  # one axis: the gap and its placebos only
+            a1, a2, fig = None, ax, ax.figure
         g = self.gap
-        a1.plot(g["time"], g["observed"], color="#c0392b", lw=2, label=lab["observed"])
-        a1.plot(g["time"], g["synthetic"], color="#1b6ca8", lw=2, ls="--", label=lab["synthetic"])
         start = g.loc[g["post"], "time"].iloc[0]
+        if a1 is not None:
+            a1.plot(g["time"], g["observed"], color="#c0392b", lw=2, label=lab["observed"])
+            a1.plot(g["time"], g["synthetic"], color="#1b6ca8", lw=2, ls="--", label=lab["synthetic"])
         for a in (a1, a2):
+            if a is None:
+                continue
             a.axvline(start, color="#333333", ls=":", lw=1)
-        if np.issubdtype(np.asarray(g["time"]).dtype, np.datetime64):
-            time_axis(a1)
-            time_axis(a2)
-        a1.set_ylabel(lab["ylabel"])
-        a1.legend(loc="upper left")
+            if np.issubdtype(np.asarray(g["time"]).dtype, np.datetime64):
+                time_axis(a)
+        if a1 is not None:
+            a1.set_ylabel(lab["ylabel"])
+            a1.legend(loc="upper left")
         if show_placebos and self._placebo is not None and "gaps" in self._placebo.attrs:
             for i, series in enumerate(self._placebo.attrs["gaps"]):
                 a2.plot(g["time"], series, color="#9aa5b1", lw=0.7, alpha=0.7, label=lab["placebo"] if i == 0 else None)
@@ -173,7 +183,7 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
     pl.attrs.update(pvalue_ratio=p_ratio, pvalue_mean_gap=p_gap, used=len(used), gaps=gaps)
     est = Estimate(mean_gap, float("nan"), lo, hi, p_gap, int(wide.size), "Synthetic control (placebo inference)",
                    {"placebos": len(used), "pre_rmspe": round(pre_r, 4), "p_rmspe_ratio": round(p_ratio, 4),
-                    "ci_level": level, "mde": mde})
+                    "ci_level": level, "mde": mde}, float(level))
     gap_df = pd.DataFrame({"time": times, "observed": wide.loc[treated].to_numpy(float),
                            "synthetic": wide.loc[treated].to_numpy(float) - gap, "gap": gap, "post": ~pre})
     return SyntheticControlResult(pd.Series(w, index=pool, name="weight"), gap_df, est, pre_r, post_r, treated, pl)

@@ -13,6 +13,7 @@ from pathlib import Path
 import nbformat
 
 from ..core.version import __version__
+from ..evaluation.designs import REGISTRY as DESIGN_REGISTRY
 from . import i18n
 from .answer import build as build_answer
 from .brief import findings
@@ -202,8 +203,10 @@ def render_brief(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks
                        regulation=params.policy.regulation)
 
 
-GLOSSARY = ("poin_persen", "coverage_vulnerable", "coverage_total", "bpu", "jkk_jkm", "did", "synth", "sdid", "its",
-            "ci_level", "pvalue", "placebo", "mde", "rmspe", "wild_bootstrap", "additionality", "penetapan",
+#: the glossary's terms (``gloss_<term>_term`` and ``gloss_<term>`` in the catalogue); the designs with an entry come
+#: from the design registry
+GLOSSARY = ("poin_persen", "coverage_vulnerable", "coverage_total", "bpu", "jkk_jkm",
+            *(name for name, design in DESIGN_REGISTRY.items() if design.in_glossary), "ci_level", "pvalue", "placebo", "mde", "rmspe", "wild_bootstrap", "additionality", "penetapan",
             "plafon", "cofunding", "monte_carlo", "p10_p90", "shadow_price", "gini", "scorecard", "suppression",
             "synthetic_data")
 

@@ -37,6 +37,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..evaluation.designs import CHARTED_DESIGNS
+from ..evaluation.designs import REGISTRY as DESIGN_REGISTRY
 from . import i18n
 from .provenance import Provenance, assumption, data, derived, estimate
 
@@ -218,16 +220,9 @@ TABLE_LIST = [
           {"design": "key:design_", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2",
            "ci_level": "pct", "pvalue": "pvalue", "mde": "pp2", "n_obs": "count", "truth": "pp2", "covers": "bool",
            "not_run": "key:not_run_"}),
-    Table("design_its", COV, "cap_its", {"period": "month", "observed": "pct", "fitted": "pct", "counterfactual": "pct",
-                                         "post": "bool"}, chart_data=True),
-    Table("design_event_study", COV, "cap_event_study",
-          {"rel_time": "count", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2"}, chart_data=True),
-    Table("design_staggered", COV, "cap_staggered",
-          {"event_time": "count", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2"}, chart_data=True),
-    Table("design_sdid", COV, "cap_sdid", {"period": "month", "treated": "pct", "synthetic": "pct", "post": "bool"},
-          chart_data=True),
-    Table("design_synth", COV, "cap_synth", {"period": "month", "observed": "pct", "synthetic": "pct", "gap": "pp2",
-                                             "post": "bool"}, chart_data=True),
+    # each design's chart data, declared by the design itself (evalkit.evaluation.designs)
+    *[Table(f"design_{name}", COV, f"cap_{name}", dict(DESIGN_REGISTRY[name].chart_columns), chart_data=True)
+      for name in CHARTED_DESIGNS],
     Table("unit_cost", BUD, "cap_unit_cost", {"programme": "text", "rupiah_month": "rupiah"}),
     Table("cost_by_year", BUD, "cap_cost_by_year",
           {"year": "year", "listed_prov": "persons", "subsidised_prov": "persons", "cost_prov": "rupiah",
@@ -335,8 +330,7 @@ TABLE_PROVENANCE: dict[tuple[str, str], tuple[Provenance, dict[str, Provenance]]
     **{(DQ, name): (_COMPANIES, {}) for name in ("compliance_by_region", "compliance_by_sector", "arrears_by_age",
                                                  "top_arrears")},
     (DQ, "compliance_categories"): (_COMPANIES.plus("params:compliance"), {"workers_unprotected": _COMPANIES}),
-    **{(COV, name): (_DESIGN, {}) for name in ("comparison", "design_its", "design_event_study", "design_staggered",
-                                               "design_sdid", "design_synth")},
+    **{(COV, name): (_DESIGN, {}) for name in ("comparison", *(f"design_{d}" for d in CHARTED_DESIGNS))},
     (BUD, "unit_cost"): (UNIT_COST, {}),
     (BUD, "cost_by_year"): (derived("data:panel", *_params(*COST)),
                             {c: PANEL for c in ("year", "listed_prov", "subsidised_prov", "subsidised_kabkota",
@@ -378,7 +372,7 @@ FIGURE_LIST = [
     Figure("kaltim_vs_provinces", COV, "cap_coverage_trends", "coverage_trend"),
     Figure("kabkota_trends", COV, "cap_coverage_kabkota", "kabkota_trends"),
     Figure("forest", COV, "cap_forest", "comparison"),
-    *[Figure(d, COV, f"cap_{d}", f"design_{d}") for d in ("its", "event_study", "staggered", "sdid", "synth")],
+    *[Figure(d, COV, f"cap_{d}", f"design_{d}") for d in CHARTED_DESIGNS],
     Figure("budget_path", BUD, "cap_budget_path", "budget_path"),
     Figure("allocation", BUD, "cap_allocation", "allocation"),
     Figure("fan", BUD, "cap_fan", "uncertainty_bands"),

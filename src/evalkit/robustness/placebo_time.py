@@ -1,22 +1,24 @@
 """Placebo in time (backdating): on the periods before the real start only, pretend the policy started at
 ``fake_time``; a design that tracks the treated unit well finds no effect there."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
 from ..methods.panel import period_index, period_of
-from .estimators import estimator
+from .base import CheckResult, PointFit
 
 
-def placebo_in_time(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatment_time, *,
-                    fake_times: list | None = None, method: str = "synth") -> pd.DataFrame:
+def placebo_in_time(fit: PointFit, df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatment_time,
+                    *, fake_times: list | None = None, reference: float | None = None) -> CheckResult:
     """One row per fake start: ``fake_time``, ``pre_periods`` and ``post_periods`` (of the truncated panel) and
     ``estimate`` (the effect the design finds where there is none by construction).
 
-    Default fake start: the middle of the pre-period (none when it has fewer than four periods). A fake start must leave at least two periods before it and
-    one after it, all before ``treatment_time``; otherwise :class:`ValueError` names it."""
-    fit = estimator(method)
+    Default fake start: the middle of the pre-period (none when it has fewer than four periods). A fake start must
+    leave at least two periods before it and one after it, all before ``treatment_time``; otherwise
+    :class:`ValueError` names it. With ``reference`` (the real estimate) the check passes when every backdated
+    estimate is under half the real one in size; without it there is no verdict."""
     before = df[period_index(df[time]) < period_of(treatment_time)]
     labels = before[time].drop_duplicates()
     order = np.argsort(period_index(labels), kind="stable")
@@ -32,4 +34,8 @@ def placebo_in_time(df: pd.DataFrame, outcome: str, unit: str, time: str, treate
                              "after it before the real start (needs at least 2 and 1)")
         est, _ = fit(before, outcome, unit, time, treated, fake)
         rows.append({"fake_time": fake, "pre_periods": n_pre, "post_periods": n_post, "estimate": est})
-    return pd.DataFrame(rows, columns=["fake_time", "pre_periods", "post_periods", "estimate"])
+    table = pd.DataFrame(rows, columns=["fake_time", "pre_periods", "post_periods", "estimate"])
+    largest = float(table["estimate"].abs().max()) if len(table) else float("nan")
+    passed = None if reference is None or not len(table) else bool(largest < abs(reference) / 2)
+    return CheckResult("placebo_in_time", passed, table,
+                       f"{len(table)} backdated starts: largest |estimate| {largest:.3f}", {"largest": largest})

@@ -1,0 +1,66 @@
+"""Event study: the kab/kota-against-provinces comparison month by month relative to the start, with sensitivity
+bounds for violations of parallel trends (:mod:`evalkit.methods.sensitivity`) instead of a pre-trend verdict."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..panels import kabkota_vs_provinces, truth_event
+from .base import ASSIGNMENT, Design, DesignResult, Inference, Inputs
+
+
+class EventStudy(Design):
+    name = "event_study"
+    position = 30
+    estimand = "mean of the post-period event-time effects (unweighted mean over kab/kota)"
+    needs_comparison = True
+    chart_columns = {"rel_time": "count", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2"}
+    plot_labels = {"xlabel": "axis_rel_month", "ylabel": "axis_effect_pp"}
+
+    def inference(self, inputs: Inputs) -> Inference:
+        # the placebo inference of the DiD when it is chosen; else cluster-robust (no bootstrap of the path)
+        few = inputs.ev.did_inference in ("few_treated", "ri")
+        return Inference("few_treated" if few else "cluster", ASSIGNMENT)
+
+    def run(self, inputs: Inputs, earlier: dict[str, DesignResult]) -> DesignResult:
+        from ...methods import did, sensitivity  # lazy: see base.py (the registry stays light)
+
+        ev = inputs.ev
+        p = kabkota_vs_provinces(inputs.data, inputs.params)
+        lo, hi = ev.event_window
+        inf = self.inference(inputs)
+        r = did.event_study(p, inputs.outcome, "region_code", "period", "first_treated", ref=-1, window=(lo, hi),
+                            alpha=ev.alpha, cluster=inf.cluster, inference=inf.kind, post=(0, hi),
+                            seed=inputs.params.seed)
+        ks = list(range(0, hi))
+        e = r.post_mean
+        notes: dict = {"pretrend": r.pretrend}
+        if lo < -1 and np.isfinite(e.ci_low) and np.isfinite(e.ci_high):
+            notes["sensitivity"] = sensitivity.relative_magnitude_bounds(r.coefs, r.ref, ks, e.ci_low, e.ci_high)
+            notes["breakdown_mbar"] = sensitivity.breakdown_mbar(r.coefs, r.ref, ks, e.ci_low, e.ci_high)
+        truth = truth_event(p, inputs.start, ks, -1) if inputs.synthetic else None
+        return self.result(inputs, e, r, truth, notes)
+
+    def figure_data(self, result):
+        return result.result.coefs[list(self.chart_columns)].copy()
+
+    def plot(self, result, labels, ax=None):
+        return result.result.plot(ax=ax, labels=labels)
+
+    def sentences(self, result, fmt):
+        out = []
+        pt = result.result.pretrend
+        if "max_t" in pt:
+            out.append(("pretrend_max_line", {"max_t": fmt.num(pt["max_t"], 2), "p": fmt.num(pt["pvalue"], 3)}))
+        else:
+            out.append(("pretrend_line", {"df1": pt["df1"], "df2": pt["df2"], "F": fmt.num(pt["F"], 2),
+                                          "p": fmt.num(pt["pvalue"], 3)}))
+        bounds = (result.notes or {}).get("sensitivity")
+        if bounds is not None:
+            one = bounds.set_index("mbar").loc[1.0]
+            out.append(("sensitivity_line", {"lo1": fmt.pp(one["ci_low"], 2), "hi1": fmt.pp(one["ci_high"], 2),
+                                             "breakdown": fmt.num(result.notes["breakdown_mbar"], 2)}))
+        return out
+
+
+DESIGN = EventStudy()
