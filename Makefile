@@ -19,11 +19,12 @@ PYTEST_ARGS ?=
 # one BLAS/OpenMP thread per process: the tests run on two xdist workers (solver-heavy code oversubscribes)
 THREADS := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: setup report test test-fast test-all lab validate bench benchmark strip clean help browser golden lock
+.PHONY: setup report test test-fast test-all lint lab validate bench benchmark strip clean help browser golden lock
 
 help:
 	@echo "make report      render $(PARAMS) into outputs/ (REPORT_LANG=en for English)"
-	@echo "make test        run the test suite (what CI runs)"
+	@echo "make test        lint, then run the test suite (what CI runs)"
+	@echo "make lint        ruff check, ruff format --check and mypy on src/evalkit (pyproject.toml configures them)"
 	@echo "make test-fast   the suite without the tests that render reports (-m 'not e2e'), for the edit loop"
 	@echo "make lab         open JupyterLab on notebooks/ with the evalkit kernel"
 	@echo "make validate    check every params/*.yaml"
@@ -78,7 +79,13 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); } || \
 	  echo "chromium not available: the browser test will be skipped"
 
-test: $(VENV)/.installed-test browser
+# ruff (lint, format) and mypy, configured in pyproject.toml; .pre-commit-config.yaml runs the same before a commit
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+test: $(VENV)/.installed-test browser lint
 	$(THREADS) $(BIN)/python -m pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.installed-test
@@ -120,4 +127,4 @@ strip: $(VENV)/.installed-test
 	$(BIN)/nbstripout --keep-id notebooks/*.ipynb
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache
+	rm -rf $(VENV) .tools .pytest_cache .mypy_cache .ruff_cache

@@ -5,6 +5,7 @@ engine at the central values and the optimal allocation, and the Monte Carlo's p
 (tracemalloc). The Monte Carlo runs the same engine twice (cost of the target per draw, coverage of the plan).
 Run: ``python benchmarks/budget.py``; writes ``benchmarks/results/budget.json``.
 """
+
 from __future__ import annotations
 
 import tracemalloc
@@ -28,8 +29,12 @@ def main() -> None:
     budget.simulate(params, data, need, a, n=10_000)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    rep.check("Monte Carlo 10,000 x 10 kab/kota x 10 years / 1 s floor", secs / 1.0, 1.0,
-              detail=f"{secs:.3f} s, peak traced memory {peak / 2**20:.0f} MiB")
+    rep.check(
+        "Monte Carlo 10,000 x 10 kab/kota x 10 years / 1 s floor",
+        secs / 1.0,
+        1.0,
+        detail=f"{secs:.3f} s, peak traced memory {peak / 2**20:.0f} MiB",
+    )
     rep.note("monte_carlo", {"seconds": secs, "peak_mib": peak / 2**20})
     t_need = best_of(lambda: budget.required_budget(params, data, a))
     yearly = float(need.path["cost_province"].iloc[0])  # the first projected year's provincial cost, Rupiah

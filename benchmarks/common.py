@@ -3,6 +3,7 @@
 The machines are shared and noisy, so every figure is a ratio against a floor or a reference measured
 in the same run, and every timing is the best (minimum) of a few repeats unless stated otherwise.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,9 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
@@ -34,20 +35,40 @@ def machine() -> dict:
     import importlib.metadata as md
 
     versions = {}
-    for pkg in ("evalkit", "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "papermill", "nbconvert",
-                "duckdb", "pyfixest", "csdid"):
+    for pkg in (
+        "evalkit",
+        "numpy",
+        "pandas",
+        "scipy",
+        "statsmodels",
+        "matplotlib",
+        "papermill",
+        "nbconvert",
+        "duckdb",
+        "pyfixest",
+        "csdid",
+    ):
         try:
             versions[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
             versions[pkg] = None
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True).stdout.strip() or None
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+            ).stdout.strip()
+            or None
+        )
     except OSError:
         commit = None
-    return {"date": datetime.now().astimezone().isoformat(timespec="seconds"), "python": platform.python_version(),
-            "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-            "machine": platform.machine(), "git_commit": commit, "packages": versions}
+    return {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "machine": platform.machine(),
+        "git_commit": commit,
+        "packages": versions,
+    }
 
 
 class Report:
@@ -59,16 +80,26 @@ class Report:
         self.figures: dict = {}
         print(f"== {area}  ({command})", flush=True)
 
-    def check(self, name: str, value: float, target: float | None, *, unit: str = "x", better: str = "lower",
-              detail: str = "") -> bool | None:
+    def check(
+        self, name: str, value: float, target: float | None, *, unit: str = "x", better: str = "lower", detail: str = ""
+    ) -> bool | None:
         """One figure against its target (``better`` = ``lower``: pass when value ≤ target)."""
         ok = None if target is None else (value <= target if better == "lower" else value >= target)
         sign = "<=" if better == "lower" else ">="
         tgt = "" if target is None else f"target {sign} {target:g}{unit}"
         verdict = {True: "PASS", False: "FAIL", None: "info"}[ok]
         print(f"  {name:<52} {value:10.3f}{unit:<3} {tgt:<18} {verdict:<5} {detail}", flush=True)
-        self.checks.append({"name": name, "value": value, "unit": unit, "target": target, "better": better,
-                            "pass": ok, "detail": detail})
+        self.checks.append(
+            {
+                "name": name,
+                "value": value,
+                "unit": unit,
+                "target": target,
+                "better": better,
+                "pass": ok,
+                "detail": detail,
+            }
+        )
         return ok
 
     def note(self, key: str, value) -> None:
@@ -78,10 +109,21 @@ class Report:
     def write(self) -> Path:
         RESULTS.mkdir(parents=True, exist_ok=True)
         out = RESULTS / f"{self.area}.json"
-        out.write_text(json.dumps({"area": self.area, "command": self.command, "machine": machine(),
-                                   "checks": self.checks, "figures": self.figures}, indent=1, default=float) + "\n",
-                       encoding="utf-8")
+        out.write_text(
+            json.dumps(
+                {
+                    "area": self.area,
+                    "command": self.command,
+                    "machine": machine(),
+                    "checks": self.checks,
+                    "figures": self.figures,
+                },
+                indent=1,
+                default=float,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
         failed = [c["name"] for c in self.checks if c["pass"] is False]
         print(f"  -> {out.relative_to(ROOT)}" + (f"  ({len(failed)} below target)" if failed else ""), flush=True)
         return out
-

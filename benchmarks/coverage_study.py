@@ -6,6 +6,7 @@
 
 Run: ``python -m benchmarks.coverage_study [reps]`` (default 200). Also used by the slow test.
 """
+
 from __future__ import annotations
 
 import dataclasses

@@ -16,6 +16,7 @@ pyfixest and csdid come with ``pip install -e ".[bench]"`` (``make bench`` insta
 those comparisons are skipped and say so. Library timings are warm (first call, with JIT compilation,
 done and discarded). Run: ``python benchmarks/estimators.py``; writes ``benchmarks/results/estimators.json``.
 """
+
 from __future__ import annotations
 
 import time
@@ -23,7 +24,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-
 from common import Report, best_of
 
 
@@ -62,13 +62,17 @@ def main() -> None:
     t0 = time.perf_counter()  # dummies built and fitted as a user would (QR: the default pinv takes about a minute)
     X = pd.get_dummies(df[["unit", "time"]].astype(str), drop_first=True, dtype=float)
     X.insert(0, "treat", df["treat"])
-    ref = sm.OLS(df["y"], sm.add_constant(X)).fit(method="qr", cov_type="cluster",
-                                                 cov_kwds={"groups": df["unit"]})
+    ref = sm.OLS(df["y"], sm.add_constant(X)).fit(method="qr", cov_type="cluster", cov_kwds={"groups": df["unit"]})
     t_sm = time.perf_counter() - t0
     rep.note("twfe_seconds", {"evalkit": t_ours, "statsmodels_dummies": t_sm})
-    rep.check("TWFE 514x120: statsmodels OLS-dummies time / evalkit", t_sm / t_ours, 10.0, better="higher",
-              detail=f"evalkit {t_ours * 1e3:.0f} ms, statsmodels {t_sm:.1f} s; "
-                     f"|diff| beta {abs(ours.estimate - ref.params['treat']):.1e}, se {abs(ours.se - ref.bse['treat']):.1e}")
+    rep.check(
+        "TWFE 514x120: statsmodels OLS-dummies time / evalkit",
+        t_sm / t_ours,
+        10.0,
+        better="higher",
+        detail=f"evalkit {t_ours * 1e3:.0f} ms, statsmodels {t_sm:.1f} s; "
+        f"|diff| beta {abs(ours.estimate - ref.params['treat']):.1e}, se {abs(ours.se - ref.bse['treat']):.1e}",
+    )
     if pf is not None:
         fml = "y ~ treat | unit + time"
         pf.feols(fml, data=df, vcov={"CRV1": "unit"})  # JIT warm-up
@@ -76,9 +80,13 @@ def main() -> None:
         fit = pf.feols(fml, data=df, vcov={"CRV1": "unit"})
         nested = did.twfe(df, "y", "unit", "time", "treat")
         rep.note("twfe_seconds", {"evalkit": t_ours, "statsmodels_dummies": t_sm, "pyfixest": t_pf})
-        rep.check("TWFE 514x120: evalkit time / pyfixest", t_ours / t_pf, 1.5,
-                  detail=f"pyfixest {t_pf * 1e3:.0f} ms; |diff| beta {abs(nested.estimate - fit.coef()['treat']):.1e}, "
-                         f"se {abs(nested.se - fit.se()['treat']):.1e}")
+        rep.check(
+            "TWFE 514x120: evalkit time / pyfixest",
+            t_ours / t_pf,
+            1.5,
+            detail=f"pyfixest {t_pf * 1e3:.0f} ms; |diff| beta {abs(nested.estimate - fit.coef()['treat']):.1e}, "
+            f"se {abs(nested.se - fit.se()['treat']):.1e}",
+        )
 
         # -- event study ---------------------------------------------------------------------
         es = lambda: did.event_study(df, "y", "unit", "time", "first_treated", window=(-12, 12))  # noqa: E731
@@ -92,8 +100,12 @@ def main() -> None:
         event = [int(float(name.split("::")[1].rstrip("]"))) for name in theirs.index]
         diff = float(np.max(np.abs(mine.reindex(event).to_numpy() - theirs.to_numpy())))
         agree = f"; max |diff| of {len(event)} coefficients {diff:.1e}"
-        rep.check("event study 514x120: evalkit time / pyfixest", t_es / t_pfe, 1.5,
-                  detail=f"evalkit {t_es * 1e3:.0f} ms, pyfixest {t_pfe * 1e3:.0f} ms{agree}")
+        rep.check(
+            "event study 514x120: evalkit time / pyfixest",
+            t_es / t_pfe,
+            1.5,
+            detail=f"evalkit {t_es * 1e3:.0f} ms, pyfixest {t_pfe * 1e3:.0f} ms{agree}",
+        )
     else:
         print("  pyfixest not installed (pip install -e '.[bench]'): pyfixest comparisons skipped")
 
@@ -104,8 +116,13 @@ def main() -> None:
     full = lambda: did.twfe(small, "y", "unit", "time", "treat", inference="wild", B=9999, seed=1)  # noqa: E731
     t_wild = best_of(full, 3)
     w = full()
-    rep.check("wild bootstrap 9,999 draws, 10 clusters, p + CI (s)", t_wild, 1.0, unit="s",
-              detail=f"beta {w.estimate:.3f}, p {w.pvalue:.4f}, CI {w.ci_low:.3f}..{w.ci_high:.3f}")
+    rep.check(
+        "wild bootstrap 9,999 draws, 10 clusters, p + CI (s)",
+        t_wild,
+        1.0,
+        unit="s",
+        detail=f"beta {w.estimate:.3f}, p {w.pvalue:.4f}, CI {w.ci_low:.3f}..{w.ci_high:.3f}",
+    )
     from evalkit.methods.panel import codes, demean
     from evalkit.methods.wild import WildBootstrap
 
@@ -124,8 +141,12 @@ def main() -> None:
         boot()
         t_wb = best_of(boot, 3)
         p_wb = float(boot()["Pr(>|t|)"])
-        rep.check("wild bootstrap p-value: evalkit time / pyfixest", t_p / t_wb, 1.5,
-                  detail=f"evalkit {t_p * 1e3:.1f} ms p={p_only():.4f}; pyfixest {t_wb * 1e3:.1f} ms p={p_wb:.4f}")
+        rep.check(
+            "wild bootstrap p-value: evalkit time / pyfixest",
+            t_p / t_wb,
+            1.5,
+            detail=f"evalkit {t_p * 1e3:.1f} ms p={p_only():.4f}; pyfixest {t_wb * 1e3:.1f} ms p={p_wb:.4f}",
+        )
     rep.note("wild_seconds", {"evalkit_p_and_ci": t_wild, "evalkit_p": t_p})
 
     # -- Callaway-Sant'Anna, 500 units x 20 periods -------------------------------------------------
@@ -139,8 +160,15 @@ def main() -> None:
         from csdid.att_gt import ATTgt
 
         def theirs():
-            m = ATTgt(yname="y", tname="time", idname="unit", gname="first_treated", data=cs_df,
-                      control_group=["nevertreated"], biters=999).fit(est_method="reg", bstrap=True)
+            m = ATTgt(
+                yname="y",
+                tname="time",
+                idname="unit",
+                gname="first_treated",
+                data=cs_df,
+                control_group=["nevertreated"],
+                biters=999,
+            ).fit(est_method="reg", bstrap=True)
             return m.aggte(typec="simple")
 
         with warnings.catch_warnings():
@@ -152,8 +180,12 @@ def main() -> None:
                 t_csd = best_of(theirs, 1)
                 agg = theirs()
         ref = float(agg.atte["overall_att"]) if hasattr(agg, "atte") else float("nan")
-        rep.check("Callaway-Sant'Anna 500x20 + bootstrap: evalkit / csdid", t_cs / t_csd, None,
-                  detail=f"{detail}; csdid {t_csd:.2f} s, ATT {ref:.3f} (|diff| {abs(att.estimate - ref):.1e})")
+        rep.check(
+            "Callaway-Sant'Anna 500x20 + bootstrap: evalkit / csdid",
+            t_cs / t_csd,
+            None,
+            detail=f"{detail}; csdid {t_csd:.2f} s, ATT {ref:.3f} (|diff| {abs(att.estimate - ref):.1e})",
+        )
     else:
         rep.check("Callaway-Sant'Anna 500x20 + bootstrap (s)", t_cs, None, unit="s", detail=detail)
     rep.note("cs_seconds", t_cs)

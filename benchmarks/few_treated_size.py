@@ -14,6 +14,7 @@ the synthetic data's effect size (the default simulator's Pergub effect with its
 same replications (adding ``τ·treat`` to the outcome moves the TWFE estimate by exactly ``τ`` and leaves the
 placebos, which exclude the treated province, unchanged). Writes ``results/few_treated.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,9 @@ def main() -> None:
         ft = did.twfe_assignment(df, "y", "unit", "time", "treat", "province", (), None, 0.05, 999, r)
         rejections["few_treated"] += ft.pvalue[0] <= 0.05
         rejections["cr1_kabkota"] += did.twfe(df, "y", "unit", "time", "treat").pvalue <= 0.05
-        rejections["wild_kabkota"] += did.twfe(df, "y", "unit", "time", "treat", inference="wild", B=999,
-                                               seed=r).pvalue <= 0.05
+        rejections["wild_kabkota"] += (
+            did.twfe(df, "y", "unit", "time", "treat", inference="wild", B=999, seed=r).pvalue <= 0.05
+        )
         for m in multiples:  # shock sd = 1
             power[m] += dataclasses.replace(ft, estimate=ft.estimate + m).pvalue[0] <= 0.05
         small = simulate_province_shock(seed=10_000 + r, shock_sd=noise, noise_sd=noise)
@@ -55,18 +57,43 @@ def main() -> None:
         power_synthetic += dataclasses.replace(fs, estimate=fs.estimate + synthetic_effect).pvalue[0] <= 0.05
     n = args.reps
     se = np.sqrt(0.05 * 0.95 / n)
-    rep.check("few treated: rejection rate of a true null at 5%", rejections["few_treated"] / n, 0.08, unit="",
-                   detail=f"{n} replications, Monte Carlo se {se:.3f}; 37 placebos: attainable size 1/38 = 0.026")
-    rep.check("few treated: rejection rate of a true null at 5% (lower bound)", rejections["few_treated"] / n, 0.02,
-              unit="", better="higher")
-    rep.check("old clustering: CR1 by kab/kota, rejection rate of a true null", rejections["cr1_kabkota"] / n, None,
-              unit="", detail="10 kab/kota counted as 10 independent clusters")
-    rep.check("old clustering: wild bootstrap by kab/kota, rejection rate", rejections["wild_kabkota"] / n, None,
-              unit="", detail="Webb weights, 999 draws")
+    rep.check(
+        "few treated: rejection rate of a true null at 5%",
+        rejections["few_treated"] / n,
+        0.08,
+        unit="",
+        detail=f"{n} replications, Monte Carlo se {se:.3f}; 37 placebos: attainable size 1/38 = 0.026",
+    )
+    rep.check(
+        "few treated: rejection rate of a true null at 5% (lower bound)",
+        rejections["few_treated"] / n,
+        0.02,
+        unit="",
+        better="higher",
+    )
+    rep.check(
+        "old clustering: CR1 by kab/kota, rejection rate of a true null",
+        rejections["cr1_kabkota"] / n,
+        None,
+        unit="",
+        detail="10 kab/kota counted as 10 independent clusters",
+    )
+    rep.check(
+        "old clustering: wild bootstrap by kab/kota, rejection rate",
+        rejections["wild_kabkota"] / n,
+        None,
+        unit="",
+        detail="Webb weights, 999 draws",
+    )
     for m in multiples:
         rep.check(f"few treated: power at an effect of {m:g} x the province shock sd", power[m] / n, None, unit="")
-    rep.check("few treated: power at the synthetic effect size", power_synthetic / n, None, unit="",
-              detail=f"effect {synthetic_effect:.2f} pp, province shock and noise sd {noise} pp (the simulator's)")
+    rep.check(
+        "few treated: power at the synthetic effect size",
+        power_synthetic / n,
+        None,
+        unit="",
+        detail=f"effect {synthetic_effect:.2f} pp, province shock and noise sd {noise} pp (the simulator's)",
+    )
     rep.note("rejections", {k: v / n for k, v in rejections.items()})
     rep.write()
 

@@ -8,6 +8,7 @@ read the CSV files, check every row of every file and across files, replace the 
 reconciliation (:func:`evalkit.oversight.reconcile`). Peak memory is the process's maximum resident set size.
 Run: ``python benchmarks/oversight.py [--national]``; writes ``benchmarks/results/oversight.json``.
 """
+
 from __future__ import annotations
 
 import resource
@@ -18,7 +19,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from common import ROOT, Report
 
 CODES = ["6401", "6402", "6403", "6404", "6405", "6409", "6411", "6471", "6472", "6474"]
@@ -32,24 +32,45 @@ def write_files(folder: Path, recipients: int, seed: int = 1) -> dict[str, Path]
     nik = np.char.add(codes, np.char.zfill((10_000_000_000 + serial * 7919 % 9_000_000_000).astype(str), 12))
     funder = np.where(rng.random(recipients) < 0.9, "apbd_prov", "apbd_kabkota")
     year = 2025
-    pd.DataFrame({"nik": nik, "kode_wilayah": codes, "sumber_dana": funder, "tahun": year,
-                  "tanggal_penetapan": f"{year}-01-01"}).to_csv(folder / "determined.csv", index=False)
+    pd.DataFrame(
+        {"nik": nik, "kode_wilayah": codes, "sumber_dana": funder, "tahun": year, "tanggal_penetapan": f"{year}-01-01"}
+    ).to_csv(folder / "determined.csv", index=False)
     months = np.array([f"{year}-{m:02d}" for m in range(1, 13)])
-    lines = pd.DataFrame({"nik": np.repeat(nik, 12), "periode": np.tile(months, recipients),
-                          "kode_wilayah": np.repeat(codes, 12), "sumber_dana": np.repeat(funder, 12),
-                          "iuran_jkk_rupiah": "10000", "iuran_jkm_rupiah": "6800", "status_kepesertaan": "aktif",
-                          "tanggal_kepesertaan": "2023-07-05"})
+    lines = pd.DataFrame(
+        {
+            "nik": np.repeat(nik, 12),
+            "periode": np.tile(months, recipients),
+            "kode_wilayah": np.repeat(codes, 12),
+            "sumber_dana": np.repeat(funder, 12),
+            "iuran_jkk_rupiah": "10000",
+            "iuran_jkm_rupiah": "6800",
+            "status_kepesertaan": "aktif",
+            "tanggal_kepesertaan": "2023-07-05",
+        }
+    )
     lines.loc[rng.choice(len(lines), 50, replace=False), "iuran_jkk_rupiah"] = "12000"
     lines = pd.concat([lines, lines.sample(40, random_state=seed)])  # billed twice
     lines.to_csv(folder / "invoices.csv", index=False)
     pd.DataFrame({"nik": nik[:300], "tanggal_meninggal": f"{year}-06-15"}).to_csv(folder / "deaths.csv", index=False)
     billed = lines[lines["sumber_dana"] == "apbd_prov"].groupby("periode").size() * 16_800
-    pd.DataFrame({"nomor_sp2d": [f"{i:05d}/SP2D" for i in range(12)], "tanggal_bayar": [f"{year}-{m:02d}-20"
-                                                                                        for m in range(2, 13)] + [
-        f"{year}-12-28"], "periode": months, "sumber_dana": "apbd_prov", "kode_rekening": "5.1.06.01.01.0001",
-        "jumlah_rupiah": billed.reindex(months).to_numpy()}).to_csv(folder / "payments.csv", index=False)
-    pd.DataFrame({"tahun": [year], "kode_rekening": ["5.1.06.01.01.0001"], "sumber_dana": ["apbd_prov"],
-                  "pagu_rupiah": [float(billed.sum()) * 1.1]}).to_csv(folder / "dpa.csv", index=False)
+    pd.DataFrame(
+        {
+            "nomor_sp2d": [f"{i:05d}/SP2D" for i in range(12)],
+            "tanggal_bayar": [f"{year}-{m:02d}-20" for m in range(2, 13)] + [f"{year}-12-28"],
+            "periode": months,
+            "sumber_dana": "apbd_prov",
+            "kode_rekening": "5.1.06.01.01.0001",
+            "jumlah_rupiah": billed.reindex(months).to_numpy(),
+        }
+    ).to_csv(folder / "payments.csv", index=False)
+    pd.DataFrame(
+        {
+            "tahun": [year],
+            "kode_rekening": ["5.1.06.01.01.0001"],
+            "sumber_dana": ["apbd_prov"],
+            "pagu_rupiah": [float(billed.sum()) * 1.1],
+        }
+    ).to_csv(folder / "dpa.csv", index=False)
     return {n: folder / f"{n}.csv" for n in ("determined", "invoices", "deaths", "payments", "dpa")}
 
 
@@ -88,8 +109,12 @@ def main() -> None:
         secs = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB → GiB
         assert result.summary["double_billed"]["count"] == 40 and result.summary["amount_mismatch"]["count"] == 50
-        rep.check(f"reconcile a year of invoices ({lines:,} lines) / 10 s", secs / 10, 1.0,
-                  detail=f"{secs:.2f} s, peak resident memory {peak:.2f} GiB (target <= 2 GiB)")
+        rep.check(
+            f"reconcile a year of invoices ({lines:,} lines) / 10 s",
+            secs / 10,
+            1.0,
+            detail=f"{secs:.2f} s, peak resident memory {peak:.2f} GiB (target <= 2 GiB)",
+        )
         rep.check("peak resident memory (GiB) / 2 GiB", peak / 2, 1.0)
         rep.note("year_100k", {"lines": lines, "seconds": secs, "peak_gib": peak})
     if "--national" in sys.argv:
@@ -99,8 +124,12 @@ def main() -> None:
             start = time.perf_counter()
             reconcile_files(paths, params)
             secs = time.perf_counter() - start
-            rep.check("national: 10 million lines / 3 x a bare DuckDB scan", secs / (3 * scan), 1.0,
-                      detail=f"{secs:.1f} s against a bare scan of {scan:.1f} s")
+            rep.check(
+                "national: 10 million lines / 3 x a bare DuckDB scan",
+                secs / (3 * scan),
+                1.0,
+                detail=f"{secs:.1f} s against a bare scan of {scan:.1f} s",
+            )
             rep.note("national_10m", {"seconds": secs, "bare_scan_seconds": scan})
     rep.write()
 

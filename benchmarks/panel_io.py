@@ -4,13 +4,13 @@ The reference is ``pandas.read_csv(dtype=str)`` of the same file in the same run
 evalkit's schema validation (types, ranges, duplicates, known regions, clear errors) adds on top.
 Run: ``python benchmarks/panel_io.py``; writes ``benchmarks/results/panel_io.json``.
 """
+
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
 import pandas as pd
-
 from common import ROOT, Report, best_of
 
 
@@ -38,8 +38,12 @@ def main() -> None:
         raw = best_of(lambda: pd.read_csv(path, dtype=str))
         validated = best_of(lambda: load_panel(path))
     rep.check("synthetic panel, 47 units x 84 months (s)", gen, None, unit="s")
-    rep.check("load_panel 100k rows validated / plain read_csv", validated / raw, None,
-              detail=f"{validated:.2f} s vs {raw:.2f} s")
+    rep.check(
+        "load_panel 100k rows validated / plain read_csv",
+        validated / raw,
+        None,
+        detail=f"{validated:.2f} s vs {raw:.2f} s",
+    )
     rep.note("seconds", {"generate": gen, "read_csv": raw, "load_panel": validated})
     rep.write()
 

@@ -15,6 +15,7 @@
 Targets: report ≤ 1.1 × floor (issue #32; 1.5 × in issue #9); sweep ≤ 4 × one scenario.
 Run: ``python benchmarks/render.py [--repeat 2] [--jobs N]``; writes ``benchmarks/results/render.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,13 +31,19 @@ from pathlib import Path
 from common import ROOT, Report
 
 SWEEP = [  # (name, target coverage %, target year, cap share of revenue)
-    ("sweep-01", 85.0, 2029, 0.005), ("sweep-02", 88.0, 2029, 0.005), ("sweep-03", 90.0, 2028, 0.005),
-    ("sweep-04", 90.0, 2030, 0.005), ("sweep-05", 92.0, 2030, 0.006), ("sweep-06", 90.0, 2029, 0.004),
-    ("sweep-07", 90.0, 2029, 0.007), ("sweep-08", 87.0, 2028, 0.005), ("sweep-09", 93.0, 2030, 0.008),
+    ("sweep-01", 85.0, 2029, 0.005),
+    ("sweep-02", 88.0, 2029, 0.005),
+    ("sweep-03", 90.0, 2028, 0.005),
+    ("sweep-04", 90.0, 2030, 0.005),
+    ("sweep-05", 92.0, 2030, 0.006),
+    ("sweep-06", 90.0, 2029, 0.004),
+    ("sweep-07", 90.0, 2029, 0.007),
+    ("sweep-08", 87.0, 2028, 0.005),
+    ("sweep-09", 93.0, 2030, 0.008),
     ("sweep-10", 95.0, 2030, 0.010),
 ]
 
-FLOOR_CHILD = r'''
+FLOOR_CHILD = r"""
 import sys, threading, queue
 from pathlib import Path
 import papermill as pm
@@ -65,7 +72,7 @@ threads = [threading.Thread(target=worker) for _ in range(min(jobs, len(body)))]
 [t.join() for t in threads]
 for nb in summary:
     run(nb)
-'''
+"""
 
 
 def import_cell(nb_path: Path) -> str:
@@ -105,9 +112,10 @@ def scratch_project(folder: Path) -> Path:
     shutil.copytree(ROOT / "notebooks", folder / "notebooks")
     for name, cov, year, cap in SWEEP:
         (folder / "params" / f"{name}.yaml").write_text(
-            f"extends: default.yaml\nscenario:\n  name: {name}\n  title: \"Sweep {name}: {cov}% by {year}\"\n"
+            f'extends: default.yaml\nscenario:\n  name: {name}\n  title: "Sweep {name}: {cov}% by {year}"\n'
             f"target:\n  coverage_pct: {cov}\n  year: {year}\nbudget:\n  cap_share_of_revenue: {cap}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -138,8 +146,20 @@ def main() -> None:
 
         def floor() -> float:
             out = Path(tempfile.mkdtemp(dir=tmp))
-            return timed_run([sys.executable, "-c", FLOOR_CHILD, str(Path(tmp) / "floor"),
-                              str(proj / "params" / "default.yaml"), str(out), str(jobs), kernel_name()], proj, env)
+            return timed_run(
+                [
+                    sys.executable,
+                    "-c",
+                    FLOOR_CHILD,
+                    str(Path(tmp) / "floor"),
+                    str(proj / "params" / "default.yaml"),
+                    str(out),
+                    str(jobs),
+                    kernel_name(),
+                ],
+                proj,
+                env,
+            )
 
         def report(*extra: str, cold: bool = True, params: tuple[str, ...] = ("params/default.yaml",)) -> float:
             if cold:
@@ -159,13 +179,25 @@ def main() -> None:
         rep.note("report_warm_cache_seconds", warms)
         rep.note("report_fresh_kernels_seconds", fresh)
         rep.note("sweep_10_seconds", sweep)
-        rep.check("default report / floor (cold cache)", cold / fl, 1.1,
-                  detail=f"report {cold:.1f} s, floor {fl:.1f} s, {jobs} jobs")
+        rep.check(
+            "default report / floor (cold cache)",
+            cold / fl,
+            1.1,
+            detail=f"report {cold:.1f} s, floor {fl:.1f} s, {jobs} jobs",
+        )
         rep.check("default report / floor (warm cache: a rerun)", warm / fl, None, detail=f"report {warm:.1f} s")
-        rep.check("default report, fresh kernels / floor", fresh / fl, None,
-                  detail=f"{fresh:.1f} s: one new kernel per notebook")
-        rep.check("10-scenario sweep / one scenario (cold cache)", sweep / cold, 4.0,
-                  detail=f"sweep {sweep:.1f} s, one {cold:.1f} s")
+        rep.check(
+            "default report, fresh kernels / floor",
+            fresh / fl,
+            None,
+            detail=f"{fresh:.1f} s: one new kernel per notebook",
+        )
+        rep.check(
+            "10-scenario sweep / one scenario (cold cache)",
+            sweep / cold,
+            4.0,
+            detail=f"sweep {sweep:.1f} s, one {cold:.1f} s",
+        )
     rep.write()
 
 

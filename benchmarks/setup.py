@@ -13,6 +13,7 @@ committed HEAD: commit before measuring. Chromium for the browser test is taken 
 on a machine without it ``make test`` first installs it with apt.
 Run: ``python benchmarks/setup.py [--skip-test]``; writes ``benchmarks/results/setup.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,7 @@ TARGETS = {"report_cold": 60.0, "report_warm": 35.0, "test": 240.0, "test_fast":
 def clean_env(uv_cache: Path) -> dict:
     """The environment of a new user: no uv on PATH, an empty (or the given) uv cache, pip's cache off."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "UV_", "PYTEST", "EVALKIT_"))}
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                  if not (Path(p) / "uv").exists())
+    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if not (Path(p) / "uv").exists())
     env.update(UV_CACHE_DIR=str(uv_cache), PIP_NO_CACHE_DIR="1")
     return env
 
@@ -44,8 +44,9 @@ def timed(cmd: list[str], cwd: Path, env: dict, check: bool = True) -> tuple[flo
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if proc.returncode != 0 and check:
-        raise SystemExit(f"{' '.join(cmd)} failed in {cwd} (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n"
-                         f"{proc.stderr[-3000:]}")
+        raise SystemExit(
+            f"{' '.join(cmd)} failed in {cwd} (exit {proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return seconds, proc.stdout
 
 
@@ -71,12 +72,22 @@ def main() -> int:
         uv_cache = tmp / "uv-cache"
         env = clean_env(uv_cache)
         cold, _ = timed(["make", "report"], clone(tmp / "cold"), env)
-        rep.check("make report, clean clone, cold caches (s)", cold, TARGETS["report_cold"], unit=" s",
-                  detail="uv bootstrapped with pip, lock/run.txt installed, kernel, default report")
+        rep.check(
+            "make report, clean clone, cold caches (s)",
+            cold,
+            TARGETS["report_cold"],
+            unit=" s",
+            detail="uv bootstrapped with pip, lock/run.txt installed, kernel, default report",
+        )
         warm_clone = clone(tmp / "warm")
         warm, _ = timed(["make", "report"], warm_clone, env)
-        rep.check("make report, clean clone, warm uv cache (s)", warm, TARGETS["report_warm"], unit=" s",
-                  detail="the same in a second clone")
+        rep.check(
+            "make report, clean clone, warm uv cache (s)",
+            warm,
+            TARGETS["report_warm"],
+            unit=" s",
+            detail="the same in a second clone",
+        )
         rep.note("report_cold_s", cold)
         rep.note("report_warm_s", warm)
         if not args.skip_test:

@@ -3,6 +3,7 @@
 ``--markdown`` prints the README's Performance table; ``--readme`` writes it, and the set-up and test times,
 into README.md between its ``<!-- bench:… -->`` markers, so the README quotes only recorded figures
 (tests/test_environment.py checks that the README equals what this prints from the results)."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ def table() -> str:
             sign = "≤" if c["better"] == "lower" else "≥"
             tgt = "" if c["target"] is None else f"{sign} {c['target']:g}{c['unit']}"
             verdict = {True: "pass", False: "**miss**", None: "–"}[c["pass"]]
-            lines.append(f"| {res['area']} | {c['name']} | {c['value']:.3g}{c['unit']} | {tgt} | {verdict} | "
-                         f"{c['detail']} |")
+            lines.append(
+                f"| {res['area']} | {c['name']} | {c['value']:.3g}{c['unit']} | {tgt} | {verdict} | {c['detail']} |"
+            )
     return "\n".join(lines)
 
 
@@ -38,13 +40,20 @@ def setup_line() -> str:
         return "No set-up time recorded yet (`python benchmarks/setup.py`)."
     res = json.loads(path.read_text(encoding="utf-8"))
     f, m = res["figures"], res["machine"]
-    parts = [f"`make report` {f['report_cold_s']:.0f} s with cold package caches and {f['report_warm_s']:.0f} s "
-             f"with a warm uv cache"]
+    parts = [
+        f"`make report` {f['report_cold_s']:.0f} s with cold package caches and {f['report_warm_s']:.0f} s "
+        f"with a warm uv cache"
+    ]
     if "test_s" in f:
-        parts.append(f"`make test` {f['test_s']:.0f} s ({f['test_counts']}) and `make test-fast` "
-                     f"{f['test_fast_s']:.0f} s ({f['test_fast_counts']})")
-    return (f"Recorded from a clean clone on {m['cores']} cores ({m['date'][:10]}, commit {m['git_commit']}): "
-            + "; ".join(parts) + ".")
+        parts.append(
+            f"`make test` {f['test_s']:.0f} s ({f['test_counts']}) and `make test-fast` "
+            f"{f['test_fast_s']:.0f} s ({f['test_fast_counts']})"
+        )
+    return (
+        f"Recorded from a clean clone on {m['cores']} cores ({m['date'][:10]}, commit {m['git_commit']}): "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 BLOCKS = {"table": table, "setup": setup_line}
@@ -53,8 +62,12 @@ BLOCKS = {"table": table, "setup": setup_line}
 def readme_text(text: str) -> str:
     """README text with every ``<!-- bench:NAME -->…<!-- /bench:NAME -->`` block filled from the results."""
     for name, make in BLOCKS.items():
-        text = re.sub(rf"(<!-- bench:{name} -->\n)(?:.*?\n)?(<!-- /bench:{name} -->)",
-                      lambda m, make=make: m.group(1) + make() + "\n" + m.group(2), text, flags=re.S)
+        text = re.sub(
+            rf"(<!-- bench:{name} -->\n)(?:.*?\n)?(<!-- /bench:{name} -->)",
+            lambda m, make=make: m.group(1) + make() + "\n" + m.group(2),
+            text,
+            flags=re.S,
+        )
     return text
 
 
@@ -69,8 +82,10 @@ def main() -> int:
     failed = 0
     print("\n== summary of benchmarks/results/*.json")
     for res in results():
-        print(f"-- {res['area']}  ({res['machine']['date']}, {res['machine']['cores']} cores, "
-              f"commit {res['machine']['git_commit']})")
+        print(
+            f"-- {res['area']}  ({res['machine']['date']}, {res['machine']['cores']} cores, "
+            f"commit {res['machine']['git_commit']})"
+        )
         for c in res["checks"]:
             sign = "<=" if c["better"] == "lower" else ">="
             tgt = "" if c["target"] is None else f"target {sign} {c['target']:g}{c['unit']}"

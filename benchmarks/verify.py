@@ -14,6 +14,7 @@ first 100,000 rows; and ten copies of it with the NIK serial number shifted per 
 DuckDB), so the 10^7 list has the same columns and defect mix (its copies of invalid NIKs also count as
 duplicates). Run: ``python benchmarks/verify.py [--max-rows 10000000]``; writes ``results/verify.json``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,11 @@ print(json.dumps({"seconds": secs, "rows": r["rows"], "clean": r["clean"], "peak
 
 
 def measure(path: Path, engine: str) -> dict:
-    proc = subprocess.run([sys.executable, "-c", CHILD, str(ROOT / "params" / "default.yaml"), str(path), engine],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", CHILD, str(ROOT / "params" / "default.yaml"), str(path), engine],
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
         raise SystemExit(proc.stderr[-3000:])
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -81,14 +85,21 @@ def make_lists(folder: Path, max_rows: int) -> dict[int, Path]:
         paths[10**7] = folder / "r1e7.csv"
         con = duckdb.connect()
         con.execute("SET enable_progress_bar=false")
-        shifted = ("CASE WHEN regexp_full_match(nik, '[0-9]{16}') THEN substr(nik, 1, 12) || "
-                   "lpad(CAST((CAST(substr(nik, 13, 4) AS INTEGER) + k * 997) % 9999 + 1 AS VARCHAR), 4, '0') "
-                   "ELSE nik END")
-        con.execute(f"COPY (SELECT {shifted} AS nik, * EXCLUDE (nik, k) FROM read_csv('{paths[10**6]}', "
-                    f"all_varchar=true) CROSS JOIN range(10) t(k)) TO '{paths[10**7]}' (HEADER, DELIMITER ',')")
+        shifted = (
+            "CASE WHEN regexp_full_match(nik, '[0-9]{16}') THEN substr(nik, 1, 12) || "
+            "lpad(CAST((CAST(substr(nik, 13, 4) AS INTEGER) + k * 997) % 9999 + 1 AS VARCHAR), 4, '0') "
+            "ELSE nik END"
+        )
+        con.execute(
+            f"COPY (SELECT {shifted} AS nik, * EXCLUDE (nik, k) FROM read_csv('{paths[10**6]}', "
+            f"all_varchar=true) CROSS JOIN range(10) t(k)) TO '{paths[10**7]}' (HEADER, DELIMITER ',')"
+        )
         con.close()
-    print(f"  lists written in {time.perf_counter() - t0:.0f} s: "
-          + ", ".join(f"{n:,} rows {p.stat().st_size / 1e6:.0f} MB" for n, p in sorted(paths.items())), flush=True)
+    print(
+        f"  lists written in {time.perf_counter() - t0:.0f} s: "
+        + ", ".join(f"{n:,} rows {p.stat().st_size / 1e6:.0f} MB" for n, p in sorted(paths.items())),
+        flush=True,
+    )
     return paths
 
 
@@ -101,33 +112,54 @@ def main() -> None:
         paths = make_lists(Path(tmp), args.max_rows)
         full = measure(paths[10**6], "full")
         rep.note("full_report_1e6", full)
-        rep.check("full report, 1,000,000 rows from CSV (s)", full["seconds"], 10.0, unit="s",
-                  detail=f"{full['rows']:,} rows, {full['clean']:,} clean")
+        rep.check(
+            "full report, 1,000,000 rows from CSV (s)",
+            full["seconds"],
+            10.0,
+            unit="s",
+            detail=f"{full['rows']:,} rows, {full['clean']:,} clean",
+        )
         rep.check("full report, 1,000,000 rows: peak memory (GiB)", full["peak_gib"], 2.0, unit="GiB")
         flagged = Path(tmp) / "flagged1e6.csv"
-        pd.read_csv(paths[10**6], dtype=str, keep_default_na=False).assign(pekerjaan="PEGAWAI NEGERI SIPIL") \
-            .to_csv(flagged, index=False)
+        pd.read_csv(paths[10**6], dtype=str, keep_default_na=False).assign(pekerjaan="PEGAWAI NEGERI SIPIL").to_csv(
+            flagged, index=False
+        )
         for label, path in (("clean-ish", paths[10**6]), ("every row flagged", flagged)):
             wb = measure(path, "workbook")
             rep.check(f"evalkit verify to workbook, 1,000,000 rows, {label} (s)", wb["seconds"], 10.0, unit="s")
-            rep.check(f"evalkit verify to workbook, 1,000,000 rows, {label}: peak memory (GiB)", wb["peak_gib"], 2.0,
-                      unit="GiB")
+            rep.check(
+                f"evalkit verify to workbook, 1,000,000 rows, {label}: peak memory (GiB)",
+                wb["peak_gib"],
+                2.0,
+                unit="GiB",
+            )
         growth = {}
         for n, path in sorted(paths.items()):
             growth[n] = measure(path, "duckdb")
-            rep.check(f"DuckDB engine, {n:,} rows (s)", growth[n]["seconds"], None, unit="s",
-                      detail=f"peak {growth[n]['peak_gib']:.2f} GiB, {growth[n]['rows']:,} rows checked")
+            rep.check(
+                f"DuckDB engine, {n:,} rows (s)",
+                growth[n]["seconds"],
+                None,
+                unit="s",
+                detail=f"peak {growth[n]['peak_gib']:.2f} GiB, {growth[n]['rows']:,} rows checked",
+            )
         sizes = sorted(growth)
         for a, b in zip(sizes, sizes[1:]):
             slope = math.log(growth[b]["seconds"] / growth[a]["seconds"]) / math.log(b / a)
-            rep.check(f"DuckDB time growth {a:.0e} -> {b:.0e} rows (log-log slope)", slope, None, unit="",
-                      detail="1 = linear")
+            rep.check(
+                f"DuckDB time growth {a:.0e} -> {b:.0e} rows (log-log slope)", slope, None, unit="", detail="1 = linear"
+            )
         rep.note("duckdb_growth", {str(n): v for n, v in growth.items()})
         largest = max(paths)
         scan = measure(paths[largest], "scan")
         ratio = growth[largest]["seconds"] / scan["seconds"]
-        rep.check(f"DuckDB engine / bare DuckDB scan, {largest:,} rows (ratio)", ratio, 3.0, unit="x",
-                  detail=f"scan {scan['seconds']:.1f} s, engine {growth[largest]['seconds']:.1f} s")
+        rep.check(
+            f"DuckDB engine / bare DuckDB scan, {largest:,} rows (ratio)",
+            ratio,
+            3.0,
+            unit="x",
+            detail=f"scan {scan['seconds']:.1f} s, engine {growth[largest]['seconds']:.1f} s",
+        )
     rep.write()
 
 

@@ -1,4 +1,5 @@
 """Shared fixtures. Slow simulation studies run only with ``--runslow`` (``make test-all``)."""
+
 from __future__ import annotations
 
 import fcntl
@@ -25,8 +26,14 @@ def pytest_configure(config):
     run, so a pass or a failure never depends on chance. ``HYPOTHESIS_PROFILE=explore`` searches at random."""
     from hypothesis import HealthCheck, settings
 
-    settings.register_profile("ci", derandomize=True, max_examples=60, deadline=None, print_blob=True,
-                              suppress_health_check=[HealthCheck.too_slow])
+    settings.register_profile(
+        "ci",
+        derandomize=True,
+        max_examples=60,
+        deadline=None,
+        print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     settings.register_profile("explore", max_examples=500, deadline=None)
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -61,14 +68,18 @@ def snapshot(folder: Path) -> dict[str, str]:
     """Every file (SHA-256) and folder below ``folder``: equal snapshots mean nothing was written or lost."""
     import hashlib
 
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
-            for p in sorted(folder.rglob("*"))}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def newest_run(scenario_dir: Path) -> Path:
     """The newest run folder of a scenario, complete or failed (``latest`` points only to complete ones)."""
-    runs = sorted((p for p in scenario_dir.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")),
-                  key=lambda p: p.stat().st_mtime)
+    runs = sorted(
+        (p for p in scenario_dir.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+    )
     return runs[-1]
 
 
@@ -91,12 +102,19 @@ def project(tmp_path):
 def run_cli(project, *args, **env_extra):
     """``evalkit run ARGS --quiet`` in ``project`` as a user would start it, with the tests' salt."""
     env = dict(os.environ, EVALKIT_SALT="e2e-test-salt", **env_extra)
-    return subprocess.run([sys.executable, "-m", "evalkit", "run", *args, "--quiet"], cwd=project,
-                          capture_output=True, text=True, timeout=900, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "evalkit", "run", *args, "--quiet"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
 
 
-def shared_render(tmp_path_factory, name: str, *args, example_data: bool = False,
-                  extra_params: dict[str, str] | None = None) -> tuple[Path, SimpleNamespace]:
+def shared_render(
+    tmp_path_factory, name: str, *args, example_data: bool = False, extra_params: dict[str, str] | None = None
+) -> tuple[Path, SimpleNamespace]:
     """Render ``evalkit run ARGS`` once per test session into a throw-away project shared by both xdist workers.
 
     The first worker that needs it renders it (holding a file lock); the other waits for it, then reads the same
@@ -117,8 +135,7 @@ def shared_render(tmp_path_factory, name: str, *args, example_data: bool = False
             for file, text in (extra_params or {}).items():
                 (project / "params" / file).write_text(text, encoding="utf-8")
             proc = run_cli(project, *args)
-            record.write_text(json.dumps({"returncode": proc.returncode, "stdout": proc.stdout,
-                                          "stderr": proc.stderr}))
+            record.write_text(json.dumps({"returncode": proc.returncode, "stdout": proc.stdout, "stderr": proc.stderr}))
         done = json.loads(record.read_text())
     return folder, SimpleNamespace(**done)
 
@@ -129,30 +146,49 @@ def copy_project(project: Path, to: Path) -> Path:
     return to
 
 
-XLSX_PANEL = ("extends: default.yaml\nscenario:\n  name: xlsx-panel\n  title: Panel XLSX\ndata:\n  source: files\n"
-              "  panel: ../data/example/panel.xlsx\n")
+XLSX_PANEL = (
+    "extends: default.yaml\nscenario:\n  name: xlsx-panel\n  title: Panel XLSX\ndata:\n  source: files\n"
+    "  panel: ../data/example/panel.xlsx\n"
+)
 
 
 @pytest.fixture(scope="session")
 def files_render(tmp_path_factory):
     """The shipped example files (params/example-files.yaml), the same data as one monthly XLSX panel, and the
     APBD 2027 envelope scenario (params/pagu-2027.yaml), rendered once per session."""
-    return shared_render(tmp_path_factory, "files", "params/example-files.yaml", "params/xlsx-panel.yaml",
-                         "params/pagu-2027.yaml", "--jobs", "2", example_data=True,
-                         extra_params={"xlsx-panel.yaml": XLSX_PANEL})
+    return shared_render(
+        tmp_path_factory,
+        "files",
+        "params/example-files.yaml",
+        "params/xlsx-panel.yaml",
+        "params/pagu-2027.yaml",
+        "--jobs",
+        "2",
+        example_data=True,
+        extra_params={"xlsx-panel.yaml": XLSX_PANEL},
+    )
 
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
     """The default report, and beside it the revenue-downside scenario (with their comparison page)."""
-    return shared_render(tmp_path_factory, "rendered", "params/default.yaml", "params/revenue-downside.yaml",
-                         "--jobs", "2")
+    return shared_render(
+        tmp_path_factory, "rendered", "params/default.yaml", "params/revenue-downside.yaml", "--jobs", "2"
+    )
 
 
 @pytest.fixture(scope="session")
 def english(tmp_path_factory):
     """Two more scenarios rendered in English with --lang en: notebook 03 in two scenarios and a comparison page."""
-    project, proc = shared_render(tmp_path_factory, "english", "params/target-90-by-2029.yaml",
-                                  "params/target-95-by-2027.yaml", "--lang", "en", "--jobs", "2")
+    project, proc = shared_render(
+        tmp_path_factory,
+        "english",
+        "params/target-90-by-2029.yaml",
+        "params/target-95-by-2027.yaml",
+        "--lang",
+        "en",
+        "--jobs",
+        "2",
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return project, proc

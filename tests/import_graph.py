@@ -4,6 +4,7 @@ import-linter checks the layers (``[tool.importlinter]`` in pyproject.toml); thi
 does not: import cycles between any two modules, imports of evalkit modules hidden inside functions
 (allowed only with a ``# lazy: <why>`` comment), and imports of the package facade from inside.
 """
+
 from __future__ import annotations
 
 import ast
@@ -137,8 +138,14 @@ def violations(package_dir: Path) -> list[str]:
     """Everything the contract forbids that import-linter does not check, in words."""
     found = imports(package_dir)
     out = [f"import cycle: {' -> '.join(group)}" for group in cycles(found)]
-    out += [f"{i.source} line {i.line}: imports {i.target} inside a function without a '{LAZY_MARK} <why>' "
-            "comment" for i in found if i.nested and not i.justified]
-    out += [f"{i.source} line {i.line}: imports the package facade ({i.target}); import the module that "
-            "defines the name" for i in found if i.facade]
+    out += [
+        f"{i.source} line {i.line}: imports {i.target} inside a function without a '{LAZY_MARK} <why>' comment"
+        for i in found
+        if i.nested and not i.justified
+    ]
+    out += [
+        f"{i.source} line {i.line}: imports the package facade ({i.target}); import the module that defines the name"
+        for i in found
+        if i.facade
+    ]
     return out

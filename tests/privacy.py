@@ -1,6 +1,7 @@
 """Scan text for personal data (NIKs and names of a recipient list) in one pass per file.
 
 The values found are never printed: a finding names the file and the kind of value only."""
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,9 @@ class PersonalData:
     def _nik_in(self, text: str) -> bool:
         for run in set(DIGIT_RUN.findall(text)):
             for width in self.lengths:
-                if width <= len(run) and any(run[i:i + width] in self.digit_niks for i in range(len(run) - width + 1)):
+                if width <= len(run) and any(
+                    run[i : i + width] in self.digit_niks for i in range(len(run) - width + 1)
+                ):
                     return True
         return any(n in text for n in self.other_niks)
 

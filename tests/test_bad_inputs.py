@@ -4,6 +4,7 @@ Each file is run with ``evalkit run`` in a throw-away project whose ``outputs/``
 earlier run; the test asserts exit code 2, a message naming the file, the line or row and the key or
 column, no traceback, and ``outputs/`` byte-for-byte unchanged.
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,7 +49,9 @@ def run_in(project: Path, params: Path, capsys) -> tuple[int, str]:
 def test_corpora_are_large_enough():
     assert len(rows("params")) >= 25 and len(rows("data")) >= 20
     assert {r["file"] for r in rows("params")} == {p.name for p in (CORPUS / "params").glob("*.yaml")}
-    assert {r["file"] for r in rows("data")} == {p.name for p in (CORPUS / "data").iterdir() if p.name != "EXPECTED.csv"}
+    assert {r["file"] for r in rows("data")} == {
+        p.name for p in (CORPUS / "data").iterdir() if p.name != "EXPECTED.csv"
+    }
 
 
 @pytest.mark.e2e
@@ -80,8 +83,12 @@ def test_bad_data(bad_project, capsys, case):
 
 @pytest.mark.e2e
 def test_bad_input_in_a_real_process_has_no_traceback(bad_project):
-    proc = subprocess.run([sys.executable, "-m", "evalkit", "run", "params/bad/04-share-above-one.yaml", "--quiet"],
-                          cwd=bad_project, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "evalkit", "run", "params/bad/04-share-above-one.yaml", "--quiet"],
+        cwd=bad_project,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "contributions.jkk_rate_share" in proc.stderr and "1.5" in proc.stderr
     assert len(list((bad_project / "outputs").rglob("*"))) == 4  # default/, earlier run, its index, latest

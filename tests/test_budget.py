@@ -1,5 +1,6 @@
 """Budget model: hand-computed costs, one engine for path, Monte Carlo and tornado, bounded by people, whole
 persons, allocation to the Rupiah with its equity, the route to the target, other groups per legal basis."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,7 +51,8 @@ def test_status_quo_costs_by_hand(default_data):
     assert tot["cost_kabkota"].iloc[0] == pytest.approx(0.40 * kukar + 0.15 * others)
     assert tot["cost_csr"].iloc[0] == pytest.approx(0.05 * (kukar + others))
     assert (tot["cost_province"] + tot["cost_kabkota"] + tot["cost_csr"]).to_numpy() == pytest.approx(
-        tot["cost_rupiah"].to_numpy())
+        tot["cost_rupiah"].to_numpy()
+    )
     assert tot["revenue_rupiah"].loc[2026] == pytest.approx(19.14e12 * 1.03)  # base year 2025 from params
 
 
@@ -82,13 +84,20 @@ def test_an_infeasible_target_names_the_limit_and_what_is_missing(default_params
     assert not changes["reachable"].any() and changes["needed"].isna().all()
     # what an unreachable lever would add does not apply: empty ("–"), never 0 recipients and Rp 0 (#27)
     assert changes[["extra_recipients", "extra_province_rupiah"]].isna().all().all()
-    lower = default_params.model_copy(update={"target": default_params.target.model_copy(update={"coverage_pct": 84.0})})
+    lower = default_params.model_copy(
+        update={"target": default_params.target.model_copy(update={"coverage_pct": 84.0})}
+    )
     changes = B.smallest_changes(lower, default_data, A).set_index("key")
     needed = changes.loc["formal_coverage_growth_pp", "needed"]
-    assert changes.loc["formal_coverage_growth_pp", "reachable"] and needed > default_params.budget.formal_coverage_growth_pp
+    assert (
+        changes.loc["formal_coverage_growth_pp", "reachable"]
+        and needed > default_params.budget.formal_coverage_growth_pp
+    )
     ok = B.required_budget(lower, default_data, A, overrides={"formal_coverage_growth_pp": needed})
     assert ok.feasible
-    assert not B.required_budget(lower, default_data, A, overrides={"formal_coverage_growth_pp": needed - 0.05}).feasible
+    assert not B.required_budget(
+        lower, default_data, A, overrides={"formal_coverage_growth_pp": needed - 0.05}
+    ).feasible
     capped = with_budget(default_params, cap_share_of_revenue=0.0005)
     need = B.required_budget(capped, default_data, A, target_pct=80.0, by_year=2029)
     assert not need.feasible and "cap" in need.binding and "budget.cap_share_of_revenue" in need.message
@@ -97,20 +106,34 @@ def test_an_infeasible_target_names_the_limit_and_what_is_missing(default_params
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 @example(target=0.0, capacity=0, cap=0.0, growth=6.0, vul=0.1875, a=0.25, ramp="linear")  # 103.6% in 2030 (#27)
-@given(target=st.floats(0, 100), capacity=st.integers(0, 2_000_000), cap=st.floats(0, 1), growth=st.floats(-10, 10),
-       vul=st.floats(-0.2, 0.2), a=st.floats(0.01, 1.0), ramp=st.sampled_from(["linear", "front"]))
-def test_recipients_never_exceed_the_eligible_uncovered(default_params, default_data, target, capacity, cap, growth,
-                                                        vul, a, ramp):
+@given(
+    target=st.floats(0, 100),
+    capacity=st.integers(0, 2_000_000),
+    cap=st.floats(0, 1),
+    growth=st.floats(-10, 10),
+    vul=st.floats(-0.2, 0.2),
+    a=st.floats(0.01, 1.0),
+    ramp=st.sampled_from(["linear", "front"]),
+)
+def test_recipients_never_exceed_the_eligible_uncovered(
+    default_params, default_data, target, capacity, cap, growth, vul, a, ramp
+):
     params = with_budget(default_params, max_new_recipients_per_year=capacity, cap_share_of_revenue=cap, ramp=ramp)
-    draws = B.central(params, a) | {"self_paid_growth_pp": np.array([growth]), "vulnerable_growth_share": np.array([vul])}
+    draws = B.central(params, a) | {
+        "self_paid_growth_pp": np.array([growth]),
+        "vulnerable_growth_share": np.array([vul]),
+    }
     req = B.solve(params, default_data, draws, target_pct=target)
     assert req.recipients.dtype == np.int64 and (req.recipients >= 0).all()
     assert (req.recipients <= req.eligible).all()
     assert (added(req.recipients.astype(float), req.state) <= req.recipients + 1e-9).all()  # one per contribution
     assert (req.eligible <= np.floor(req.state["V"] + 1e-9)).all()
     assert (req.coverage <= 100 + 1e-9).all()
-    vul_cov = 100 * (req.state["S"] + req.state["E"] * -np.expm1(-req.state["k"] * req.recipients)).sum(axis=1) \
+    vul_cov = (
+        100
+        * (req.state["S"] + req.state["E"] * -np.expm1(-req.state["k"] * req.recipients)).sum(axis=1)
         / req.state["V"].sum(axis=1)
+    )
     assert (vul_cov <= 100 + 1e-9).all()
     assert (req.cost["province"] <= req.cap[None, :] + 1e-6).all()
 
@@ -147,8 +170,9 @@ def test_monte_carlo_is_seeded_and_bounded(feasible):
 
 
 @pytest.mark.parametrize("budget", [25e9, 37e9, 60e9])
-def test_allocation_is_whole_persons_adds_up_to_the_rupiah_and_the_lp_is_never_worse(default_params, default_data,
-                                                                                      budget):
+def test_allocation_is_whole_persons_adds_up_to_the_rupiah_and_the_lp_is_never_worse(
+    default_params, default_data, budget
+):
     results = {r: B.allocate(default_params, default_data, budget, A, r) for r in B.ALLOCATION_RULES}
     best = results["optimal"]
     for rule, al in results.items():
@@ -156,15 +180,19 @@ def test_allocation_is_whole_persons_adds_up_to_the_rupiah_and_the_lp_is_never_w
         assert t["recipients"].dtype == np.int64 and (t["recipients"] <= t["eligible_uncovered"]).all()
         assert int(t["budget_rupiah"].sum()) + al.unallocated_rupiah == int(budget)  # to the Rupiah
         assert (t["budget_rupiah"] == t["recipients"] * t["rupiah_per_recipient"]).all()
-        assert 0 <= al.unallocated_rupiah < t["rupiah_per_recipient"].max() or (t["recipients"] == (
-            t["cap_rupiah"] // t["rupiah_per_recipient"])).any()
+        assert (
+            0 <= al.unallocated_rupiah < t["rupiah_per_recipient"].max()
+            or (t["recipients"] == (t["cap_rupiah"] // t["rupiah_per_recipient"])).any()
+        )
         assert (t["budget_rupiah"] >= t["floor_rupiah"]).all() and (t["budget_rupiah"] <= t["cap_rupiah"]).all()
         assert best.newly_covered >= al.newly_covered - 10, rule  # whole persons: allow a few of rounding
     spare = best.unallocated_rupiah >= best.table["rupiah_per_recipient"].max()  # every kab/kota at its cap
     assert (best.shadow_price_per_miliar == 0) if spare else (best.shadow_price_per_miliar > 0)
     rules = B.compare_rules(default_params, default_data, budget, A).set_index("rule")
     assert (rules["gini_coverage"] >= 0).all() and (rules["gini_coverage"] < 1).all()
-    assert rules.loc["proportional_uncovered", "worst_coverage_pct"] >= rules.loc["optimal", "worst_coverage_pct"] - 1e-9
+    assert (
+        rules.loc["proportional_uncovered", "worst_coverage_pct"] >= rules.loc["optimal", "worst_coverage_pct"] - 1e-9
+    )
 
 
 @pytest.mark.parametrize("scenario", ["default", "target-90-by-2029", "target-95-by-2027", "revenue-downside"])
@@ -190,8 +218,9 @@ def test_gini_by_hand():
 def test_infeasible_allocation_names_constraints(default_params, default_data):
     with pytest.raises(B.BudgetInfeasible, match="floor_keep_current.*equity_min_gap_share"):
         B.allocate(default_params, default_data, 1e9, A)
-    tight = with_budget(default_params, allocation=default_params.budget.allocation.model_copy(
-        update={"cap_share_of_budget": 0.01}))
+    tight = with_budget(
+        default_params, allocation=default_params.budget.allocation.model_copy(update={"cap_share_of_budget": 0.01})
+    )
     with pytest.raises(B.BudgetInfeasible, match="cap_share_of_budget"):
         B.allocate(tight, default_data, 40e9, A)
 

@@ -1,12 +1,13 @@
 """The prepared-table cache (evalkit.core.cache): hits equal fresh computation, keys follow the inputs, no raw NIK."""
+
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 import evalkit
-from evalkit.core import cache
 from evalkit.compliance import generate_companies
+from evalkit.core import cache
 from evalkit.data.schemas import PANEL
 from evalkit.recipients import generate_recipients
 
@@ -25,7 +26,9 @@ def files_project(tmp_path, monkeypatch, default_data):
     generate_companies(120, seed=7).to_csv(project / "data" / "companies.csv", index=False)
     (project / "params" / "files.yaml").write_text(
         "extends: default.yaml\nscenario:\n  name: files\ndata:\n  source: files\n  panel: ../data/panel.csv\n"
-        "  recipients: ../data/recipients.csv\n  companies: ../data/companies.csv\n", encoding="utf-8")
+        "  recipients: ../data/recipients.csv\n  companies: ../data/companies.csv\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("EVALKIT_SALT", "cache-test-salt")
     monkeypatch.delenv("EVALKIT_CACHE_DIR", raising=False)
     monkeypatch.delenv("EVALKIT_CACHE", raising=False)

@@ -1,4 +1,5 @@
 """Employer compliance: rates and arrears by hand and against the definition written as a loop."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -76,8 +77,11 @@ def test_company_records_are_checked_before_anything_runs(project, capsys):
     p["period"] = p["period"].dt.strftime("%Y-%m")
     p.to_csv(panel, index=False)
     params = project / "params" / "files.yaml"
-    params.write_text("extends: default.yaml\ndata:\n  source: files\n  panel: ../data/panel.csv\n"
-                      "  companies: ../data/companies.csv\n", encoding="utf-8")
+    params.write_text(
+        "extends: default.yaml\ndata:\n  source: files\n  panel: ../data/panel.csv\n"
+        "  companies: ../data/companies.csv\n",
+        encoding="utf-8",
+    )
     assert main(["validate", "--data", str(params)]) == 2
     err = capsys.readouterr().err
     assert "row 6, column 'paid_on_time'" in err and "row 9, column 'contribution_paid_rupiah'" in err
@@ -103,8 +107,9 @@ def test_each_inspector_category_equals_the_injected_companies(default_params):
     assert cats.loc[cats["pds_program"].astype(bool), "missing_programmes"].str.len().gt(0).all()
     by_region = categories_by_region(cats)
     assert int(by_region["pwbd"].sum()) == len(truth["pwbd"])
-    bare = categories(df.drop(columns=["upah_dilaporkan_rupiah", "upah_wlkp_rupiah", "program_terdaftar"]),
-                      default_params.compliance)
+    bare = categories(
+        df.drop(columns=["upah_dilaporkan_rupiah", "upah_wlkp_rupiah", "program_terdaftar"]), default_params.compliance
+    )
     assert bare["pds_upah"].isna().all() and bare["pds_program"].isna().all()
     # the tolerance is a params value: with 50% tolerance no wage gap of 10–30% is flagged
     loose = default_params.compliance.model_copy(update={"wage_tolerance_share": 0.5})
@@ -142,7 +147,7 @@ def test_the_inspectors_workbooks_list_companies_by_name_and_npp(rendered):
         rows = [r for r in ws.iter_rows(values_only=True)]
         header_at = next(i for i, r in enumerate(rows) if r and i18n.t("col_nama_perusahaan", "id") in r)
         header = list(rows[header_at])
-        body = rows[header_at + 1:]
+        body = rows[header_at + 1 :]
         assert i18n.t("col_npp", "id") in header and body
         unprotected = [r[header.index(i18n.t("col_workers_unprotected", "id"))] for r in body]
         assert unprotected == sorted(unprotected, reverse=True)

@@ -1,4 +1,5 @@
 """The bottom layer: month arithmetic, hashing, publication, small-cell suppression."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,8 +20,10 @@ def test_month_numbers_agree_for_every_input_type():
     stamps = pd.Series(pd.to_datetime(["2019-01-01", None, "2024-12-01"]))
     got = months.month_numbers(stamps)
     assert got[0] == 2019 * 12 and np.isnan(got[1]) and got[2] == 2024 * 12 + 11
-    np.testing.assert_array_equal(months.month_numbers(pd.period_range("2020-11", "2021-02", freq="M")),
-                                  [2020 * 12 + 10, 2020 * 12 + 11, 2021 * 12, 2021 * 12 + 1])
+    np.testing.assert_array_equal(
+        months.month_numbers(pd.period_range("2020-11", "2021-02", freq="M")),
+        [2020 * 12 + 10, 2020 * 12 + 11, 2021 * 12, 2021 * 12 + 1],
+    )
     np.testing.assert_array_equal(months.month_numbers(["2021-03", "x"])[:1], [2021 * 12 + 2])
     lo, hi = months.window("2023-07-01", 24, 6)
     assert (lo, hi) == (pd.Timestamp("2021-07-01"), pd.Timestamp("2024-01-01"))
@@ -52,8 +55,12 @@ def test_publish_never_replaces_an_earlier_folder(tmp_path):
             (partial / "n.txt").write_text(str(k))
             final = publish.publish_unique(partial, tmp_path, "run")
         publish.point_latest(tmp_path, final)
-    assert [p.name for p in sorted(tmp_path.iterdir()) if not p.name.startswith(".")] == ["latest", "run", "run-2",
-                                                                                         "run-3"]
+    assert [p.name for p in sorted(tmp_path.iterdir()) if not p.name.startswith(".")] == [
+        "latest",
+        "run",
+        "run-2",
+        "run-3",
+    ]
     assert (tmp_path / "run" / "n.txt").read_text() == "0" and (tmp_path / "latest" / "n.txt").read_text() == "2"
     assert (tmp_path / "latest").is_symlink()
 

@@ -1,4 +1,5 @@
 """The Dataset container: coverage on the documented definitions, province and kab/kota, synthetic and real."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -31,5 +32,6 @@ def test_coverage_is_the_same_from_a_real_file(default_data, tmp_path):
     assert not real.is_synthetic
     for measure in ("vulnerable", "total"):
         for level in ("province", "kabkota"):
-            pd.testing.assert_series_equal(real.coverage(measure, level), default_data.coverage(measure, level),
-                                           check_dtype=False)
+            pd.testing.assert_series_equal(
+                real.coverage(measure, level), default_data.coverage(measure, level), check_dtype=False
+            )

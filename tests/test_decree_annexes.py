@@ -1,6 +1,7 @@
 """A determination a Governor can sign and BPJS can enrol from (issue #29): the restricted and the publishable
 annex from one ranked list, quotas by funder, "not checked" instead of zero, officer workbooks in Indonesian (and
 English), the BPJS handover, and nothing identifying under outputs/ but the names the public notice lists."""
+
 from __future__ import annotations
 
 import re
@@ -33,16 +34,40 @@ def proposals(tmp_path_factory):
         frame.to_csv(folder / f"{name}.csv", index=False)
     june = df[df["periode"] == PERIOD]
     big = june.loc[june["sumber_dana"] == "apbd_prov", "kode_wilayah"].value_counts().index[:3]
-    (folder / "kuota.csv").write_text("kode_wilayah,kuota,sumber_dana\n" + "".join(f"{c},60,apbd_prov\n" for c in big)
-                                      + f"{big[0]},5,apbd_kabkota\n", encoding="utf-8")
+    (folder / "kuota.csv").write_text(
+        "kode_wilayah,kuota,sumber_dana\n" + "".join(f"{c},60,apbd_prov\n" for c in big) + f"{big[0]},5,apbd_kabkota\n",
+        encoding="utf-8",
+    )
     return folder, df, injected, list(big)
 
 
 def determine(folder: Path, out: Path, *extra: str, lists: bool = True) -> int:
-    refs = ["--members", str(folder / "members.csv"), "--deaths", str(folder / "deaths.csv"),
-            "--asn", str(folder / "asn.csv")] if lists else []
-    return main(["determine", str(folder / "usulan.csv"), "--period", PERIOD, "--quotas", str(folder / "kuota.csv"),
-                 "--outputs", str(out / "outputs"), *refs, *extra])
+    refs = (
+        [
+            "--members",
+            str(folder / "members.csv"),
+            "--deaths",
+            str(folder / "deaths.csv"),
+            "--asn",
+            str(folder / "asn.csv"),
+        ]
+        if lists
+        else []
+    )
+    return main(
+        [
+            "determine",
+            str(folder / "usulan.csv"),
+            "--period",
+            PERIOD,
+            "--quotas",
+            str(folder / "kuota.csv"),
+            "--outputs",
+            str(out / "outputs"),
+            *refs,
+            *extra,
+        ]
+    )
 
 
 def table(ws) -> tuple[list[str], list[tuple]]:
@@ -50,7 +75,7 @@ def table(ws) -> tuple[list[str], list[tuple]]:
     rows = list(ws.iter_rows(values_only=True))
     start = next(i for i, r in enumerate(rows) if r and r[0] == "No.")
     body = []
-    for r in rows[start + 1:]:
+    for r in rows[start + 1 :]:
         if not r or r[0] is None:
             break
         body.append(r)
@@ -61,8 +86,18 @@ def table(ws) -> tuple[list[str], list[tuple]]:
 def run(proposals, tmp_path_factory):
     folder, df, injected, big = proposals
     out = tmp_path_factory.mktemp("run")
-    rc = determine(folder, out, "--restricted-dir", str(out / "terbatas"), "--decree-number", "100.3.3.2/K.77/2025",
-                   "--decree-date", "2 Januari 2025", "--decree-title", "Penetapan penerima bantuan iuran 2025")
+    rc = determine(
+        folder,
+        out,
+        "--restricted-dir",
+        str(out / "terbatas"),
+        "--decree-number",
+        "100.3.3.2/K.77/2025",
+        "--decree-date",
+        "2 Januari 2025",
+        "--decree-title",
+        "Penetapan penerima bantuan iuran 2025",
+    )
     assert rc == 0
     public = next((out / "outputs" / "penetapan").iterdir())
     secret = next((out / "terbatas").iterdir())
@@ -122,10 +157,15 @@ def test_every_exclusion_equals_what_was_injected_and_unchecked_reads_not_checke
     summary = json.loads((public / "summary.json").read_text(encoding="utf-8"))
     assert summary["checked"] == {k: "checked" for k in injected}
     assert {k for k, v in summary["inputs"].items() if v["given"]} == {"proposals", "members", "deaths", "asn"}
-    assert summary["inputs"]["members"]["rows"] == len(refs["members"]) and len(summary["inputs"]["deaths"]["sha256"]) == 64
+    assert (
+        summary["inputs"]["members"]["rows"] == len(refs["members"])
+        and len(summary["inputs"]["deaths"]["sha256"]) == 64
+    )
     # every reference key is accounted for: matched a proposal of the period, or matched nothing
     assert summary["inputs"]["members"]["matched"] == injected["already_member"]
-    assert summary["inputs"]["members"]["unmatched"] == summary["inputs"]["members"]["keys"] - injected["already_member"]
+    assert (
+        summary["inputs"]["members"]["unmatched"] == summary["inputs"]["members"]["keys"] - injected["already_member"]
+    )
     assert r.references["asn"]["matched"] == injected["non_eligible_status"]
     assert "file" not in summary and "usulan" not in json.dumps(summary)  # input file names are not written
     # without the lists: "tidak diperiksa", in the workbook, summary.json and the command's output
@@ -189,8 +229,15 @@ def test_no_snake_case_in_any_officer_workbook_in_indonesian(proposals, run, tmp
     assert any(r[1] == "NIK tidak valid" for r in summary)
     assert any(isinstance(r[2], str) and r[2].endswith("%") for r in summary)  # percentages, not shares
     issues = list(verify["Masalah"].iter_rows(values_only=True))
-    assert issues[0][1:] == ("Baris", "Pemeriksaan", "Keterangan", "Kode tersamar", "Kabupaten/kota", "Sumber dana",
-                             "Periode")
+    assert issues[0][1:] == (
+        "Baris",
+        "Pemeriksaan",
+        "Keterangan",
+        "Kode tersamar",
+        "Kabupaten/kota",
+        "Sumber dana",
+        "Periode",
+    )
     assert any("Samarinda (6472)" == r[5] for r in issues[1:])
     region = list(verify["Per kab-kota"].iter_rows(values_only=True))
     assert region[0][1:] == ("Kabupaten/kota", "Baris", "Baris bermasalah", "Bersih (%)")
@@ -212,8 +259,9 @@ def test_english_workbooks_with_lang_en(proposals, tmp_path):
     assert wb.sheetnames[1:] == ["Summary", "Reasons", "Reference lists", "Notes"]
     header = [c.value for c in wb["Summary"][1]]
     assert "Excluded: Deceased" in header and "Kab/kota" in header
-    assert "not checked" in {c.value for c in wb["Summary"]["R"]} | {c.value for row in wb["Summary"].iter_rows()
-                                                                    for c in row}
+    assert "not checked" in {c.value for c in wb["Summary"]["R"]} | {
+        c.value for row in wb["Summary"].iter_rows() for c in row
+    }
 
 
 def test_the_bpjs_enrolment_file_reads_back_with_the_shipped_profile(proposals, run, tmp_path):
@@ -230,7 +278,9 @@ def test_the_bpjs_enrolment_file_reads_back_with_the_shipped_profile(proposals, 
     (project / "data").mkdir()
     (project / "pyproject.toml").write_text("[project]\nname='x'\n")
     shutil.copy(ROOT / "data" / "reference" / "mappings" / "bpjs-tagihan.yaml", project / "data" / "bpjs.yaml")
-    (project / "params" / "p.yaml").write_text("scenario: {name: p, title: P}\nverification:\n  mapping: ../data/bpjs.yaml\n")
+    (project / "params" / "p.yaml").write_text(
+        "scenario: {name: p, title: P}\nverification:\n  mapping: ../data/bpjs.yaml\n"
+    )
     params = load_params(project / "params" / "p.yaml")
     enrol = read_recipients(secret / f"pendaftaran_bpjs_{big[0]}_apbd_prov.xlsx", mapping=params.verification.mapping)
     con = duckdb.connect()
@@ -256,13 +306,17 @@ def test_reference_lists_in_the_templates_layout_are_read_and_checked(tmp_path, 
     from evalkit.recipients.io import read_reference
 
     for name, template in (("members", "members.csv"), ("deaths", "deaths.csv"), ("asn", "non_eligible.csv")):
-        assert list(read_reference(ROOT / "data" / "templates" / template, name).columns) == \
-            pd.read_csv(ROOT / "data" / "templates" / template).columns.tolist()
+        assert (
+            list(read_reference(ROOT / "data" / "templates" / template, name).columns)
+            == pd.read_csv(ROOT / "data" / "templates" / template).columns.tolist()
+        )
     bad = tmp_path / "deaths.csv"
-    for body, where in (("6472011905033860,2025-02-30\n", "column 'tanggal_meninggal'"),
-                        ("6472011905033860,15-01-2025\n", "column 'tanggal_meninggal'"),
-                        ("6472-011905033860,2025-01-15\n", "column 'nik'"),
-                        ("6.47201190503386e+15,2025-01-15\n", "column 'nik'")):
+    for body, where in (
+        ("6472011905033860,2025-02-30\n", "column 'tanggal_meninggal'"),
+        ("6472011905033860,15-01-2025\n", "column 'tanggal_meninggal'"),
+        ("6472-011905033860,2025-01-15\n", "column 'nik'"),
+        ("6.47201190503386e+15,2025-01-15\n", "column 'nik'"),
+    ):
         bad.write_text("nik,tanggal_meninggal\n" + body, encoding="utf-8")
         with pytest.raises(DataError) as err:
             read_reference(bad, "deaths")
@@ -319,8 +373,10 @@ def test_the_disclosure_solver_finds_a_cell_given_back_by_subtraction():
 
     assert recoverable({"b"}, {"total", "a"}, [["total", "a", "b"]]) == {"b"}
     assert recoverable({"b", "c"}, {"total", "a"}, [["total", "a", "b", "c"]]) == set()
-    assert recoverable({"flagged", "x"}, {"rows", "pct", "y"}, [["rows", "pct", "flagged"], ["flagged", "x", "y"]]) == \
-        {"flagged", "x"}
+    assert recoverable({"flagged", "x"}, {"rows", "pct", "y"}, [["rows", "pct", "flagged"], ["flagged", "x", "y"]]) == {
+        "flagged",
+        "x",
+    }
     assert complementary(["total", "a", "b"], {"b"}, [["total", "a", "b"]], protect={"total"}) == {"a", "b"}
 
 
@@ -334,15 +390,34 @@ def test_on_the_shipped_example_every_exclusion_equals_what_was_injected(tmp_pat
     from evalkit.recipients.generate import defect_counts, generate_recipients, generate_reference_lists
 
     v = default_params.verification
-    df, truth = generate_recipients(v.synthetic_rows // 4, seed=default_params.seed,
-                                    defects=defect_counts(v.synthetic_rows // 4, v.synthetic_defect_share))
+    df, truth = generate_recipients(
+        v.synthetic_rows // 4,
+        seed=default_params.seed,
+        defects=defect_counts(v.synthetic_rows // 4, v.synthetic_defect_share),
+    )
     _, injected = generate_reference_lists(df, truth, REFERENCE_PERIOD, seed=default_params.seed)
     example = ROOT / "data" / "example"
     (tmp_path / "kuota.csv").write_text("kode_wilayah,kuota\n6471,100\n6472,100\n6403,100\n", encoding="utf-8")
-    rc = main(["determine", str(example / "recipients.csv"), "--period", REFERENCE_PERIOD, "--quotas",
-               str(tmp_path / "kuota.csv"), "--members", str(example / "members.csv"), "--deaths",
-               str(example / "deaths.csv"), "--asn", str(example / "non_eligible.csv"), "--outputs",
-               str(tmp_path / "outputs"), "--restricted-dir", str(tmp_path / "terbatas")])
+    rc = main(
+        [
+            "determine",
+            str(example / "recipients.csv"),
+            "--period",
+            REFERENCE_PERIOD,
+            "--quotas",
+            str(tmp_path / "kuota.csv"),
+            "--members",
+            str(example / "members.csv"),
+            "--deaths",
+            str(example / "deaths.csv"),
+            "--asn",
+            str(example / "non_eligible.csv"),
+            "--outputs",
+            str(tmp_path / "outputs"),
+            "--restricted-dir",
+            str(tmp_path / "terbatas"),
+        ]
+    )
     assert rc == 0
     public = next((tmp_path / "outputs" / "penetapan").iterdir())
     summary = json.loads((public / "summary.json").read_text(encoding="utf-8"))
@@ -353,10 +428,18 @@ def test_on_the_shipped_example_every_exclusion_equals_what_was_injected(tmp_pat
     from evalkit.recipients.determination import determine as determine_api
     from evalkit.recipients.io import read_recipients, read_reference
 
-    refs = {n: read_reference(example / f, n) for n, f in (("members", "members.csv"), ("deaths", "deaths.csv"),
-                                                           ("asn", "non_eligible.csv"))}
-    r = determine_api(read_recipients(example / "recipients.csv"), load_params(ROOT / "params" / "default.yaml"),
-                      {"6471": 100}, REFERENCE_PERIOD, salt="example-salt-0123456789", **refs)
+    refs = {
+        n: read_reference(example / f, n)
+        for n, f in (("members", "members.csv"), ("deaths", "deaths.csv"), ("asn", "non_eligible.csv"))
+    }
+    r = determine_api(
+        read_recipients(example / "recipients.csv"),
+        load_params(ROOT / "params" / "default.yaml"),
+        {"6471": 100},
+        REFERENCE_PERIOD,
+        salt="example-salt-0123456789",
+        **refs,
+    )
     for reason, n in injected.items():
         assert r.summary[f"excluded_{reason}"].sum() == n, reason
     secret = next((tmp_path / "terbatas").iterdir())

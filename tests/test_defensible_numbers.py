@@ -1,4 +1,5 @@
 """Issue #27: every figure says whether it is measured, estimated or assumed, and one question gets one answer."""
+
 from __future__ import annotations
 
 import html as _html
@@ -62,8 +63,12 @@ def test_every_headline_of_four_runs_has_its_provenance(rendered, english, files
     """default, target-90 (English), example-files and pagu-2027: every headline in results/*.json has a provenance
     of a known kind with sources; every assumption source is an existing params key with its value."""
     checked = 0
-    for project, scenario in ((rendered[0], "default"), (english[0], "target-90-by-2029"),
-                              (files_render[0], "example-files"), (files_render[0], "pagu-2027")):
+    for project, scenario in (
+        (rendered[0], "default"),
+        (english[0], "target-90-by-2029"),
+        (files_render[0], "example-files"),
+        (files_render[0], "pagu-2027"),
+    ):
         run = project / "outputs" / scenario / "latest"
         params = evalkit.load_params(project / "params" / f"{scenario}.yaml")
         checked += _check_results(run, params)
@@ -72,8 +77,10 @@ def test_every_headline_of_four_runs_has_its_provenance(rendered, english, files
     run = english[0] / "outputs" / "target-90-by-2029" / "latest"
     status = json.loads((run / "results" / "03-budget-allocation.json").read_text())["headlines"]["target_status"]
     refs = {s["ref"]: s for s in status["provenance"]["sources"]}
-    assert refs["budget.formal_coverage_growth_pp"]["value"] == 6.5 and "enforcement" in refs[
-        "budget.formal_coverage_growth_pp"]["note"]
+    assert (
+        refs["budget.formal_coverage_growth_pp"]["value"] == 6.5
+        and "enforcement" in refs["budget.formal_coverage_growth_pp"]["note"]
+    )
     assert refs["budget.vulnerable_growth_share"]["verify"] is True
     assert "data" in {s["kind"] for s in status["provenance"]["sources"]} and status["provenance"]["kind"] == "derived"
 
@@ -87,7 +94,7 @@ def test_markers_on_every_page_link_to_the_assumptions_table(rendered, english):
     project, proc = rendered
     run = project / "outputs" / "default" / "latest"
     index = (run / "index.html").read_text(encoding="utf-8")
-    answer_block = index[index.index('id="answer"'):index.index("</section>", index.index('id="answer"'))]
+    answer_block = index[index.index('id="answer"') : index.index("</section>", index.index('id="answer"'))]
     assert answer_block.count('class="evk-prov') >= 8  # every sentence and every card
     for name in ("01-data-quality", "02-coverage-evaluation", "03-budget-allocation", "04-kabkota-scorecard"):
         page = (run / f"{name}.html").read_text(encoding="utf-8")
@@ -109,8 +116,9 @@ def test_markers_on_every_page_link_to_the_assumptions_table(rendered, english):
 
 
 # -- one question, one answer -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("scenario", ["default", "target-90-by-2029", "cofunding-assumed", "pagu-2027",
-                                      "revenue-downside", "example-files"])
+@pytest.mark.parametrize(
+    "scenario", ["default", "target-90-by-2029", "cofunding-assumed", "pagu-2027", "revenue-downside", "example-files"]
+)
 def test_the_path_and_the_allocation_give_the_same_recipients_to_the_person(scenario):
     """For the same year and provincial budget, the path's recipients equal the allocation's total, to the person;
     in every allocation row the newly protected are at most the subsidised."""
@@ -132,8 +140,9 @@ def test_the_path_and_the_allocation_give_the_same_recipients_to_the_person(scen
         compared += 1
     assert compared >= 1 and need.path["coverage_pct"].le(100).all()
     for summary, table in B.with_pagu(params, data, need, A):  # the envelope's answer is the same allocation
-        assert summary["recipients"] == int(B.allocate(params, data, summary["pagu_rupiah"], A,
-                                                       year=summary["year"]).table["recipients"].sum())
+        assert summary["recipients"] == int(
+            B.allocate(params, data, summary["pagu_rupiah"], A, year=summary["year"]).table["recipients"].sum()
+        )
         assert (table["newly_covered"] <= table["recipients"]).all()
 
 
@@ -151,8 +160,16 @@ def test_months_unpaid_and_funding_shares_are_measured_in_the_data(default_param
     assert np.allclose(basis.shares.sum(axis=1), 1)
     # pay the January recipients in the data: the measured gap changes, and so does the budget's cost
     paid = default_data.panel.copy()
-    jan = (paid["period"] == "2025-01-01") & (paid["level"] == "kabkota") & paid["region_code"].astype(str).str.startswith("64")
-    feb = (paid["period"] == "2025-04-01") & (paid["level"] == "kabkota") & paid["region_code"].astype(str).str.startswith("64")
+    jan = (
+        (paid["period"] == "2025-01-01")
+        & (paid["level"] == "kabkota")
+        & paid["region_code"].astype(str).str.startswith("64")
+    )
+    feb = (
+        (paid["period"] == "2025-04-01")
+        & (paid["level"] == "kabkota")
+        & paid["region_code"].astype(str).str.startswith("64")
+    )
     paid.loc[jan, "subsidised_prov"] = paid.loc[feb, "subsidised_prov"].to_numpy()
     changed = default_data.__class__(**{**default_data.__dict__, "panel": paid})
     assert B.basis(default_params, changed).gap_months == 0
@@ -188,8 +205,11 @@ def test_reachable_is_never_said_without_its_probability_and_conditions():
 def test_decisive_assumptions_are_the_growth_values_without_which_the_target_fails(default_data):
     target90 = evalkit.load_params(PARAMS / "target-90-by-2029.yaml")
     found = {d["key"]: d for d in B.decisive_assumptions(target90, default_data, A)}
-    assert found["budget.formal_coverage_growth_pp"] == {"key": "budget.formal_coverage_growth_pp", "value": 6.5,
-                                                         "default": 0.5}
+    assert found["budget.formal_coverage_growth_pp"] == {
+        "key": "budget.formal_coverage_growth_pp",
+        "value": 6.5,
+        "default": 0.5,
+    }
     for key in found:  # each alone set back to the default: out of reach
         name = key.split(".")[1]
         draws = B.central(target90, A) | {name: np.array([found[key]["default"]])}
@@ -219,8 +239,10 @@ def test_the_brief_findings_quote_no_params_only_figure(rendered, english):
         split = read_table(run / "tables" / outputs.table(outputs.BUD, "funding_split").file)
         results = json.loads((run / "results" / "03-budget-allocation.json").read_text())["headlines"]
         lang = "en" if scenario != "default" else "id"
-        params_only = [results["budget_need_target_year"]["text"],
-                       *(i18n.fmt_rupiah_short(v, lang) for v in split[["cost_kabkota", "cost_csr"]].iloc[-1])]
+        params_only = [
+            results["budget_need_target_year"]["text"],
+            *(i18n.fmt_rupiah_short(v, lang) for v in split[["cost_kabkota", "cost_csr"]].iloc[-1]),
+        ]
         for figure in params_only:
             assert figure not in _text(findings), (scenario, figure)
         assert "budget.formal_coverage_growth_pp" in assumptions and "budget.funding_shares" in assumptions
@@ -242,14 +264,15 @@ def test_the_pagu_scenario_answers_first_with_the_allocations_total(files_render
     assert first.startswith("Dengan pagu Rp 25 miliar pada 2027:")
     assert f"{i18n.fmt_number(total, 'id')} penerima" in first.split("Sumber")[0]
     h = json.loads((run / "results" / "03-budget-allocation.json").read_text())["headlines"]["pagu_recipients"]
-    assert h["value"] == total and "params:budget.pagu" in {f"params:{s['ref']}" for s in h["provenance"]["sources"]
-                                                              if s["kind"] == "assumption"}
+    assert h["value"] == total and "params:budget.pagu" in {
+        f"params:{s['ref']}" for s in h["provenance"]["sources"] if s["kind"] == "assumption"
+    }
 
 
 def test_a_scenario_equal_to_the_default_says_so(tmp_path, default_params):
-    from evalkit.report.html import equals_default
-
     import shutil
+
+    from evalkit.report.html import equals_default
 
     shutil.copytree(PARAMS, tmp_path / "params")
     same = tmp_path / "params" / "same.yaml"
@@ -265,12 +288,19 @@ def test_the_dprd_item_stays_out_of_the_vulnerable_worker_budget(default_params,
     need = B.required_budget(default_params, default_data, A)
     tot = B.totals(default_params, need.engine)
     assert (tot["cost_province"] + tot["cost_kabkota"] + tot["cost_csr"]).to_numpy() == pytest.approx(
-        tot["cost_rupiah"].to_numpy())  # the extra groups are a column apart, never in these totals
+        tot["cost_rupiah"].to_numpy()
+    )  # the extra groups are a column apart, never in these totals
     assert tot["extra_groups_rupiah"].gt(0).any()
     group = default_params.budget.extra_groups[0]
     assert group.segment == "pu" and group.monthly_income_rupiah == 10_000_000
-    note = i18n.t("extra_group_note", "en", group=group.name, headcount="55", income="Rp 10,000,000",
-                  segment=i18n.t("segment_pu", "en"))
+    note = i18n.t(
+        "extra_group_note",
+        "en",
+        group=group.name,
+        headcount="55",
+        income="Rp 10,000,000",
+        segment=i18n.t("segment_pu", "en"),
+    )
     assert "wage earners (PU)" in note and "not part of the vulnerable-worker subsidy budget" in note
 
 

@@ -1,4 +1,5 @@
 """Descriptive coverage (notebook 02): before/after by hand, and charts that use the words they are given."""
+
 from __future__ import annotations
 
 import matplotlib
@@ -26,8 +27,14 @@ def test_before_after_by_hand(default_data, default_params):
 
 
 def test_charts_use_the_labels_given(default_data, default_params):
-    labels = {"other_provinces": "Provinsi lain", "other_band": "Rentang", "kaltim": "Kaltim", "start": "Mulai",
-              "ylabel": "Cakupan (%)", "xlabel": "Bulan"}
+    labels = {
+        "other_provinces": "Provinsi lain",
+        "other_band": "Rentang",
+        "kaltim": "Kaltim",
+        "start": "Mulai",
+        "ylabel": "Cakupan (%)",
+        "xlabel": "Bulan",
+    }
     fig = descriptive.plot_kaltim_vs_provinces(default_data, default_params, labels)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Rentang", "Provinsi lain", "Kaltim", "Mulai"]

@@ -141,7 +141,7 @@ class Toy(Design):
 DESIGN = Toy()
 '''
 
-TOY_TEXT = '''
+TOY_TEXT = """
 design_toy:
   id: Desain mainan TOYMARK
   en: Toy design TOYMARK
@@ -154,7 +154,7 @@ cap_toy:
 toy_line:
   id: 'Kalimat mainan TOYSENTENCE atas {n} bulan.'
   en: 'Toy sentence TOYSENTENCE over {n} months.'
-'''
+"""
 
 
 @pytest.mark.e2e
@@ -166,18 +166,30 @@ def test_a_new_design_is_one_module_plus_catalogue_entries(tmp_path):
     (package / "evaluation" / "designs" / "toy.py").write_text(textwrap.dedent(TOY), encoding="utf-8")
     with open(package / "report" / "text.yaml", "a", encoding="utf-8") as catalogue:
         catalogue.write(TOY_TEXT)
-    changed = subprocess.run(["diff", "-rq", "-x", "__pycache__", str(ROOT / "src" / "evalkit"), str(package)],
-                             capture_output=True, text=True).stdout
-    assert sorted(changed.splitlines()) == sorted([
-        f"Files {ROOT / 'src/evalkit/report/text.yaml'} and {package / 'report/text.yaml'} differ",
-        f"Only in {package / 'evaluation/designs'}: toy.py"])
+    changed = subprocess.run(
+        ["diff", "-rq", "-x", "__pycache__", str(ROOT / "src" / "evalkit"), str(package)],
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert sorted(changed.splitlines()) == sorted(
+        [
+            f"Files {ROOT / 'src/evalkit/report/text.yaml'} and {package / 'report/text.yaml'} differ",
+            f"Only in {package / 'evaluation/designs'}: toy.py",
+        ]
+    )
     (tmp_path / "project").mkdir()
     project = make_project(tmp_path / "project", notebooks=False)
     (project / "notebooks").mkdir()
     shutil.copy(ROOT / "notebooks" / "02-coverage-evaluation.ipynb", project / "notebooks")
     env = dict(os.environ, EVALKIT_SALT="e2e-test-salt", PYTHONPATH=str(tmp_path / "src"))
-    proc = subprocess.run([sys.executable, "-m", "evalkit", "run", "params/default.yaml", "--quiet", "--no-cache",
-                           "--lang", "en"], cwd=project, capture_output=True, text=True, timeout=900, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "evalkit", "run", "params/default.yaml", "--quiet", "--no-cache", "--lang", "en"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     run = newest_run(project / "outputs" / "default")
     page = (run / "02-coverage-evaluation.html").read_text(encoding="utf-8")

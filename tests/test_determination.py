@@ -1,5 +1,6 @@
 """Determination (penetapan): exclusions by reason, ranking from params, quotas, reserve and shortfall — counted
 exactly on a generated list with known defects, members and deaths; nothing identifying in the outputs."""
+
 import pandas as pd
 import pytest
 
@@ -13,9 +14,17 @@ SALT = "det-salt-0123456789"
 
 @pytest.fixture(scope="module")
 def lists():
-    df, truth = generate_recipients(3000, seed=23, defects={"duplicate_cross_source": 0, "duplicate_within_source": 0,
-                                                           "invalid_nik": 12, "ineligible": 9,
-                                                           "sex_birthdate_mismatch": 0})
+    df, truth = generate_recipients(
+        3000,
+        seed=23,
+        defects={
+            "duplicate_cross_source": 0,
+            "duplicate_within_source": 0,
+            "invalid_nik": 12,
+            "ineligible": 9,
+            "sex_birthdate_mismatch": 0,
+        },
+    )
     return df, truth
 
 
@@ -49,8 +58,9 @@ def test_quota_reserve_shortfall_and_reasons_exact(default_params, lists):
     assert s["excluded_invalid_nik"].sum() >= 1 and s["excluded_ineligible"].sum() >= 1
     assert (s[[f"excluded_{x}" for x in REASONS]].sum(axis=1) == s["excluded"]).all()
     # ranking: last period's recipients first, then the list order
-    chosen = r.lists[(r.lists["kode_wilayah"] == big) & (r.lists["sumber_dana"] == "apbd_prov")
-                     & (r.lists["status"] != "excluded")].sort_values("rank")
+    chosen = r.lists[
+        (r.lists["kode_wilayah"] == big) & (r.lists["sumber_dana"] == "apbd_prov") & (r.lists["status"] != "excluded")
+    ].sort_values("rank")
     flags = chosen["carried_over"].tolist()
     assert flags == sorted(flags, reverse=True)
     carried = chosen[chosen["carried_over"]]
@@ -69,8 +79,13 @@ def test_lottery_is_reproducible_and_seeded(default_params, lists):
     lottery = default_params.model_copy(update={"verification": v.model_copy(update={"determination": rule})})
     a = determine(june, lottery, {code: 30}, "2025-06", salt=SALT)
     b = determine(june, lottery, {code: 30}, "2025-06", salt=SALT)
-    pick = lambda r: set(r.lists.loc[(r.lists["status"] == "determined")  # noqa: E731
-                                     & (r.lists["sumber_dana"] == "apbd_prov"), "row"])
+    pick = lambda r: set(
+        r.lists.loc[
+            (r.lists["status"] == "determined")  # noqa: E731
+            & (r.lists["sumber_dana"] == "apbd_prov"),
+            "row",
+        ]
+    )
     assert pick(a) == pick(b) and len(pick(a)) == 30
     reseeded = lottery.model_copy(update={"seed": lottery.seed + 1})
     assert pick(determine(june, reseeded, {code: 30}, "2025-06", salt=SALT)) != pick(a)
@@ -90,7 +105,9 @@ def test_bad_quotas_period_and_ranking_are_refused(default_params, lists, tmp_pa
     with pytest.raises(DataError, match="no proposal row is in period 2024-01"):
         determine(june, default_params, {"6471": 5}, "2024-01", salt=SALT)
     p = tmp_path / "r.yaml"
-    p.write_text("scenario: {name: r, title: R}\nverification:\n  determination:\n    ranking: [richest]\n", encoding="utf-8")
+    p.write_text(
+        "scenario: {name: r, title: R}\nverification:\n  determination:\n    ranking: [richest]\n", encoding="utf-8"
+    )
     with pytest.raises(Exception, match="richest"):
         load_params(p)
 
@@ -108,13 +125,15 @@ def test_cli_refuses_a_bad_quota_without_echoing_it_and_writes_nothing(lists, tm
     june.to_csv(tmp_path / "usulan.csv", index=False)
     args = ["determine", str(tmp_path / "usulan.csv"), "--period", "2025-06", "--outputs", str(tmp_path / "out")]
     nik = june["nik"].iloc[0]
-    for text, where in (("kode_wilayah,kuota\n6471,sepuluh\n", "row 2, column 'kuota'"),
-                        ("kode_wilayah,kuota\n6471,²\n", "row 2, column 'kuota'"),
-                        ("kode_wilayah,kuota\n6471,10\n6471,20\n", "listed twice"),
-                        ("kode_wilayah,kuota\n", "no quota row"),
-                        (f"kode_wilayah,kuota\n{nik},10\n", "is not a Kaltim kab/kota code"),
-                        ("kode_wilayah,kuota,sumber_dana\n6471,10,apbn\n", "column 'sumber_dana'"),
-                        ("kode_wilayah,kuota\n6471,9223372036854775807\n", "at most 7")):
+    for text, where in (
+        ("kode_wilayah,kuota\n6471,sepuluh\n", "row 2, column 'kuota'"),
+        ("kode_wilayah,kuota\n6471,²\n", "row 2, column 'kuota'"),
+        ("kode_wilayah,kuota\n6471,10\n6471,20\n", "listed twice"),
+        ("kode_wilayah,kuota\n", "no quota row"),
+        (f"kode_wilayah,kuota\n{nik},10\n", "is not a Kaltim kab/kota code"),
+        ("kode_wilayah,kuota,sumber_dana\n6471,10,apbn\n", "column 'sumber_dana'"),
+        ("kode_wilayah,kuota\n6471,9223372036854775807\n", "at most 7"),
+    ):
         (tmp_path / "bad.csv").write_text(text, encoding="utf-8")
         assert main([*args, "--quotas", str(tmp_path / "bad.csv")]) == 2
         err = capsys.readouterr().err

@@ -1,5 +1,6 @@
 """The locked environment: lock/run.txt and lock/dev.txt pin every dependency of pyproject.toml, `make`
 installs from them without resolving, the installed environment equals them, and environment.yml agrees."""
+
 from __future__ import annotations
 
 import hashlib
@@ -55,7 +56,9 @@ def test_make_installs_from_the_lock_without_resolving(target):
     assert installs
     for line in installs:
         assert "--no-deps" in line, line
-        assert re.search(r"--require-hashes (--target \S+ )?-r lock/(run|dev|uv)\.txt\b", line) or line.rstrip().endswith("-e ."), line
+        assert re.search(
+            r"--require-hashes (--target \S+ )?-r lock/(run|dev|uv)\.txt\b", line
+        ) or line.rstrip().endswith("-e ."), line
     assert any("-r lock/run.txt" in line for line in installs)
     assert not re.search(r"pip (compile|lock)|uv (lock|sync)\b", proc.stdout)
 
@@ -108,5 +111,7 @@ def test_the_readme_quotes_the_recorded_benchmark_figures():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in summary.BLOCKS:
         assert f"<!-- bench:{name} -->" in text and f"<!-- /bench:{name} -->" in text, name
-    assert summary.readme_text(text) == text, "README.md differs from benchmarks/results: run benchmarks/summary.py --readme"
+    assert summary.readme_text(text) == text, (
+        "README.md differs from benchmarks/results: run benchmarks/summary.py --readme"
+    )
     assert "make test" in summary.setup_line()

@@ -1,5 +1,6 @@
 """Notebook 02's designs on the synthetic panel: every design recovers its truth; data and comparison
 group come from params; the additionality the budget uses is an input, not a rerun inside the budget."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,7 +17,13 @@ def test_every_design_recovers_the_synthetic_truth(default_data, default_params)
         if row.design == "staggered":  # one kab/kota per adoption date: the variance is not estimable, said so
             assert row.se != row.se and row.ci_low != row.ci_low and abs(row.estimate - row.truth) < 1.5
         elif row.design != "staggered_twfe":  # shown to illustrate its bias, not expected to recover
-            assert row.ci_low <= row.truth <= row.ci_high, (row.design, row.estimate, row.ci_low, row.ci_high, row.truth)
+            assert row.ci_low <= row.truth <= row.ci_high, (
+                row.design,
+                row.estimate,
+                row.ci_low,
+                row.ci_high,
+                row.truth,
+            )
 
 
 def test_randomization_inference_and_wild_bootstrap_on_synthetic_panel(default_data, default_params):
@@ -43,6 +50,7 @@ def test_comparison_group_comes_from_params(default_data, default_params):
     assert (info["clusters"], info["treated_clusters"], info["placebos"]) == (5, 1, 4)
     assert res["did"].estimate.ci_low == float("-inf") and res["did"].estimate.ci_high == float("inf")
 
+
 def test_unknown_comparison_province_is_a_params_error(project):
     import evalkit
     from evalkit.errors import ParamsError
@@ -65,8 +73,9 @@ def test_the_dose_estimate_reaches_the_budget_through_the_result_table(default_d
     assert est == pytest.approx(default_data.meta["config"]["additionality_share"], abs=0.15)
     assert budget.additionality(default_params, est) == (est, "estimated")
     assert budget.additionality(default_params, None) == (default_params.budget.additionality_share, "params")
-    off = default_params.model_copy(update={"budget": default_params.budget.model_copy(
-        update={"use_estimated_additionality": False})})
+    off = default_params.model_copy(
+        update={"budget": default_params.budget.model_copy(update={"use_estimated_additionality": False})}
+    )
     assert budget.additionality(off, est) == (off.budget.additionality_share, "params")
     assert evaluation.additionality_from_table(None) is None  # exploring without a run: params
     assert evaluation.additionality_from_table(saved.assign(estimate=3.0)) is None  # implausible: params
@@ -80,12 +89,16 @@ def test_a_kaltim_only_panel_runs_what_it_can_and_says_why_not_the_rest(default_
     assert {d for d, r in results.items() if r.not_run == "no_comparison"} == {"did", "event_study", "synth", "sdid"}
     assert all(results[d].estimate is not None for d in ("its", "staggered", "staggered_twfe", "dose"))
     table = evaluation.comparison_table(list(results.values())).set_index("design")
-    assert table.loc["did", "not_run"] == "no_comparison" and table.loc["did", "estimate"] != table.loc["did", "estimate"]
+    assert (
+        table.loc["did", "not_run"] == "no_comparison" and table.loc["did", "estimate"] != table.loc["did", "estimate"]
+    )
     assert table.loc["its", "not_run"] == "" and abs(table.loc["dose", "estimate"] - 0.7) < 0.15
 
 
 def test_a_design_that_cannot_run_is_reported_and_the_others_still_run(default_data, default_params):
-    short = default_params.model_copy(update={"policy": default_params.policy.model_copy(update={"start_month": "2019-02"})})
+    short = default_params.model_copy(
+        update={"policy": default_params.policy.model_copy(update={"start_month": "2019-02"})}
+    )
     results = {r.design: r for r in evaluation.run_designs(default_data, short, ["its", "did", "synth", "staggered"])}
     assert results["its"].not_run == "failed" and "ValueError" in results["its"].detail  # one month before the start
     assert results["synth"].not_run == "failed"

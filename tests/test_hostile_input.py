@@ -3,6 +3,7 @@
 Each case is a test: exit code 2 for bad input, a message naming file, key or row, no traceback, no file
 content echoed, and ``outputs/`` unchanged (or, for runs that do work, earlier runs and ``latest`` intact).
 """
+
 from __future__ import annotations
 
 import json
@@ -57,14 +58,30 @@ def validate(project: Path, capsys, name: str, text: str | bytes) -> tuple[int, 
 
 # --------------------------------------------------------------------------- params
 @pytest.mark.e2e
-@pytest.mark.parametrize("name, text, message", [
-    ("deep.yaml", "extends: default.yaml\nx: " + "[" * 100_000 + "]" * 100_000 + "\n", "nested more than 30 levels"),
-    ("keys.yaml", "extends: default.yaml\nreport:\n" + "".join(f" k{i}: 1\n" for i in range(90_000)),
-     "more than 20,000 keys"),
-    ("bomb.yaml", "extends: default.yaml\n" + "".join(
-        f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['1'] * 9)}]\n"
-        for p, c in zip([None, *"abcdefgh"], "abcdefghi")), "expands to more than 200,000 values"),
-])
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        (
+            "deep.yaml",
+            "extends: default.yaml\nx: " + "[" * 100_000 + "]" * 100_000 + "\n",
+            "nested more than 30 levels",
+        ),
+        (
+            "keys.yaml",
+            "extends: default.yaml\nreport:\n" + "".join(f" k{i}: 1\n" for i in range(90_000)),
+            "more than 20,000 keys",
+        ),
+        (
+            "bomb.yaml",
+            "extends: default.yaml\n"
+            + "".join(
+                f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['1'] * 9)}]\n"
+                for p, c in zip([None, *"abcdefgh"], "abcdefghi")
+            ),
+            "expands to more than 200,000 values",
+        ),
+    ],
+)
 def test_oversized_params_are_refused_quickly(hp, capsys, name, text, message):
     assert len(text.encode()) < 1_000_000  # under the byte limit: refused for its shape
     t0 = time.monotonic()
@@ -86,8 +103,9 @@ def test_directory_fifo_and_unreadable_params_each_say_what_they_are(hp, capsys,
     assert code == 2 and "a device or socket" in err
     (hp / "params" / "locked.yaml").write_text("extends: default.yaml\n")
     real_access = os.access
-    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p).endswith("locked.yaml")
-                        else real_access(p, mode, **kw))  # root reads everything: simulate the permission
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **kw: False if str(p).endswith("locked.yaml") else real_access(p, mode, **kw)
+    )  # root reads everything: simulate the permission
     code, err = cli(hp, capsys, "validate", "params/locked.yaml")
     assert code == 2 and "cannot be read (permission denied)" in err
 
@@ -101,29 +119,47 @@ def test_extends_stays_in_the_params_folder_and_never_echoes_other_files(hp, cap
     outside = tmp_path / "elsewhere.yaml"
     outside.write_text("scenario: {name: x, title: " + SECRET + "}\n")
     (hp / "params" / "link.yaml").symlink_to(outside)
-    for target in ("/etc/passwd", str(salt), "secrets.json", "../../" * 8 + "etc/hostname.yaml", "link.yaml",
-                   str(outside)):
+    for target in (
+        "/etc/passwd",
+        str(salt),
+        "secrets.json",
+        "../../" * 8 + "etc/hostname.yaml",
+        "link.yaml",
+        str(outside),
+    ):
         code, err = validate(hp, capsys, "x.yaml", f"extends: {target}\n")
         assert code == 2 and "x.yaml, line 1, key `extends`" in err, (target, err)
         assert SECRET not in err and "root:" not in err, (target, err)
 
 
 @pytest.mark.e2e
-@pytest.mark.parametrize("text, key, message", [
-    ("target:\n  coverage_pct: true\n", "target.coverage_pct", "must be a number, not true/false"),
-    ("contributions:\n  declared_income_rupiah: .inf\n", "contributions.declared_income_rupiah", "finite number"),
-    ("budget:\n  uncertainty:\n    parameters:\n      churn_share: {dist: normal, mean: .nan, sd: .inf}\n",
-     "budget.uncertainty.parameters.churn_share.mean", "finite number"),
-    ("budget:\n  uncertainty:\n    parameters:\n      churn_share: {dist: uniform, low: -1e308, high: 1e308}\n",
-     "budget.uncertainty.parameters", "must stay inside the range"),
-    ("budget:\n  uncertainty:\n    parameters:\n      vulnerable_growth_share: {dist: normal, mean: 0.0, sd: 5}\n",
-     "budget.uncertainty.parameters", "sd at most"),
-    ("seed: '7'\n", "seed", "not text"),
-    ("budget:\n  kabkota_cofunding_share: {'6403': yes}\n", "budget.kabkota_cofunding_share", "not true/false"),
-    ("scenario:\n  name: compare\n  title: x\n", "scenario", "reserved"),
-    ("scenario:\n  name: Verify\n  title: x\n", "scenario", "reserved"),
-    ("data:\n  max_count: 1.0e+3\n", "data.max_count", "whole number"),
-])
+@pytest.mark.parametrize(
+    "text, key, message",
+    [
+        ("target:\n  coverage_pct: true\n", "target.coverage_pct", "must be a number, not true/false"),
+        ("contributions:\n  declared_income_rupiah: .inf\n", "contributions.declared_income_rupiah", "finite number"),
+        (
+            "budget:\n  uncertainty:\n    parameters:\n      churn_share: {dist: normal, mean: .nan, sd: .inf}\n",
+            "budget.uncertainty.parameters.churn_share.mean",
+            "finite number",
+        ),
+        (
+            "budget:\n  uncertainty:\n    parameters:\n      churn_share: {dist: uniform, low: -1e308, high: 1e308}\n",
+            "budget.uncertainty.parameters",
+            "must stay inside the range",
+        ),
+        (
+            "budget:\n  uncertainty:\n    parameters:\n      vulnerable_growth_share: {dist: normal, mean: 0.0, sd: 5}\n",
+            "budget.uncertainty.parameters",
+            "sd at most",
+        ),
+        ("seed: '7'\n", "seed", "not text"),
+        ("budget:\n  kabkota_cofunding_share: {'6403': yes}\n", "budget.kabkota_cofunding_share", "not true/false"),
+        ("scenario:\n  name: compare\n  title: x\n", "scenario", "reserved"),
+        ("scenario:\n  name: Verify\n  title: x\n", "scenario", "reserved"),
+        ("data:\n  max_count: 1.0e+3\n", "data.max_count", "whole number"),
+    ],
+)
 def test_strict_types_finite_numbers_and_reserved_names(hp, capsys, text, key, message):
     code, err = validate(hp, capsys, "typed.yaml", "extends: default.yaml\n" + text)
     assert code == 2 and f"key `{key}" in err and message in err, err
@@ -131,7 +167,9 @@ def test_strict_types_finite_numbers_and_reserved_names(hp, capsys, text, key, m
 
 @pytest.mark.e2e
 def test_values_are_echoed_only_as_a_short_prefix(hp, capsys):
-    code, err = validate(hp, capsys, "long.yaml", "extends: default.yaml\ntarget:\n  coverage_pct: '" + "9" * 500 + "'\n")
+    code, err = validate(
+        hp, capsys, "long.yaml", "extends: default.yaml\ntarget:\n  coverage_pct: '" + "9" * 500 + "'\n"
+    )
     assert code == 2 and "coverage_pct" in err and 10 <= err.count("9") <= 40
 
 
@@ -228,8 +266,8 @@ def test_a_sealed_entry_of_another_scenario_copied_in_is_not_reused(fast, capsys
     """The seal binds an entry to its own name (its key): a complete, correctly sealed entry of another scenario
     copied over this scenario's entry is refused and recomputed (another salt: tests/test_cache.py)."""
     (fast / "params" / "other.yaml").write_text(
-        "extends: default.yaml\nscenario: {name: other, title: O}\nscorecard:\n  weight_draws: 500\n",
-        encoding="utf-8")
+        "extends: default.yaml\nscenario: {name: other, title: O}\nscorecard:\n  weight_draws: 500\n", encoding="utf-8"
+    )
     out = ["--notebooks", "fast", "--quiet", "--outputs", str(fast / "outputs")]
     assert main(["run", "params/default.yaml", *out]) == 0
     entries = lambda: {p.name for p in (fast / "outputs" / ".cache").glob("notebook-*") if p.is_dir()}  # noqa: E731
@@ -238,8 +276,9 @@ def test_a_sealed_entry_of_another_scenario_copied_in_is_not_reused(fast, capsys
     theirs = entries() - mine
     assert len(mine) == 1 and len(theirs) == 1
     cache_dir = fast / "outputs" / ".cache"
-    first = json.loads(((fast / "outputs" / "default" / "latest").resolve() / "results" / "04-kabkota-scorecard.json")
-                       .read_text())
+    first = json.loads(
+        ((fast / "outputs" / "default" / "latest").resolve() / "results" / "04-kabkota-scorecard.json").read_text()
+    )
     shutil.rmtree(cache_dir / next(iter(mine)))
     shutil.copytree(cache_dir / next(iter(theirs)), cache_dir / next(iter(mine)))
     capsys.readouterr()
@@ -274,8 +313,14 @@ def fake_run(project: Path, scenario_folder: str, resolved: dict, drop: tuple[st
     """A run folder holding only a manifest (what a rerun checks before doing anything)."""
     run = project / "outputs" / scenario_folder / "20260202-000000"
     run.mkdir(parents=True)
-    manifest = {"scenario": resolved["scenario"]["name"], "lang": "id", "git": {}, "packages": {},
-                "params": {"resolved": resolved, "hash": "x"}, "data": {"panel_sha256": "y"}}
+    manifest = {
+        "scenario": resolved["scenario"]["name"],
+        "lang": "id",
+        "git": {},
+        "packages": {},
+        "params": {"resolved": resolved, "hash": "x"},
+        "data": {"panel_sha256": "y"},
+    }
     for key in drop:
         manifest.pop(key)
     (run / "manifest.json").write_text(json.dumps(manifest))
@@ -333,14 +378,22 @@ def test_fuzzed_params_raise_only_evalkit_errors(tmp_path_factory):
             walk(v, path + (k,))
 
     walk(base)
-    values = st.one_of(st.none(), st.booleans(), st.integers(-10**12, 10**12),
-                       st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=30),
-                       st.lists(st.integers(-5, 5), max_size=4), st.dictionaries(st.text(max_size=8), st.integers(),
-                                                                                 max_size=3))
+    values = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**12), 10**12),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=30),
+        st.lists(st.integers(-5, 5), max_size=4),
+        st.dictionaries(st.text(max_size=8), st.integers(), max_size=3),
+    )
 
     @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.tuples(st.sampled_from(paths), values, st.sampled_from(["set", "drop", "wrap"])),
-                    min_size=1, max_size=4))
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(paths), values, st.sampled_from(["set", "drop", "wrap"])), min_size=1, max_size=4
+        )
+    )
     def check(mutations):
         doc = json.loads(json.dumps(base, default=str))
         for path, value, how in mutations:
@@ -368,11 +421,20 @@ def test_fuzzed_params_raise_only_evalkit_errors(tmp_path_factory):
 
 @pytest.mark.e2e
 def test_bad_input_in_a_real_process_exits_2_without_traceback(hp):
-    (hp / "params" / "bomb.yaml").write_text("extends: default.yaml\n" + "".join(
-        f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['1'] * 9)}]\n"
-        for p, c in zip([None, *"abcdefgh"], "abcdefghi")))
-    proc = subprocess.run([sys.executable, "-m", "evalkit", "run", "params/bomb.yaml", "--quiet"], cwd=hp,
-                          capture_output=True, text=True, timeout=60)
+    (hp / "params" / "bomb.yaml").write_text(
+        "extends: default.yaml\n"
+        + "".join(
+            f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['1'] * 9)}]\n"
+            for p, c in zip([None, *"abcdefgh"], "abcdefghi")
+        )
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "evalkit", "run", "params/bomb.yaml", "--quiet"],
+        cwd=hp,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "expands to more than" in proc.stderr
 
 
@@ -400,8 +462,19 @@ def test_bad_quota_files_reference_lists_and_proposals_exit_2_naming_file_row_an
     args = {"file": proposals, "--quotas": quotas}
     args[case["option"]] = bad
     extra = [] if case["option"] in ("file", "--quotas") else [case["option"], str(bad)]
-    code, err = cli(hp, capsys, "determine", str(args["file"]), "--period", "2025-06", "--quotas", str(args["--quotas"]),
-                    "--outputs", str(hp / "outputs"), *extra)
+    code, err = cli(
+        hp,
+        capsys,
+        "determine",
+        str(args["file"]),
+        "--period",
+        "2025-06",
+        "--quotas",
+        str(args["--quotas"]),
+        "--outputs",
+        str(hp / "outputs"),
+        *extra,
+    )
     assert code == 2, err
     assert case["file"] in err and case["where"] in err and case["message"] in err, err
     assert "6472011905033860" not in err and "011905033860" not in err  # a NIK is never echoed
@@ -412,13 +485,21 @@ def _child_peak(args: list[str], cwd: Path) -> tuple[int, float, float, str]:
     """Exit code, seconds and peak memory (MB) of ``evalkit ARGS`` in its own process."""
     # VmHWM: the peak resident size of this program's own image (ru_maxrss would also count the pages of the
     # forking pytest worker, which the child held for a moment before exec)
-    code = ("import runpy, sys\nsys.argv = ['evalkit', *sys.argv[1:]]\ntry:\n"
-            "    runpy.run_module('evalkit', run_name='__main__')\nfinally:\n"
-            "    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
-            "    print('PEAK', hwm, file=sys.stderr)\n")
+    code = (
+        "import runpy, sys\nsys.argv = ['evalkit', *sys.argv[1:]]\ntry:\n"
+        "    runpy.run_module('evalkit', run_name='__main__')\nfinally:\n"
+        "    hwm = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+        "    print('PEAK', hwm, file=sys.stderr)\n"
+    )
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", code, *args], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env=dict(os.environ, EVALKIT_SALT=SECRET))
+    proc = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, EVALKIT_SALT=SECRET),
+    )
     seconds = time.perf_counter() - t0
     peak = int(proc.stderr.rsplit("PEAK", 1)[1].split()[0]) / 1024
     return proc.returncode, seconds, peak, proc.stderr
@@ -432,17 +513,30 @@ def test_spreadsheet_bombs_are_refused_in_5_s_and_500_mb_before_parsing(hp, tmp_
     assert path.stat().st_size < 1_000_000
     quotas = tmp_path / "kuota.csv"
     quotas.write_text("kode_wilayah,kuota\n6471,10\n", encoding="utf-8")
-    for args in (["verify", str(path), "--outputs", str(hp / "outputs")],
-                 ["determine", str(path), "--period", "2025-06", "--quotas", str(quotas), "--outputs", str(hp / "outputs")],
-                 ["determine", str(ROOT / "data" / "example" / "recipients.csv"), "--period", "2025-06", "--quotas",
-                  str(quotas), "--members", str(path), "--outputs", str(hp / "outputs")]):
+    for args in (
+        ["verify", str(path), "--outputs", str(hp / "outputs")],
+        ["determine", str(path), "--period", "2025-06", "--quotas", str(quotas), "--outputs", str(hp / "outputs")],
+        [
+            "determine",
+            str(ROOT / "data" / "example" / "recipients.csv"),
+            "--period",
+            "2025-06",
+            "--quotas",
+            str(quotas),
+            "--members",
+            str(path),
+            "--outputs",
+            str(hp / "outputs"),
+        ],
+    ):
         code, seconds, peak, err = _child_peak(args, hp)
         assert code == 2 and "Traceback" not in err, err
         assert "200,000 rows" in err or "XFD1048576" in err, err
         assert seconds <= 5 and peak <= 500, (args[0], seconds, peak)
     shutil.copy(path, hp / "data" / "bomb.xlsx")  # a panel: the same refusal, before the whole sheet is parsed
     (hp / "params" / "bomb-panel.yaml").write_text(
-        "extends: default.yaml\nscenario: {name: bp, title: B}\ndata:\n  source: files\n  panel: ../data/bomb.xlsx\n")
+        "extends: default.yaml\nscenario: {name: bp, title: B}\ndata:\n  source: files\n  panel: ../data/bomb.xlsx\n"
+    )
     code, seconds, peak, err = _child_peak(["validate", "--data", "params/bomb-panel.yaml"], hp)
     assert code == 2 and ("200,000 rows" in err or "XFD1048576" in err) and seconds <= 5 and peak <= 500, err
 
@@ -460,18 +554,35 @@ def test_fuzzed_quota_files_and_reference_lists_raise_only_evalkit_errors(tmp_pa
     cell = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30)
     row = st.lists(cell, min_size=0, max_size=4)
 
-    @given(header=st.sampled_from(["kode_wilayah,kuota", "kode_wilayah,kuota,sumber_dana", "nik,tanggal_meninggal",
-                                   "nik,segmen", "nik,kategori", "x"]),
-           rows=st.lists(row, max_size=6), raw=st.binary(max_size=200), use_raw=st.booleans())
+    @given(
+        header=st.sampled_from(
+            [
+                "kode_wilayah,kuota",
+                "kode_wilayah,kuota,sumber_dana",
+                "nik,tanggal_meninggal",
+                "nik,segmen",
+                "nik,kategori",
+                "x",
+            ]
+        ),
+        rows=st.lists(row, max_size=6),
+        raw=st.binary(max_size=200),
+        use_raw=st.booleans(),
+    )
     def fuzz(header, rows, raw, use_raw):
         f = tmp_path / "fuzz.csv"
         if use_raw:
             f.write_bytes(raw)
         else:
-            f.write_text(header + "\n" + "\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8",
-                         errors="surrogatepass")
-        for read in (read_quotas, lambda p: read_reference(p, "deaths"), lambda p: read_reference(p, "members"),
-                     lambda p: read_reference(p, "asn")):
+            f.write_text(
+                header + "\n" + "\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8", errors="surrogatepass"
+            )
+        for read in (
+            read_quotas,
+            lambda p: read_reference(p, "deaths"),
+            lambda p: read_reference(p, "members"),
+            lambda p: read_reference(p, "asn"),
+        ):
             try:
                 read(f)
             except DataError:
@@ -489,9 +600,15 @@ def test_company_free_text_is_published_only_as_safe_text_and_ids_only_hashed(tm
     from evalkit.report.tables import read_table, write_table
 
     src = pd.read_csv(ROOT / "data" / "templates" / "companies.csv", dtype=str)
-    row = {c: "1" for c in src.columns} | {"company_id": "6472011905033860", "kode_wilayah": "6472", "periode": "2025-06",
-                                          "sektor": "=HYPERLINK(\"http://x\") 6472011905033860", "skala": "kecil",
-                                          "paid_on_time": "1", "program_terdaftar": "JKK,JKM"}
+    row = {c: "1" for c in src.columns} | {
+        "company_id": "6472011905033860",
+        "kode_wilayah": "6472",
+        "periode": "2025-06",
+        "sektor": '=HYPERLINK("http://x") 6472011905033860',
+        "skala": "kecil",
+        "paid_on_time": "1",
+        "program_terdaftar": "JKK,JKM",
+    }
     pd.DataFrame([row]).to_csv(tmp_path / "c.csv", index=False)
     df = read_companies(tmp_path / "c.csv", "c.csv", 10)
     assert "6472011905033860" not in df["sektor"].iloc[0] and not df["sektor"].iloc[0].startswith("=")
@@ -515,27 +632,51 @@ def test_housekeeping_rerun_place_salts_write_errors_and_real_messages(hp, capsy
     docs = hp / "docs" / "x"
     docs.mkdir(parents=True)
     (hp / "docs" / "index.html").write_text("<html>project docs</html>")
-    (docs / "manifest.json").write_text(json.dumps({"params": {"resolved": {}, "hash": "0"}, "data": {"panel_sha256": "0"},
-                                                   "scenario": "docs", "lang": "id", "git": {}, "packages": {}}))
+    (docs / "manifest.json").write_text(
+        json.dumps(
+            {
+                "params": {"resolved": {}, "hash": "0"},
+                "data": {"panel_sha256": "0"},
+                "scenario": "docs",
+                "lang": "id",
+                "git": {},
+                "packages": {},
+            }
+        )
+    )
     code, err = cli(hp, capsys, "rerun", str(docs / "manifest.json"))
     assert code == 2 and "outputs folder" in err
-    assert (hp / "docs" / "index.html").read_text() == "<html>project docs</html>" and not (hp / "docs" / "latest").exists()
+    assert (hp / "docs" / "index.html").read_text() == "<html>project docs</html>" and not (
+        hp / "docs" / "latest"
+    ).exists()
     # salts: twelve identical characters, and a salt file inside the project, are refused before any work
     monkeypatch.setenv("EVALKIT_SALT", "a" * 16)
-    code, err = cli(hp, capsys, "verify", str(ROOT / "data" / "example" / "recipients.csv"), "--outputs",
-                    str(hp / "outputs"))
+    code, err = cli(
+        hp, capsys, "verify", str(ROOT / "data" / "example" / "recipients.csv"), "--outputs", str(hp / "outputs")
+    )
     assert code == 2 and "guessable" in err
     monkeypatch.delenv("EVALKIT_SALT")
     monkeypatch.setenv("EVALKIT_SALT_FILE", str(hp / "data" / "salt"))
-    code, err = cli(hp, capsys, "verify", str(ROOT / "data" / "example" / "recipients.csv"), "--outputs",
-                    str(hp / "outputs"))
+    code, err = cli(
+        hp, capsys, "verify", str(ROOT / "data" / "example" / "recipients.csv"), "--outputs", str(hp / "outputs")
+    )
     assert code == 2 and "inside the project" in err and not (hp / "data" / "salt").exists()
     monkeypatch.setenv("EVALKIT_SALT", SECRET)
     # write errors in words: --outputs naming a file
     (tmp_path / "a-file").write_text("x")
     (tmp_path / "q.csv").write_text("kode_wilayah,kuota\n6471,10\n")
-    code, err = cli(hp, capsys, "determine", str(ROOT / "data" / "example" / "recipients.csv"), "--period", "2025-06",
-                    "--quotas", str(tmp_path / "q.csv"), "--outputs", str(tmp_path / "a-file"))
+    code, err = cli(
+        hp,
+        capsys,
+        "determine",
+        str(ROOT / "data" / "example" / "recipients.csv"),
+        "--period",
+        "2025-06",
+        "--quotas",
+        str(tmp_path / "q.csv"),
+        "--outputs",
+        str(tmp_path / "a-file"),
+    )
     assert code == 2 and "cannot be written" in err
     # the real problem named: a folder, a compressed file
     (hp / "data" / "folder.csv").mkdir()
@@ -553,8 +694,13 @@ from nbconvert.filters.markdown import markdown2html  # noqa: E402
 from evalkit.report import i18n  # noqa: E402
 from evalkit.report.notebook import inert  # noqa: E402
 
-HOSTILE = ["![x](http://evil.invalid/x.png)", "<img src=http://evil.invalid/y.png>", "[klik](http://evil.invalid)",
-           "<script>alert(1)</script>", "`code` **bold** _it_"]
+HOSTILE = [
+    "![x](http://evil.invalid/x.png)",
+    "<img src=http://evil.invalid/y.png>",
+    "[klik](http://evil.invalid)",
+    "<script>alert(1)</script>",
+    "`code` **bold** _it_",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -591,11 +737,14 @@ def test_paths_are_read_from_the_file_that_wrote_them_through_every_extends(tmp_
         (root / "data" / folder / f).write_text("x\n")
     (root / "params" / "team").mkdir(parents=True)
     (root / "params" / "base.yaml").write_text(
-        "scenario: {name: base, title: B}\ndata:\n  source: files\n  recipients: ../data/one/a.csv\n  companies: ../data/one/a.csv\n")
+        "scenario: {name: base, title: B}\ndata:\n  source: files\n  recipients: ../data/one/a.csv\n  companies: ../data/one/a.csv\n"
+    )
     (root / "params" / "team" / "mid.yaml").write_text(
-        "extends: ../base.yaml\nscenario: {name: mid, title: M}\ndata:\n  panel: ../../data/two/b.csv\n")
+        "extends: ../base.yaml\nscenario: {name: mid, title: M}\ndata:\n  panel: ../../data/two/b.csv\n"
+    )
     (root / "params" / "team" / "leaf.yaml").write_text(
-        "extends: mid.yaml\nscenario: {name: leaf, title: L}\ndata:\n  companies: ../../data/three/c.csv\n")
+        "extends: mid.yaml\nscenario: {name: leaf, title: L}\ndata:\n  companies: ../../data/three/c.csv\n"
+    )
     p = evalkit.load_params(root / "params" / "team" / "leaf.yaml")
     assert p.data.recipients == "data/one/a.csv"  # written in params/base.yaml
     assert p.data.panel == "data/two/b.csv"  # written in params/team/mid.yaml
@@ -615,15 +764,19 @@ def test_a_pipe_or_a_folder_named_as_a_data_file_is_refused_without_opening_it(t
     os.mkfifo(tmp_path / "data" / "pipe.csv")
     for name, says in (("pipe.csv", "not a regular file"), ("folder.csv", "a folder")):
         (tmp_path / "params" / "p.yaml").write_text(
-            f"scenario: {{name: p, title: P}}\ndata:\n  source: files\n  panel: ../data/{name}\n")
+            f"scenario: {{name: p, title: P}}\ndata:\n  source: files\n  panel: ../data/{name}\n"
+        )
         with pytest.raises(ParamsError, match=says):
             evalkit.load_params(tmp_path / "params" / "p.yaml")
 
 
-@pytest.mark.parametrize("text, key", [
-    ("contributions:\n  declared_income_rupiah: 1.0e+308\n", "declared_income_rupiah"),
-    ("budget:\n  value:\n    jkm_benefit_rupiah: 1.0e+300\n", "jkm_benefit_rupiah"),
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("contributions:\n  declared_income_rupiah: 1.0e+308\n", "declared_income_rupiah"),
+        ("budget:\n  value:\n    jkm_benefit_rupiah: 1.0e+300\n", "jkm_benefit_rupiah"),
+    ],
+)
 def test_amounts_are_bounded_at_validation_not_only_at_run_time(tmp_path, text, key):
     """An amount that would overflow the budget's products is refused when the params are read, with its key."""
     import shutil
@@ -652,11 +805,18 @@ def test_no_suppressed_cell_of_a_published_table_can_be_computed_back(default_pa
     from evalkit.report.tables import read_table
 
     (tmp_path / "tables").mkdir()
-    ctx = Context(notebook="01-data-quality", params=default_params, data=default_data, lang="id",
-                  output_dir=tmp_path, number=1)
+    ctx = Context(
+        notebook="01-data-quality", params=default_params, data=default_data, lang="id", output_dir=tmp_path, number=1
+    )
     threshold = default_params.report.suppress_below
-    by_region = pd.DataFrame({"region_code": ["6401", "6402", "6403"], "region_name": ["Paser", "Kutai Barat", "Kukar"],
-                              "rows": [120, 80, 500], "flagged": [3, 40, 0]})
+    by_region = pd.DataFrame(
+        {
+            "region_code": ["6401", "6402", "6403"],
+            "region_name": ["Paser", "Kutai Barat", "Kukar"],
+            "rows": [120, 80, 500],
+            "flagged": [3, 40, 0],
+        }
+    )
     by_region["clean_pct"] = 100 * (1 - by_region["flagged"] / by_region["rows"])
     ctx.table(by_region, "verification_by_region", show=False)
     summary = pd.DataFrame({"check": ["check_invalid_nik", "check_ineligible"], "count": [4, 250]})
@@ -674,8 +834,9 @@ def test_no_suppressed_cell_of_a_published_table_can_be_computed_back(default_pa
             checked += len(hidden)
             assert not recoverable(hidden, set(present) - hidden, relations), (name, dict(row))
     assert checked >= 3  # Paser's flagged count and its percentage, the province's small invalid-NIK count
-    assert np.isnan(read_table(tmp_path / "tables" / outputs.table(ctx.notebook, "verification_summary").file)
-                    ["count"].iloc[0])
+    assert np.isnan(
+        read_table(tmp_path / "tables" / outputs.table(ctx.notebook, "verification_summary").file)["count"].iloc[0]
+    )
     assert threshold > 4
 
 
@@ -703,14 +864,18 @@ def test_reference_lists_handed_to_the_api_are_checked_like_files(default_params
     df, _ = generate_recipients(300, seed=5)
     nik = next(n for n in df["nik"] if len(n) == 16 and n.isdigit())
     for kind, frame, where in (
-            ("deaths", pd.DataFrame({"nik": [nik], "tanggal_meninggal": ["2025-02-30"]}), "tanggal_meninggal"),
-            ("deaths", pd.DataFrame({"nik": [nik], "tanggal_meninggal": ["15-01-2025"]}), "tanggal_meninggal"),
-            ("members", pd.DataFrame({"nik": [int(nik)], "segmen": ["BPU"]}), "stored as a number"),
-            ("members", pd.DataFrame({"nik": [nik[:4] + "-" + nik[4:]], "segmen": ["BPU"]}), "exactly 16 digits"),
-            ("asn", pd.DataFrame({"kategori": [nik], "nik_pegawai": ["ASN"]}), "column 'nik'")):
+        ("deaths", pd.DataFrame({"nik": [nik], "tanggal_meninggal": ["2025-02-30"]}), "tanggal_meninggal"),
+        ("deaths", pd.DataFrame({"nik": [nik], "tanggal_meninggal": ["15-01-2025"]}), "tanggal_meninggal"),
+        ("members", pd.DataFrame({"nik": [int(nik)], "segmen": ["BPU"]}), "stored as a number"),
+        ("members", pd.DataFrame({"nik": [nik[:4] + "-" + nik[4:]], "segmen": ["BPU"]}), "exactly 16 digits"),
+        ("asn", pd.DataFrame({"kategori": [nik], "nik_pegawai": ["ASN"]}), "column 'nik'"),
+    ):
         with pytest.raises(DataError) as err:
             cross_match(df, default_params, salt="api-salt-0123456789", **{kind: frame})
         assert where in str(err.value) and nik not in str(err.value)
-    ok = cross_match(df, default_params, salt="api-salt-0123456789",
-                     members=pd.DataFrame({"nik": [f"'{nik}"], "segmen": ["BPU"]}))  # Excel's text marker dropped
-    assert ok.summary["already_member"] >= 1 and ok.summary["members_keys"] == 1 and ok.summary["members_unmatched"] == 0
+    ok = cross_match(
+        df, default_params, salt="api-salt-0123456789", members=pd.DataFrame({"nik": [f"'{nik}"], "segmen": ["BPU"]})
+    )  # Excel's text marker dropped
+    assert (
+        ok.summary["already_member"] >= 1 and ok.summary["members_keys"] == 1 and ok.summary["members_unmatched"] == 0
+    )

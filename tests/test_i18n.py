@@ -1,4 +1,5 @@
 """One translation table, both languages, locale number formats."""
+
 from __future__ import annotations
 
 import re

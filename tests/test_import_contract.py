@@ -1,5 +1,6 @@
 """The import contract: the layers hold (import-linter), no cycles, no hidden function-level imports,
 no import of the facade from inside — and each check demonstrably fails when the rule is broken."""
+
 from __future__ import annotations
 
 import os
@@ -20,8 +21,14 @@ LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 def lint_imports(src: Path) -> subprocess.CompletedProcess:
     """import-linter with the project's contracts on the package found under ``src``."""
     env = dict(os.environ, PYTHONPATH=str(src))
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"), "--no-cache", "--no-logo"],
-                          cwd=src, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(ROOT / "pyproject.toml"), "--no-cache", "--no-logo"],
+        cwd=src,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -51,8 +58,9 @@ def test_an_upward_import_breaks_the_layers(package_copy):
 
 def test_a_cycle_inside_a_layer_is_found(package_copy):
     schema = package_copy / "evalkit" / "recipients" / "schema.py"
-    schema.write_text(schema.read_text(encoding="utf-8") + "\nfrom .engine import VerificationReport  # noqa\n",
-                      encoding="utf-8")
+    schema.write_text(
+        schema.read_text(encoding="utf-8") + "\nfrom .engine import VerificationReport  # noqa\n", encoding="utf-8"
+    )
     found = violations(package_copy / "evalkit")
     assert any(v.startswith("import cycle:") and "evalkit.recipients.schema" in v for v in found), found
     assert lint_imports(package_copy).returncode != 0  # and the recipients layers break too
@@ -60,10 +68,12 @@ def test_a_cycle_inside_a_layer_is_found(package_copy):
 
 def test_hidden_and_facade_imports_are_found(package_copy):
     budget = package_copy / "evalkit" / "budget" / "cost.py"
-    budget.write_text(budget.read_text(encoding="utf-8")
-                      + "\n\ndef sneaky():\n    from ..params import load_params\n    from .. import load_data\n"
-                      "    from ..core.months import month_ord  # lazy: a reason given\n    return load_params, load_data, month_ord\n",
-                      encoding="utf-8")
+    budget.write_text(
+        budget.read_text(encoding="utf-8")
+        + "\n\ndef sneaky():\n    from ..params import load_params\n    from .. import load_data\n"
+        "    from ..core.months import month_ord  # lazy: a reason given\n    return load_params, load_data, month_ord\n",
+        encoding="utf-8",
+    )
     found = violations(package_copy / "evalkit")
     assert any("evalkit.budget.cost" in v and "evalkit.params" in v and "inside a function" in v for v in found)
     assert any("evalkit.budget.cost" in v and "facade" in v for v in found)

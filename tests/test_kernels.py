@@ -1,4 +1,5 @@
 """Warm kernels: a notebook never sees what the previous one left in the kernel; a dead kernel is replaced."""
+
 from __future__ import annotations
 
 import json
@@ -6,10 +7,11 @@ import json
 import nbformat
 import pytest
 
-from .conftest import make_project, newest_run
-from .conftest import run_cli
+from .conftest import make_project, newest_run, run_cli
 
-PARAMS = nbformat.v4.new_code_cell("params_path = None\noutput_dir = None\nlang = None", metadata={"tags": ["parameters"]})
+PARAMS = nbformat.v4.new_code_cell(
+    "params_path = None\noutput_dir = None\nlang = None", metadata={"tags": ["parameters"]}
+)
 
 DIRTY = """
 import os, warnings
@@ -43,8 +45,9 @@ print(json.dumps({"names": user, "max_rows": pd.get_option("display.max_rows"),
 def notebooks(folder, first: str):
     folder.mkdir()
     for name, code in (("01-first", first), ("02-state", STATE)):
-        nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                               "language": "python"}})
+        nb = nbformat.v4.new_notebook(
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+        )
         nb.cells = [PARAMS, nbformat.v4.new_code_cell(code)]
         nbformat.write(nb, folder / f"{name}.ipynb")
 

@@ -1,4 +1,5 @@
 """Real-data loading: round trips and errors that name file, row and column."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -26,9 +27,11 @@ def test_round_trip(default_data, tmp_path, suffix):
     loaded = load_panel(path)
     assert not loaded.is_synthetic and loaded.truth is None
     cols = ["region_code", "period", "working_pop", "vulnerable_workers", "bpu_participants", "participants_total"]
-    pd.testing.assert_frame_equal(loaded.panel[cols].reset_index(drop=True),
-                                  default_data.panel.sort_values(["region_code", "period"])[cols]
-                                  .reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        loaded.panel[cols].reset_index(drop=True),
+        default_data.panel.sort_values(["region_code", "period"])[cols].reset_index(drop=True),
+        check_dtype=False,
+    )
     assert len(loaded.files) == 1 and len(next(iter(loaded.files.values()))) == 64
 
 

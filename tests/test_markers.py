@@ -1,5 +1,6 @@
 """Every test that calls `evalkit run` / `evalkit rerun` or executes a notebook carries the ``e2e`` marker, so
 ``make test-fast`` (``-m "not e2e"``) really leaves the renders out. Checked from the test tree's source."""
+
 from __future__ import annotations
 
 import ast
@@ -24,15 +25,18 @@ def _name(func: ast.AST) -> str:
 
 
 def _renders_directly(fn: ast.AST) -> bool:
-    assigned = {t.id: n.value for n in ast.walk(fn) if isinstance(n, ast.Assign)
-                for t in n.targets if isinstance(t, ast.Name)}  # `args = ["run", ...]; main(args)`
+    assigned = {
+        t.id: n.value for n in ast.walk(fn) if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
+    }  # `args = ["run", ...]; main(args)`
     for node in ast.walk(fn):
         if not isinstance(node, ast.Call):
             continue
         name = _name(node.func)
         if name in NOTEBOOK_CALLS:
             return True
-        args = [assigned.get(a.id, a) if isinstance(a, ast.Name) else a for a in node.args] + [k.value for k in node.keywords]
+        args = [assigned.get(a.id, a) if isinstance(a, ast.Name) else a for a in node.args] + [
+            k.value for k in node.keywords
+        ]
         words = [s for a in args for s in _strings(a)]
         # `main(["run", ...])`, `cli(project, capsys, "run", ...)`, `subprocess.run([python, "-m", "evalkit", "run"])`
         if RENDER_WORDS & set(words) and (name in {"main", "cli"} or "evalkit" in words):
@@ -61,6 +65,7 @@ def _resolver(module: str, tree: ast.Module, defined: dict[str, set[str]]):
         if name in defined.get("conftest.py", set()):
             return ("conftest.py", name)
         return None
+
     return resolve
 
 
@@ -94,11 +99,19 @@ def unmarked_renderers(sources: dict[str, str]) -> list[str]:
                 changed = True
     out = []
     for module, tree in trees.items():
-        module_marked = any(isinstance(n, ast.Assign) and any(getattr(t, "id", "") == "pytestmark" for t in n.targets)
-                            and "e2e" in ast.unparse(n.value) for n in tree.body)
+        module_marked = any(
+            isinstance(n, ast.Assign)
+            and any(getattr(t, "id", "") == "pytestmark" for t in n.targets)
+            and "e2e" in ast.unparse(n.value)
+            for n in tree.body
+        )
         for node in tree.body:
-            if (isinstance(node, ast.FunctionDef) and node.name.startswith("test_") and (module, node.name) in rendering
-                    and not (module_marked or _marked(node))):
+            if (
+                isinstance(node, ast.FunctionDef)
+                and node.name.startswith("test_")
+                and (module, node.name) in rendering
+                and not (module_marked or _marked(node))
+            ):
                 out.append(f"{module}::{node.name}")
     return out
 
@@ -110,21 +123,29 @@ def test_every_test_that_renders_is_marked_e2e():
 
 
 def test_the_marker_check_finds_an_unmarked_render():
-    helper = ("import subprocess, sys\n"
-              "def start(project):\n"
-              "    return subprocess.run([sys.executable, '-m', 'evalkit', 'run', 'params/default.yaml'])\n")
+    helper = (
+        "import subprocess, sys\n"
+        "def start(project):\n"
+        "    return subprocess.run([sys.executable, '-m', 'evalkit', 'run', 'params/default.yaml'])\n"
+    )
     cases = {
         "a.py": helper + "def test_direct(tmp_path):\n    start(tmp_path)\n",
-        "b.py": ("import pytest\nfrom evalkit.cli import main\n"
-                 "@pytest.fixture\ndef report(tmp_path):\n    return main(['run', 'x.yaml'])\n"
-                 "def test_through_a_fixture(report):\n    assert report == 0\n"
-                 "@pytest.mark.e2e\ndef test_marked(report):\n    assert report == 0\n"
-                 "def test_validate_only():\n    assert main(['validate', 'x.yaml']) == 2\n"
-                 "def test_args_in_a_variable():\n    args = ['run', 'x.yaml']\n    assert main(args) == 0\n"),
+        "b.py": (
+            "import pytest\nfrom evalkit.cli import main\n"
+            "@pytest.fixture\ndef report(tmp_path):\n    return main(['run', 'x.yaml'])\n"
+            "def test_through_a_fixture(report):\n    assert report == 0\n"
+            "@pytest.mark.e2e\ndef test_marked(report):\n    assert report == 0\n"
+            "def test_validate_only():\n    assert main(['validate', 'x.yaml']) == 2\n"
+            "def test_args_in_a_variable():\n    args = ['run', 'x.yaml']\n    assert main(args) == 0\n"
+        ),
         "c.py": "import papermill as pm\npytestmark = pytest.mark.e2e\ndef test_nb():\n    pm.execute_notebook('a', 'b')\n",
         "d.py": "from .a import start\ndef test_reexported(tmp_path):\n    start(tmp_path)\n",
         "e.py": "from .d import start\ndef test_twice_reexported(tmp_path):\n    start(tmp_path)\n",
     }
-    assert unmarked_renderers(cases) == ["a.py::test_direct", "b.py::test_through_a_fixture",
-                                         "b.py::test_args_in_a_variable", "d.py::test_reexported",
-                                         "e.py::test_twice_reexported"]
+    assert unmarked_renderers(cases) == [
+        "a.py::test_direct",
+        "b.py::test_through_a_fixture",
+        "b.py::test_args_in_a_variable",
+        "d.py::test_reexported",
+        "e.py::test_twice_reexported",
+    ]

@@ -3,6 +3,7 @@
 Tolerances: 1e-6 against statsmodels/linearmodels (same arithmetic up to rounding); 1e-10 against hand
 computations; synthetic-control weights within 1e-4 of an independent constrained least-squares solve.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,8 +33,11 @@ def test_twfe_matches_statsmodels_dummies(small_panel):
     df = small_panel
     for weights in (None, "w"):
         e = did.twfe(df, "y", "u", "t", "d", covariates=("x",), weights=weights, small_sample="all")
-        fit = (smf.wls("y ~ d + x + C(u) + C(t)", df, weights=df[weights]) if weights else
-               smf.ols("y ~ d + x + C(u) + C(t)", df)).fit(cov_type="cluster", cov_kwds={"groups": df.u})
+        fit = (
+            smf.wls("y ~ d + x + C(u) + C(t)", df, weights=df[weights])
+            if weights
+            else smf.ols("y ~ d + x + C(u) + C(t)", df)
+        ).fit(cov_type="cluster", cov_kwds={"groups": df.u})
         assert abs(e.estimate - fit.params["d"]) < 1e-6
         assert abs(e.se - fit.bse["d"]) < 1e-6
 
@@ -63,7 +67,8 @@ def test_event_study_matches_dummy_regression():
         df[name] = (rel == k).astype(float)
         names.append((k, name))
     fit = smf.ols("y ~ " + " + ".join(n for _, n in names) + " + C(unit) + C(time)", df).fit(
-        cov_type="cluster", cov_kwds={"groups": df["unit"]})
+        cov_type="cluster", cov_kwds={"groups": df["unit"]}
+    )
     coefs = r.coefs.set_index("rel_time")
     for k, name in names:
         assert abs(coefs.loc[k, "estimate"] - fit.params[name]) < 1e-6
@@ -85,8 +90,9 @@ def test_callaway_santanna_matches_hand_computation():
     rng = np.random.default_rng(0)
     Y = rng.normal(size=(6, 5)).round(3) + np.arange(5)
     first = [3, 3, 4, 0, 0, 0]
-    df = pd.DataFrame([(i, t + 1, first[i], Y[i, t]) for i in range(6) for t in range(5)],
-                      columns=["unit", "time", "g", "y"])
+    df = pd.DataFrame(
+        [(i, t + 1, first[i], Y[i, t]) for i in range(6) for t in range(5)], columns=["unit", "time", "g", "y"]
+    )
     y = lambda units, t: Y[units, t - 1]  # noqa: E731
     r = did.callaway_santanna(df, "y", "unit", "time", "g", control="never")
     gt = r.group_time.set_index(["group", "time"])["att"]
@@ -151,8 +157,10 @@ def test_its_recovers_level_and_slope():
     assert r.level_change.covers(3) and r.slope_change.covers(0.05)
     assert r.att.covers(3 + 0.05 * np.arange(24).mean())
     cf = r.counterfactual
-    assert np.allclose(cf.loc[cf.post, "fitted"] - cf.loc[cf.post, "counterfactual"],
-                       r.level_change.estimate + r.slope_change.estimate * (cf.loc[cf.post, "time"] - 36))
+    assert np.allclose(
+        cf.loc[cf.post, "fitted"] - cf.loc[cf.post, "counterfactual"],
+        r.level_change.estimate + r.slope_change.estimate * (cf.loc[cf.post, "time"] - 36),
+    )
 
 
 def test_its_refuses_a_stacked_panel_with_repeated_dates():

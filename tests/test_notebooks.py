@@ -1,4 +1,5 @@
 """Stored notebooks: thin, parameterised, without outputs."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,14 @@ NOTEBOOK_FILES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_expected_notebooks_exist():
-    assert [p.stem for p in NOTEBOOK_FILES] == ["00-summary", "01-data-quality", "02-coverage-evaluation",
-                                                 "03-budget-allocation", "04-kabkota-scorecard", "05-oversight"]
+    assert [p.stem for p in NOTEBOOK_FILES] == [
+        "00-summary",
+        "01-data-quality",
+        "02-coverage-evaluation",
+        "03-budget-allocation",
+        "04-kabkota-scorecard",
+        "05-oversight",
+    ]
 
 
 def test_stored_without_outputs_and_parameterised():
@@ -27,8 +34,9 @@ def test_stored_without_outputs_and_parameterised():
         for c in code:
             assert not c.get("outputs") and c.get("execution_count") is None, f"{path.name}: stored with outputs"
         assert nb.metadata["kernelspec"]["name"] == "evalkit"
-        assert all("dev" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "markdown"), \
+        assert all("dev" in c.metadata.get("tags", []) for c in nb.cells if c.cell_type == "markdown"), (
             f"{path.name}: markdown cells must be tagged dev (report text comes from the translation table)"
+        )
 
 
 def test_papermill_sees_every_parameter():
@@ -44,11 +52,20 @@ def run_as_in_jupyterlab(notebooks: Path, name: str, out: Path, monkeypatch) -> 
     import papermill as pm
 
     monkeypatch.setenv("EVALKIT_SALT", "lab-test-salt")
-    pm.execute_notebook(str(notebooks / f"{name}.ipynb"), str(out), cwd=str(notebooks), progress_bar=False,
-                        log_output=False, kernel_name="python3")
+    pm.execute_notebook(
+        str(notebooks / f"{name}.ipynb"),
+        str(out),
+        cwd=str(notebooks),
+        progress_bar=False,
+        log_output=False,
+        kernel_name="python3",
+    )
     nb = nbformat.read(out, as_version=4)
-    return "".join(str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/markdown", ""))
-                   for c in nb.cells for o in c.get("outputs", []))
+    return "".join(
+        str(o.get("data", {}).get("text/html", "")) + str(o.get("data", {}).get("text/markdown", ""))
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    )
 
 
 @pytest.mark.e2e
@@ -80,8 +97,16 @@ def test_summary_in_jupyterlab_reads_the_newest_completed_run_of_the_same_params
         run = project / "outputs" / "default" / name
         (run / "results").mkdir(parents=True)
         (run / "manifest.json").write_text(json.dumps({"status": status, "params": {"hash": digest}}))
-        (run / "results" / "02-coverage-evaluation.json").write_text(json.dumps({"headlines": {
-            "coverage_before": {"value": 16.5, "text": "16,5%"}, "coverage_after": {"value": 1.0, "text": after}}}))
+        (run / "results" / "02-coverage-evaluation.json").write_text(
+            json.dumps(
+                {
+                    "headlines": {
+                        "coverage_before": {"value": 16.5, "text": "16,5%"},
+                        "coverage_after": {"value": 1.0, "text": after},
+                    }
+                }
+            )
+        )
 
     fake_run("20260101-000000", "ok", params_hash(params), "28,7%")
     fake_run("20260102-000000", "failed", params_hash(params), "11,1%")

@@ -1,6 +1,7 @@
 """Declared outputs (evalkit.report.outputs): every headline, table and chart declared once, the notebooks
 produce only what is declared (from the notebook that declares it); the rules that write the answer block and
 the Pergub revision brief."""
+
 from __future__ import annotations
 
 import ast
@@ -31,25 +32,32 @@ def ctx_calls(path: Path) -> dict[str, list[str]]:
         src = "".join(cell["source"])
         src = "\n".join(line for line in src.splitlines() if not line.lstrip().startswith(("%", "!")))
         for node in ast.walk(ast.parse(src)):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "ctx"
-                    and node.func.attr in calls):
+            if not (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "ctx"
+                and node.func.attr in calls
+            ):
                 continue
             arg = node.args[0] if node.func.attr == "headline" else node.args[1]
             if isinstance(arg, ast.Constant):
                 calls[node.func.attr].append(re.escape(arg.value))
             elif isinstance(arg, ast.JoinedStr):
-                calls[node.func.attr].append("".join(re.escape(v.value) if isinstance(v, ast.Constant) else r"\w+"
-                                                     for v in arg.values))
+                calls[node.func.attr].append(
+                    "".join(re.escape(v.value) if isinstance(v, ast.Constant) else r"\w+" for v in arg.values)
+                )
             else:
                 raise AssertionError(f"{path.name}: ctx.{node.func.attr} with a computed name")
     return calls
 
 
 def test_every_headline_table_and_chart_is_declared_once_with_catalogue_text():
-    for items, key in ((outputs.HEADLINE_LIST, lambda h: h.key),
-                       (outputs.TABLE_LIST, lambda tb: (tb.producer, tb.name)),
-                       (outputs.FIGURE_LIST, lambda f: (f.producer, f.name))):
+    for items, key in (
+        (outputs.HEADLINE_LIST, lambda h: h.key),
+        (outputs.TABLE_LIST, lambda tb: (tb.producer, tb.name)),
+        (outputs.FIGURE_LIST, lambda f: (f.producer, f.name)),
+    ):
         keys = [key(i) for i in items]
         assert len(keys) == len(set(keys))
     with pytest.raises(ValueError, match="declared twice"):
@@ -73,9 +81,11 @@ def test_notebooks_produce_exactly_the_outputs_declared_for_them(path):
     if path.stem == outputs.COV:  # the design sections are drawn by evaluation.present, one chart per design
         calls["figure"] += list(CHARTED_DESIGNS)
     mine = lambda items: [i for i in items if i.producer == path.stem]  # noqa: E731
-    for kind, declared in (("headline", [h.key for h in mine(outputs.HEADLINE_LIST)]),
-                           ("table", [tb.name for tb in mine(outputs.TABLE_LIST) if not tb.chart_data]),
-                           ("figure", [f.name for f in mine(outputs.FIGURE_LIST)])):
+    for kind, declared in (
+        ("headline", [h.key for h in mine(outputs.HEADLINE_LIST)]),
+        ("table", [tb.name for tb in mine(outputs.TABLE_LIST) if not tb.chart_data]),
+        ("figure", [f.name for f in mine(outputs.FIGURE_LIST)]),
+    ):
         for pattern in calls[kind]:  # every call names something declared for this notebook
             assert any(re.fullmatch(pattern, d) for d in declared), (path.stem, kind, pattern)
         for d in declared:  # everything declared for this notebook is produced by it
@@ -83,8 +93,11 @@ def test_notebooks_produce_exactly_the_outputs_declared_for_them(path):
 
 
 def test_run_results_hold_only_declared_headlines(tmp_path):
-    (tmp_path / "03-budget-allocation.json").write_text(json.dumps({"headlines": {
-        "recipients_prov": {"value": 100000, "text": "100.000"}, "not_declared": {"value": 1}}}))
+    (tmp_path / "03-budget-allocation.json").write_text(
+        json.dumps(
+            {"headlines": {"recipients_prov": {"value": 100000, "text": "100.000"}, "not_declared": {"value": 1}}}
+        )
+    )
     assert outputs.read_headlines(tmp_path) == {"recipients_prov": {"value": 100000, "text": "100.000"}}
 
 
@@ -109,13 +122,16 @@ def test_table_cells_are_shown_in_planner_units():
 
 # --- the answer block -------------------------------------------------------------------------------------------
 
+
 def hl(key: str, value, text: str | None = None, **detail) -> dict:
     return {key: {"value": value, "text": text if text is not None else str(value), "label": key, "detail": detail}}
 
 
 def effect(low: float, high: float, est: float = 1.2) -> dict:
-    return {**hl("effect_did", est, design="did", ci_low=low, ci_high=high, ci_level=0.95),
-            **hl("workers_protected", 5000.0, ci_low=low * 4000, ci_high=high * 4000)}
+    return {
+        **hl("effect_did", est, design="did", ci_low=low, ci_high=high, ci_level=0.95),
+        **hl("workers_protected", 5000.0, ci_low=low * 4000, ci_high=high * 4000),
+    }
 
 
 def test_answer_says_yes_only_when_the_interval_excludes_zero():
@@ -131,10 +147,13 @@ def test_answer_says_yes_only_when_the_interval_excludes_zero():
 
 
 def budget(feasible: bool) -> dict:
-    return {**hl("target_status", feasible, target_pct=90.0, year=2029, reached_pct=87.6, measure="total_coverage"),
-            **hl("budget_need_target_year", 86.8e9, "Rp 86,8 miliar"), **hl("p_reach_target", 0.12, "12%"),
-            **hl("total_coverage_latest", 70.11, "70,1%"),
-            **hl("target_missing", "", "Kurang 41.000 peserta.")}
+    return {
+        **hl("target_status", feasible, target_pct=90.0, year=2029, reached_pct=87.6, measure="total_coverage"),
+        **hl("budget_need_target_year", 86.8e9, "Rp 86,8 miliar"),
+        **hl("p_reach_target", 0.12, "12%"),
+        **hl("total_coverage_latest", 70.11, "70,1%"),
+        **hl("target_missing", "", "Kurang 41.000 peserta."),
+    }
 
 
 def test_answer_for_an_unreachable_target_says_how_far_it_gets_and_what_is_missing():
@@ -147,11 +166,23 @@ def test_answer_for_an_unreachable_target_says_how_far_it_gets_and_what_is_missi
 
 
 def test_answer_has_at_most_six_cards_each_linking_to_a_declared_table():
-    h = {**effect(0.4, 2.0), **budget(False), **hl("coverage_before", 18.1, "18,1%"),
-         **hl("coverage_after", 33.6, "33,6%"),
-         **hl("lagging_kabkota", "Kab. Mahakam Ulu", coverage_pct=20.0, gap_persons=4000, fundable_persons=2500,
-              employer_persons=1500, fundable_rupiah_year=5e8),
-         **hl("data_quality", 0.9, clean=900, rows=1000), **hl("checks_passed", 6, "6/6")}
+    h = {
+        **effect(0.4, 2.0),
+        **budget(False),
+        **hl("coverage_before", 18.1, "18,1%"),
+        **hl("coverage_after", 33.6, "33,6%"),
+        **hl(
+            "lagging_kabkota",
+            "Kab. Mahakam Ulu",
+            coverage_pct=20.0,
+            gap_persons=4000,
+            fundable_persons=2500,
+            employer_persons=1500,
+            fundable_rupiah_year=5e8,
+        ),
+        **hl("data_quality", 0.9, clean=900, rows=1000),
+        **hl("checks_passed", 6, "6/6"),
+    }
     a = answer.build(h, "id")
     assert len(a.sentences) == 4 and len(a.cards) == 6
     # the measure is named exactly: total coverage is shown beside its own target, not vulnerable coverage
@@ -177,23 +208,42 @@ def test_answer_leaves_out_what_is_missing():
 
 # --- the Pergub revision brief ----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def run_dir(tmp_path):
     (tmp_path / "tables").mkdir()
 
     def put(producer, name, rows):
         write_table(pd.DataFrame(rows), tmp_path / "tables" / outputs.table(producer, name).file, synthetic=True)
-    put(outputs.BUD, "funding_split", [{"year": 2029, "cost_province": 90e9, "cost_kabkota": 5e9, "cost_csr": 1.5e9,
-                                        "cost_province_alone": 96e9}])
-    put(outputs.BUD, "cost_by_year", [{"year": 2025, "listed_prov": 1000, "subsidised_prov": 900,
-                                       "subsidised_kabkota": 50, "subsidised_csr": 15}])
-    put(outputs.DQ, "verification_summary", [{"check": "check_ineligible", "count": 50},
-                                             {"check": "check_invalid_nik", "count": 3}])
-    put(outputs.BUD, "smallest_changes", [{"key": "cap_share_of_revenue", "current": 0.005, "needed": 0.007,
-                                           "reachable": True}])
-    put(outputs.BUD, "kabkota_gap", [{"region_code": "64.11", "region_name": "Kab. Paser", "total_coverage_pct": 40.0,
-                                      "gap_persons": 1000}, {"region_code": "64.72", "region_name": "Kota Samarinda",
-                                                             "total_coverage_pct": 80.0, "gap_persons": 10}])
+
+    put(
+        outputs.BUD,
+        "funding_split",
+        [{"year": 2029, "cost_province": 90e9, "cost_kabkota": 5e9, "cost_csr": 1.5e9, "cost_province_alone": 96e9}],
+    )
+    put(
+        outputs.BUD,
+        "cost_by_year",
+        [{"year": 2025, "listed_prov": 1000, "subsidised_prov": 900, "subsidised_kabkota": 50, "subsidised_csr": 15}],
+    )
+    put(
+        outputs.DQ,
+        "verification_summary",
+        [{"check": "check_ineligible", "count": 50}, {"check": "check_invalid_nik", "count": 3}],
+    )
+    put(
+        outputs.BUD,
+        "smallest_changes",
+        [{"key": "cap_share_of_revenue", "current": 0.005, "needed": 0.007, "reachable": True}],
+    )
+    put(
+        outputs.BUD,
+        "kabkota_gap",
+        [
+            {"region_code": "64.11", "region_name": "Kab. Paser", "total_coverage_pct": 40.0, "gap_persons": 1000},
+            {"region_code": "64.72", "region_name": "Kota Samarinda", "total_coverage_pct": 80.0, "gap_persons": 10},
+        ],
+    )
     return tmp_path
 
 
@@ -202,10 +252,17 @@ def test_brief_maps_findings_to_the_pergub_topics_with_evidence(run_dir, default
     found = {f.topic: f for f in brief.findings(run_dir, h, default_params, "id")}
     assert list(found) == [t for t in brief.TOPICS if t in found] and set(found) == set(brief.TOPICS)
     # 50 of 1000 listed are ineligible (5% > 1%): the brief asks to tighten the criteria
-    assert found["eligibility"].option == i18n.t("brief_opt_eligibility_tighten", "id", ineligible="50",
-                                                 share="5,0%", duplicates="0", invalid="3", rows="1.000",
-                                                 min_age=default_params.verification.min_age,
-                                                 max_age=default_params.verification.max_age)
+    assert found["eligibility"].option == i18n.t(
+        "brief_opt_eligibility_tighten",
+        "id",
+        ineligible="50",
+        share="5,0%",
+        duplicates="0",
+        invalid="3",
+        rows="1.000",
+        min_age=default_params.verification.min_age,
+        max_age=default_params.verification.max_age,
+    )
     # kab/kota and CSR paid for 65 of 965 recipient-months = 6.7% < 20% (observed): mandatory co-funding
     assert "6,7%" in found["cost_sharing"].finding
     # findings quote the data only; the projected split (params) is a line under "if these assumptions hold"
@@ -216,9 +273,11 @@ def test_brief_maps_findings_to_the_pergub_topics_with_evidence(run_dir, default
     # each option names the Pergub provision it changes, or that it needs a new article (article map, verify)
     assert all(f.article and "verify" in f.article for f in found.values())
     assert found["cost_sharing"].article.startswith("Memerlukan pasal baru")
-    assert found["cost_sharing"].option.startswith(i18n.t("brief_opt_cost_sharing_mandate", "id", share="6,7%",
-                                                          kabkota="", csr="", province="", alone="",
-                                                          minimum="")[:20])
+    assert found["cost_sharing"].option.startswith(
+        i18n.t(
+            "brief_opt_cost_sharing_mandate", "id", share="6,7%", kabkota="", csr="", province="", alone="", minimum=""
+        )[:20]
+    )
     # the target is out of reach: the option names the change that reaches it, never a params key
     assert "0,70%" in found["ceiling"].option and "cap_share_of_revenue" not in found["ceiling"].option
     assert i18n.t("param_cap_share_of_revenue", "id") in found["ceiling"].option
@@ -237,16 +296,22 @@ def test_brief_says_so_when_there_is_no_recipient_list(tmp_path, default_params)
 
 def test_brief_keeps_the_ceiling_when_the_target_is_reached(run_dir, default_params):
     found = {f.topic: f for f in brief.findings(run_dir, budget(True), default_params, "en")}
-    assert found["ceiling"].option.startswith(i18n.t("brief_opt_ceiling_keep", "en", target="", year="", budget="",
-                                                     reached="", cap="", binding="")[:15])
-
+    assert found["ceiling"].option.startswith(
+        i18n.t("brief_opt_ceiling_keep", "en", target="", year="", budget="", reached="", cap="", binding="")[:15]
+    )
 
 
 def test_comparison_values_keep_their_digits():
     from evalkit.report.provenance import value_text as _value_text
 
-    assert [_value_text(v, "id") for v in (90, 90.0, 20000, 0.005, 1.25, True)] == ["90", "90", "20.000", "0,005",
-                                                                                   "1,25", i18n.t("yes", "id")]
+    assert [_value_text(v, "id") for v in (90, 90.0, 20000, 0.005, 1.25, True)] == [
+        "90",
+        "90",
+        "20.000",
+        "0,005",
+        "1,25",
+        i18n.t("yes", "id"),
+    ]
     assert _value_text(2029, "id", "target.year") == "2029" and _value_text(20230613, "en", "seed") == "20230613"
 
 
@@ -257,18 +322,32 @@ def test_comparison_names_params_in_words_with_their_source_notes(tmp_path):
     from evalkit.report.compare import differing_params, key_label
 
     assert key_label("target.year", "id") == "Tahun target"
-    assert key_label("budget.uncertainty.parameters.churn_share.high", "en") == "Recipient churn per year — uncertainty: high"
+    assert (
+        key_label("budget.uncertainty.parameters.churn_share.high", "en")
+        == "Recipient churn per year — uncertainty: high"
+    )
     files = {}
     for name, (year, high) in {"a": (2029, 0.15), "b": (2027, 0.2)}.items():
         path = tmp_path / "params" / f"{name}.yaml"
         path.parent.mkdir(exist_ok=True)
-        path.write_text(f"target:\n  year: {year}  # end of RPJMD, per year churn_share noted\nbudget:\n  uncertainty:\n"
-                        f"    parameters:\n      churn_share: {{dist: uniform, low: 0.05, high: {high}}}  # BPJS TK 2024\n",
-                        encoding="utf-8")
-        files[name] = {"params": {"resolved": {"target": {"year": year}, "scenario": {"name": name},
-                                               "budget": {"churn_share": 0.1, "uncertainty": {"parameters": {"churn_share": {
-                                                   "dist": "uniform", "low": 0.05, "high": high}}}}},
-                                  "files": [{"path": str(path)}]}}
+        path.write_text(
+            f"target:\n  year: {year}  # end of RPJMD, per year churn_share noted\nbudget:\n  uncertainty:\n"
+            f"    parameters:\n      churn_share: {{dist: uniform, low: 0.05, high: {high}}}  # BPJS TK 2024\n",
+            encoding="utf-8",
+        )
+        files[name] = {
+            "params": {
+                "resolved": {
+                    "target": {"year": year},
+                    "scenario": {"name": name},
+                    "budget": {
+                        "churn_share": 0.1,
+                        "uncertainty": {"parameters": {"churn_share": {"dist": "uniform", "low": 0.05, "high": high}}},
+                    },
+                },
+                "files": [{"path": str(path)}],
+            }
+        }
     rows = {r["key"]: r for r in differing_params(files, tmp_path, "en")}
     assert set(rows) == {"target.year", "budget.uncertainty.parameters.churn_share.high"}
     assert rows["target.year"]["values"] == ["2029", "2027"] and rows["target.year"]["label"] == "Target year"

@@ -1,6 +1,7 @@
 """Issue #28: oversight from the files the programme produces — invoices against the decree, payments against the
 DPA, continuity, claims, the quarterly report — exact on injected discrepancies, zero on clean files, every bad
 input refused with file, row and column."""
+
 from __future__ import annotations
 
 import json
@@ -64,7 +65,7 @@ def test_payments_claims_and_rates_by_hand(default_params):
     paid = t.payments[t.payments["tanggal_bayar"].dt.year == year]["jumlah_rupiah"].sum()
     assert pay["paid_ytd_rupiah"] == pytest.approx(paid)
     assert pay["realisation_pct"] == pytest.approx(100 * paid / t.dpa[t.dpa["tahun"] == year]["pagu_rupiah"].sum())
-    due = (pd.to_datetime(t.payments["periode"] + "-15") + pd.DateOffset(months=1))
+    due = pd.to_datetime(t.payments["periode"] + "-15") + pd.DateOffset(months=1)
     late = (t.payments["tanggal_bayar"] - due).dt.days
     assert pay["late_payments"] == int((late[t.payments["tanggal_bayar"].dt.year == year] > 0).sum())
     cs = r.claims_summary
@@ -100,7 +101,8 @@ def _write(folder, syn, xlsx=()):
 def _params_with(project, paths, extra=""):
     lines = "".join(f"  {name}: ../data/{path.name}\n" for name, path in paths.items())
     (project / "params" / "files.yaml").write_text(
-        "extends: example-files.yaml\nscenario:\n  name: files\n  title: Berkas\ndata:\n" + lines + extra)
+        "extends: example-files.yaml\nscenario:\n  name: files\n  title: Berkas\ndata:\n" + lines + extra
+    )
     return evalkit.load_params(project / "params" / "files.yaml")
 
 
@@ -142,20 +144,31 @@ def test_the_measured_gap_and_shares_reach_the_budget(files_project, default_dat
     # bill the new lists from February instead of April: the measured gap becomes one month
     inv = syn.frames["invoices"]
     early = inv[inv["periode"].str.endswith(("-04", "-05"))].assign(
-        periode=lambda f: f["periode"].str[:5] + f["periode"].str[5:].map({"04": "02", "05": "03"}))
+        periode=lambda f: f["periode"].str[:5] + f["periode"].str[5:].map({"04": "02", "05": "03"})
+    )
     pd.concat([inv, early]).to_csv(paths["invoices"], index=False)
     moved = B.basis(_params_with(project, paths), default_data)
     assert moved.gap_months == 1
-    assert B.recipients_cost_by_year(default_data.panel, _params_with(project, paths))["cost_prov"].sum() > \
-        history["cost_prov"].sum()
+    assert (
+        B.recipients_cost_by_year(default_data.panel, _params_with(project, paths))["cost_prov"].sum()
+        > history["cost_prov"].sum()
+    )
 
 
 BAD = {  # kind → (file, how to break it, the column the message names, words in it)
     "determined": ("tahun", lambda f: f.assign(tahun=f["tahun"].where(f.index != 3, "2024.5")), "tahun", "whole year"),
-    "invoices": ("periode", lambda f: f.assign(periode=f["periode"].where(f.index != 5, "2019-01")), "periode",
-                 "window"),
-    "payments": ("jumlah_rupiah", lambda f: f.assign(jumlah_rupiah=f["jumlah_rupiah"].where(f.index != 2, "-5")),
-                 "jumlah_rupiah", "negative"),
+    "invoices": (
+        "periode",
+        lambda f: f.assign(periode=f["periode"].where(f.index != 5, "2019-01")),
+        "periode",
+        "window",
+    ),
+    "payments": (
+        "jumlah_rupiah",
+        lambda f: f.assign(jumlah_rupiah=f["jumlah_rupiah"].where(f.index != 2, "-5")),
+        "jumlah_rupiah",
+        "negative",
+    ),
     "dpa": ("pagu_rupiah", lambda f: f.assign(pagu_rupiah="banyak"), "pagu_rupiah", "finite number"),
     "claims": ("program", lambda f: f.assign(program=f["program"].where(f.index != 1, "JHT")), "program", "allowed"),
 }
@@ -223,9 +236,18 @@ def test_example_files_render_oversight_and_the_quarterly_workbook(files_render)
     page = (run / "05-oversight.html").read_text(encoding="utf-8")
     assert "Tagihan dibandingkan dengan penetapan" in page and "DATA SINTETIS" in page
     results = json.loads((run / "results" / "05-oversight.json").read_text())["headlines"]
-    for key in ("invoice_billed_not_determined", "invoice_determined_not_billed", "invoice_double_billed",
-                "invoice_billed_after_death", "invoice_amount_mismatch", "realisation_pct",
-                "determination_gap_months_measured", "claims_cases", "claims_rupiah", "benefit_ratio_measured"):
+    for key in (
+        "invoice_billed_not_determined",
+        "invoice_determined_not_billed",
+        "invoice_double_billed",
+        "invoice_billed_after_death",
+        "invoice_amount_mismatch",
+        "realisation_pct",
+        "determination_gap_months_measured",
+        "claims_cases",
+        "claims_rupiah",
+        "benefit_ratio_measured",
+    ):
         assert key in results, key
     assert results["determination_gap_months_measured"]["value"] == 3
     assert all(results[f"invoice_{k}"]["value"] > 0 for k in ("billed_not_determined", "double_billed"))
@@ -235,8 +257,10 @@ def test_example_files_render_oversight_and_the_quarterly_workbook(files_render)
         values = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
         assert any("SYNTHETIC DATA" in v or "DATA SINTETIS" in v for v in values), ws.title
     indicators = wb[i18n.t("ov_sheet_indicators", "id")]
-    header = [c.value for c in next(r for r in indicators.iter_rows(min_row=1) if r[1].value and "Indikator" in
-                                    str(r[1].value))]
+    header = [
+        c.value
+        for c in next(r for r in indicators.iter_rows(min_row=1) if r[1].value and "Indikator" in str(r[1].value))
+    ]
     assert "Indikator" in header and "Ambang" in header
     niks = set()
     for name in ("determined", "invoices", "claims", "deaths"):
@@ -268,8 +292,14 @@ def test_a_bpjs_invoice_export_reads_through_the_shipped_mapping_profile(files_p
     back = {v: k for k, v in profile["columns"].items()}
     status = {"aktif": "AKTIF", "nonaktif": "NON AKTIF", "meninggal": "MENINGGAL DUNIA"}
     funder = {"apbd_prov": "APBD PROVINSI", "apbd_kabkota": "APBD KAB/KOTA", "csr": "CSR"}
-    inv = syn.frames["invoices"].assign(status_kepesertaan=lambda f: f["status_kepesertaan"].map(status),
-                                        sumber_dana=lambda f: f["sumber_dana"].map(funder)).rename(columns=back)
+    inv = (
+        syn.frames["invoices"]
+        .assign(
+            status_kepesertaan=lambda f: f["status_kepesertaan"].map(status),
+            sumber_dana=lambda f: f["sumber_dana"].map(funder),
+        )
+        .rename(columns=back)
+    )
     inv.to_csv(paths["invoices"], index=False)
     shutil.copytree(ROOT / "data/reference/mappings", project / "data/reference/mappings")
     extra = "  mappings:\n    invoices: ../data/reference/mappings/bpjs-tagihan-invoices.yaml\n"

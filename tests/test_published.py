@@ -1,5 +1,6 @@
 """Data as published: participants per BPJS TK office and segment + yearly/half-yearly denominators + the
 office crosswalk, assembled into the monthly panel (evalkit.data.published)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,14 +25,23 @@ def published(default_data, tmp_path_factory):
 
 
 def test_denominators_are_interpolated_linearly_between_survey_months_and_held_beyond():
-    den = pd.DataFrame({"region_code": ["6472", "6472"], "period": pd.to_datetime(["2023-08-01", "2024-08-01"]),
-                        "working_pop": [1200, 2400], "vulnerable_workers": [120, 240], "target_workers": [600, 1200]})
+    den = pd.DataFrame(
+        {
+            "region_code": ["6472", "6472"],
+            "period": pd.to_datetime(["2023-08-01", "2024-08-01"]),
+            "working_pop": [1200, 2400],
+            "vulnerable_workers": [120, 240],
+            "target_workers": [600, 1200],
+        }
+    )
     months = pd.date_range("2023-06-01", "2024-10-01", freq="MS")
     out = interpolate(den, months).set_index("period")
     assert out.loc["2023-08-01", "working_pop"] == 1200 and out.loc["2024-08-01", "working_pop"] == 2400
     assert out.loc["2024-02-01", "working_pop"] == 1800  # half way
     assert out.loc["2023-09-01", "target_workers"] == 650  # 600 + 600/12
-    assert (out.loc[:"2023-08-01", "working_pop"] == 1200).all() and (out.loc["2024-08-01":, "working_pop"] == 2400).all()
+    assert (out.loc[:"2023-08-01", "working_pop"] == 1200).all() and (
+        out.loc["2024-08-01":, "working_pop"] == 2400
+    ).all()
     assert out["extrapolated"].sum() == 4  # Jun, Jul 2023 and Sep, Oct 2024
 
 
@@ -75,22 +85,45 @@ def test_fixed_shares_in_the_crosswalk_are_used(published, tmp_path):
     assert m.loc["6402", "pu_participants"] == pytest.approx(0.9 * total, abs=1)
 
 
-@pytest.mark.parametrize("change, where, message", [
-    (lambda p, d, o: p.assign(office_code=p["office_code"].where(p.index != 3, "KC-XXX")), "participants.csv",
-     "unknown office code"),
-    (lambda p, d, o: p.assign(segment=p["segment"].where(p.index != 5, "ASN")), "participants.csv", "allowed: PU, BPU"),
-    (lambda p, d, o: p.assign(funder=p["funder"].where(p["segment"] != "PU", "csr")), "participants.csv",
-     "only BPU rows name a funder"),
-    (lambda p, d, o: pd.concat([p, p.iloc[[0]]]), "participants.csv", "may appear once"),
-    (lambda p, d, o: d[d["region_code"] != "6411"], "denominators.csv", "6411"),
-    (lambda p, d, o: d.assign(period=d["period"].where(d.index != 2, "08-2023")), "denominators.csv", "YYYY-MM"),
-    (lambda p, d, o: o.assign(share=o["share"].where(o["office_code"] != "KC-BPN", 0.7)), "offices.csv", "sum to 1"),
-    # a Kaltim office moved into another province: Samarinda is then served by no office (187,000 people lost)
-    (lambda p, d, o: o.assign(region_code=o["region_code"].where(o["office_code"] != "KC-SMD", "63")), "offices.csv",
-     "no office serves the Kaltim kab/kota 6472"),
-    (lambda p, d, o: o.assign(region_code=o["region_code"].where(o.index != o.index[1], "63")), "offices.csv",
-     "serves regions in 2 provinces"),
-])
+@pytest.mark.parametrize(
+    "change, where, message",
+    [
+        (
+            lambda p, d, o: p.assign(office_code=p["office_code"].where(p.index != 3, "KC-XXX")),
+            "participants.csv",
+            "unknown office code",
+        ),
+        (
+            lambda p, d, o: p.assign(segment=p["segment"].where(p.index != 5, "ASN")),
+            "participants.csv",
+            "allowed: PU, BPU",
+        ),
+        (
+            lambda p, d, o: p.assign(funder=p["funder"].where(p["segment"] != "PU", "csr")),
+            "participants.csv",
+            "only BPU rows name a funder",
+        ),
+        (lambda p, d, o: pd.concat([p, p.iloc[[0]]]), "participants.csv", "may appear once"),
+        (lambda p, d, o: d[d["region_code"] != "6411"], "denominators.csv", "6411"),
+        (lambda p, d, o: d.assign(period=d["period"].where(d.index != 2, "08-2023")), "denominators.csv", "YYYY-MM"),
+        (
+            lambda p, d, o: o.assign(share=o["share"].where(o["office_code"] != "KC-BPN", 0.7)),
+            "offices.csv",
+            "sum to 1",
+        ),
+        # a Kaltim office moved into another province: Samarinda is then served by no office (187,000 people lost)
+        (
+            lambda p, d, o: o.assign(region_code=o["region_code"].where(o["office_code"] != "KC-SMD", "63")),
+            "offices.csv",
+            "no office serves the Kaltim kab/kota 6472",
+        ),
+        (
+            lambda p, d, o: o.assign(region_code=o["region_code"].where(o.index != o.index[1], "63")),
+            "offices.csv",
+            "serves regions in 2 provinces",
+        ),
+    ],
+)
 def test_broken_published_files_name_file_row_and_rule(default_data, tmp_path, change, where, message):
     part, den = participants_frame(default_data), denominators_frame(default_data)
     part = part[part["office_code"].str.startswith("KC")].reset_index(drop=True)

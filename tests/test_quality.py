@@ -1,4 +1,5 @@
 """Panel data-quality checks (notebook 01): each check counts exactly the rows broken on purpose."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,8 +14,14 @@ def counts(data, params) -> dict[str, int]:
 
 def test_the_simulated_panel_passes_every_check(default_data, default_params):
     t = panel_checks(default_data, default_params)
-    assert t["passed"].all() and set(t["check"]) == {"dq_complete", "dq_missing", "dq_bpu_le_vuln", "dq_total_le_target",
-                                                     "dq_subsidised_le_bpu", "dq_jump"}
+    assert t["passed"].all() and set(t["check"]) == {
+        "dq_complete",
+        "dq_missing",
+        "dq_bpu_le_vuln",
+        "dq_total_le_target",
+        "dq_subsidised_le_bpu",
+        "dq_jump",
+    }
 
 
 def test_each_broken_row_is_counted(default_data, default_params):

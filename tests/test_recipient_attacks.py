@@ -1,5 +1,6 @@
 """Recipient lists as they really arrive, and as an attacker might shape them: every case exits cleanly (2) or
 gives the correct result, never echoes an identifying value, never writes a formula or a file outside the run."""
+
 from __future__ import annotations
 
 import os
@@ -26,9 +27,24 @@ def verify(tmp_path, *args, salt=SALT):
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     if salt is not None:
         env["EVALKIT_SALT"] = salt
-    return subprocess.run([sys.executable, "-m", "evalkit", "verify", *map(str, args), "--params",
-                           str(ROOT / "params" / "default.yaml"), "--outputs", str(tmp_path / "out")],
-                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evalkit",
+            "verify",
+            *map(str, args),
+            "--params",
+            str(ROOT / "params" / "default.yaml"),
+            "--outputs",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -81,8 +97,9 @@ def test_file_names_are_only_names(tmp_path, listing, name):
     assert_nothing_leaks(proc, tmp_path, df)
 
 
-@pytest.mark.parametrize("period, why", [("2025-6", "YYYY-MM"), ("2025-06' OR 1=1 --", "YYYY-MM"),
-                                         ("2031-01", "no row")])
+@pytest.mark.parametrize(
+    "period, why", [("2025-6", "YYYY-MM"), ("2025-06' OR 1=1 --", "YYYY-MM"), ("2031-01", "no row")]
+)
 def test_a_bad_or_empty_period_is_refused(tmp_path, listing, period, why):
     df, _ = listing
     df.to_csv(tmp_path / "list.csv", index=False)
@@ -153,9 +170,24 @@ def test_an_empty_or_short_salt_file_is_refused(tmp_path, listing, content):
     df.to_csv(tmp_path / "list.csv", index=False)
     (tmp_path / "salt").write_text(content)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "EVALKIT_SALT_FILE": str(tmp_path / "salt")}
-    proc = subprocess.run([sys.executable, "-m", "evalkit", "verify", str(tmp_path / "list.csv"), "--params",
-                           str(ROOT / "params" / "default.yaml"), "--outputs", str(tmp_path / "out")],
-                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evalkit",
+            "verify",
+            str(tmp_path / "list.csv"),
+            "--params",
+            str(ROOT / "params" / "default.yaml"),
+            "--outputs",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
     assert proc.returncode == 2 and "salt" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.xlsx"))
     assert os.environ.get("EVALKIT_SALT_FILE") != str(tmp_path / "salt")
@@ -165,9 +197,24 @@ def test_a_deleted_salt_is_announced_and_workbooks_carry_the_salt_fingerprint(tm
     df, _ = listing
     df.to_csv(tmp_path / "list.csv", index=False)
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "EVALKIT_SALT_FILE": str(tmp_path / "cfg" / "salt")}
-    run = lambda: subprocess.run([sys.executable, "-m", "evalkit", "verify", str(tmp_path / "list.csv"), "--params",  # noqa: E731
-                                  str(ROOT / "params" / "default.yaml"), "--outputs", str(tmp_path / "out")],
-                                 capture_output=True, text=True, cwd=tmp_path, env=env, timeout=300)
+    run = lambda: subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evalkit",
+            "verify",
+            str(tmp_path / "list.csv"),
+            "--params",  # noqa: E731
+            str(ROOT / "params" / "default.yaml"),
+            "--outputs",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
     first = run()
     assert first.returncode == 0 and "a new one is created" in first.stderr
     second = run()
@@ -175,8 +222,12 @@ def test_a_deleted_salt_is_announced_and_workbooks_carry_the_salt_fingerprint(tm
     (tmp_path / "cfg" / "salt").unlink()
     third = run()
     assert third.returncode == 0 and "will not match" in third.stderr
-    prints = [pd.read_excel(p.stdout.strip().splitlines()[-1], sheet_name="Ringkasan", dtype=str)
-              .set_index("Pemeriksaan")["Jumlah"]["Sidik garam (salt)"] for p in (first, second, third)]
+    prints = [
+        pd.read_excel(p.stdout.strip().splitlines()[-1], sheet_name="Ringkasan", dtype=str).set_index("Pemeriksaan")[
+            "Jumlah"
+        ]["Sidik garam (salt)"]
+        for p in (first, second, third)
+    ]
     assert prints[0] == prints[1] != prints[2]
 
 

@@ -1,4 +1,5 @@
 """The reference copies in data/ and the packaged ones agree."""
+
 import pytest
 
 from .conftest import ROOT

@@ -8,6 +8,7 @@ pysyncon).
   ``causaldata.organ_donations``; California's active-choice law from 2011 Q3): p-values within Monte Carlo error
   (4 standard errors of the difference of two 99,999-draw estimates) of ``wildboottest``, Webb and Rademacher.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -29,8 +30,10 @@ def reference(module: str):
     try:
         return importlib.import_module(module)
     except ImportError:
-        pytest.fail(f"the reference package {module!r} is missing: install the test extras (make test, lock/dev.txt)",
-                    pytrace=False)
+        pytest.fail(
+            f"the reference package {module!r} is missing: install the test extras (make test, lock/dev.txt)",
+            pytrace=False,
+        )
 
 
 reference("causaldata")
@@ -52,8 +55,9 @@ def _csdid(c: pd.DataFrame, base: str, kind: str) -> dict:
 
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        m = ATTgt(yname="l_homicide", tname="year", idname="sid", gname="effyear", data=c,
-                  control_group=["nevertreated"]).fit(est_method="reg", bstrap=False, base_period=base)
+        m = ATTgt(
+            yname="l_homicide", tname="year", idname="sid", gname="effyear", data=c, control_group=["nevertreated"]
+        ).fit(est_method="reg", bstrap=False, base_period=base)
         m.aggte(typec=kind, bstrap=False)
     return m.atte
 
@@ -69,8 +73,9 @@ def test_group_aggregation_standard_error_matches_csdid(castle):
 
 def test_universal_base_event_times_equal_csdid(castle):
     reference("csdid")
-    res = did.callaway_santanna(castle, "l_homicide", "sid", "year", "effyear", control="never",
-                                base_period="universal")
+    res = did.callaway_santanna(
+        castle, "l_homicide", "sid", "year", "effyear", control="never", base_period="universal"
+    )
     ours = res.aggregate("dynamic").table
     ref = _csdid(castle, "universal", "dynamic")
     assert list(ours["event_time"]) == list(ref["egt"])  # the reference row −1 is there, with ATT 0
@@ -88,11 +93,18 @@ def test_wild_bootstrap_with_time_effects_matches_wildboottest(kind):
 
     o = organ_donations.load_pandas().data
     o["treat"] = ((o["State"] == "California") & (o["Quarter_Num"] >= 4)).astype(float)
-    ours = did.twfe(o, "Rate", "State", "Quarter_Num", "treat", inference="wild", B=99_999, seed=1,
-                    bootstrap_weights=kind).pvalue
-    ref = wildboottest(smf.ols("Rate ~ treat + C(State) + C(Quarter_Num)", o), param="treat",
-                       cluster=pd.factorize(o["State"])[0], B=99_999, weights_type=kind, seed=1,
-                       show=False)["p-value"].iloc[0]
+    ours = did.twfe(
+        o, "Rate", "State", "Quarter_Num", "treat", inference="wild", B=99_999, seed=1, bootstrap_weights=kind
+    ).pvalue
+    ref = wildboottest(
+        smf.ols("Rate ~ treat + C(State) + C(Quarter_Num)", o),
+        param="treat",
+        cluster=pd.factorize(o["State"])[0],
+        B=99_999,
+        weights_type=kind,
+        seed=1,
+        show=False,
+    )["p-value"].iloc[0]
     mc = 4 * np.sqrt(2 * ref * (1 - ref) / 99_999)
     assert abs(ours - ref) <= mc, (ours, ref, mc)
 
@@ -117,10 +129,19 @@ def test_synthetic_control_placebo_fits_at_least_as_good_as_pysyncon():
         w = simplex_weights(y1, Y0)
         assert w.min() >= 0 and abs(w.sum() - 1) < 1e-9
         ours = np.mean((y1 - Y0 @ w) ** 2)
-        dp = Dataprep(foo=t, predictors=[], predictors_op="mean", dependent="bmprison", unit_variable="statefip",
-                      time_variable="year", treatment_identifier=j, controls_identifier=others,
-                      time_predictors_prior=pre, time_optimize_ssr=pre,
-                      special_predictors=[("bmprison", [y], "mean") for y in pre])
+        dp = Dataprep(
+            foo=t,
+            predictors=[],
+            predictors_op="mean",
+            dependent="bmprison",
+            unit_variable="statefip",
+            time_variable="year",
+            treatment_identifier=j,
+            controls_identifier=others,
+            time_predictors_prior=pre,
+            time_optimize_ssr=pre,
+            special_predictors=[("bmprison", [y], "mean") for y in pre],
+        )
         X0, X1 = dp.make_covariate_mats()
         sd = pd.concat([X0, X1], axis=1).std(axis=1).to_numpy()
         s = Synth()
@@ -147,9 +168,18 @@ def test_synthetic_control_predictor_weights_at_least_as_good_as_pysyncon():
     units = sorted(t["statefip"].unique())
     j = units[3]
     others = [u for u in units if u != j][::5]
-    dp = Dataprep(foo=t, predictors=preds, predictors_op="mean", dependent="bmprison", unit_variable="statefip",
-                  time_variable="year", treatment_identifier=j, controls_identifier=others,
-                  time_predictors_prior=pre, time_optimize_ssr=pre)
+    dp = Dataprep(
+        foo=t,
+        predictors=preds,
+        predictors_op="mean",
+        dependent="bmprison",
+        unit_variable="statefip",
+        time_variable="year",
+        treatment_identifier=j,
+        controls_identifier=others,
+        time_predictors_prior=pre,
+        time_optimize_ssr=pre,
+    )
     s = Synth()
     s.fit(dp, optim_method="Nelder-Mead", optim_initial="equal")
     X0, X1 = dp.make_covariate_mats()

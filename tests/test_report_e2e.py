@@ -1,12 +1,13 @@
 """End to end: render reports through papermill into a throw-away project and check the files."""
+
 from __future__ import annotations
 
 import json
 import re
 import shutil
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -14,10 +15,19 @@ import pytest
 from .conftest import ROOT, copy_project, make_project, newest_run, run_cli
 from .privacy import PersonalData
 
-NOTEBOOKS = ["00-summary", "01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
-             "04-kabkota-scorecard", "05-oversight"]
-NETWORK = re.compile(r"""(<script[^>]*\ssrc=["']?(https?:)?//)|(<link[^>]*\shref=["']?(https?:)?//)|"""
-                     r"""(<img[^>]*\ssrc=["']?(https?:)?//)|(url\(\s*["']?(https?:)?//)|(@import)""", re.I)
+NOTEBOOKS = [
+    "00-summary",
+    "01-data-quality",
+    "02-coverage-evaluation",
+    "03-budget-allocation",
+    "04-kabkota-scorecard",
+    "05-oversight",
+]
+NETWORK = re.compile(
+    r"""(<script[^>]*\ssrc=["']?(https?:)?//)|(<link[^>]*\shref=["']?(https?:)?//)|"""
+    r"""(<img[^>]*\ssrc=["']?(https?:)?//)|(url\(\s*["']?(https?:)?//)|(@import)""",
+    re.I,
+)
 
 
 @pytest.mark.e2e
@@ -146,8 +156,9 @@ def test_no_raw_nik_or_name_in_any_output_file(rendered):
     project, _ = rendered
     params = evalkit.load_params(project / "params" / "default.yaml")
     v = params.verification
-    df, _ = generate_recipients(v.synthetic_rows, seed=params.seed,
-                                defects=defect_counts(v.synthetic_rows, v.synthetic_defect_share))
+    df, _ = generate_recipients(
+        v.synthetic_rows, seed=params.seed, defects=defect_counts(v.synthetic_rows, v.synthetic_defect_share)
+    )
     niks, names = sorted(n for n in df["nik"] if len(n) >= 12), sorted(df["nama"])
     personal = PersonalData(niks, names)
     assert personal.kinds_in(f"x 9{niks[-1]}0 y,{names[-1]}.") == ["nik", "name"]  # the scan can find both
@@ -167,8 +178,14 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered, tmp
     scen = project / "outputs" / "default"
     first = (scen / "latest").resolve()
     env = dict(os.environ, EVALKIT_SALT="e2e-test-salt")
-    proc = subprocess.run([sys.executable, "-m", "evalkit", "rerun", str(first / "manifest.json"), "--quiet"],
-                          cwd=project, capture_output=True, text=True, timeout=900, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "evalkit", "rerun", str(first / "manifest.json"), "--quiet"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr[-2000:]
     assert "params hash: same" in proc.stdout and "tables:      all identical" in proc.stdout
     assert "environment: installed packages equal lock/run.txt" in proc.stdout
@@ -186,8 +203,10 @@ def test_rerun_from_manifest_reproduces_identical_tables_and_pages(rendered, tmp
     assert "Dibandingkan run" in (second / "05-oversight.html").read_text(encoding="utf-8")  # … and says so
     import openpyxl
 
-    values = [[[list(r) for r in ws.iter_rows(values_only=True)] for ws in openpyxl.load_workbook(run / "default.xlsx")]
-              for run in (first, second)]
+    values = [
+        [[list(r) for r in ws.iter_rows(values_only=True)] for ws in openpyxl.load_workbook(run / "default.xlsx")]
+        for run in (first, second)
+    ]
     assert values[0][0] == values[1][0] and values[0][2:] == values[1][2:]  # contents and every table identical
     assert len(values[0]) > 20  # (the about sheet differs: run id, times)
     strip = lambda t: re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "DATE", t)  # noqa: E731  the run date
@@ -295,8 +314,12 @@ def test_revenue_downside_renders_beside_the_default(rendered):
     for name in ("default", "revenue-downside"):
         manifest = json.loads((project / "outputs" / name / "latest" / "manifest.json").read_text())
         assert manifest["status"] == "ok" and manifest["params"]["resolved"]["scenario"]["title"] in html
-    caps = {name: read_csv_table(project / "outputs" / name / "latest" / "tables" / "03-budget-allocation__budget_path.csv")
-            .set_index("year")["cap_rupiah"] for name in ("default", "revenue-downside")}
+    caps = {
+        name: read_csv_table(
+            project / "outputs" / name / "latest" / "tables" / "03-budget-allocation__budget_path.csv"
+        ).set_index("year")["cap_rupiah"]
+        for name in ("default", "revenue-downside")
+    }
     assert (caps["revenue-downside"] < caps["default"]).all()  # the ceiling follows the lower revenue
     assert caps["revenue-downside"].loc[2026] == pytest.approx(0.005 * 14.25e12)
 
@@ -346,12 +369,19 @@ def test_second_scenario_reuses_notebooks_whose_inputs_did_not_change(english):
     (which declare they read none of those) are reused with identical tables; 03 and 00 run again."""
     project, _ = english
     runs = {n: project / "outputs" / n / "latest" for n in ("target-90-by-2029", "target-95-by-2027")}
-    status = {n: {nb["name"]: nb["reused"] for nb in json.loads((r / "manifest.json").read_text())["notebooks"]}
-              for n, r in runs.items()}
+    status = {
+        n: {nb["name"]: nb["reused"] for nb in json.loads((r / "manifest.json").read_text())["notebooks"]}
+        for n, r in runs.items()
+    }
     assert not any(status["target-90-by-2029"].values())
-    assert status["target-95-by-2027"] == {"00-summary": False, "01-data-quality": True,
-                                           "02-coverage-evaluation": True, "03-budget-allocation": False,
-                                           "04-kabkota-scorecard": True, "05-oversight": True}
+    assert status["target-95-by-2027"] == {
+        "00-summary": False,
+        "01-data-quality": True,
+        "02-coverage-evaluation": True,
+        "03-budget-allocation": False,
+        "04-kabkota-scorecard": True,
+        "05-oversight": True,
+    }
     a, b = runs.values()
     for prefix in ("01-", "02-", "04-"):
         names = sorted(p.name for p in (a / "tables").glob(prefix + "*.csv"))
@@ -421,10 +451,14 @@ def test_excel_workbook_equals_csv_tables(rendered):
     path = wb[next(k for k, v in contents.items() if v == "03-budget-allocation__budget_path.csv")]
     columns = [c.value for c in path[HEADER_ROW]]
     first = HEADER_ROW + 1
-    assert path.cell(row=first, column=columns.index(outputs.column_label("cost_rupiah", "id")) + 1
-                     ).number_format == '"Rp" #,##0'
-    assert path.cell(row=first, column=columns.index(outputs.column_label("recipients", "id")) + 1
-                     ).number_format == "#,##0"
+    assert (
+        path.cell(row=first, column=columns.index(outputs.column_label("cost_rupiah", "id")) + 1).number_format
+        == '"Rp" #,##0'
+    )
+    assert (
+        path.cell(row=first, column=columns.index(outputs.column_label("recipients", "id")) + 1).number_format
+        == "#,##0"
+    )
 
 
 def params_keys() -> set[str]:
@@ -493,8 +527,16 @@ def test_pages_in_headless_chromium_offline(rendered, english, tmp_path):
     snake = re.compile(r"\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
     shots = tmp_path / "screenshots"  # not in the shared project, which other tests scan
     shots.mkdir()
-    args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND"]
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+    ]
     problems = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=args)
@@ -517,14 +559,18 @@ def test_pages_in_headless_chromium_offline(rendered, english, tmp_path):
             for page_file in pages:
                 where = f"{page_file.parent.name}/{page_file.name} @{width}px"
                 page.goto(page_file.as_uri(), wait_until="load")
-                images = page.evaluate("Promise.all(Array.from(document.images).map(i => i.decode().then("
-                                       "() => i.naturalWidth > 0, () => false)))")
+                images = page.evaluate(
+                    "Promise.all(Array.from(document.images).map(i => i.decode().then("
+                    "() => i.naturalWidth > 0, () => false)))"
+                )
                 if not all(images):
                     problems.append(f"{where}: an image does not decode")
                 info = page.evaluate(CHECK_PAGE)
                 text = info["text"]
-                if (m := key_re.search(text)):
-                    problems.append(f"{where}: params key visible: {m.group(0)!r} in …{text[max(0, m.start() - 60):m.end() + 20]!r}")
+                if m := key_re.search(text):
+                    problems.append(
+                        f"{where}: params key visible: {m.group(0)!r} in …{text[max(0, m.start() - 60) : m.end() + 20]!r}"
+                    )
                 if re.search(r"\bnan\b", text, re.I):
                     problems.append(f"{where}: 'nan' visible")
                 bad = [h for h in info["headers"] if snake.search(h)]
@@ -534,8 +580,10 @@ def test_pages_in_headless_chromium_offline(rendered, english, tmp_path):
                     problems.append(f"{where}: overflows sideways ({info['docWidth']} px): {info['overflow']}")
                 if page_file in answers:
                     if info["answerTop"] is None or info["firstBottom"] > height:
-                        problems.append(f"{where}: the answer is not on the first screen ({info['answerTop']}, "
-                                        f"{info['firstBottom']})")
+                        problems.append(
+                            f"{where}: the answer is not on the first screen ({info['answerTop']}, "
+                            f"{info['firstBottom']})"
+                        )
                     elif width == 1280 and page_file.parent.parent.name == "default":
                         page.screenshot(path=str(shots / "index-first-screen.png"))
                 links = page.evaluate("Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
@@ -564,7 +612,9 @@ def test_a_kaltim_only_panel_renders_every_page_and_says_which_designs_did_not_r
     panel.to_csv(project / "data" / "kaltim.csv", index=False)
     (project / "params" / "kaltim-only.yaml").write_text(
         "extends: default.yaml\nscenario:\n  name: kaltim-only\n  title: Kaltim saja\ndata:\n  source: files\n"
-        "  panel: ../data/kaltim.csv\n", encoding="utf-8")
+        "  panel: ../data/kaltim.csv\n",
+        encoding="utf-8",
+    )
     proc = run_cli(project, "params/kaltim-only.yaml", "--jobs", "2")
     assert proc.returncode == 0, proc.stderr[-3000:]
     run = project / "outputs" / "kaltim-only" / "latest"
@@ -599,4 +649,3 @@ def test_published_formats_and_an_xlsx_panel_render_every_page(files_render):
     index = (project / "outputs" / "example-files" / "latest" / "index.html").read_text(encoding="utf-8")
     assert "diinterpolasi linear antarbulan survei" in index  # the report states the interpolation method
     assert "sasaran BPJS Ketenagakerjaan" in index  # total coverage on its published definition, next to the target
-

@@ -1,4 +1,5 @@
 """Runs never damage earlier runs: interruption by signal, and two runs of one scenario at once."""
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,14 @@ def small_project(project):
 
 def start(project: Path, notebooks: str) -> subprocess.Popen:
     env = dict(os.environ, EVALKIT_SALT="safety-test-salt")
-    return subprocess.Popen([sys.executable, "-m", "evalkit", "run", "params/default.yaml", "--notebooks", notebooks,
-                             "--quiet"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "evalkit", "run", "params/default.yaml", "--notebooks", notebooks, "--quiet"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 def wait_for_partial(project: Path, proc: subprocess.Popen, timeout: float = 60) -> None:

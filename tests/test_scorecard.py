@@ -1,4 +1,5 @@
 """The kab/kota scorecard: normalisation, missing indicators, rank uncertainty."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -8,8 +9,9 @@ from evalkit import scorecard
 
 
 def test_scorecard_normalisation_and_rank_uncertainty(default_params, default_data):
-    default_params = default_params.model_copy(update={"scorecard": default_params.scorecard.model_copy(
-        update={"participants": []})})  # every kab/kota ranked
+    default_params = default_params.model_copy(
+        update={"scorecard": default_params.scorecard.model_copy(update={"participants": []})}
+    )  # every kab/kota ranked
     ind = scorecard.indicators(default_data, default_params)
     t = scorecard.composite(ind, default_params)
     z = t.set_index("region_code")["z_coverage_level"]
@@ -17,8 +19,9 @@ def test_scorecard_normalisation_and_rank_uncertainty(default_params, default_da
     assert z.to_dict() == pytest.approx((100 * (raw - raw.min()) / (raw.max() - raw.min())).to_dict())
     assert t["z_employer_compliance"].isna().all()  # missing indicator: weights rescaled, score still 0–100
     assert t["score"].between(0, 100).all() and sorted(t["rank"]) == list(range(1, 11))
-    sharp = default_params.model_copy(update={"scorecard": default_params.scorecard.model_copy(
-        update={"weight_concentration": 1e6})})
+    sharp = default_params.model_copy(
+        update={"scorecard": default_params.scorecard.model_copy(update={"weight_concentration": 1e6})}
+    )
     u = scorecard.rank_uncertainty(ind, sharp).set_index("region_code")
     assert (u["rank_median"] == t.set_index("region_code")["rank"]).all()
     loose = scorecard.rank_uncertainty(ind, default_params)
@@ -34,8 +37,9 @@ def test_only_the_participants_are_ranked_and_the_ranking_follows_the_list(defau
     assert default_params.scorecard.participants == seven  # the 2024 round (interviews 28 Jul 2025)
     table = scorecard.composite(ind, default_params)
     assert sorted(table["region_code"]) == sorted(seven) and sorted(table["rank"]) == list(range(1, 8))
-    three = default_params.model_copy(update={"scorecard": default_params.scorecard.model_copy(
-        update={"participants": ["6471", "6402", "6411"]})})
+    three = default_params.model_copy(
+        update={"scorecard": default_params.scorecard.model_copy(update={"participants": ["6471", "6402", "6411"]})}
+    )
     assert sorted(scorecard.composite(ind, three)["region_code"]) == ["6402", "6411", "6471"]
     unc = scorecard.rank_uncertainty(ind, three)
     assert set(unc["region_code"]) == {"6402", "6411", "6471"} and unc["rank_p90"].max() <= 3
@@ -96,7 +100,8 @@ def _form_project(tmp_path, frame, xlsx=False):
         path = project / "data" / "form.csv"
         frame.to_csv(path, index=False)
     (project / "params" / "form.yaml").write_text(
-        f"extends: example-files.yaml\nscenario:\n  name: form\n  title: Formulir\ndata:\n  self_assessment: ../data/{path.name}\n")
+        f"extends: example-files.yaml\nscenario:\n  name: form\n  title: Formulir\ndata:\n  self_assessment: ../data/{path.name}\n"
+    )
     return project, evalkit.load_params(project / "params" / "form.yaml")
 
 
@@ -150,8 +155,9 @@ def test_each_participant_has_a_profile_with_scores_evidence_and_questions(defau
     scores = scorecard.criteria_scores(table, default_params)
     form = generate_form(default_params).assign(tanggal_dokumen=lambda f: pd.to_datetime(f["tanggal_dokumen"]))
     falls = scorecard.declines(default_data, default_params)
-    profiles = scorecard.profiles(table, unc, scores, ind[ind["year"] == ind["year"].max()], form, falls,
-                                  default_params)
+    profiles = scorecard.profiles(
+        table, unc, scores, ind[ind["year"] == ind["year"].max()], form, falls, default_params
+    )
     assert [p["region_code"] for p in profiles] == list(table.sort_values("rank")["region_code"])
     assert len(profiles) == 7
     for p in profiles:

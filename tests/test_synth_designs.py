@@ -1,18 +1,20 @@
 """Synthetic DiD, conformal inference and the robustness checks (leave-one-out donors, placebo in time) on simulated
 factor-model panels whose truth is known; size of the conformal test by simulation."""
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from evalkit.evaluation.designs import sdid as sdid_design
 from evalkit.evaluation.designs import synth as synth_design
-from evalkit.robustness import CheckResult, leave_one_out, placebo_in_time
 from evalkit.methods import synth
 from evalkit.methods.conformal import block_pvalue, null_pvalue
+from evalkit.robustness import CheckResult, leave_one_out, placebo_in_time
 
 
-def factor_panel(seed: int, effect: float = 0.0, units: int = 20, periods: int = 30, start: int = 20,
-                 noise: float = 0.5) -> pd.DataFrame:
+def factor_panel(
+    seed: int, effect: float = 0.0, units: int = 20, periods: int = 30, start: int = 20, noise: float = 0.5
+) -> pd.DataFrame:
     """Two-factor model; unit 0 is treated from ``start`` with a constant ``effect`` and lies inside the donors'
     factor-loading hull (a synthetic control can match it)."""
     rng = np.random.default_rng(seed)
@@ -21,8 +23,9 @@ def factor_panel(seed: int, effect: float = 0.0, units: int = 20, periods: int =
     load[0] = load[1:6].mean(axis=0)
     y = 10 + f @ load.T + rng.normal(0, noise, size=(periods, units))
     y[start:, 0] += effect
-    return pd.DataFrame({"unit": np.repeat(np.arange(units), periods), "time": np.tile(np.arange(periods), units),
-                         "y": y.T.ravel()})
+    return pd.DataFrame(
+        {"unit": np.repeat(np.arange(units), periods), "time": np.tile(np.arange(periods), units), "y": y.T.ravel()}
+    )
 
 
 def test_sdid_recovers_the_effect_and_its_interval_covers_it():
@@ -89,8 +92,12 @@ def test_placebo_in_time_finds_no_effect_before_the_start():
     assert check.passed is True  # under half the real effect
     assert placebo_in_time(sdid_design.point_fit, p, "y", "unit", "time", 0, 20).passed is None  # no reference
     # a "real" effect smaller than twice the backdated one fails the check
-    assert placebo_in_time(sdid_design.point_fit, p, "y", "unit", "time", 0, 20,
-                           reference=abs(out["estimate"].iloc[0])).passed is False
+    assert (
+        placebo_in_time(
+            sdid_design.point_fit, p, "y", "unit", "time", 0, 20, reference=abs(out["estimate"].iloc[0])
+        ).passed
+        is False
+    )
     with pytest.raises(ValueError, match="fake start 1 leaves 1 periods"):
         placebo_in_time(sdid_design.point_fit, p, "y", "unit", "time", 0, 20, fake_times=[1])
 
@@ -105,8 +112,11 @@ def test_sdid_p_value_is_never_below_what_its_placebos_support():
 
     rng = np.random.default_rng(3)
     units, periods = 12, 20
-    rows = [{"unit": u, "time": t, "y": rng.normal() + (8.0 if u == 0 and t >= 15 else 0.0)}
-            for u in range(units) for t in range(periods)]
+    rows = [
+        {"unit": u, "time": t, "y": rng.normal() + (8.0 if u == 0 and t >= 15 else 0.0)}
+        for u in range(units)
+        for t in range(periods)
+    ]
     r = sdid.sdid(pd.DataFrame(rows), "y", "unit", "time", 0, 15)
     m = r.att.info["placebos"]
     assert m == units - 1 and r.att.pvalue == pytest.approx(1 / (m + 1))  # the largest effect of all: rank 1

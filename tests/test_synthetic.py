@@ -1,4 +1,5 @@
 """The seeded simulator: shapes, codes, reproducibility, calibration and the stored true effect."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -101,10 +102,11 @@ def test_the_provincial_list_follows_the_budget_year(default_data, default_param
     prov = default_data.kaltim.groupby("period")["subsidised_prov"].sum()
     gap = default_params.data.synthetic.determination_gap_months
     for year in (2024, 2025):
-        assert (prov[f"{year}-01":f"{year}-{gap:02d}"] == 0).all()
-        assert (prov[f"{year}-{gap + 1:02d}":f"{year}-12"] == default_params.data.synthetic.pergub_recipients).all()
-    by_year = default_data.kaltim.pivot_table(index="region_code", columns=default_data.kaltim["period"].dt.year,
-                                              values="subsidised_prov", aggfunc="max")
+        assert (prov[f"{year}-01" : f"{year}-{gap:02d}"] == 0).all()
+        assert (prov[f"{year}-{gap + 1:02d}" : f"{year}-12"] == default_params.data.synthetic.pergub_recipients).all()
+    by_year = default_data.kaltim.pivot_table(
+        index="region_code", columns=default_data.kaltim["period"].dt.year, values="subsidised_prov", aggfunc="max"
+    )
     assert not by_year[2024].equals(by_year[2025])  # each year's list is its own
 
 

@@ -1,4 +1,5 @@
 """Templates for every input (data/templates/, `evalkit templates`): filled in, they load through the loaders."""
+
 from __future__ import annotations
 
 import openpyxl
@@ -102,6 +103,12 @@ def test_filled_reference_list_templates_feed_the_cross_match(templates, default
     fill(templates / "deaths.xlsx", pd.DataFrame({"nik": people[7:10], "tanggal_meninggal": "2025-01-31"}))
     fill(templates / "non_eligible.xlsx", pd.DataFrame({"nik": people[10:12], "kategori": "ASN"}))
     lists = {name: read_table(templates / f"{name}.xlsx", name, 10) for name in ("members", "deaths", "non_eligible")}
-    s = cross_match(june, default_params, members=lists["members"], deaths=lists["deaths"], asn=lists["non_eligible"],
-                    salt="template-salt").summary
+    s = cross_match(
+        june,
+        default_params,
+        members=lists["members"],
+        deaths=lists["deaths"],
+        asn=lists["non_eligible"],
+        salt="template-salt",
+    ).summary
     assert (s["already_member"], s["deceased"], s["non_eligible_status"]) == (7, 3, 2)

@@ -1,5 +1,6 @@
 """Spreadsheet bombs, written without building them in memory: a sheet with a million rows that packs under 1 MB,
 and a sheet whose one far cell (XFD1048576) makes a parser allocate the whole rectangle."""
+
 from __future__ import annotations
 
 import zipfile
@@ -7,8 +8,10 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-        b'2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>nik</t></is></c></row>')
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+    b'2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>nik</t></is></c></row>'
+)
 TAIL = b"</sheetData></worksheet>"
 
 
@@ -36,6 +39,7 @@ def million_rows(path: Path, rows: int = 1_000_000) -> Path:
         block = b"<row><c><v>1</v></c></row>" * 50_000
         for _ in range(rows // 50_000):
             fh.write(block)
+
     return _with_sheet(path, write)
 
 

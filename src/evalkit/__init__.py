@@ -2,6 +2,7 @@
 
 The package facade for users (``import evalkit``); nothing inside the package imports it.
 """
+
 from __future__ import annotations
 
 from .core.version import __version__

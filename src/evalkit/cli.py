@@ -3,6 +3,7 @@
 Exit codes: 0 success; 1 a notebook or scenario failed (the others still rendered); 2 bad input
 (params or data), reported without a traceback before anything runs; 130 interrupted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,6 @@ from .data.schemas import SCHEMAS, markdown_table
 from .errors import EvalkitError, OutputsError, Problem
 from .params import load_params
 from .runner.validate import check_inputs, validate_all
-
 
 #: Failures of the disk, not of evalkit: reported in words with exit code 2, never as a traceback.
 WRITE_ERRORS = (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT)
@@ -58,8 +58,16 @@ def cmd_run(args) -> int:
     install_sigterm()
     if args.no_cache:  # inherited by the kernels
         os.environ["EVALKIT_CACHE"] = "off"
-    result = run(args.params, jobs=args.jobs, lang=args.lang, outputs=args.outputs,
-                 notebooks_dir=args.notebooks, quiet=args.quiet, fresh_kernels=args.fresh_kernels, checked=checked)
+    result = run(
+        args.params,
+        jobs=args.jobs,
+        lang=args.lang,
+        outputs=args.outputs,
+        notebooks_dir=args.notebooks,
+        quiet=args.quiet,
+        fresh_kernels=args.fresh_kernels,
+        checked=checked,
+    )
     print("", file=sys.stderr)
     print(f"{'scenario':<28} {'notebook':<26} {'status':<8} seconds", file=sys.stderr)
     for sc in result.scenarios:
@@ -80,8 +88,15 @@ def cmd_verify(args) -> int:
     from .report.officer import verify_to_workbook  # lazy: DuckDB and openpyxl, only for this command
 
     params = load_params(args.params)
-    summary, workbook = verify_to_workbook(args.file, params, outputs=args.outputs, period=args.period,
-                                           previous=args.previous, engine=args.engine, lang=args.lang)
+    summary, workbook = verify_to_workbook(
+        args.file,
+        params,
+        outputs=args.outputs,
+        period=args.period,
+        previous=args.previous,
+        engine=args.engine,
+        lang=args.lang,
+    )
     width = max(len(k) for k in summary)
     for k, v in summary.items():
         print(f"{k:<{width}}  {v}")
@@ -97,15 +112,27 @@ def cmd_determine(args) -> int:
     params = load_params(args.params)
     decree = {"number": args.decree_number, "date": args.decree_date, "title": args.decree_title}
     folder, restricted = determine_to_workbooks(
-        args.file, params, read_quotas(args.quotas), args.period, outputs=args.outputs, members=args.members,
-        deaths=args.deaths, asn=args.asn, previous=args.previous, restricted_dir=args.restricted_dir, decree=decree,
-        lang=args.lang)
+        args.file,
+        params,
+        read_quotas(args.quotas),
+        args.period,
+        outputs=args.outputs,
+        members=args.members,
+        deaths=args.deaths,
+        asn=args.asn,
+        previous=args.previous,
+        restricted_dir=args.restricted_dir,
+        decree=decree,
+        lang=args.lang,
+    )
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     for reason, state in summary["checked"].items():
         if state != "checked":
             print(t("off_cli_not_checked", args.lang, reason=t(f"off_reason_{reason}", args.lang)))
     print(folder)
-    print(t("off_cli_restricted", args.lang, folder=restricted) if restricted else t("off_cli_no_restricted", args.lang))
+    print(
+        t("off_cli_restricted", args.lang, folder=restricted) if restricted else t("off_cli_no_restricted", args.lang)
+    )
     return 0
 
 
@@ -123,9 +150,17 @@ def cmd_cache(args) -> int:
         try:
             removed = cache.clear(root)
         except cache.NotACache as exc:
-            raise OutputsError([Problem(str(exc.args[0]), "cache folder", "",
-                                        f"holds no {cache.MARKER} marker, so it is not a cache evalkit made: nothing "
-                                        "was deleted (check EVALKIT_CACHE_DIR)")])
+            raise OutputsError(
+                [
+                    Problem(
+                        str(exc.args[0]),
+                        "cache folder",
+                        "",
+                        f"holds no {cache.MARKER} marker, so it is not a cache evalkit made: nothing "
+                        "was deleted (check EVALKIT_CACHE_DIR)",
+                    )
+                ]
+            ) from None
         print(f"removed {removed} cache entries from {cache.cache_dir(root)}")
     else:
         folder, n, size = cache.info(root)
@@ -157,8 +192,9 @@ def cmd_example(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="evalkit", description="Evaluate Kaltim Pergub 19/2023 with "
-                                     "parameterised notebooks.")
+    parser = argparse.ArgumentParser(
+        prog="evalkit", description="Evaluate Kaltim Pergub 19/2023 with parameterised notebooks."
+    )
     parser.add_argument("--version", action="version", version=f"evalkit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check params files (and with --data their data) without running anything")
@@ -167,29 +203,43 @@ def build_parser() -> argparse.ArgumentParser:
     v.set_defaults(func=cmd_validate)
     r = sub.add_parser("run", help="render the report for one or more params files")
     r.add_argument("params", nargs="+")
-    r.add_argument("--jobs", type=int, default=None,
-                   help="notebooks run in parallel, across scenarios (default: the CPU cores)")
+    r.add_argument(
+        "--jobs", type=int, default=None, help="notebooks run in parallel, across scenarios (default: the CPU cores)"
+    )
     r.add_argument("--lang", choices=["id", "en"], default=None, help="report language (default: params)")
     r.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
     r.add_argument("--notebooks", default=None, help="notebook folder (default: <project>/notebooks)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
-    r.add_argument("--fresh-kernels", action="store_true",
-                   help="a new kernel for every notebook (default: warm kernels reused across notebooks)")
-    r.add_argument("--no-cache", action="store_true",
-                   help="compute everything: no prepared tables or notebook outputs from outputs/.cache")
+    r.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="a new kernel for every notebook (default: warm kernels reused across notebooks)",
+    )
+    r.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="compute everything: no prepared tables or notebook outputs from outputs/.cache",
+    )
     r.set_defaults(func=cmd_run)
     vf = sub.add_parser("verify", help="verify a recipient list (CSV/XLSX/Parquet); writes an Excel workbook of issues")
     vf.add_argument("file")
     vf.add_argument("--period", default=None, help="only this period, YYYY-MM")
     vf.add_argument("--previous", default=None, help="previous list, for new/continuing/dropped recipients")
-    vf.add_argument("--engine", choices=["auto", "pandas", "duckdb"], default="auto",
-                    help="auto = DuckDB above verification.duckdb_threshold_rows")
+    vf.add_argument(
+        "--engine",
+        choices=["auto", "pandas", "duckdb"],
+        default="auto",
+        help="auto = DuckDB above verification.duckdb_threshold_rows",
+    )
     vf.add_argument("--params", default="params/default.yaml", help="params with the verification rules")
     vf.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
     vf.add_argument("--lang", choices=("id", "en"), default="id", help="language of the workbook (default: id)")
     vf.set_defaults(func=cmd_verify)
-    dt = sub.add_parser("determine", help="determine (penetapan) the period's recipients from kab/kota proposals: "
-                        "one decree-annex workbook per kab/kota")
+    dt = sub.add_parser(
+        "determine",
+        help="determine (penetapan) the period's recipients from kab/kota proposals: "
+        "one decree-annex workbook per kab/kota",
+    )
     dt.add_argument("file", help="the proposals (CSV/XLSX/Parquet, layout as verification.mapping)")
     dt.add_argument("--period", required=True, help="the period determined, YYYY-MM")
     dt.add_argument("--quotas", required=True, help="CSV kode_wilayah,kuota or a run's budget allocation table")
@@ -199,9 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     dt.add_argument("--previous", default=None, help="the previous period's determined list (for continuity)")
     dt.add_argument("--params", default="params/default.yaml", help="params with the verification rules")
     dt.add_argument("--outputs", default="outputs", help="output folder (default: outputs)")
-    dt.add_argument("--restricted-dir", default=None, help="a folder outside outputs/ on this machine for the "
-                    "restricted annexes (full NIK and names) and the BPJS enrolment files; without it only the "
-                    "publishable annexes are written")
+    dt.add_argument(
+        "--restricted-dir",
+        default=None,
+        help="a folder outside outputs/ on this machine for the "
+        "restricted annexes (full NIK and names) and the BPJS enrolment files; without it only the "
+        "publishable annexes are written",
+    )
     dt.add_argument("--decree-number", default="", help="nomor of the decree (overrides params)")
     dt.add_argument("--decree-date", default="", help="tanggal of the decree (overrides params)")
     dt.add_argument("--decree-title", default="", help="tentang: the decree's title (overrides params)")
@@ -221,8 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
     tp = sub.add_parser("templates", help="write an Excel and a CSV template for every input (default: data/templates)")
     tp.add_argument("--out", default="data/templates", help="folder to write them to")
     tp.set_defaults(func=cmd_templates)
-    ex = sub.add_parser("example", help="write the SYNTHETIC example inputs in the real-file formats (default: "
-                        "data/example, from params/default.yaml)")
+    ex = sub.add_parser(
+        "example",
+        help="write the SYNTHETIC example inputs in the real-file formats (default: "
+        "data/example, from params/default.yaml)",
+    )
     ex.add_argument("--params", default="params/default.yaml", help="params whose seed and simulator settings to use")
     ex.add_argument("--out", default="data/example", help="folder to write them to")
     ex.set_defaults(func=cmd_example)
@@ -252,16 +309,21 @@ def main(argv: list[str] | None = None) -> int:
         if exc.errno not in WRITE_ERRORS:
             raise
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"Error: cannot write{where} ({exc.strerror}). Nothing half-written was published; earlier runs and "
-              "'latest' are untouched. Free disk space or fix permissions, or choose another folder with --outputs.",
-              file=sys.stderr)
+        print(
+            f"Error: cannot write{where} ({exc.strerror}). Nothing half-written was published; earlier runs and "
+            "'latest' are untouched. Free disk space or fix permissions, or choose another folder with --outputs.",
+            file=sys.stderr,
+        )
         return 2
     except BrokenPipeError:  # the output was piped into a command that stopped reading (e.g. `| head`)
         sys.stdout = open(os.devnull, "w")
         return 0
     except KeyboardInterrupt:
-        print("Interrupted: earlier runs and 'latest' are untouched; the unfinished run is kept in an "
-              ".interrupted-* folder.", file=sys.stderr)
+        print(
+            "Interrupted: earlier runs and 'latest' are untouched; the unfinished run is kept in an "
+            ".interrupted-* folder.",
+            file=sys.stderr,
+        )
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(130)  # do not wait for notebook threads; their kernels stop with their parent

@@ -5,6 +5,7 @@ registration rate (workers registered with BPJS TK / workers reported to Disnake
 share, outstanding arrears by age, by kab/kota and sector, and the companies with the largest arrears
 by salted hashed id only.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,13 @@ from .reference import kaltim_codes
 COMPANY_COLUMNS = {c.name: c.description for c in COMPANIES if c.required}
 OPTIONAL_COLUMNS = {c.name: c for c in COMPANIES if not c.required}
 PROGRAMMES = ("JKK", "JKM", "JHT", "JP")
-NUMERIC = ("workers_reported", "workers_registered", "contribution_due_rupiah", "contribution_paid_rupiah",
-           "paid_on_time")
+NUMERIC = (
+    "workers_reported",
+    "workers_registered",
+    "contribution_due_rupiah",
+    "contribution_paid_rupiah",
+    "paid_on_time",
+)
 
 
 def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
@@ -32,8 +38,12 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
     df = read_table(path, shown, max_mb)
     missing = [c for c in COMPANY_COLUMNS if c not in df.columns]
     if missing:
-        raise DataError([Problem(shown, f"column '{c}'", "", f"the required column is missing ({COMPANY_COLUMNS[c]})")
-                         for c in missing])
+        raise DataError(
+            [
+                Problem(shown, f"column '{c}'", "", f"the required column is missing ({COMPANY_COLUMNS[c]})")
+                for c in missing
+            ]
+        )
     problems = []
 
     def rows(mask) -> str:
@@ -43,8 +53,14 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
     codes = df["kode_wilayah"].astype(str).str.strip()
     bad = ~codes.isin(kaltim_codes())
     if bad.any():
-        problems.append(Problem(shown, f"{rows(bad)}, column 'kode_wilayah'", short_repr(codes[bad].iloc[0], 8),
-                                "must be the 4-digit BPS code of a Kalimantan Timur kab/kota (6401 … 6474)"))
+        problems.append(
+            Problem(
+                shown,
+                f"{rows(bad)}, column 'kode_wilayah'",
+                short_repr(codes[bad].iloc[0], 8),
+                "must be the 4-digit BPS code of a Kalimantan Timur kab/kota (6401 … 6474)",
+            )
+        )
     bad = ~df["periode"].astype(str).str.strip().str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
     if bad.any():
         problems.append(Problem(shown, f"{rows(bad)}, column 'periode'", "", "months must be written YYYY-MM"))
@@ -54,45 +70,24 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
         if col == "paid_on_time":
             bad |= ~num.isin([0, 1])
         if bad.any():
-            allowed = "must be 1 (paid by the 15th of the next month) or 0" if col == "paid_on_time" else \
-                "must be a finite number, zero or more"
+            allowed = (
+                "must be 1 (paid by the 15th of the next month) or 0"
+                if col == "paid_on_time"
+                else "must be a finite number, zero or more"
+            )
             problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "", allowed))
         df[col] = num
-    for col in ("upah_dilaporkan_rupiah", "upah_wlkp_rupiah"):
-        if col in df.columns:
-            text = df[col].astype(str).str.strip()
-            num = pd.to_numeric(text, errors="coerce")
-            bad = (text != "") & (num.isna() | ~np.isfinite(num) | (num < 0) | (num > 1e10))
-            if bad.any():
-                problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "",
-                                        "must be a finite amount in Rupiah from 0 to 10,000,000,000, or empty"))
-            df[col] = num
-    if "kelompok_risiko_jkk" in df.columns:
-        text = df["kelompok_risiko_jkk"].astype(str).str.strip()
-        bad = (text != "") & ~text.isin(["1", "2", "3", "4", "5"])
-        if bad.any():
-            problems.append(Problem(shown, f"{rows(bad)}, column 'kelompok_risiko_jkk'", short_repr(text[bad].iloc[0], 8),
-                                    "allowed: 1, 2, 3, 4, 5 (JKK risk group, PP 44/2015) or empty"))
-        df["kelompok_risiko_jkk"] = text
-    if "program_terdaftar" in df.columns:
-        lists = df["program_terdaftar"].astype(str).str.upper().str.replace(" ", "", regex=False)
-        bad = lists.map(lambda v: bool(v) and not set(v.split(",")) <= set(PROGRAMMES))
-        if bad.any():
-            problems.append(Problem(shown, f"{rows(bad)}, column 'program_terdaftar'", short_repr(lists[bad].iloc[0], 20),
-                                    "a comma list of JKK, JKM, JHT, JP (e.g. JKK,JKM,JHT), or empty"))
-        df["program_terdaftar"] = lists
-    for col in ("npp", "nib"):
-        if col in df.columns:
-            text = df[col].astype(str).str.strip()
-            bad = (text != "") & ~text.str.fullmatch(r"[A-Za-z0-9./-]{1,30}")
-            if bad.any():
-                problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "",
-                                        "an identifier of letters, digits, '.', '/' or '-', at most 30 characters"))
-            df[col] = text
+    problems += _optional_columns(df, shown, rows)
     extra = [c for c in df.columns if c not in COMPANY_COLUMNS and c not in OPTIONAL_COLUMNS and c != "data_label"]
     if extra:
-        problems.append(Problem(shown, "header row", ", ".join(map(repr, extra[:5])),
-                                "unknown column(s); allowed: " + ", ".join([*COMPANY_COLUMNS, *OPTIONAL_COLUMNS])))
+        problems.append(
+            Problem(
+                shown,
+                "header row",
+                ", ".join(map(repr, extra[:5])),
+                "unknown column(s); allowed: " + ", ".join([*COMPANY_COLUMNS, *OPTIONAL_COLUMNS]),
+            )
+        )
     sizes = next(c.allowed for c in COMPANIES if c.name == "skala")
     bad = ~df["skala"].astype(str).str.strip().str.lower().isin(sizes)
     if bad.any():
@@ -112,9 +107,72 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
 KALTIM_UMP_RUPIAH = {2024: 3_360_858, 2025: 3_579_313}
 
 
+def _optional_columns(df: pd.DataFrame, shown: str, rows) -> list[Problem]:
+    """Check and normalise (in ``df``) the optional columns of the company file: wages, JKK risk group, programmes
+    registered, NPP and NIB (``rows``: how a mask's rows are named in a message)."""
+    problems = []
+    for col in ("upah_dilaporkan_rupiah", "upah_wlkp_rupiah"):
+        if col in df.columns:
+            text = df[col].astype(str).str.strip()
+            num = pd.to_numeric(text, errors="coerce")
+            bad = (text != "") & (num.isna() | ~np.isfinite(num) | (num < 0) | (num > 1e10))
+            if bad.any():
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{rows(bad)}, column '{col}'",
+                        "",
+                        "must be a finite amount in Rupiah from 0 to 10,000,000,000, or empty",
+                    )
+                )
+            df[col] = num
+    if "kelompok_risiko_jkk" in df.columns:
+        text = df["kelompok_risiko_jkk"].astype(str).str.strip()
+        bad = (text != "") & ~text.isin(["1", "2", "3", "4", "5"])
+        if bad.any():
+            problems.append(
+                Problem(
+                    shown,
+                    f"{rows(bad)}, column 'kelompok_risiko_jkk'",
+                    short_repr(text[bad].iloc[0], 8),
+                    "allowed: 1, 2, 3, 4, 5 (JKK risk group, PP 44/2015) or empty",
+                )
+            )
+        df["kelompok_risiko_jkk"] = text
+    if "program_terdaftar" in df.columns:
+        lists = df["program_terdaftar"].astype(str).str.upper().str.replace(" ", "", regex=False)
+        bad = lists.map(lambda v: bool(v) and not set(v.split(",")) <= set(PROGRAMMES))
+        if bad.any():
+            problems.append(
+                Problem(
+                    shown,
+                    f"{rows(bad)}, column 'program_terdaftar'",
+                    short_repr(lists[bad].iloc[0], 20),
+                    "a comma list of JKK, JKM, JHT, JP (e.g. JKK,JKM,JHT), or empty",
+                )
+            )
+        df["program_terdaftar"] = lists
+    for col in ("npp", "nib"):
+        if col in df.columns:
+            text = df[col].astype(str).str.strip()
+            bad = (text != "") & ~text.str.fullmatch(r"[A-Za-z0-9./-]{1,30}")
+            if bad.any():
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{rows(bad)}, column '{col}'",
+                        "",
+                        "an identifier of letters, digits, '.', '/' or '-', at most 30 characters",
+                    )
+                )
+            df[col] = text
+    return problems
+
+
 def ump_rupiah(year: int) -> int:
     """The UMP in force in ``year``: the latest set at or before it (the earliest one before the table starts)."""
     return KALTIM_UMP_RUPIAH[max((y for y in KALTIM_UMP_RUPIAH if y <= year), default=min(KALTIM_UMP_RUPIAH))]
+
 
 #: Employer + worker contribution rate of a PU worker: JKK 0.24% + JKM 0.3% + JHT 5.7% + JP 3% + … ≈ 10.24%
 #: (illustrative).
@@ -126,15 +184,26 @@ ARREARS_BUCKETS = [(0, 3, "0-3"), (3, 6, "3-6"), (6, 12, "6-12"), (12, 10_000, "
 
 
 #: the JKK risk group of each simulated sector (illustrative; the real group follows the company's KBLI, PP 44/2015)
-SECTOR_RISK = {"pertambangan": "5", "konstruksi": "4", "perkebunan": "3", "industri": "3", "perdagangan": "1",
-               "jasa": "1"}
+SECTOR_RISK = {
+    "pertambangan": "5",
+    "konstruksi": "4",
+    "perkebunan": "3",
+    "industri": "3",
+    "perdagangan": "1",
+    "jasa": "1",
+}
 #: the programmes each size must register (Perpres 109/2013 Pasal 6; the default of params compliance.required_programmes)
-SIZE_PROGRAMMES = {"mikro": ["JKK", "JKM"], "kecil": ["JKK", "JKM", "JHT"], "menengah": list(PROGRAMMES),
-                   "besar": list(PROGRAMMES)}
+SIZE_PROGRAMMES = {
+    "mikro": ["JKK", "JKM"],
+    "kecil": ["JKK", "JKM", "JHT"],
+    "menengah": list(PROGRAMMES),
+    "besar": list(PROGRAMMES),
+}
 
 
-def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end: str = "2025-12",
-                       with_truth: bool = False):
+def generate_companies(
+    n: int = 800, seed: int = 0, start: str = "2024-01", end: str = "2025-12", with_truth: bool = False
+):
     """Synthetic company-month records (SYNTHETIC DATA) with realistic under-registration and arrears, company names,
     NPP, NIB, the sector's JKK risk group, registered programmes and wages reported to BPJS and in WLKP — with the
     inspectors' categories in known numbers: about 4% not registered at all (PWBD: no NPP), 5% reporting wages 10–30%
@@ -144,9 +213,11 @@ def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end:
     codes = sorted(kaltim_codes())
     months = pd.period_range(start, end, freq="M").astype(str)
     size = rng.choice(SIZES, n, p=[0.45, 0.3, 0.17, 0.08])
-    workers = np.select([size == "mikro", size == "kecil", size == "menengah"],
-                        [rng.integers(1, 10, n), rng.integers(10, 50, n), rng.integers(50, 250, n)],
-                        rng.integers(250, 3000, n))
+    workers = np.select(
+        [size == "mikro", size == "kecil", size == "menengah"],
+        [rng.integers(1, 10, n), rng.integers(10, 50, n), rng.integers(50, 250, n)],
+        rng.integers(250, 3000, n),
+    )
     reg_rate = np.clip(rng.beta(8, 2, n) + (size == "besar") * 0.1, 0, 1)
     premium = rng.lognormal(np.log(1.15), 0.25, n).clip(1.0, None)  # wage / UMP, at least the minimum wage
     late_prob = np.clip(rng.beta(1.5, 8, n) + (size == "mikro") * 0.15, 0, 0.95)
@@ -159,9 +230,13 @@ def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end:
     # the inspectors' categories, on distinct companies
     order = rng.permutation(n)
     k = max(1, n // 25)
-    pwbd, upah, program = set(order[:k]), set(order[k: 2 * k + k // 4]), set(order[2 * k + k // 4: 3 * k + k // 2])
-    names = [f"PT Sintetis {w} {i + 1:04d}" for i, w in enumerate(rng.choice(
-        ["Mahakam", "Borneo", "Etam", "Khatulistiwa", "Benua", "Kutai", "Pesisir", "Rimba"], n))]
+    pwbd, upah, program = set(order[:k]), set(order[k : 2 * k + k // 4]), set(order[2 * k + k // 4 : 3 * k + k // 2])
+    names = [
+        f"PT Sintetis {w} {i + 1:04d}"
+        for i, w in enumerate(
+            rng.choice(["Mahakam", "Borneo", "Etam", "Khatulistiwa", "Benua", "Kutai", "Pesisir", "Rimba"], n)
+        )
+    ]
     npp = ["" if i in pwbd else f"{rng.integers(10**7, 10**8)}" for i in range(n)]
     nib = [f"{rng.integers(10**12, 10**13)}" for _ in range(n)]
     cut = np.where([i in upah for i in range(n)], rng.uniform(0.1, 0.3, n), 0.0)
@@ -183,18 +258,49 @@ def generate_companies(n: int = 800, seed: int = 0, start: str = "2024-01", end:
         stopped = stops & (j >= stop_at)
         paid = np.where(stopped, 0.0, np.where(late & (rng.random(n) < 0.3), due * rng.uniform(0.3, 0.9, n), due))
         for i in range(n):
-            rows.append((ids[i], region[i], sector[i], size[i], m, int(workers[i]), int(registered[i]), round(due[i]),
-                         round(paid[i]), int(not (late[i] or stopped[i])), names[i], npp[i], nib[i],
-                         SECTOR_RISK[sector[i]], registered_programmes[i], round(wage[i] * (1 - cut[i])),
-                         round(wage[i])))
-    df = pd.DataFrame(rows, columns=[*COMPANY_COLUMNS, "nama_perusahaan", "npp", "nib", "kelompok_risiko_jkk",
-                                     "program_terdaftar", "upah_dilaporkan_rupiah", "upah_wlkp_rupiah"])
+            rows.append(
+                (
+                    ids[i],
+                    region[i],
+                    sector[i],
+                    size[i],
+                    m,
+                    int(workers[i]),
+                    int(registered[i]),
+                    round(due[i]),
+                    round(paid[i]),
+                    int(not (late[i] or stopped[i])),
+                    names[i],
+                    npp[i],
+                    nib[i],
+                    SECTOR_RISK[sector[i]],
+                    registered_programmes[i],
+                    round(wage[i] * (1 - cut[i])),
+                    round(wage[i]),
+                )
+            )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            *COMPANY_COLUMNS,
+            "nama_perusahaan",
+            "npp",
+            "nib",
+            "kelompok_risiko_jkk",
+            "program_terdaftar",
+            "upah_dilaporkan_rupiah",
+            "upah_wlkp_rupiah",
+        ],
+    )
     if not with_truth:
         return df
     registered_last = np.where([i in pwbd for i in range(n)], 0, np.round(workers * reg_rate))
-    truth = {"pwbd": {ids[i] for i in pwbd},
-             "pds_tk": {ids[i] for i in range(n) if i not in pwbd and registered_last[i] < workers[i]},
-             "pds_upah": {ids[i] for i in upah}, "pds_program": {ids[i] for i in program}}
+    truth = {
+        "pwbd": {ids[i] for i in pwbd},
+        "pds_tk": {ids[i] for i in range(n) if i not in pwbd and registered_last[i] < workers[i]},
+        "pds_upah": {ids[i] for i in upah},
+        "pds_program": {ids[i] for i in program},
+    }
     return df, truth
 
 
@@ -218,14 +324,17 @@ def categories(df: pd.DataFrame, rules) -> pd.DataFrame:
     out["pwbd"] = (~registered & (last["workers_reported"] > 0)) if "npp" in last.columns else np.nan
     out["pds_tk"] = registered & (last["workers_registered"] < last["workers_reported"])
     if has("upah_dilaporkan_rupiah") and has("upah_wlkp_rupiah"):
-        out["pds_upah"] = registered & (last["upah_dilaporkan_rupiah"]
-                                        < (1 - rules.wage_tolerance_share) * last["upah_wlkp_rupiah"])
+        out["pds_upah"] = registered & (
+            last["upah_dilaporkan_rupiah"] < (1 - rules.wage_tolerance_share) * last["upah_wlkp_rupiah"]
+        )
     else:
         out["pds_upah"] = np.nan
     if has("program_terdaftar"):
         listed = last["program_terdaftar"].astype(str).str.upper().str.split(",")
-        missing = [sorted({p.upper() for p in rules.required_programmes.get(size, [])} - set(have))
-                   for size, have in zip(last["skala"], listed)]
+        missing = [
+            sorted({p.upper() for p in rules.required_programmes.get(size, [])} - set(have))
+            for size, have in zip(last["skala"], listed)
+        ]
         out["missing_programmes"] = [", ".join(m) for m in missing]
         out["pds_program"] = registered & pd.Series([bool(m) for m in missing], index=last.index)
     else:
@@ -254,8 +363,9 @@ def arrears_by_company(df: pd.DataFrame) -> pd.DataFrame:
     months at the end of the data (months before the last fully paid month count as settled).
     Vectorised: one sort and a few grouped reductions, not a Python loop per company.
     """
-    d = df[["company_id", "periode", "contribution_due_rupiah", "contribution_paid_rupiah"]] \
-        .sort_values(["company_id", "periode"], kind="stable")
+    d = df[["company_id", "periode", "contribution_due_rupiah", "contribution_paid_rupiah"]].sort_values(
+        ["company_id", "periode"], kind="stable"
+    )
     due = d["contribution_due_rupiah"].to_numpy(dtype="float64")
     paid = d["contribution_paid_rupiah"].to_numpy(dtype="float64")
     firm = d["company_id"].to_numpy()
@@ -265,9 +375,13 @@ def arrears_by_company(df: pd.DataFrame) -> pd.DataFrame:
     n_months = pd.Series(pos).groupby(firm, sort=True).max() + 1
     in_run = pos > last_paid.reindex(firm).to_numpy()
     owed = pd.Series(np.where(in_run, np.clip(due - paid, 0, None), 0.0)).groupby(firm, sort=True).sum()
-    return pd.DataFrame({"company_id": last_paid.index.to_numpy(),
-                         "arrears_months": (n_months - 1 - last_paid).to_numpy(dtype="int64"),
-                         "arrears_rupiah": owed.to_numpy(dtype="float64")})
+    return pd.DataFrame(
+        {
+            "company_id": last_paid.index.to_numpy(),
+            "arrears_months": (n_months - 1 - last_paid).to_numpy(dtype="int64"),
+            "arrears_rupiah": owed.to_numpy(dtype="float64"),
+        }
+    )
 
 
 def compliance_summary(df: pd.DataFrame, by: tuple[str, ...] = ("kode_wilayah",)) -> pd.DataFrame:
@@ -276,13 +390,15 @@ def compliance_summary(df: pd.DataFrame, by: tuple[str, ...] = ("kode_wilayah",)
     latest = df[df["periode"] == last]
     firms = latest[["company_id", *by]].merge(arrears_by_company(df), on="company_id")
     reg = latest.groupby(list(by))[["workers_registered", "workers_reported"]].sum()
-    out = pd.DataFrame({
-        "companies": latest.groupby(list(by))["company_id"].nunique(),
-        "registration_rate": reg["workers_registered"] / reg["workers_reported"],
-        "on_time_share": df.groupby(list(by))["paid_on_time"].mean(),
-        "arrears_rupiah": firms.groupby(list(by))["arrears_rupiah"].sum(),
-        "companies_in_arrears": firms.assign(a=firms["arrears_months"] > 0).groupby(list(by))["a"].sum(),
-    })
+    out = pd.DataFrame(
+        {
+            "companies": latest.groupby(list(by))["company_id"].nunique(),
+            "registration_rate": reg["workers_registered"] / reg["workers_reported"],
+            "on_time_share": df.groupby(list(by))["paid_on_time"].mean(),
+            "arrears_rupiah": firms.groupby(list(by))["arrears_rupiah"].sum(),
+            "companies_in_arrears": firms.assign(a=firms["arrears_months"] > 0).groupby(list(by))["a"].sum(),
+        }
+    )
     return out.reset_index()
 
 
@@ -291,16 +407,27 @@ def arrears_by_age(df: pd.DataFrame) -> pd.DataFrame:
     arrears = arrears_by_company(df)
     rows = []
     for lo, hi, label in ARREARS_BUCKETS:
-        m = (arrears["arrears_months"] > lo) & (arrears["arrears_months"] <= hi) if lo else \
-            (arrears["arrears_months"] > 0) & (arrears["arrears_months"] <= hi)
-        rows.append({"age_months": label, "companies": int(m.sum()), "arrears_rupiah": float(arrears.loc[m, "arrears_rupiah"].sum())})
+        m = (
+            (arrears["arrears_months"] > lo) & (arrears["arrears_months"] <= hi)
+            if lo
+            else (arrears["arrears_months"] > 0) & (arrears["arrears_months"] <= hi)
+        )
+        rows.append(
+            {
+                "age_months": label,
+                "companies": int(m.sum()),
+                "arrears_rupiah": float(arrears.loc[m, "arrears_rupiah"].sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def hash_company_ids(df: pd.DataFrame, salt: str | None = None) -> pd.DataFrame:
     """``df`` with ``company_id`` replaced by its salted hash: what is cached and what the notebooks see (a company
     id may be an owner's NIK)."""
-    return df.assign(company_id=salted_hash(df["company_id"].astype(str).to_numpy(), get_salt() if salt is None else salt))
+    return df.assign(
+        company_id=salted_hash(df["company_id"].astype(str).to_numpy(), get_salt() if salt is None else salt)
+    )
 
 
 def top_arrears(df: pd.DataFrame, n: int = 10, salt: str | None = None, hashed: bool = False) -> pd.DataFrame:

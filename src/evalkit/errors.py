@@ -4,6 +4,7 @@ Every mistake a planner or data officer can make is raised as an :class:`Evalkit
 message names the file, the place (dotted key or row/column), the offending value and what is
 allowed. The CLI prints the message without a traceback and exits with ``exit_code``.
 """
+
 from __future__ import annotations
 
 import reprlib

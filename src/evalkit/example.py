@@ -5,6 +5,7 @@ All of it is SYNTHETIC DATA: each file says so on every row (``data_label``) and
 It goes through the real-file path — loaders, checks, the office crosswalk, the interpolation of yearly
 denominators — so the example shows what a data officer's own files will do.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,17 +14,29 @@ import pandas as pd
 
 from .compliance import generate_companies
 from .data import generate
+from .data.assessment import generate_form
 from .data.export import denominators_frame, panel_frame, participants_frame, write_table
 from .data.schemas import SYNTHETIC_LABEL
 from .data.synthetic import config_from_params
-from .data.assessment import generate_form
 from .oversight.generate import generate_oversight
 from .recipients.generate import defect_counts, generate_recipients, generate_reference_lists
 
-FILES = {"participants": "participants.csv", "denominators": "denominators.csv", "recipients": "recipients.csv",
-         "companies": "companies.csv", "panel": "panel.xlsx", "members": "members.csv", "deaths": "deaths.csv",
-         "asn": "non_eligible.csv", "determined": "determined.csv", "invoices": "invoices.csv",
-         "payments": "payments.csv", "dpa": "dpa.csv", "claims": "claims.csv", "self_assessment": "self_assessment.csv"}
+FILES = {
+    "participants": "participants.csv",
+    "denominators": "denominators.csv",
+    "recipients": "recipients.csv",
+    "companies": "companies.csv",
+    "panel": "panel.xlsx",
+    "members": "members.csv",
+    "deaths": "deaths.csv",
+    "asn": "non_eligible.csv",
+    "determined": "determined.csv",
+    "invoices": "invoices.csv",
+    "payments": "payments.csv",
+    "dpa": "dpa.csv",
+    "claims": "claims.csv",
+    "self_assessment": "self_assessment.csv",
+}
 #: provincial recipients per kab/kota and year in the example oversight files (a sample, not the programme)
 OVERSIGHT_PER_REGION = 40
 #: The period the example reference lists name recipients of (the recipient list's second month).
@@ -58,18 +71,24 @@ def write_example(params, folder: Path) -> list[Path]:
     """Write the example inputs for ``params`` (its seed and simulator settings) into ``folder``."""
     dataset = generate(config_from_params(params))
     v = params.verification
-    recipients, truth = generate_recipients(v.synthetic_rows // 4, seed=params.seed,
-                                            defects=defect_counts(v.synthetic_rows // 4, v.synthetic_defect_share))
+    recipients, truth = generate_recipients(
+        v.synthetic_rows // 4, seed=params.seed, defects=defect_counts(v.synthetic_rows // 4, v.synthetic_defect_share)
+    )
     references, _ = generate_reference_lists(recipients, truth, REFERENCE_PERIOD, seed=params.seed)
     companies = generate_companies(300, seed=params.seed)
-    frames = {"participants": participants_frame(dataset), "denominators": denominators_frame(dataset),
-              "recipients": recipients.assign(data_label=SYNTHETIC_LABEL),
-              "companies": companies.assign(data_label=SYNTHETIC_LABEL), "panel": panel_frame(dataset),
-              **{name: frame.assign(data_label=SYNTHETIC_LABEL) for name, frame in references.items()}}
+    frames = {
+        "participants": participants_frame(dataset),
+        "denominators": denominators_frame(dataset),
+        "recipients": recipients.assign(data_label=SYNTHETIC_LABEL),
+        "companies": companies.assign(data_label=SYNTHETIC_LABEL),
+        "panel": panel_frame(dataset),
+        **{name: frame.assign(data_label=SYNTHETIC_LABEL) for name, frame in references.items()},
+    }
     codes = sorted(dataset.kaltim["region_code"].astype(str).unique())
     oversight = generate_oversight(params, codes, OVERSIGHT_PER_REGION).frames
-    frames["deaths"] = pd.concat([frames["deaths"], oversight.pop("deaths").assign(data_label=SYNTHETIC_LABEL)],
-                                 ignore_index=True)
+    frames["deaths"] = pd.concat(
+        [frames["deaths"], oversight.pop("deaths").assign(data_label=SYNTHETIC_LABEL)], ignore_index=True
+    )
     frames |= {name: frame.assign(data_label=SYNTHETIC_LABEL) for name, frame in oversight.items()}
     frames["self_assessment"] = generate_form(params).assign(data_label=SYNTHETIC_LABEL)
     written = [write_table(frames[name], folder / file) for name, file in FILES.items()]

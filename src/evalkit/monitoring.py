@@ -9,6 +9,7 @@ The result is cached as Parquet (:mod:`evalkit.cache`) under a key made of the i
 (or the synthetic seed), the ``verification`` and ``data`` params and the salt's fingerprint: the
 notebooks of a run, the scenarios of a sweep and reruns verify the list once.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -37,21 +38,26 @@ class Monitoring:
 
 def load_monitoring(params) -> Monitoring:
     """Verified recipient list and company compliance for ``params`` (from the cache when present)."""
-    tables, meta = cache.cached(params.project_root, "monitoring", _cache_parts(params),
-                                lambda: _to_tables(_compute(params)))
+    tables, meta = cache.cached(
+        params.project_root, "monitoring", _cache_parts(params), lambda: _to_tables(_compute(params))
+    )
     return _from_tables(tables, meta)
 
 
 def _cache_parts(params) -> dict:
     """Everything the monitoring tables depend on (see :func:`evalkit.cache.key_of`)."""
     d = params.data
-    parts = {"data": d.model_dump(mode="json"), "verification": params.verification.model_dump(mode="json"),
-             "salt": cache.salt_fingerprint()}
+    parts = {
+        "data": d.model_dump(mode="json"),
+        "verification": params.verification.model_dump(mode="json"),
+        "salt": cache.salt_fingerprint(),
+    }
     if d.source == "synthetic":
         parts["seed"] = params.seed
     else:
-        parts["files"] = {name: cache.file_digest(params.project_root / name) for name in (d.recipients, d.companies)
-                          if name}
+        parts["files"] = {
+            name: cache.file_digest(params.project_root / name) for name in (d.recipients, d.companies) if name
+        }
     return parts
 
 
@@ -65,18 +71,24 @@ def _to_tables(m: Monitoring) -> tuple[cache.Tables, dict]:
     for n in ("companies", "compliance"):
         if getattr(m, n) is not None:
             tables[n] = getattr(m, n)
-    meta = {"synthetic": m.synthetic, "injected": m.injected,
-            "verification": None if m.verification is None else
-            {"summary": {k: int(v) for k, v in m.verification.summary.items()}, "engine": m.verification.engine}}
+    meta = {
+        "synthetic": m.synthetic,
+        "injected": m.injected,
+        "verification": None
+        if m.verification is None
+        else {"summary": {k: int(v) for k, v in m.verification.summary.items()}, "engine": m.verification.engine},
+    }
     return tables, meta
 
 
 def _from_tables(tables: cache.Tables, meta: dict) -> Monitoring:
-    report = None
+    report: VerificationReport | None = None
     if meta["verification"] is not None:
-        report = VerificationReport(summary=meta["verification"]["summary"],
-                                    engine=meta["verification"]["engine"],
-                                    **{n: tables[f"verification_{n}"] for n in _REPORT_TABLES})
+        report = VerificationReport(
+            summary=meta["verification"]["summary"],
+            engine=meta["verification"]["engine"],
+            **{n: tables[f"verification_{n}"] for n in _REPORT_TABLES},
+        )
     return Monitoring(report, tables.get("companies"), tables.get("compliance"), meta["synthetic"], meta["injected"])
 
 
@@ -87,18 +99,22 @@ def _compute(params) -> Monitoring:
         rows = v.synthetic_rows
         defects = defect_counts(rows, v.synthetic_defect_share)
         df, truth = generate_recipients(rows, seed=params.seed, defects=defects)
-        report = check_recipients(df, params)
+        synthetic_report = check_recipients(df, params)
         del df  # raw identifiers end here
         companies = hash_company_ids(generate_companies(600, seed=params.seed))  # raw ids are never cached
-        return Monitoring(report, companies, compliance_summary(companies), True, truth.counts)
-    report = None
+        return Monitoring(synthetic_report, companies, compliance_summary(companies), True, truth.counts)
+    report: VerificationReport | None = None
     if params.data.recipients:
-        report = check_recipients(read_recipients(root / params.data.recipients, mapping=params.verification.mapping),
-                                  params, shown=params.data.recipients)
+        report = check_recipients(
+            read_recipients(root / params.data.recipients, mapping=params.verification.mapping),
+            params,
+            shown=params.data.recipients,
+        )
     companies = None
     if params.data.companies:
-        companies = hash_company_ids(read_companies(root / params.data.companies, params.data.companies,
-                                                    params.data.max_file_mb))
+        companies = hash_company_ids(
+            read_companies(root / params.data.companies, params.data.companies, params.data.max_file_mb)
+        )
     return Monitoring(report, companies, compliance_summary(companies) if companies is not None else None, False)
 
 

@@ -25,6 +25,7 @@ indicator is left out and the weights of the others are rescaled for that kab/ko
 weights are redrawn from a Dirichlet centred on the chosen weights (concentration ``weight_concentration``)
 and the ranks recomputed.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -42,23 +43,32 @@ def coverage_ranking(data, params, outcome: str | None = None) -> pd.DataFrame:
     last = kt["period"].max()
     start = params.policy_start.to_timestamp()
     recent = kt[kt["period"] > last - pd.DateOffset(months=12)].groupby(["region_code", "region_name"])[outcome].mean()
-    base = kt[(kt["period"] < start) & (kt["period"] >= start - pd.DateOffset(months=12))] \
-        .groupby(["region_code", "region_name"])[outcome].mean()
+    base = (
+        kt[(kt["period"] < start) & (kt["period"] >= start - pd.DateOffset(months=12))]
+        .groupby(["region_code", "region_name"])[outcome]
+        .mean()
+    )
     out = participating(pd.DataFrame({"coverage": recent, "growth": recent - base}).reset_index(), params)
     out = out.sort_values("coverage", ascending=False, ignore_index=True)
     out.insert(0, "rank", range(1, len(out) + 1))
     return out
 
 
-def indicators(data, params, compliance: pd.DataFrame | None = None, quality: pd.DataFrame | None = None) -> pd.DataFrame:
+def indicators(
+    data, params, compliance: pd.DataFrame | None = None, quality: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Raw indicator values per kab/kota and year (see the module docstring for units)."""
     kt = data.kaltim.copy()
     kt["year"] = kt["period"].dt.year
     g = kt.groupby(["region_code", "region_name", "year"])
-    yearly = g.agg(coverage_level=("total_coverage_pct", "mean"), bpu_coverage=("vulnerable_coverage_pct", "mean"),
-                   V=("vulnerable_workers", "mean"),
-                   sub=("subsidised_prov", "mean"), kab=("subsidised_kabkota", "mean"),
-                   csr=("subsidised_csr", "mean")).reset_index()
+    yearly = g.agg(
+        coverage_level=("total_coverage_pct", "mean"),
+        bpu_coverage=("vulnerable_coverage_pct", "mean"),
+        V=("vulnerable_workers", "mean"),
+        sub=("subsidised_prov", "mean"),
+        kab=("subsidised_kabkota", "mean"),
+        csr=("subsidised_csr", "mean"),
+    ).reset_index()
     yearly["sub_total"] = yearly["sub"] + yearly["kab"] + yearly["csr"]
     yearly = yearly.sort_values(["region_code", "year"])
     yearly["coverage_growth"] = yearly.groupby("region_code")["coverage_level"].diff()
@@ -67,7 +77,9 @@ def indicators(data, params, compliance: pd.DataFrame | None = None, quality: pd
     yearly["own_budget_per_worker"] = yearly["kab"] * c / yearly["V"]
     yearly["csr_mobilised"] = yearly["csr"] * c / yearly["V"]
     start = {x.code: int(x.start_month[:4]) for x in params.policy.cofunding}
-    yearly["regulation"] = [float(code in start and start[code] <= y) for code, y in zip(yearly["region_code"], yearly["year"])]
+    yearly["regulation"] = [
+        float(code in start and start[code] <= y) for code, y in zip(yearly["region_code"], yearly["year"])
+    ]
     last = yearly["year"].max()
     yearly["employer_compliance"] = np.nan
     yearly["data_quality"] = np.nan
@@ -109,8 +121,12 @@ def declines(data, params) -> pd.DataFrame:
     largest fall first: ``region_code, region_name, year, total_change_pp, vulnerable_change_pp`` and the two
     coverages in the latest year. Empty when none fell."""
     kt = data.kaltim.assign(year=data.kaltim["period"].dt.year)
-    yearly = kt.groupby(["region_code", "region_name", "year"])[["total_coverage_pct", "vulnerable_coverage_pct"]] \
-        .mean().reset_index().sort_values(["region_code", "year"])
+    yearly = (
+        kt.groupby(["region_code", "region_name", "year"])[["total_coverage_pct", "vulnerable_coverage_pct"]]
+        .mean()
+        .reset_index()
+        .sort_values(["region_code", "year"])
+    )
     last = int(yearly["year"].max())
     rows = []
     for (code, name), g in yearly.groupby(["region_code", "region_name"]):
@@ -120,11 +136,29 @@ def declines(data, params) -> pd.DataFrame:
         total = g.loc[last, "total_coverage_pct"] - g.loc[last - 1, "total_coverage_pct"]
         vulnerable = g.loc[last, "vulnerable_coverage_pct"] - g.loc[last - 1, "vulnerable_coverage_pct"]
         if total < 0 or vulnerable < 0:
-            rows.append({"region_code": code, "region_name": name, "year": last, "total_change_pp": total,
-                         "vulnerable_change_pp": vulnerable, "total_coverage_pct": g.loc[last, "total_coverage_pct"],
-                         "vulnerable_coverage_pct": g.loc[last, "vulnerable_coverage_pct"]})
-    out = pd.DataFrame(rows, columns=["region_code", "region_name", "year", "total_change_pp", "vulnerable_change_pp",
-                                      "total_coverage_pct", "vulnerable_coverage_pct"])
+            rows.append(
+                {
+                    "region_code": code,
+                    "region_name": name,
+                    "year": last,
+                    "total_change_pp": total,
+                    "vulnerable_change_pp": vulnerable,
+                    "total_coverage_pct": g.loc[last, "total_coverage_pct"],
+                    "vulnerable_coverage_pct": g.loc[last, "vulnerable_coverage_pct"],
+                }
+            )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "region_code",
+            "region_name",
+            "year",
+            "total_change_pp",
+            "vulnerable_change_pp",
+            "total_coverage_pct",
+            "vulnerable_coverage_pct",
+        ],
+    )
     return out.sort_values(["total_change_pp", "vulnerable_change_pp"], ignore_index=True) if len(out) else out
 
 
@@ -165,9 +199,15 @@ def rank_uncertainty(ind: pd.DataFrame, params, year: int | None = None) -> pd.D
     W = rng.dirichlet(w0 / w0.sum() * sc.weight_concentration, size=sc.weight_draws)  # draws × k
     scores = (np.nan_to_num(Z) @ W.T) / np.maximum(avail.astype(float) @ W.T, 1e-12)  # units × draws
     ranks = (-scores).argsort(axis=0).argsort(axis=0) + 1
-    out = pd.DataFrame({"region_code": base["region_code"], "rank_median": np.median(ranks, axis=1),
-                        "rank_p10": np.quantile(ranks, 0.1, axis=1), "rank_p90": np.quantile(ranks, 0.9, axis=1),
-                        "p_top3": (ranks <= 3).mean(axis=1)})
+    out = pd.DataFrame(
+        {
+            "region_code": base["region_code"],
+            "rank_median": np.median(ranks, axis=1),
+            "rank_p10": np.quantile(ranks, 0.1, axis=1),
+            "rank_p90": np.quantile(ranks, 0.9, axis=1),
+            "p_top3": (ranks <= 3).mean(axis=1),
+        }
+    )
     return out.sort_values("rank_median", ignore_index=True)
 
 
@@ -180,8 +220,12 @@ def ranked(ind: pd.DataFrame, params, year: int | None = None) -> tuple[pd.DataF
     return table, unc, shown
 
 
-def plot_scorecard(table: pd.DataFrame, unc: pd.DataFrame, xlabel: str, rank_words: tuple[str, str] = ("rank {rank}",
-                                                                                                   "ranks {lo}–{hi}")):
+def plot_scorecard(
+    table: pd.DataFrame,
+    unc: pd.DataFrame,
+    xlabel: str,
+    rank_words: tuple[str, str] = ("rank {rank}", "ranks {lo}–{hi}"),
+):
     """Composite scores (0–100, axis from zero) with the P10–P90 rank range written next to each bar:
     ``rank_words`` are the texts for one rank and for a range (``{rank}``, ``{lo}``, ``{hi}``)."""
     import matplotlib.pyplot as plt
@@ -190,7 +234,9 @@ def plot_scorecard(table: pd.DataFrame, unc: pd.DataFrame, xlabel: str, rank_wor
     fig, ax = plt.subplots(figsize=(9, 4.8))
     ax.barh(t["region_name"], t["score"], color="#1b6ca8")
     for y, (s, lo, hi) in enumerate(zip(t["score"], t["rank_p10"], t["rank_p90"])):
-        text = rank_words[0].format(rank=int(lo)) if int(lo) == int(hi) else rank_words[1].format(lo=int(lo), hi=int(hi))
+        text = (
+            rank_words[0].format(rank=int(lo)) if int(lo) == int(hi) else rank_words[1].format(lo=int(lo), hi=int(hi))
+        )
         ax.text(s + 1, y, text, va="center", fontsize=10, color="#52606d")
     ax.set_xlim(0, 125)
     ax.set_xticks(range(0, 101, 20))
@@ -200,16 +246,29 @@ def plot_scorecard(table: pd.DataFrame, unc: pd.DataFrame, xlabel: str, rank_wor
 
 
 # -- the assessment's criteria, one profile per participating kab/kota -----------------------------------------
-FORM_TO_CRITERION = {"regulasi": "regulation", "anggaran": "budget", "cakupan": "coverage", "inovasi": "innovation",
-                     "kemitraan": "partnership", "kepatuhan": "compliance"}
+FORM_TO_CRITERION = {
+    "regulasi": "regulation",
+    "anggaran": "budget",
+    "cakupan": "coverage",
+    "inovasi": "innovation",
+    "kemitraan": "partnership",
+    "kepatuhan": "compliance",
+}
 
 
 def criteria_table(params) -> pd.DataFrame:
     """The criteria with their weight (the sum of their indicators' weights), indicators and source."""
     sc = params.scorecard
-    rows = [{"criterion": name, "weight": sum(sc.indicators[k].weight for k in c.indicators if k in sc.indicators),
-             "indicators": ", ".join(c.indicators), "source": c.source, "verify": c.verify}
-            for name, c in sc.criteria.items()]
+    rows = [
+        {
+            "criterion": name,
+            "weight": sum(sc.indicators[k].weight for k in c.indicators if k in sc.indicators),
+            "indicators": ", ".join(c.indicators),
+            "source": c.source,
+            "verify": c.verify,
+        }
+        for name, c in sc.criteria.items()
+    ]
     return pd.DataFrame(rows)
 
 
@@ -223,13 +282,26 @@ def criteria_scores(table: pd.DataFrame, params) -> pd.DataFrame:
             parts = [(rec.get(f"z_{k}"), sc.indicators[k].weight) for k in c.indicators if k in sc.indicators]
             parts = [(z, w) for z, w in parts if z is not None and pd.notna(z)]
             weight = sum(w for _, w in parts)
-            rows.append({"region_code": rec["region_code"], "region_name": rec["region_name"], "criterion": name,
-                         "score": sum(z * w for z, w in parts) / weight if weight else float("nan")})
+            rows.append(
+                {
+                    "region_code": rec["region_code"],
+                    "region_name": rec["region_name"],
+                    "criterion": name,
+                    "score": sum(z * w for z, w in parts) / weight if weight else float("nan"),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def profiles(table: pd.DataFrame, unc: pd.DataFrame, scores: pd.DataFrame, raw: pd.DataFrame,
-             form: pd.DataFrame | None, falls: pd.DataFrame, params) -> list[dict]:
+def profiles(
+    table: pd.DataFrame,
+    unc: pd.DataFrame,
+    scores: pd.DataFrame,
+    raw: pd.DataFrame,
+    form: pd.DataFrame | None,
+    falls: pd.DataFrame,
+    params,
+) -> list[dict]:
     """One profile per participating kab/kota, in rank order: rank and rank interval, strengths (its two best-scored
     criteria) and gaps (its two weakest), the evidence (indicator values; form answers with their document) and
     the questions the panel should ask: why coverage fell, what is planned where it is weakest, the documents the
@@ -251,16 +323,29 @@ def profiles(table: pd.DataFrame, unc: pd.DataFrame, scores: pd.DataFrame, raw: 
         for name in params.scorecard.criteria:
             if name not in answered:
                 questions.append(("q_no_document", {"criterion": name}))
-        has_rule = bool(raw.loc[raw["region_code"] == code, "regulation"].fillna(0).max()) if "regulation" in raw else False
-        form_rule = bool(len(answers) and answers["kriteria"].eq("regulasi").any()
-                         and answers.get("jenis_dokumen", pd.Series(dtype=str)).isin(["Perda", "Perbup", "Perwali"]).any())
+        has_rule = (
+            bool(raw.loc[raw["region_code"] == code, "regulation"].fillna(0).max()) if "regulation" in raw else False
+        )
+        form_rule = bool(
+            len(answers)
+            and answers["kriteria"].eq("regulasi").any()
+            and answers.get("jenis_dokumen", pd.Series(dtype=str)).isin(["Perda", "Perbup", "Perwali"]).any()
+        )
         if form is not None and form_rule != has_rule:
             questions.append(("q_regulation_mismatch", {"form": form_rule, "params": has_rule}))
-        out.append({"region_code": code, "region_name": rec["region_name"], "rank": int(rec["rank"]),
-                    "score": float(rec["score"]), "rank_p10": float(u.loc[code, "rank_p10"]),
-                    "rank_p90": float(u.loc[code, "rank_p90"]),
-                    "strengths": list(mine["criterion"].tail(2))[::-1], "gaps": list(mine["criterion"].head(2)),
-                    "scores": scores[scores["region_code"] == code][["criterion", "score"]].reset_index(drop=True),
-                    "answers": answers.reset_index(drop=True), "questions": questions})
+        out.append(
+            {
+                "region_code": code,
+                "region_name": rec["region_name"],
+                "rank": int(rec["rank"]),
+                "score": float(rec["score"]),
+                "rank_p10": float(u.loc[code, "rank_p10"]),
+                "rank_p90": float(u.loc[code, "rank_p90"]),
+                "strengths": list(mine["criterion"].tail(2))[::-1],
+                "gaps": list(mine["criterion"].head(2)),
+                "scores": scores[scores["region_code"] == code][["criterion", "score"]].reset_index(drop=True),
+                "answers": answers.reset_index(drop=True),
+                "questions": questions,
+            }
+        )
     return out
-

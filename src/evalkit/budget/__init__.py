@@ -15,8 +15,9 @@ Split by responsibility, each computation written once:
 * :mod:`.value` — claims paid, cost per additional worker, other groups per their legal basis;
 * :mod:`.uncertainty` — Monte Carlo and tornado through the same engine.
 """
-from .basis import Basis, basis
+
 from .allocation import ALLOCATION_RULES, Allocation, allocate, compare_rules, gini
+from .basis import Basis, basis
 from .cost import PROGRAMMES, invoices_against_panel, kabkota_gap, recipients_cost_by_year, unit_cost, unit_cost_table
 from .projection import additionality, status_quo, totals, with_pagu
 from .requirement import LIMITS, RequiredBudget, Requirement, describe, required_budget, revenue_path, solve
@@ -25,8 +26,45 @@ from .state import BudgetInfeasible, base_state, central, funding_split
 from .uncertainty import MonteCarlo, draw, plot_fan, plot_tornado, simulate, tornado
 from .value import extra_groups_cost, value_of
 
-__all__ = ["ALLOCATION_RULES", "Allocation", "Basis", "GROWTH_ASSUMPTIONS", "basis", "decisive_assumptions", "BudgetInfeasible", "LIMITS", "MonteCarlo", "PROGRAMMES",
-           "RequiredBudget", "Requirement", "additionality", "allocate", "base_state", "central", "compare_rules",
-           "describe", "draw", "extra_groups_cost", "invoices_against_panel", "kabkota_gap", "funding_split", "gini", "plot_fan", "plot_tornado",
-           "recipients_cost_by_year", "required_budget", "revenue_path", "route_to_target", "simulate",
-           "smallest_changes", "solve", "status_quo", "tornado", "totals", "with_pagu", "unit_cost", "unit_cost_table", "value_of"]
+__all__ = [
+    "ALLOCATION_RULES",
+    "Allocation",
+    "Basis",
+    "GROWTH_ASSUMPTIONS",
+    "basis",
+    "decisive_assumptions",
+    "BudgetInfeasible",
+    "LIMITS",
+    "MonteCarlo",
+    "PROGRAMMES",
+    "RequiredBudget",
+    "Requirement",
+    "additionality",
+    "allocate",
+    "base_state",
+    "central",
+    "compare_rules",
+    "describe",
+    "draw",
+    "extra_groups_cost",
+    "invoices_against_panel",
+    "kabkota_gap",
+    "funding_split",
+    "gini",
+    "plot_fan",
+    "plot_tornado",
+    "recipients_cost_by_year",
+    "required_budget",
+    "revenue_path",
+    "route_to_target",
+    "simulate",
+    "smallest_changes",
+    "solve",
+    "status_quo",
+    "tornado",
+    "totals",
+    "with_pagu",
+    "unit_cost",
+    "unit_cost_table",
+    "value_of",
+]

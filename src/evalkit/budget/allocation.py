@@ -14,6 +14,7 @@ that shadow price), ``proportional_uncovered``, ``equal_gap`` (∝ recipients ea
 target), ``per_capita``. :func:`compare_rules` puts next to each rule the coverage of the worst-off kab/kota
 and the Gini index of vulnerable-worker coverage across kab/kota, so a planner can see what efficiency costs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,8 +22,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .cost import unit_cost
 from .basis import basis
+from .cost import unit_cost
 from .state import BudgetInfeasible, added, base_state, central, grow, one_for_one, years_of
 
 ALLOCATION_RULES = ("optimal", "proportional_uncovered", "equal_gap", "per_capita")
@@ -84,14 +85,18 @@ def _check(base, codes, lo, hi, price, budget: int, params) -> None:
     problems = []
     for i, code in enumerate(codes):
         if lo[i] > hi[i]:
-            problems.append(f"{base.table.loc[code, 'region_name']} ({code}): its floor of {int(lo[i]):,} recipients "
-                            "(budget.allocation.floor_keep_current / equity_min_gap_share) exceeds its cap of "
-                            f"{int(hi[i]):,} (budget.allocation.cap_share_of_budget or its eligible uncovered workers)")
+            problems.append(
+                f"{base.table.loc[code, 'region_name']} ({code}): its floor of {int(lo[i]):,} recipients "
+                "(budget.allocation.floor_keep_current / equity_min_gap_share) exceeds its cap of "
+                f"{int(hi[i]):,} (budget.allocation.cap_share_of_budget or its eligible uncovered workers)"
+            )
     floors = int((lo * price).sum())
     if floors > budget:
-        problems.append(f"the floors together need Rp {floors:,} (budget.allocation.floor_keep_current = "
-                        f"{params.budget.allocation.floor_keep_current}, budget.allocation.equity_min_gap_share = "
-                        f"{params.budget.allocation.equity_min_gap_share}) but the budget is Rp {budget:,}")
+        problems.append(
+            f"the floors together need Rp {floors:,} (budget.allocation.floor_keep_current = "
+            f"{params.budget.allocation.floor_keep_current}, budget.allocation.equity_min_gap_share = "
+            f"{params.budget.allocation.equity_min_gap_share}) but the budget is Rp {budget:,}"
+        )
     if problems:
         raise BudgetInfeasible("The allocation constraints cannot all hold: " + "; ".join(problems) + ".")
 
@@ -129,6 +134,7 @@ def _optimal(one: dict, lo: np.ndarray, hi: np.ndarray, price: np.ndarray, budge
     def at(lam):
         curve = np.log(np.maximum(E * k / (price * lam), 1e-300)) / k
         return np.clip(np.where(price * lam >= 1, 0.0, np.maximum(curve, star)), lo, hi)
+
     if (hi * price).sum() <= budget:
         return np.floor(hi), 0.0
     lo_lam, hi_lam = 1e-15, float((np.maximum(E * k, 1) / price).max()) * 2
@@ -152,8 +158,9 @@ def _top_up(R: np.ndarray, hi: np.ndarray, price: np.ndarray, budget: int, value
     return R
 
 
-def allocate(params, data, budget: float, additionality_share: float, rule: str | None = None,
-             year: int | None = None) -> Allocation:
+def allocate(
+    params, data, budget: float, additionality_share: float, rule: str | None = None, year: int | None = None
+) -> Allocation:
     """Split the province's ``budget`` (Rupiah, one APBD year) across the 10 kab/kota (see the module docstring)."""
     b = params.budget
     rule = rule or b.allocation.rule
@@ -185,11 +192,20 @@ def allocate(params, data, budget: float, additionality_share: float, rule: str 
     spent = R * price
     newly = np.floor(added(R.astype(float), one) + 1e-9).astype(np.int64)
     cov = 100 * (one["S"] + added(R.astype(float), one)) / one["V"]
-    table = pd.DataFrame({"region_code": codes, "region_name": base.table["region_name"].to_numpy(),
-                          "recipients": R, "budget_rupiah": spent.astype(np.int64), "newly_covered": newly,
-                          "eligible_uncovered": E.astype(np.int64), "vulnerable_coverage_pct": cov,
-                          "floor_rupiah": (lo * price).astype(np.int64), "cap_rupiah": (hi * price).astype(np.int64),
-                          "rupiah_per_recipient": price})
+    table = pd.DataFrame(
+        {
+            "region_code": codes,
+            "region_name": base.table["region_name"].to_numpy(),
+            "recipients": R,
+            "budget_rupiah": spent.astype(np.int64),
+            "newly_covered": newly,
+            "eligible_uncovered": E.astype(np.int64),
+            "vulnerable_coverage_pct": cov,
+            "floor_rupiah": (lo * price).astype(np.int64),
+            "cap_rupiah": (hi * price).astype(np.int64),
+            "rupiah_per_recipient": price,
+        }
+    )
     return Allocation(table, rule, budget, int(budget - spent.sum()), shadow)
 
 
@@ -201,7 +217,14 @@ def compare_rules(params, data, budget: float, additionality_share: float, year:
         al = allocate(params, data, budget, additionality_share, rule, year)
         t = al.table
         worst = t.loc[t["vulnerable_coverage_pct"].idxmin()]
-        rows.append({"rule": rule, "newly_covered": al.newly_covered, "budget_used": int(t["budget_rupiah"].sum()),
-                     "worst_kabkota": worst["region_name"], "worst_coverage_pct": float(worst["vulnerable_coverage_pct"]),
-                     "gini_coverage": gini(t["vulnerable_coverage_pct"].to_numpy())})
+        rows.append(
+            {
+                "rule": rule,
+                "newly_covered": al.newly_covered,
+                "budget_used": int(t["budget_rupiah"].sum()),
+                "worst_kabkota": worst["region_name"],
+                "worst_coverage_pct": float(worst["vulnerable_coverage_pct"]),
+                "gini_coverage": gini(t["vulnerable_coverage_pct"].to_numpy()),
+            }
+        )
     return pd.DataFrame(rows)

@@ -20,6 +20,7 @@ least half of the year's determined list (without one: of its largest monthly he
 :func:`basis` returns both with where each came from (``observed``, ``params`` or ``none``), so every page can say
 which was used.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ def observed_gap(data) -> tuple[int | None, int | None]:
     kt = _kaltim(data)
     monthly = kt.groupby("period")["subsidised_prov"].sum().sort_index()
     periods = monthly.index
-    found = (None, None)
+    found: tuple[int | None, int | None] = (None, None)
     for year in sorted(set(periods.year)):
         december = pd.Timestamp(year - 1, 12, 1)
         if december not in monthly.index or monthly[december] <= 0:
@@ -97,8 +98,10 @@ def _per_region(counts: pd.DataFrame, codes) -> pd.DataFrame:
     """Shares per kab/kota from counts by source (:data:`SOURCES` columns); a kab/kota without any takes the
     province-wide shares."""
     total = counts.sum(axis=0) / max(float(counts.to_numpy().sum()), 1.0)
-    rows = {str(c): (counts.loc[c] / counts.loc[c].sum() if c in counts.index and counts.loc[c].sum() > 0 else total)
-            for c in codes}
+    rows = {
+        str(c): (counts.loc[c] / counts.loc[c].sum() if c in counts.index and counts.loc[c].sum() > 0 else total)
+        for c in codes
+    }
     return pd.DataFrame(rows).T[list(SOURCES)]
 
 
@@ -132,10 +135,12 @@ def basis(params, data, codes=None) -> Basis:
         gap_year = max(gaps)
         gap, gap_from = gaps[gap_year], "invoices"
     else:
-        gap, gap_year = observed_gap(data)
-        gap_from = "observed" if gap is not None else "none"
-        gap = gap or 0
-    assumed = (("budget.funding_shares",) if b.funding_shares is not None else ()) + \
-        (("budget.kabkota_cofunding_share",) if b.kabkota_cofunding_share else ()) + \
-        (("budget.determination_gap_months",) if gap_from == "params" else ())
+        observed, gap_year = observed_gap(data)
+        gap_from = "observed" if observed is not None else "none"
+        gap = observed or 0
+    assumed = (
+        (("budget.funding_shares",) if b.funding_shares is not None else ())
+        + (("budget.kabkota_cofunding_share",) if b.kabkota_cofunding_share else ())
+        + (("budget.determination_gap_months",) if gap_from == "params" else ())
+    )
     return Basis(shares, shares_from, year, gap, gap_from, gap_year, assumed)

@@ -1,4 +1,5 @@
 """Contribution cost per worker and cost of recipients (Rupiah)."""
+
 from __future__ import annotations
 
 import math
@@ -53,8 +54,12 @@ def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
     monthly = kt.groupby(["year", "period"])[cols].sum()
     by_year = monthly.groupby("year").agg(["mean", "sum"])
     cost = unit_cost(params)
-    out = pd.DataFrame({"year": by_year.index,
-                        "listed_prov": monthly.groupby("year")["subsidised_prov"].max().astype("int64").to_numpy()})
+    out = pd.DataFrame(
+        {
+            "year": by_year.index,
+            "listed_prov": monthly.groupby("year")["subsidised_prov"].max().astype("int64").to_numpy(),
+        }
+    )
     for col in cols:
         out[col] = by_year[(col, "mean")].round().astype("int64").to_numpy()  # whole persons
         out["cost_" + col.split("_")[1]] = (by_year[(col, "sum")] * cost).to_numpy()
@@ -68,7 +73,7 @@ def invoice_cost_by_year(summary: pd.DataFrame) -> pd.DataFrame:
     monthly = s.groupby(["year", "periode", "sumber_dana"])[["persons", "rupiah"]].sum().reset_index()
     rows = []
     for year, g in monthly.groupby("year"):
-        row = {"year": int(year)}
+        row: dict[str, float] = {"year": int(year)}
         prov = g[g["sumber_dana"] == "apbd_prov"]
         row["listed_prov"] = int(prov["persons"].max()) if len(prov) else 0
         for funder, name in (("apbd_prov", "prov"), ("apbd_kabkota", "kabkota"), ("csr", "csr")):
@@ -76,8 +81,18 @@ def invoice_cost_by_year(summary: pd.DataFrame) -> pd.DataFrame:
             row[f"subsidised_{name}"] = int(round(part["persons"].sum() / 12))
             row[f"cost_{name}"] = float(part["rupiah"].sum())
         rows.append(row)
-    return pd.DataFrame(rows)[["year", "listed_prov", "subsidised_prov", "cost_prov", "subsidised_kabkota",
-                               "cost_kabkota", "subsidised_csr", "cost_csr"]]
+    return pd.DataFrame(rows)[
+        [
+            "year",
+            "listed_prov",
+            "subsidised_prov",
+            "cost_prov",
+            "subsidised_kabkota",
+            "cost_kabkota",
+            "subsidised_csr",
+            "cost_csr",
+        ]
+    ]
 
 
 def kabkota_gap(params, data) -> pd.DataFrame:
@@ -99,10 +114,14 @@ def kabkota_gap(params, data) -> pd.DataFrame:
     target = params.target.coverage_pct / 100
     gap = [max(0, math.ceil(target * d - n)) for n, d in zip(latest[num], latest[den])]
     uncovered_vulnerable = (latest["vulnerable_workers"] - latest["bpu_participants"]).clip(lower=0).to_numpy()
-    out = pd.DataFrame({"region_code": latest["region_code"].astype(str).to_numpy(),
-                        "region_name": latest["region_name"].to_numpy(),
-                        "coverage_pct": (100 * latest[num] / latest[den]).to_numpy(),
-                        "gap_persons": gap})
+    out = pd.DataFrame(
+        {
+            "region_code": latest["region_code"].astype(str).to_numpy(),
+            "region_name": latest["region_name"].to_numpy(),
+            "coverage_pct": (100 * latest[num] / latest[den]).to_numpy(),
+            "gap_persons": gap,
+        }
+    )
     out["fundable_persons"] = np.minimum(out["gap_persons"], np.floor(uncovered_vulnerable)).astype(np.int64)
     out["employer_persons"] = out["gap_persons"] - out["fundable_persons"]
     out["fundable_rupiah_year"] = out["fundable_persons"] * unit_cost(params) * 12

@@ -1,13 +1,14 @@
 """The yearly totals of a path (cost by source, the province alone, ceiling, revenue, coverage), today's
 recipients kept as a path, and the additionality the budget uses (an input: the evaluation's estimate or params)."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
 from .allocation import allocate
-from .requirement import Requirement, revenue_path, solve
 from .basis import SOURCES
+from .requirement import Requirement, revenue_path, solve
 from .state import base_state, central, years_of
 from .value import extra_groups_cost
 
@@ -33,8 +34,9 @@ def totals(params, req: Requirement, draw: int = 0) -> pd.DataFrame:
     """Yearly province-level sums of one draw: recipients (int), cost by source and in total, the province's
     cost with no kab/kota or CSR contribution, its ceiling, revenue, coverage, and extra groups (Rupiah)."""
     years = req.years
-    out = pd.DataFrame({"year": years, "recipients": req.recipients[draw].sum(axis=0),
-                        "cost_rupiah": req.cost["total"][draw]})
+    out = pd.DataFrame(
+        {"year": years, "recipients": req.recipients[draw].sum(axis=0), "cost_rupiah": req.cost["total"][draw]}
+    )
     for src in SOURCES:
         out[f"cost_{src}"] = req.cost[src][draw]
     out["cost_province_alone"] = req.cost["total"][draw]  # if kab/kota and CSR paid nothing
@@ -62,11 +64,17 @@ def with_pagu(params, data, need, additionality_share: float) -> list[tuple[dict
         req = solve(params, data, central(params, additionality_share), plan=plan.to_numpy())
         j = years.index(year)
         spent = int(al.table["budget_rupiah"].sum())
-        summary = {"year": int(year), "pagu_rupiah": float(pagu), "recipients": int(al.table["recipients"].sum()),
-                   "newly_covered": al.newly_covered, "spent_rupiah": spent,
-                   "rupiah_per_added": spent / al.newly_covered if al.newly_covered else float("nan"),
-                   "coverage_pct": float(req.coverage[0, j]), "path_coverage_pct": float(need.path["coverage_pct"].iloc[j]),
-                   "path_recipients": int(need.path["recipients"].iloc[j]),
-                   "top_kabkota": str(al.table.sort_values("budget_rupiah").iloc[-1]["region_name"])}
+        summary = {
+            "year": int(year),
+            "pagu_rupiah": float(pagu),
+            "recipients": int(al.table["recipients"].sum()),
+            "newly_covered": al.newly_covered,
+            "spent_rupiah": spent,
+            "rupiah_per_added": spent / al.newly_covered if al.newly_covered else float("nan"),
+            "coverage_pct": float(req.coverage[0, j]),
+            "path_coverage_pct": float(need.path["coverage_pct"].iloc[j]),
+            "path_recipients": int(need.path["recipients"].iloc[j]),
+            "top_kabkota": str(al.table.sort_values("budget_rupiah").iloc[-1]["region_name"]),
+        }
         out.append((summary, al.table))
     return out

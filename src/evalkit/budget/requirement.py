@@ -24,6 +24,7 @@ Steps, for each draw:
    unit cost) and the subsidised workers are not covered (``coverage_year_avg_pct``); coverage after the
    determination is what the target is measured on.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,14 +33,17 @@ import numpy as np
 import pandas as pd
 
 from ..core.persons import whole_persons
-from .cost import unit_cost
 from .allocation import allocate
 from .basis import basis
+from .cost import unit_cost
 from .state import BaseState, BudgetInfeasible, base_state, central, coverage_pct, grow, measure_parts, years_of
 
 LIMITS = ("room", "capacity", "cap")
-LIMIT_KEYS = {"room": "the eligible uncovered workers (subsidising every one of them)",
-              "capacity": "budget.max_new_recipients_per_year", "cap": "budget.cap_share_of_revenue"}
+LIMIT_KEYS = {
+    "room": "the eligible uncovered workers (subsidising every one of them)",
+    "capacity": "budget.max_new_recipients_per_year",
+    "cap": "budget.cap_share_of_revenue",
+}
 
 
 @dataclass
@@ -112,8 +116,15 @@ def _need(state: dict, target_pct: float, measure: str) -> tuple[np.ndarray, np.
     return np.where(short, total_E, n), short
 
 
-def solve(params, data, draws: dict[str, np.ndarray], target_pct: float | None = None, by_year: int | None = None,
-          base: BaseState | None = None, plan: np.ndarray | None = None) -> Requirement:
+def solve(
+    params,
+    data,
+    draws: dict[str, np.ndarray],
+    target_pct: float | None = None,
+    by_year: int | None = None,
+    base: BaseState | None = None,
+    plan: np.ndarray | None = None,
+) -> Requirement:
     """Run the engine for ``draws`` (arrays per uncertain input, see :func:`evalkit.budget.state.grow`).
 
     ``target_pct``: coverage target in percent (default ``target.coverage_pct``); ``by_year``: the year it
@@ -142,8 +153,9 @@ def solve(params, data, draws: dict[str, np.ndarray], target_pct: float | None =
     binding = np.zeros((n, len(LIMITS)), bool)
     if plan is not None:
         R = np.minimum(np.asarray(plan, float)[None, :, :], E_whole).astype(np.int64)
-        return _finish(years, codes, target_pct, T, R, R.sum(axis=1), E_whole, split, months, c, cap, revenue,
-                       binding, state, b)
+        return _finish(
+            years, codes, target_pct, T, R, R.sum(axis=1), E_whole, split, months, c, cap, revenue, binding, state, b
+        )
     need, short = _need(state, target_pct, b.measure)
     need = np.minimum(np.ceil(need - 1e-6), room)
     R0 = float(base.table["R"].sum())
@@ -191,8 +203,24 @@ def _finish(years, codes, target_pct, T, R, need, E_whole, split, months, c, cap
     coverage = coverage_pct(R, state, b.measure)
     without = coverage_pct(np.zeros_like(R), state, b.measure)
     gap = 12 - months
-    return Requirement(years, codes, target_pct, T, R, need.astype(np.int64), E_whole.astype(np.int64), cost, cap,
-                       revenue, coverage, (gap * without + months * coverage) / 12, without, binding, months, state)
+    return Requirement(
+        years,
+        codes,
+        target_pct,
+        T,
+        R,
+        need.astype(np.int64),
+        E_whole.astype(np.int64),
+        cost,
+        cap,
+        revenue,
+        coverage,
+        (gap * without + months * coverage) / 12,
+        without,
+        binding,
+        months,
+        state,
+    )
 
 
 # --------------------------------------------------------------------------- the fixed path
@@ -213,7 +241,7 @@ class RequiredBudget:
     message: str
     binding: list[str]
     by_kabkota: pd.DataFrame
-    engine: Requirement = field(repr=False, default=None)
+    engine: Requirement | None = field(repr=False, default=None)
 
     @property
     def budget(self) -> pd.Series:
@@ -226,30 +254,59 @@ def describe(req: Requirement, draw: int = 0) -> RequiredBudget:
     years = req.years
     binding = [name for name, hit in zip(LIMITS, req.binding[draw]) if hit]
     R = req.recipients[draw]
-    path = pd.DataFrame({
-        "year": years, "recipients": R.sum(axis=0), "needed_recipients": req.needed[draw],
-        "cost_rupiah": req.cost["total"][draw], "cost_province": req.cost["province"][draw],
-        "cost_kabkota": req.cost["kabkota"][draw], "cost_csr": req.cost["csr"][draw], "cap_rupiah": req.cap,
-        "months_paid": req.months_paid, "coverage_pct": req.coverage[draw],
-        "coverage_year_avg_pct": req.coverage_year_avg[draw], "coverage_without_subsidy_pct": req.coverage_without[draw]})
+    path = pd.DataFrame(
+        {
+            "year": years,
+            "recipients": R.sum(axis=0),
+            "needed_recipients": req.needed[draw],
+            "cost_rupiah": req.cost["total"][draw],
+            "cost_province": req.cost["province"][draw],
+            "cost_kabkota": req.cost["kabkota"][draw],
+            "cost_csr": req.cost["csr"][draw],
+            "cap_rupiah": req.cap,
+            "months_paid": req.months_paid,
+            "coverage_pct": req.coverage[draw],
+            "coverage_year_avg_pct": req.coverage_year_avg[draw],
+            "coverage_without_subsidy_pct": req.coverage_without[draw],
+        }
+    )
     reached = float(req.reached[draw])
     feasible = bool(req.feasible[draw])
     jT = req.j_target
     if feasible:
-        msg = (f"Reaching {req.target_pct:g}% by {req.by_year} needs {int(R[:, jT].sum()):,} recipients in "
-               f"{req.by_year} (Rp {req.cost['total'][draw, jT]:,.0f} that year, all sources).")
+        msg = (
+            f"Reaching {req.target_pct:g}% by {req.by_year} needs {int(R[:, jT].sum()):,} recipients in "
+            f"{req.by_year} (Rp {req.cost['total'][draw, jT]:,.0f} that year, all sources)."
+        )
     else:
-        msg = (f"The target of {req.target_pct:g}% by {req.by_year} cannot be reached: limited by "
-               + ", ".join(LIMIT_KEYS[b] for b in binding or ["room"]) + f". Coverage reaches {reached:.2f}% in "
-               f"{req.by_year}.")
+        msg = (
+            f"The target of {req.target_pct:g}% by {req.by_year} cannot be reached: limited by "
+            + ", ".join(LIMIT_KEYS[b] for b in binding or ["room"])
+            + f". Coverage reaches {reached:.2f}% in "
+            f"{req.by_year}."
+        )
     by_kab = pd.DataFrame(R.T, index=pd.Index(years, name="year"), columns=req.codes)
-    return RequiredBudget(feasible, path, req.target_pct, req.by_year, reached, msg, binding or ([] if feasible
-                                                                                                else ["room"]),
-                          by_kab, req)
+    return RequiredBudget(
+        feasible,
+        path,
+        req.target_pct,
+        req.by_year,
+        reached,
+        msg,
+        binding or ([] if feasible else ["room"]),
+        by_kab,
+        req,
+    )
 
 
-def required_budget(params, data, additionality_share: float, target_pct: float | None = None,
-                    by_year: int | None = None, overrides: dict | None = None) -> RequiredBudget:
+def required_budget(
+    params,
+    data,
+    additionality_share: float,
+    target_pct: float | None = None,
+    by_year: int | None = None,
+    overrides: dict | None = None,
+) -> RequiredBudget:
     """The smallest yearly path (with the params' ramp and limits) to ``target_pct`` (percent) by ``by_year``,
     at the central values of the uncertain inputs (``overrides`` replace some of them).
 

@@ -7,6 +7,7 @@ to Disnaker but did not register with BPJS Ketenagakerjaan (``workers_reported �
 share of reported workers, per kab/kota) are the room for that lever; the table shows how much of that
 measured gap the scenario's ``formal_coverage_growth_pp`` assumes is closed.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,12 +17,17 @@ from .requirement import describe, solve
 from .state import added, base_state, central, measure_parts, self_paid_share0
 
 #: params keys a planner can move, with the most the search tries for each (the schema's upper bounds)
-CHANGES = {"max_new_recipients_per_year": 10_000_000, "cap_share_of_revenue": 1.0,
-           "formal_coverage_growth_pp": 10.0, "self_paid_growth_pp": 10.0}
+CHANGES = {
+    "max_new_recipients_per_year": 10_000_000,
+    "cap_share_of_revenue": 1.0,
+    "formal_coverage_growth_pp": 10.0,
+    "self_paid_growth_pp": 10.0,
+}
 
 
-def route_to_target(params, data, additionality_share: float, registration_gap: pd.Series | None = None
-                    ) -> pd.DataFrame:
+def route_to_target(
+    params, data, additionality_share: float, registration_gap: pd.Series | None = None
+) -> pd.DataFrame:
     """Persons covered in the base year and the target year, by lever, for the fixed path.
 
     Rows: ``subsidy`` (workers covered because of recipients), ``employer_compliance`` (formal-sector
@@ -45,14 +51,26 @@ def route_to_target(params, data, additionality_share: float, registration_gap: 
     sub_0 = t["BPU"].sum() - self_0  # workers covered today because of today's recipients
     pu_0, pu_T = t["PU"].sum(), st["PU"][:, jT].sum()
     self_T = st["S"][:, jT].sum()
-    rows = [("subsidy", sub_0, sub_T), ("employer_compliance", pu_0 if total else 0.0, pu_T if total else 0.0),
-            ("self_paid", self_0, self_T)]
+    rows = [
+        ("subsidy", sub_0, sub_T),
+        ("employer_compliance", pu_0 if total else 0.0, pu_T if total else 0.0),
+        ("self_paid", self_0, self_T),
+    ]
     out = pd.DataFrame(rows, columns=["lever", "base_persons", "target_persons"])
     out["change_persons"] = out["target_persons"] - out["base_persons"]
     out["change_pp"] = 100 * out["change_persons"] / denT
     covered0 = out["base_persons"].sum()
-    growth = pd.DataFrame([{"lever": "population_growth", "base_persons": den0, "target_persons": denT,
-                            "change_persons": denT - den0, "change_pp": 100 * (covered0 / denT - covered0 / den0)}])
+    growth = pd.DataFrame(
+        [
+            {
+                "lever": "population_growth",
+                "base_persons": den0,
+                "target_persons": denT,
+                "change_persons": denT - den0,
+                "change_pp": 100 * (covered0 / denT - covered0 / den0),
+            }
+        ]
+    )
     out = pd.concat([out, growth], ignore_index=True)
     for col in ("base_persons", "target_persons", "change_persons"):
         out[col] = np.round(out[col]).astype(np.int64)
@@ -87,8 +105,16 @@ def smallest_changes(params, data, additionality_share: float) -> pd.DataFrame:
         current = float(getattr(b, key))
         top = _feasible_with(params, data, additionality_share, key, most)
         if not top.feasible:
-            rows.append({"key": key, "current": current, "needed": float("nan"), "reachable": False,  # not applicable:
-                         "extra_recipients": float("nan"), "extra_province_rupiah": float("nan")})  # "–", never 0
+            rows.append(
+                {
+                    "key": key,
+                    "current": current,
+                    "needed": float("nan"),
+                    "reachable": False,  # not applicable:
+                    "extra_recipients": float("nan"),
+                    "extra_province_rupiah": float("nan"),
+                }
+            )  # "–", never 0
             continue
         lo, hi = current, most
         for _ in range(40):
@@ -99,15 +125,26 @@ def smallest_changes(params, data, additionality_share: float) -> pd.DataFrame:
                 lo = mid
         needed = float(np.ceil(hi)) if key == "max_new_recipients_per_year" else hi
         res = _feasible_with(params, data, additionality_share, key, needed)
-        rows.append({"key": key, "current": current, "needed": needed, "reachable": True,
-                     "extra_recipients": int(res.path["recipients"].iloc[jT] - now.path["recipients"].iloc[jT]),
-                     "extra_province_rupiah": float(res.path["cost_province"].iloc[jT] - now.path["cost_province"].iloc[jT])})
+        rows.append(
+            {
+                "key": key,
+                "current": current,
+                "needed": needed,
+                "reachable": True,
+                "extra_recipients": int(res.path["recipients"].iloc[jT] - now.path["recipients"].iloc[jT]),
+                "extra_province_rupiah": float(res.path["cost_province"].iloc[jT] - now.path["cost_province"].iloc[jT]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 #: growth assumptions a "reachable" rests on (params keys under ``budget``), in the order they are named
-GROWTH_ASSUMPTIONS = ("formal_coverage_growth_pp", "self_paid_growth_pp", "vulnerable_growth_share",
-                      "working_pop_growth_share")
+GROWTH_ASSUMPTIONS = (
+    "formal_coverage_growth_pp",
+    "self_paid_growth_pp",
+    "vulnerable_growth_share",
+    "working_pop_growth_share",
+)
 
 
 def decisive_assumptions(params, data, additionality_share: float) -> list[dict]:

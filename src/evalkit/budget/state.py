@@ -26,6 +26,7 @@ person): :func:`added` takes the smaller of the two. The base-year self-paid sha
 recipients add exactly today's subsidised coverage and today's marginal recipient is additional with
 probability ``a`` (:func:`self_paid_share0`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,15 +71,17 @@ def base_state(params, data) -> BaseState:
     R = m[["subsidised_prov", "subsidised_kabkota", "subsidised_csr"]].sum(axis=1).astype(float)
     V = m["vulnerable_workers"].astype(float)
     bpu = m["bpu_participants"].astype(float)
-    t = pd.DataFrame({
-        "region_name": m["region_name"],
-        "W": m["target_workers"].astype(float),
-        "V": V,
-        "PU": (m["participants_total"] - m["bpu_participants"]).astype(float),
-        "BPU": bpu,
-        "R": R,
-        "u0": (1 - bpu / V).clip(lower=1e-6),
-    })
+    t = pd.DataFrame(
+        {
+            "region_name": m["region_name"],
+            "W": m["target_workers"].astype(float),
+            "V": V,
+            "PU": (m["participants_total"] - m["bpu_participants"]).astype(float),
+            "BPU": bpu,
+            "R": R,
+            "u0": (1 - bpu / V).clip(lower=1e-6),
+        }
+    )
     t["F"] = t["W"] - t["V"]
     return BaseState(year, month, t)
 

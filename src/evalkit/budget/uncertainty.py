@@ -11,6 +11,7 @@ an input without a distribution stays at its params value. Two questions per dra
 * *cost of the target*: what does the engine need in this draw (same ramp and limits)? → P10/P50/P90 of
   the yearly cost (all sources).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ class MonteCarlo:
     cost: np.ndarray  # draws × years: cost of the target (all sources)
 
 
-def simulate(params, data, plan: RequiredBudget, additionality_share: float, n: int | None = None,
-             seed: int | None = None) -> MonteCarlo:
+def simulate(
+    params, data, plan: RequiredBudget, additionality_share: float, n: int | None = None, seed: int | None = None
+) -> MonteCarlo:
     """The Monte Carlo of the module docstring, for the fixed path ``plan``."""
     d = draw(params, additionality_share, n, seed)
     req = solve(params, data, d)  # what each draw needs for the target
@@ -65,12 +67,21 @@ def simulate(params, data, plan: RequiredBudget, additionality_share: float, n: 
     cost = req.cost["total"]
     q = lambda x, p: np.quantile(x, p, axis=0)  # noqa: E731
     reach = coverage >= params.target.coverage_pct - 1e-9
-    bands = pd.DataFrame({"year": req.years,
-                          "coverage_p10": q(coverage, 0.1), "coverage_p50": q(coverage, 0.5), "coverage_p90": q(coverage, 0.9),
-                          "cost_p10": q(cost, 0.1), "cost_p50": q(cost, 0.5), "cost_p90": q(cost, 0.9),
-                          "p_reach": reach.mean(axis=0)})
-    return MonteCarlo(bands, float(reach[:, req.j_target].mean()), len(cost), params.seed if seed is None else seed,
-                      coverage, cost)
+    bands = pd.DataFrame(
+        {
+            "year": req.years,
+            "coverage_p10": q(coverage, 0.1),
+            "coverage_p50": q(coverage, 0.5),
+            "coverage_p90": q(coverage, 0.9),
+            "cost_p10": q(cost, 0.1),
+            "cost_p50": q(cost, 0.5),
+            "cost_p90": q(cost, 0.9),
+            "p_reach": reach.mean(axis=0),
+        }
+    )
+    return MonteCarlo(
+        bands, float(reach[:, req.j_target].mean()), len(cost), params.seed if seed is None else seed, coverage, cost
+    )
 
 
 def tornado(params, data, additionality_share: float) -> pd.DataFrame:
@@ -89,10 +100,20 @@ def tornado(params, data, additionality_share: float) -> pd.DataFrame:
         lo, hi = np.quantile(d[name], [0.1, 0.9])
         two = {k: np.repeat(v, 2) for k, v in fixed.items()} | {name: np.array([lo, hi])}
         cost = solve(params, data, two).cost["total"][:, jT]
-        rows.append({"parameter": name, "low_value": lo, "high_value": hi, "cost_low": float(cost[0]),
-                     "cost_high": float(cost[1]), "base_cost": base_cost, "swing": abs(float(cost[1] - cost[0]))})
-    return pd.DataFrame(rows, columns=["parameter", "low_value", "high_value", "cost_low", "cost_high", "base_cost",
-                                       "swing"]).sort_values("swing", ascending=False, ignore_index=True)
+        rows.append(
+            {
+                "parameter": name,
+                "low_value": lo,
+                "high_value": hi,
+                "cost_low": float(cost[0]),
+                "cost_high": float(cost[1]),
+                "base_cost": base_cost,
+                "swing": abs(float(cost[1] - cost[0])),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["parameter", "low_value", "high_value", "cost_low", "cost_high", "base_cost", "swing"]
+    ).sort_values("swing", ascending=False, ignore_index=True)
 
 
 def plot_fan(bands: pd.DataFrame, target_pct: float, labels: dict):
@@ -101,8 +122,15 @@ def plot_fan(bands: pd.DataFrame, target_pct: float, labels: dict):
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.2))
     y = bands["year"]
-    a1.fill_between(y, bands["coverage_p10"], bands["coverage_p90"], color="#1b6ca8", alpha=0.25, lw=0,
-                    label=labels.get("band", "P10–P90"))
+    a1.fill_between(
+        y,
+        bands["coverage_p10"],
+        bands["coverage_p90"],
+        color="#1b6ca8",
+        alpha=0.25,
+        lw=0,
+        label=labels.get("band", "P10–P90"),
+    )
     a1.plot(y, bands["coverage_p50"], color="#1b6ca8", lw=2, label=labels.get("median", "P50"))
     a1.axhline(target_pct, color="#c0392b", ls="--", label=labels.get("target", "Target"))
     a1.set_ylabel(labels.get("coverage", "Coverage (%)"))
@@ -134,7 +162,7 @@ def plot_tornado(table: pd.DataFrame, labels: dict, xlabel: str, legend: dict | 
     span = max(float(np.abs(np.r_[low, high]).max()) if len(t) else 0.0, 1e-9)
     for yi, lo, hi in zip(y, low, high):
         if abs(lo) < 1e-3 * span and abs(hi) < 1e-3 * span:
-            ax.text(0.01 * span, yi, words["none"], va="center", fontsize=10, color="#52606d")
+            ax.text(0.01 * span, float(yi), words["none"], va="center", fontsize=10, color="#52606d")
     ax.set_xlim(-1.15 * span, 1.15 * span)
     ax.set_yticks(y)
     ax.set_yticklabels([labels.get(p, p) for p in t["parameter"]])

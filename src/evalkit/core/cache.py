@@ -22,6 +22,7 @@ report tables (a test renders the report with a cold cache, a warm cache and no 
   only the entries evalkit wrote and refuses a folder without the marker.
 * **Private**: only tables that may appear in reports are stored (hashed ids, never a raw NIK or name).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -31,8 +32,8 @@ import json
 import re
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -50,8 +51,24 @@ Tables = dict[str, pd.DataFrame]
 
 enabled = cache_enabled
 
-__all__ = ["FORMAT", "MARKER", "NotACache", "Tables", "cache_dir", "cached", "clear", "enabled", "file_digest", "info",
-           "key_of", "locked", "open_root", "salt_fingerprint", "seal", "verify"]
+__all__ = [
+    "FORMAT",
+    "MARKER",
+    "NotACache",
+    "Tables",
+    "cache_dir",
+    "cached",
+    "clear",
+    "enabled",
+    "file_digest",
+    "info",
+    "key_of",
+    "locked",
+    "open_root",
+    "salt_fingerprint",
+    "seal",
+    "verify",
+]
 
 
 def key_of(kind: str, parts: dict) -> str:
@@ -73,9 +90,11 @@ def open_root(root: Path) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     marker = root / MARKER
     if not marker.is_file():
-        marker.write_text("evalkit cache: prepared tables and reused notebook outputs. `evalkit cache clear` "
-                          "deletes the entries evalkit wrote here; deleting the folder is always safe.\n",
-                          encoding="utf-8")
+        marker.write_text(
+            "evalkit cache: prepared tables and reused notebook outputs. `evalkit cache clear` "
+            "deletes the entries evalkit wrote here; deleting the folder is always safe.\n",
+            encoding="utf-8",
+        )
     return root
 
 
@@ -93,8 +112,10 @@ def seal(entry: Path, name: str) -> None:
     every file and of the name itself, with the salt's fingerprint."""
     digests = {rel: _mac((entry / rel).read_bytes()) for rel in _files(entry)}
     binding = _mac(canonical_json({"entry": name, "files": digests}).encode())
-    (entry / SEAL).write_text(json.dumps({"entry": name, "salt": salt_fingerprint(), "files": digests,
-                                          "binding": binding}, sort_keys=True), encoding="utf-8")
+    (entry / SEAL).write_text(
+        json.dumps({"entry": name, "salt": salt_fingerprint(), "files": digests, "binding": binding}, sort_keys=True),
+        encoding="utf-8",
+    )
 
 
 def verify(entry: Path) -> bool:
@@ -104,25 +125,38 @@ def verify(entry: Path) -> bool:
     try:
         sealed = json.loads((entry / SEAL).read_text(encoding="utf-8"))
         if isinstance(sealed, dict) and sealed.get("salt") not in (None, salt_fingerprint()):
-            print(f"evalkit: cache entry {entry.name} was made with another salt; it is not used (and kept: it is not "
-                  "damaged). Computing again with this salt", file=sys.stderr)
+            print(
+                f"evalkit: cache entry {entry.name} was made with another salt; it is not used (and kept: it is not "
+                "damaged). Computing again with this salt",
+                file=sys.stderr,
+            )
             return False
         digests = sealed["files"]
         files = _files(entry)
-        ok = (isinstance(digests, dict) and sealed.get("entry") == entry.name and files == sorted(digests)
-              and hmac.compare_digest(_mac(canonical_json({"entry": entry.name, "files": digests}).encode()),
-                                      str(sealed.get("binding")))
-              and all(hmac.compare_digest(_mac((entry / rel).read_bytes()), str(digests[rel])) for rel in files))
+        ok = (
+            isinstance(digests, dict)
+            and sealed.get("entry") == entry.name
+            and files == sorted(digests)
+            and hmac.compare_digest(
+                _mac(canonical_json({"entry": entry.name, "files": digests}).encode()), str(sealed.get("binding"))
+            )
+            and all(hmac.compare_digest(_mac((entry / rel).read_bytes()), str(digests[rel])) for rel in files)
+        )
     except (OSError, ValueError, KeyError, TypeError):
         ok = False
     if not ok:
-        print(f"evalkit: cache entry {entry.name} was damaged, edited or moved (its content does not match its "
-              "seal); it is deleted and computed again", file=sys.stderr)
+        print(
+            f"evalkit: cache entry {entry.name} was damaged, edited or moved (its content does not match its "
+            "seal); it is deleted and computed again",
+            file=sys.stderr,
+        )
         shutil.rmtree(entry, ignore_errors=True)
     return ok
 
 
-def cached(project_root: Path, kind: str, parts: dict, compute: Callable[[], tuple[Tables, dict]]) -> tuple[Tables, dict]:
+def cached(
+    project_root: Path, kind: str, parts: dict, compute: Callable[[], tuple[Tables, dict]]
+) -> tuple[Tables, dict]:
     """The tables and JSON metadata stored under ``(kind, parts)``, computed with ``compute`` when missing."""
     if not enabled():
         return compute()
@@ -216,8 +250,9 @@ def clear(project_root: Path) -> int:
         if ENTRY_NAME.match(p.name) and p.is_dir() and not p.is_symlink():
             shutil.rmtree(p)
             n += 1
-        elif (ENTRY_NAME.match(p.name.removesuffix(".lock")) and p.name.endswith(".lock") and p.is_file()) or \
-                (p.name.startswith(".tmp-") and p.is_dir() and not p.is_symlink()):
+        elif (ENTRY_NAME.match(p.name.removesuffix(".lock")) and p.name.endswith(".lock") and p.is_file()) or (
+            p.name.startswith(".tmp-") and p.is_dir() and not p.is_symlink()
+        ):
             shutil.rmtree(p) if p.is_dir() else p.unlink()
     return n
 

@@ -3,6 +3,7 @@
 One implementation of each: the prepared-table cache, notebook reuse, run manifests and the recipient
 checks all call these (in Python or, for DuckDB, through :func:`salted_hash_sql`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -54,8 +55,9 @@ def salted_hash(values, salt: str) -> np.ndarray:
     """
     values = np.asarray(values, dtype=object)
     if len(values) < 50_000:
-        return np.array([hashlib.sha256((salt + str(v)).encode("utf-8")).hexdigest()[:HASH_CHARS] for v in values],
-                        dtype=object)
+        return np.array(
+            [hashlib.sha256((salt + str(v)).encode("utf-8")).hexdigest()[:HASH_CHARS] for v in values], dtype=object
+        )
     import duckdb
     import pyarrow as pa
 

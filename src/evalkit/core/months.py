@@ -4,6 +4,7 @@ A *month number* is ``year × 12 + month − 1``: differences of month numbers a
 the years. Everything that counts months (params checks, panel indices, event time, windows, the
 simulator's shocks) goes through here.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -7,6 +7,7 @@ Environment variables (all optional):
 * ``EVALKIT_CACHE`` — ``off`` (or 0/false/no) disables the cache (``evalkit run --no-cache``);
 * ``EVALKIT_SALT``, ``EVALKIT_SALT_FILE`` — the hashing salt (:mod:`evalkit.core.salt`).
 """
+
 from __future__ import annotations
 
 import os

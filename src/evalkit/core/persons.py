@@ -1,4 +1,5 @@
 """Whole persons: splitting a number of people over groups without fractions or lost persons."""
+
 from __future__ import annotations
 
 import numpy as np

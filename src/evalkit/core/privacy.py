@@ -1,4 +1,5 @@
 """Small-cell suppression, the one rule every published count goes through; and free text made safe to publish."""
+
 from __future__ import annotations
 
 import re

@@ -10,14 +10,15 @@ Three uses, one implementation each:
 
 :func:`file_lock` makes a second process wait while the first computes the same thing.
 """
+
 from __future__ import annotations
 
 import contextlib
 import os
 import shutil
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 
 def publish_entry(entry: Path, fill: Callable[[Path], None]) -> None:
@@ -82,7 +83,7 @@ UNFINISHED = (".partial-", ".interrupted-", ".tmp-", ".latest-")
 def clean_stale(parent: Path, max_age_seconds: float = 86_400) -> list[str]:
     """Remove the unfinished folders (and stray temporary links) in ``parent`` older than ``max_age_seconds``
     (a day): a run still building is never that old. Returns the names removed."""
-    removed = []
+    removed: list = []
     if not parent.is_dir():
         return removed
     limit = time.time() - max_age_seconds

@@ -5,6 +5,7 @@ The salt comes from the environment variable ``EVALKIT_SALT``, else from the fil
 on first use). It must never live inside the project folder: the same salt gives the same hashes
 across runs (so churn can be followed), a different machine gives different ones.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,12 +32,16 @@ class SaltError(ValueError):
 
 def _checked(salt: str, where: str) -> str:
     if len(salt) < MIN_SALT_CHARS:
-        raise SaltError(f"the salt in {where} is empty or shorter than {MIN_SALT_CHARS} characters: hashed NIKs "
-                        "would be reversible. Put a long random value there (or delete the file so that evalkit "
-                        "creates one — hashed ids then change, so earlier outputs cannot be matched)")
+        raise SaltError(
+            f"the salt in {where} is empty or shorter than {MIN_SALT_CHARS} characters: hashed NIKs "
+            "would be reversible. Put a long random value there (or delete the file so that evalkit "
+            "creates one — hashed ids then change, so earlier outputs cannot be matched)"
+        )
     if len(set(salt)) < MIN_DISTINCT_CHARS:
-        raise SaltError(f"the salt in {where} repeats too few characters ({len(set(salt))} different; at least "
-                        f"{MIN_DISTINCT_CHARS}): it is guessable. Put a long random value there")
+        raise SaltError(
+            f"the salt in {where} repeats too few characters ({len(set(salt))} different; at least "
+            f"{MIN_DISTINCT_CHARS}): it is guessable. Put a long random value there"
+        )
     return salt
 
 
@@ -47,14 +52,23 @@ def get_salt() -> str:
         return _checked(env, "EVALKIT_SALT")
     path = salt_path()
     project = marked_project_root(Path.cwd())
-    if project is not None and project in path.absolute().parents and path.absolute() != Path.home() / ".config" / "evalkit" / "salt":
-        raise SaltError(f"the salt file {path} lies inside the project folder {project}, where it can be committed or "
-                        "shared with the outputs; keep it outside (default: ~/.config/evalkit/salt)")
+    if (
+        project is not None
+        and project in path.absolute().parents
+        and path.absolute() != Path.home() / ".config" / "evalkit" / "salt"
+    ):
+        raise SaltError(
+            f"the salt file {path} lies inside the project folder {project}, where it can be committed or "
+            "shared with the outputs; keep it outside (default: ~/.config/evalkit/salt)"
+        )
     if path.is_file():
         return _checked(path.read_text(encoding="utf-8").strip(), str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    print(f"evalkit: no salt at {path}: a new one is created. Hashed ids (NIK, company) made with an earlier salt "
-          "will not match this run's; restore the old salt file to compare with earlier outputs.", file=sys.stderr)
+    print(
+        f"evalkit: no salt at {path}: a new one is created. Hashed ids (NIK, company) made with an earlier salt "
+        "will not match this run's; restore the old salt file to compare with earlier outputs.",
+        file=sys.stderr,
+    )
     # written complete under a private name, then linked into place: processes starting at the same time
     # (parallel report kernels) all end up with the one salt that won, never an empty or a second one
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")

@@ -1,4 +1,5 @@
 """Excel output safety: text from data is written as text, never as a live formula."""
+
 from __future__ import annotations
 
 import math
@@ -28,7 +29,7 @@ def write_text_safe(path, sheets: dict) -> None:
     for name, frame in sheets.items():
         ws = wb.create_sheet(name)
 
-        def cell(value):
+        def cell(value, ws=ws):
             if isinstance(value, float) and math.isnan(value):
                 return None
             if isinstance(value, str):

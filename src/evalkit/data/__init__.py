@@ -1,4 +1,5 @@
 """Data: the :class:`Dataset` container, the seeded simulator and loaders for real files."""
+
 from __future__ import annotations
 
 from ..core import cache
@@ -7,8 +8,19 @@ from .loaders import load_panel
 from .published import load_published
 from .synthetic import SYNTHETIC_LABEL, SimConfig, config_from_params, generate
 
-__all__ = ["Dataset", "SimConfig", "SYNTHETIC_LABEL", "add_coverage", "aggregate_kaltim", "before_after",
-           "config_from_params", "generate", "load_data", "load_panel", "load_published"]
+__all__ = [
+    "Dataset",
+    "SimConfig",
+    "SYNTHETIC_LABEL",
+    "add_coverage",
+    "aggregate_kaltim",
+    "before_after",
+    "config_from_params",
+    "generate",
+    "load_data",
+    "load_panel",
+    "load_published",
+]
 
 
 def load_data(params) -> Dataset:
@@ -22,11 +34,20 @@ def load_data(params) -> Dataset:
     if d.source == "synthetic":
         return generate(config_from_params(params))
     if d.participants:  # as published: participants per office + yearly denominators (+ crosswalk)
-        return _cached(params, "published", [d.participants, d.denominators, d.offices],
-                       lambda: load_published(root, d.participants, d.denominators, d.offices,
-                                              max_mb=d.max_file_mb, max_count=d.max_count))
-    return _cached(params, "panel", [d.panel],
-                   lambda: load_panel(root / d.panel, max_mb=d.max_file_mb, display=d.panel, max_count=d.max_count))
+        return _cached(
+            params,
+            "published",
+            [d.participants, d.denominators, d.offices],
+            lambda: load_published(
+                root, d.participants, d.denominators, d.offices, max_mb=d.max_file_mb, max_count=d.max_count
+            ),
+        )
+    return _cached(
+        params,
+        "panel",
+        [d.panel],
+        lambda: load_panel(root / d.panel, max_mb=d.max_file_mb, display=d.panel, max_count=d.max_count),
+    )
 
 
 def _cached(params, kind: str, names: list[str | None], load) -> Dataset:

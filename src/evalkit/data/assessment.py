@@ -3,6 +3,7 @@
 document (kind, number, date), whom a budget line covers, an amount in Rupiah, the answer in words and where the
 evidence is. Checked like every input (file, sheet, row and column in every message; free text made safe), before
 anything runs."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -51,23 +52,76 @@ def generate_form(params, seed: int | None = None) -> pd.DataFrame:
     rows = []
     for code in params.scorecard.participants or sorted({c.code for c in params.policy.cofunding}):
         if code in funded:
-            rows.append({"kode_wilayah": code, "tahun": year, "kriteria": "regulasi", "jenis_dokumen": "Perbup",
-                         "nomor_dokumen": f"{int(rng.integers(1, 40))} Tahun {year - 1}",
-                         "tanggal_dokumen": f"{year - 1}-0{int(rng.integers(1, 10))}-15", "sasaran": "pekerja rentan",
-                         "nilai_rupiah": "", "uraian": "Perlindungan jaminan sosial ketenagakerjaan bagi pekerja rentan",
-                         "referensi_dokumen": "JDIH kab/kota (SINTETIS)"})
-            rows.append({"kode_wilayah": code, "tahun": year, "kriteria": "anggaran", "jenis_dokumen": "DPA",
-                         "nomor_dokumen": "", "tanggal_dokumen": f"{year}-01-05", "sasaran": "pekerja rentan",
-                         "nilai_rupiah": str(int(rng.integers(5, 60)) * 100_000_000),
-                         "uraian": "Bantuan iuran JKK dan JKM pekerja rentan", "referensi_dokumen": "DPA Disnaker (SINTETIS)"})
+            rows.append(
+                {
+                    "kode_wilayah": code,
+                    "tahun": year,
+                    "kriteria": "regulasi",
+                    "jenis_dokumen": "Perbup",
+                    "nomor_dokumen": f"{int(rng.integers(1, 40))} Tahun {year - 1}",
+                    "tanggal_dokumen": f"{year - 1}-0{int(rng.integers(1, 10))}-15",
+                    "sasaran": "pekerja rentan",
+                    "nilai_rupiah": "",
+                    "uraian": "Perlindungan jaminan sosial ketenagakerjaan bagi pekerja rentan",
+                    "referensi_dokumen": "JDIH kab/kota (SINTETIS)",
+                }
+            )
+            rows.append(
+                {
+                    "kode_wilayah": code,
+                    "tahun": year,
+                    "kriteria": "anggaran",
+                    "jenis_dokumen": "DPA",
+                    "nomor_dokumen": "",
+                    "tanggal_dokumen": f"{year}-01-05",
+                    "sasaran": "pekerja rentan",
+                    "nilai_rupiah": str(int(rng.integers(5, 60)) * 100_000_000),
+                    "uraian": "Bantuan iuran JKK dan JKM pekerja rentan",
+                    "referensi_dokumen": "DPA Disnaker (SINTETIS)",
+                }
+            )
         if rng.random() < 0.6:
-            rows.append({"kode_wilayah": code, "tahun": year, "kriteria": "kemitraan",
-                         "jenis_dokumen": "Perjanjian Kerja Sama", "nomor_dokumen": "", "tanggal_dokumen": "",
-                         "sasaran": "pekerja rentan", "nilai_rupiah": str(int(rng.integers(1, 20)) * 50_000_000),
-                         "uraian": "CSR perusahaan tambang untuk iuran nelayan", "referensi_dokumen": "PKS (SINTETIS)"})
+            rows.append(
+                {
+                    "kode_wilayah": code,
+                    "tahun": year,
+                    "kriteria": "kemitraan",
+                    "jenis_dokumen": "Perjanjian Kerja Sama",
+                    "nomor_dokumen": "",
+                    "tanggal_dokumen": "",
+                    "sasaran": "pekerja rentan",
+                    "nilai_rupiah": str(int(rng.integers(1, 20)) * 50_000_000),
+                    "uraian": "CSR perusahaan tambang untuk iuran nelayan",
+                    "referensi_dokumen": "PKS (SINTETIS)",
+                }
+            )
         if rng.random() < 0.4:
-            rows.append({"kode_wilayah": code, "tahun": year, "kriteria": "inovasi", "jenis_dokumen": "Laporan",
-                         "nomor_dokumen": "", "tanggal_dokumen": "", "sasaran": "semua pekerja", "nilai_rupiah": "",
-                         "uraian": "Pendaftaran keliling di pasar dan desa", "referensi_dokumen": "Laporan inovasi (SINTETIS)"})
-    return pd.DataFrame(rows, columns=["kode_wilayah", "tahun", "kriteria", "jenis_dokumen", "nomor_dokumen",
-                                       "tanggal_dokumen", "sasaran", "nilai_rupiah", "uraian", "referensi_dokumen"])
+            rows.append(
+                {
+                    "kode_wilayah": code,
+                    "tahun": year,
+                    "kriteria": "inovasi",
+                    "jenis_dokumen": "Laporan",
+                    "nomor_dokumen": "",
+                    "tanggal_dokumen": "",
+                    "sasaran": "semua pekerja",
+                    "nilai_rupiah": "",
+                    "uraian": "Pendaftaran keliling di pasar dan desa",
+                    "referensi_dokumen": "Laporan inovasi (SINTETIS)",
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "kode_wilayah",
+            "tahun",
+            "kriteria",
+            "jenis_dokumen",
+            "nomor_dokumen",
+            "tanggal_dokumen",
+            "sasaran",
+            "nilai_rupiah",
+            "uraian",
+            "referensi_dokumen",
+        ],
+    )

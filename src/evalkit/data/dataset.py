@@ -1,4 +1,5 @@
 """The :class:`Dataset` container and panel helpers shared by synthetic and real data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,12 +8,25 @@ import pandas as pd
 
 from ..core.months import window
 
-COUNT_COLUMNS = ["working_pop", "target_workers", "vulnerable_workers", "bpu_participants", "pu_participants",
-                 "participants_total", "subsidised_prov", "subsidised_kabkota", "subsidised_csr", "bpu_joiners", "bpu_leavers"]
+COUNT_COLUMNS = [
+    "working_pop",
+    "target_workers",
+    "vulnerable_workers",
+    "bpu_participants",
+    "pu_participants",
+    "participants_total",
+    "subsidised_prov",
+    "subsidised_kabkota",
+    "subsidised_csr",
+    "bpu_joiners",
+    "bpu_leavers",
+]
 KALTIM_CODE = "64"
 #: each coverage measure as (numerator, denominator) panel columns: see :meth:`Dataset.coverage`
-COVERAGE_COLUMNS = {"vulnerable": ("bpu_participants", "vulnerable_workers"),
-                    "total": ("participants_total", "target_workers")}
+COVERAGE_COLUMNS = {
+    "vulnerable": ("bpu_participants", "vulnerable_workers"),
+    "total": ("participants_total", "target_workers"),
+}
 
 
 def coverage_measure(target_measure: str) -> str:
@@ -79,8 +93,9 @@ class Dataset:
 
     def province_panel(self) -> pd.DataFrame:
         """Kaltim aggregated to one province (code ``64``) next to the 37 other provinces."""
-        return pd.concat([aggregate_kaltim(self.panel), self.panel[self.panel["level"] == "provinsi"]],
-                         ignore_index=True).sort_values(["region_code", "period"], ignore_index=True)
+        return pd.concat(
+            [aggregate_kaltim(self.panel), self.panel[self.panel["level"] == "provinsi"]], ignore_index=True
+        ).sort_values(["region_code", "period"], ignore_index=True)
 
 
 def total_denominator(panel: pd.DataFrame) -> str:
@@ -115,8 +130,9 @@ def aggregate_kaltim(panel: pd.DataFrame) -> pd.DataFrame:
     return add_coverage(agg)
 
 
-def before_after(panel: pd.DataFrame, start: pd.Timestamp, outcome: str, pre_months: int, post_months: int,
-                 by: str = "region_code") -> pd.DataFrame:
+def before_after(
+    panel: pd.DataFrame, start: pd.Timestamp, outcome: str, pre_months: int, post_months: int, by: str = "region_code"
+) -> pd.DataFrame:
     """Mean of ``outcome`` in the ``pre_months`` before and the ``post_months`` from ``start`` on.
 
     Returns one row per ``by`` value with columns ``before``, ``after``, ``change`` (same unit as

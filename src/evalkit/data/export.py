@@ -5,6 +5,7 @@ Used for the shipped example (``evalkit example``) and by tests that run the rea
 Only the observable columns are written — never the simulator's truth. Rows of simulated data carry
 ``data_label = SYNTHETIC DATA``, so a report built from the files is stamped like one built from the simulator.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -38,8 +39,9 @@ def denominators_frame(dataset: Dataset) -> pd.DataFrame:
     """Denominators as BPS publishes them: kab/kota in August, provinces in February and August."""
     p = dataset.panel
     month = p["period"].dt.month
-    keep = (p["level"].eq("kabkota") & month.isin(KABKOTA_SURVEY_MONTHS)) | \
-        (p["level"].eq("provinsi") & month.isin(PROVINCE_SURVEY_MONTHS))
+    keep = (p["level"].eq("kabkota") & month.isin(KABKOTA_SURVEY_MONTHS)) | (
+        p["level"].eq("provinsi") & month.isin(PROVINCE_SURVEY_MONTHS)
+    )
     return _finish(p[keep], DENOMINATORS, dataset)
 
 
@@ -50,9 +52,14 @@ def participants_frame(dataset: Dataset, offices: pd.DataFrame | None = None) ->
     p = dataset.panel.copy()
     p["other"] = p["participants_total"] - p["bpu_participants"] - p["pu_participants"]
     p["mandiri"] = p["bpu_participants"] - p[["subsidised_prov", "subsidised_kabkota", "subsidised_csr"]].sum(axis=1)
-    columns = {"pu_participants": ("PU", ""), "other": ("JAKON", ""), "mandiri": ("BPU", "mandiri"),
-               "subsidised_prov": ("BPU", "apbd_prov"), "subsidised_kabkota": ("BPU", "apbd_kabkota"),
-               "subsidised_csr": ("BPU", "csr")}
+    columns = {
+        "pu_participants": ("PU", ""),
+        "other": ("JAKON", ""),
+        "mandiri": ("BPU", "mandiri"),
+        "subsidised_prov": ("BPU", "apbd_prov"),
+        "subsidised_kabkota": ("BPU", "apbd_kabkota"),
+        "subsidised_csr": ("BPU", "csr"),
+    }
     merged = p.merge(cw[["office_code", "region_code"]], on="region_code", how="inner")
     sums = merged.groupby(["office_code", "period"], as_index=False)[list(columns)].sum()
     long = sums.melt(["office_code", "period"], var_name="column", value_name="participants")

@@ -4,12 +4,12 @@ Every problem is reported as file, row (as numbered in the file: the header is r
 data row is row 2, in CSV and in Excel alike), column, value and what is allowed. All problems of
 a file are collected before raising, so a data officer can fix them in one pass.
 """
+
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
 from io import StringIO
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -30,13 +30,17 @@ def _rows(index: pd.Index, limit: int = 5) -> str:
     return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows)) + more
 
 
-ARCHIVE = ("the file is compressed or an archive (gzip, zip, xlsx, bz2 or 7z) under a CSV name: unpack it, or save "
-           "it as CSV UTF-8 (an .xlsx keeps its .xlsx name)")
+ARCHIVE = (
+    "the file is compressed or an archive (gzip, zip, xlsx, bz2 or 7z) under a CSV name: unpack it, or save "
+    "it as CSV UTF-8 (an .xlsx keeps its .xlsx name)"
+)
 
 
 def is_archive(head: bytes) -> bool:
     """Whether a file's first bytes are those of gzip, zip (xlsx), bz2 or 7z."""
-    return head[:2] == b"\x1f\x8b" or head[:4] == b"PK\x03\x04" or head[:3] == b"BZh" or head[:6] == b"7z\xbc\xaf\x27\x1c"
+    return (
+        head[:2] == b"\x1f\x8b" or head[:4] == b"PK\x03\x04" or head[:3] == b"BZh" or head[:6] == b"7z\xbc\xaf\x27\x1c"
+    )
 
 
 def not_a_file(path: Path) -> str:
@@ -56,9 +60,17 @@ def check_file(path: Path, shown: str, max_mb: float) -> None:
     if size == 0:
         raise DataError([Problem(shown, "file", "", "the file is empty; it needs a header row and data rows")])
     if size > max_mb * 1e6:
-        raise DataError([Problem(shown, "file", f"of {size / 1e6:,.1f} MB",
-                                 f"files larger than data.max_file_mb = {max_mb:g} MB are refused; "
-                                 "raise the limit in params or split the file")])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    f"of {size / 1e6:,.1f} MB",
+                    f"files larger than data.max_file_mb = {max_mb:g} MB are refused; "
+                    "raise the limit in params or split the file",
+                )
+            ]
+        )
 
 
 def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
@@ -76,8 +88,16 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise DataError([Problem(shown, f"row {line}", "", "the file is not UTF-8 text (saved as ANSI/Latin-1?); "
-                                 "save it as 'CSV UTF-8' from Excel")])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    f"row {line}",
+                    "",
+                    "the file is not UTF-8 text (saved as ANSI/Latin-1?); save it as 'CSV UTF-8' from Excel",
+                )
+            ]
+        ) from None
     if not text.strip():
         raise DataError([Problem(shown, "file", "", "the file holds no data; it needs a header row and data rows")])
     first = text.splitlines()[0]
@@ -87,7 +107,9 @@ def read_table(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         where = f"row {m.group(1)}" if m else "file"
-        raise DataError([Problem(shown, where, "", f"the CSV cannot be parsed ({exc}); check separators and quotes")])
+        raise DataError(
+            [Problem(shown, where, "", f"the CSV cannot be parsed ({exc}); check separators and quotes")]
+        ) from None
     return df
 
 
@@ -120,14 +142,30 @@ def scan_sheets(zf, shown: str, max_rows: int = XLSX_MAX_ROWS, max_columns: int 
                 rows += sum(1 for m in _ROW.finditer(chunk) if m.end() > len(tail))  # matches ending in the new block
                 for letters, number in _CELL_REF.findall(chunk):
                     if _column_number(letters) > max_columns or int(number) > max_rows + 1:
-                        raise DataError([Problem(shown, "file", f"a cell at {letters.decode()}{number.decode()}",
-                                                 f"a sheet may use at most {max_columns} columns and {max_rows:,} rows "
-                                                 "(data.max_file_mb aside); delete the far cells, or send the list "
-                                                 "as CSV")])
+                        raise DataError(
+                            [
+                                Problem(
+                                    shown,
+                                    "file",
+                                    f"a cell at {letters.decode()}{number.decode()}",
+                                    f"a sheet may use at most {max_columns} columns and {max_rows:,} rows "
+                                    "(data.max_file_mb aside); delete the far cells, or send the list "
+                                    "as CSV",
+                                )
+                            ]
+                        )
                 if rows > max_rows + 1:
-                    raise DataError([Problem(shown, "file", f"over {max_rows:,} rows",
-                                             f"a workbook may hold at most {max_rows:,} rows; send a longer list as "
-                                             "CSV (read in a streaming way)")])
+                    raise DataError(
+                        [
+                            Problem(
+                                shown,
+                                "file",
+                                f"over {max_rows:,} rows",
+                                f"a workbook may hold at most {max_rows:,} rows; send a longer list as "
+                                "CSV (read in a streaming way)",
+                            )
+                        ]
+                    )
                 tail = chunk[-64:]
 
 
@@ -144,30 +182,61 @@ def open_sheet(path: Path, shown: str, max_mb: float, read_only: bool = False, s
         with zipfile.ZipFile(path) as zf:
             unpacked = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, OSError):
-        raise DataError([Problem(shown, "file", "", "the Excel file cannot be opened (not a valid .xlsx); save it "
-                                 "again as .xlsx")])
+        raise DataError(
+            [Problem(shown, "file", "", "the Excel file cannot be opened (not a valid .xlsx); save it again as .xlsx")]
+        ) from None
     if unpacked > max_mb * 1e6:
-        raise DataError([Problem(shown, "file", f"of {unpacked / 1e6:,.0f} MB unpacked",
-                                 f"workbooks larger than data.max_file_mb = {max_mb:g} MB once unpacked are refused")])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    f"of {unpacked / 1e6:,.0f} MB unpacked",
+                    f"workbooks larger than data.max_file_mb = {max_mb:g} MB once unpacked are refused",
+                )
+            ]
+        )
     with zipfile.ZipFile(path) as zf:
         scan_sheets(zf, shown)
     try:
         wb = openpyxl.load_workbook(path, read_only=read_only, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise DataError([Problem(shown, "file", "", f"the Excel file cannot be opened ({type(exc).__name__}); "
-                                 "save it again as .xlsx")])
+        raise DataError(
+            [
+                Problem(
+                    shown, "file", "", f"the Excel file cannot be opened ({type(exc).__name__}); save it again as .xlsx"
+                )
+            ]
+        ) from None
     visible = [ws for ws in wb.worksheets if ws.sheet_state == "visible"]
     named = [ws for ws in wb.worksheets if ws.title.strip().lower() == (sheet or "data").strip().lower()]
     if sheet and not named:
-        raise DataError([Problem(shown, "workbook", short_repr(sheet), "no sheet has this name (verification.mapping."
-                                 "sheet); sheets: " + ", ".join(short_repr(ws.title) for ws in wb.worksheets[:10]))])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    "workbook",
+                    short_repr(sheet),
+                    "no sheet has this name (verification.mapping."
+                    "sheet); sheets: " + ", ".join(short_repr(ws.title) for ws in wb.worksheets[:10]),
+                )
+            ]
+        )
     if named:
         ws = named[0]
     elif len(visible) == 1:
         ws = visible[0]
     else:
-        raise DataError([Problem(shown, "workbook", f"{len(visible)} sheets",
-                                 "evalkit reads one sheet: name the sheet with the data 'data', or keep one sheet")])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    "workbook",
+                    f"{len(visible)} sheets",
+                    "evalkit reads one sheet: name the sheet with the data 'data', or keep one sheet",
+                )
+            ]
+        )
     if read_only:
         ws.reset_dimensions()
     return ws
@@ -177,12 +246,21 @@ def _read_xlsx(path: Path, shown: str, max_mb: float) -> pd.DataFrame:
     ws = open_sheet(path, shown, max_mb)
     merged = [str(r) for r in ws.merged_cells.ranges if r.min_row <= 1]
     if merged:
-        raise DataError([Problem(shown, f"sheet '{ws.title}', header row", ", ".join(merged),
-                                 "merged header cells are not allowed: the first row must hold one column "
-                                 "name per cell")])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    f"sheet '{ws.title}', header row",
+                    ", ".join(merged),
+                    "merged header cells are not allowed: the first row must hold one column name per cell",
+                )
+            ]
+        )
     rows = list(ws.iter_rows(values_only=True))
     if not rows or all(v is None for v in rows[0]):
-        raise DataError([Problem(shown, f"sheet '{ws.title}'", "", "the sheet is empty; row 1 must hold the column names")])
+        raise DataError(
+            [Problem(shown, f"sheet '{ws.title}'", "", "the sheet is empty; row 1 must hold the column names")]
+        )
     header = ["" if v is None else str(v).strip() for v in rows[0]]
 
     def cell(v):
@@ -204,20 +282,33 @@ def _check_columns(df: pd.DataFrame, schema: list[Column], shown: str) -> list[P
     df.columns = cols
     unnamed = [i + 1 for i, c in enumerate(cols) if c == "" or c.startswith("Unnamed:")]
     if unnamed:
-        problems.append(Problem(shown, "header row", "", f"column(s) number {', '.join(map(str, unnamed))} have no name"))
+        problems.append(
+            Problem(shown, "header row", "", f"column(s) number {', '.join(map(str, unnamed))} have no name")
+        )
     dup = sorted({c for c in cols if cols.count(c) > 1 and c})
     if dup:
         problems.append(Problem(shown, "header row", ", ".join(dup), "each column name may appear once"))
     names = {c.name for c in schema} | {DATA_LABEL.name}
     for c in schema:
         if c.required and c.name not in cols:
-            problems.append(Problem(shown, f"column '{c.name}'", "",
-                                    f"the required column is missing ({c.description}); columns found: "
-                                    + ", ".join(cols[:15])))
+            problems.append(
+                Problem(
+                    shown,
+                    f"column '{c.name}'",
+                    "",
+                    f"the required column is missing ({c.description}); columns found: " + ", ".join(cols[:15]),
+                )
+            )
     extra = [c for c in cols if c and c not in names and not c.startswith("Unnamed:")]
     if extra:
-        problems.append(Problem(shown, "header row", ", ".join(map(repr, extra)),
-                                "unknown column(s); allowed: " + ", ".join(c.name for c in schema)))
+        problems.append(
+            Problem(
+                shown,
+                "header row",
+                ", ".join(map(repr, extra)),
+                "unknown column(s); allowed: " + ", ".join(c.name for c in schema),
+            )
+        )
     return problems
 
 
@@ -225,8 +316,9 @@ def _check_columns(df: pd.DataFrame, schema: list[Column], shown: str) -> list[P
 MAX_COUNT = 500_000_000
 
 
-def typed_columns(df: pd.DataFrame, schema: list[Column], shown: str,
-                  max_count: int = MAX_COUNT) -> tuple[pd.DataFrame, list[Problem]]:
+def typed_columns(
+    df: pd.DataFrame, schema: list[Column], shown: str, max_count: int = MAX_COUNT
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Check the columns of ``schema`` in a table read as text; return the typed frame and every problem.
 
     ``code``: a BPS code of the reference list; ``month``: ``YYYY-MM``; ``count``: a finite whole number of
@@ -244,23 +336,39 @@ def typed_columns(df: pd.DataFrame, schema: list[Column], shown: str,
         s = df[col.name].astype(str).str.strip()
         missing = s.eq("")
         if col.required and missing.any():
-            problems.append(Problem(shown, f"{_rows(s.index[missing])}, column '{col.name}'", "",
-                                    f"the value is empty; {col.description}"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{_rows(s.index[missing])}, column '{col.name}'",
+                    "",
+                    f"the value is empty; {col.description}",
+                )
+            )
         present = ~missing
         if col.kind == "code":
             bad = present & ~s.isin(known)
             if bad.any():
-                problems.append(Problem(shown, f"{_rows(s.index[bad])}, column '{col.name}'",
-                                        short_repr(s[bad].iloc[0]), "unknown region code; allowed: the 10 Kaltim "
-                                        "kab/kota codes (6401 … 6474) and the 2-digit codes of the other provinces"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{_rows(s.index[bad])}, column '{col.name}'",
+                        short_repr(s[bad].iloc[0]),
+                        "unknown region code; allowed: the 10 Kaltim "
+                        "kab/kota codes (6401 … 6474) and the 2-digit codes of the other provinces",
+                    )
+                )
             out[col.name] = s
         elif col.kind == "month":
             bad = present & ~s.str.match(_MONTH_RE)
             if bad.any():
-                problems.append(Problem(shown, f"{_rows(s.index[bad])}, column '{col.name}'",
-                                        short_repr(s[bad].iloc[0]),
-                                        "months must all be written YYYY-MM (e.g. 2024-06); mixed date formats "
-                                        "are not accepted"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{_rows(s.index[bad])}, column '{col.name}'",
+                        short_repr(s[bad].iloc[0]),
+                        "months must all be written YYYY-MM (e.g. 2024-06); mixed date formats are not accepted",
+                    )
+                )
             out[col.name] = pd.to_datetime(s.where(present & ~bad), format="%Y-%m", errors="coerce")
         elif col.kind in ("count", "number"):
             out[col.name], found = _numbers(s, present, col, shown, max_count)
@@ -268,9 +376,14 @@ def typed_columns(df: pd.DataFrame, schema: list[Column], shown: str,
         elif col.kind == "choice":
             bad = present & ~s.isin(col.allowed)
             if bad.any():
-                problems.append(Problem(shown, f"{_rows(s.index[bad])}, column '{col.name}'",
-                                        short_repr(s[bad].iloc[0]), "allowed: " + ", ".join(col.allowed)
-                                        + ("" if col.required else " or empty")))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"{_rows(s.index[bad])}, column '{col.name}'",
+                        short_repr(s[bad].iloc[0]),
+                        "allowed: " + ", ".join(col.allowed) + ("" if col.required else " or empty"),
+                    )
+                )
             out[col.name] = s
         else:
             out[col.name] = s
@@ -285,16 +398,20 @@ def _numbers(s: pd.Series, present: pd.Series, col: Column, shown: str, max_coun
 
     def flag(mask, allowed):
         if mask.any():
-            problems.append(Problem(shown, f"{_rows(s.index[mask])}, column '{col.name}'", short_repr(s[mask].iloc[0]),
-                                    allowed))
+            problems.append(
+                Problem(shown, f"{_rows(s.index[mask])}, column '{col.name}'", short_repr(s[mask].iloc[0]), allowed)
+            )
 
     num = pd.to_numeric(s.str.replace("_", "", regex=False), errors="coerce")
     flag(present & num.isna(), f"must be {unit} (digits only, no thousands separators)")
     flag(present & num.notna() & ~np.isfinite(num), f"must be finite {unit} (inf is not allowed)")
     num = num.where(np.isfinite(num))
     if persons:
-        flag(present & num.notna() & (num > max_count), f"is not a plausible number of persons: at most "
-             f"data.max_count = {max_count:,} (raise it in params if this is right)")
+        flag(
+            present & num.notna() & (num > max_count),
+            f"is not a plausible number of persons: at most "
+            f"data.max_count = {max_count:,} (raise it in params if this is right)",
+        )
         flag(present & num.notna() & (num != np.round(num)), "must be a whole number of persons")
     if col.min is not None:
         flag(present & num.notna() & (num < col.min), f"must be at least {col.min:g}")
@@ -315,9 +432,14 @@ def validate_panel(df: pd.DataFrame, shown: str, max_count: int = MAX_COUNT) -> 
     dup = out.duplicated(["region_code", "period"], keep=False)
     if dup.any():
         first = out[dup].iloc[0]
-        problems.append(Problem(shown, f"{_rows(out.index[dup])}, columns 'region_code' + 'period'",
-                                f"{first['region_code']} {first['period']:%Y-%m}",
-                                "each region and month may appear once"))
+        problems.append(
+            Problem(
+                shown,
+                f"{_rows(out.index[dup])}, columns 'region_code' + 'period'",
+                f"{first['region_code']} {first['period']:%Y-%m}",
+                "each region and month may appear once",
+            )
+        )
     problems += consistency(out, shown)
     return out, problems
 
@@ -328,19 +450,36 @@ def consistency(out: pd.DataFrame, shown: str, locate=None) -> list[Problem]:
     locate = locate or _rows
     problems = []
     target = out["target_workers"] if "target_workers" in out.columns else pd.Series(0, index=out.index)
-    checks = [("bpu_participants", out["vulnerable_workers"], "vulnerable_workers", "vulnerable-worker coverage above 100%"),
-              ("participants_total", out["working_pop"].where(target <= 0, target), "target_workers (or working_pop)",
-               "total coverage above 100%"),
-              ("bpu_participants", out["participants_total"], "participants_total", "BPU is one segment of the total")]
+    checks = [
+        ("bpu_participants", out["vulnerable_workers"], "vulnerable_workers", "vulnerable-worker coverage above 100%"),
+        (
+            "participants_total",
+            out["working_pop"].where(target <= 0, target),
+            "target_workers (or working_pop)",
+            "total coverage above 100%",
+        ),
+        ("bpu_participants", out["participants_total"], "participants_total", "BPU is one segment of the total"),
+    ]
     if "pu_participants" in out.columns:
-        checks.append(("pu_participants", out["participants_total"] - out["bpu_participants"],
-                       "participants_total - bpu_participants", "PU and BPU are separate segments of the total"))
+        checks.append(
+            (
+                "pu_participants",
+                out["participants_total"] - out["bpu_participants"],
+                "participants_total - bpu_participants",
+                "PU and BPU are separate segments of the total",
+            )
+        )
     for num_col, limit, den_label, why in checks:
         over = out[num_col] > limit
         if over.any():
-            problems.append(Problem(shown, f"{locate(out.index[over])}, column '{num_col}'",
-                                    str(int(out.loc[over, num_col].iloc[0])),
-                                    f"must not exceed {den_label} ({why})"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{locate(out.index[over])}, column '{num_col}'",
+                    str(int(out.loc[over, num_col].iloc[0])),
+                    f"must not exceed {den_label} ({why})",
+                )
+            )
     return problems
 
 
@@ -348,12 +487,14 @@ def raise_problems(problems: list[Problem], shown: str) -> None:
     """Raise a :class:`DataError` with the first :data:`MAX_REPORTED` problems (and how many more), if any."""
     if problems:
         extra = len(problems) - MAX_REPORTED
-        raise DataError(problems[:MAX_REPORTED] + ([Problem(shown, f"and {extra} more problems", "", "")]
-                                                   if extra > 0 else []))
+        raise DataError(
+            problems[:MAX_REPORTED] + ([Problem(shown, f"and {extra} more problems", "", "")] if extra > 0 else [])
+        )
 
 
-def load_panel(path: str | Path, *, max_mb: float = 200, display: str | None = None,
-               max_count: int = MAX_COUNT) -> Dataset:
+def load_panel(
+    path: str | Path, *, max_mb: float = 200, display: str | None = None, max_count: int = MAX_COUNT
+) -> Dataset:
     """Read and validate a monthly panel (CSV or XLSX) → :class:`Dataset` (real data)."""
     path = Path(path)
     shown = display or str(path)
@@ -377,9 +518,14 @@ def real_dataset(panel: pd.DataFrame, files: dict[str, str], **meta) -> Dataset:
             out[col.name] = 0
     denominator = total_denominator(out)
     labelled = "data_label" in out.columns and out["data_label"].eq(SYNTHETIC_LABEL).any()
-    out = add_coverage(out.drop(columns=["data_label"], errors="ignore")
-                       .sort_values(["region_code", "period"], ignore_index=True))
+    out = add_coverage(
+        out.drop(columns=["data_label"], errors="ignore").sort_values(["region_code", "period"], ignore_index=True)
+    )
     # example files written by the simulator say SYNTHETIC DATA on every row: the report is stamped the same way
-    info = {"synthetic": bool(labelled), "label": SYNTHETIC_LABEL if labelled else "", "total_denominator": denominator,
-            **meta}
+    info = {
+        "synthetic": bool(labelled),
+        "label": SYNTHETIC_LABEL if labelled else "",
+        "total_denominator": denominator,
+        **meta,
+    }
     return Dataset(panel=out, meta=info, truth=None, files=files)

@@ -12,6 +12,7 @@ once: nothing downstream sees it. Large CSV files are checked by DuckDB in SQL, 
 :func:`read_oversight` returns the hashed tables; :func:`invoice_summary` the recipient-months and Rupiah billed per
 month, kab/kota and funder (no ids) that the budget measures its determination gap and funding shares from.
 """
+
 from __future__ import annotations
 
 import re
@@ -77,7 +78,8 @@ def _raw(path: Path, shown: str, schema: list[Column], max_mb: float) -> tuple[p
         ws = open_sheet(path, shown, max_mb, read_only=True)
         rows = ws.iter_rows(values_only=True)
         header = ["" if h is None else str(h).strip() for h in next(rows, [])]
-        numeric, body = set(), []
+        numeric: set[int] = set()
+        body: list[list[str]] = []
         for r in rows:
             if r is None or all(x is None for x in r):
                 continue
@@ -104,8 +106,16 @@ def _raw(path: Path, shown: str, schema: list[Column], max_mb: float) -> tuple[p
     try:
         lines = head.decode("utf-8-sig").splitlines() if head.strip() else []
     except UnicodeDecodeError:
-        raise DataError([Problem(shown, "row 1", "", "the file is not UTF-8 text (saved as ANSI/Latin-1?); save it as "
-                                 "'CSV UTF-8' from Excel")]) from None
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    "row 1",
+                    "",
+                    "the file is not UTF-8 text (saved as ANSI/Latin-1?); save it as 'CSV UTF-8' from Excel",
+                )
+            ]
+        ) from None
     if not lines or not lines[0].strip():
         raise DataError([Problem(shown, "file", "", "the file holds no data; it needs a header row and data rows")])
     first = lines[0]
@@ -123,27 +133,49 @@ def _ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
-def _apply_mapping(con, table: str, columns: list[str], mapping, schema: list[Column], shown: str,
-                   where: str) -> list[str]:
+def _apply_mapping(
+    con, table: str, columns: list[str], mapping, schema: list[Column], shown: str, where: str
+) -> list[str]:
     """Rename the file's own columns to the template's and translate its values (``data.mappings.<file>``)."""
     allowed = {c.name for c in schema}
-    wrong = sorted({dst for dst in mapping.columns.values() if dst not in allowed} |
-                   {col for col in mapping.values if col not in allowed})
+    wrong = sorted(
+        {dst for dst in mapping.columns.values() if dst not in allowed}
+        | {col for col in mapping.values if col not in allowed}
+    )
     if wrong:
-        raise DataError([Problem(shown, f"params key `{where}`", ", ".join(wrong),
-                                 "not a column of this file's template; allowed: " + ", ".join(c.name for c in schema))])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    f"params key `{where}`",
+                    ", ".join(wrong),
+                    "not a column of this file's template; allowed: " + ", ".join(c.name for c in schema),
+                )
+            ]
+        )
     for src, dst in mapping.columns.items():
         if src in columns and src != dst:
             if dst in columns:
-                raise DataError([Problem(shown, f"column '{dst}'", "", f"the file has both {src!r} and {dst!r}; "
-                                         f"{where} maps {src!r} onto {dst!r}: remove one of them")])
+                raise DataError(
+                    [
+                        Problem(
+                            shown,
+                            f"column '{dst}'",
+                            "",
+                            f"the file has both {src!r} and {dst!r}; "
+                            f"{where} maps {src!r} onto {dst!r}: remove one of them",
+                        )
+                    ]
+                )
             con.execute(f"ALTER TABLE {table} RENAME COLUMN {_ident(src)} TO {_ident(dst)}")
             columns = [dst if c == src else c for c in columns]
     for col, pairs in mapping.values.items():
         if col in columns and pairs:
             con.register("value_map", pd.DataFrame({"src": list(pairs), "dst": list(pairs.values())}, dtype=str))
-            con.execute(f"UPDATE {table} SET {_ident(col)} = m.dst FROM value_map m "
-                        f"WHERE trim(CAST({table}.{_ident(col)} AS VARCHAR)) = m.src")
+            con.execute(
+                f"UPDATE {table} SET {_ident(col)} = m.dst FROM value_map m "
+                f"WHERE trim(CAST({table}.{_ident(col)} AS VARCHAR)) = m.src"
+            )
             con.unregister("value_map")
     return columns
 
@@ -155,13 +187,24 @@ def _load(con, table: str, source, shown: str) -> list[str]:
 
     if isinstance(source, CsvFile):
         try:
-            con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true, "
-                        "delim = ?, quote = '\"', escape = '\"')", [str(source.path), source.sep])
+            con.execute(
+                f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, all_varchar = true, header = true, "
+                "delim = ?, quote = '\"', escape = '\"')",
+                [str(source.path), source.sep],
+            )
         except duckdb.Error as exc:
             m = re.search(r"[Ll]ine:? (\d+)", str(exc))
-            raise DataError([Problem(shown, f"row {m.group(1)}" if m else "file", "",
-                                     "the CSV cannot be parsed (a row with too many or too few fields, a stray quote, "
-                                     "or not UTF-8 text); check separators and quotes")]) from None
+            raise DataError(
+                [
+                    Problem(
+                        shown,
+                        f"row {m.group(1)}" if m else "file",
+                        "",
+                        "the CSV cannot be parsed (a row with too many or too few fields, a stray quote, "
+                        "or not UTF-8 text); check separators and quotes",
+                    )
+                ]
+            ) from None
     else:
         con.register("frame_in", source)
         con.execute(f"CREATE TABLE {table} AS SELECT * FROM frame_in")
@@ -177,8 +220,15 @@ def _text(name: str) -> str:
     return f"coalesce(trim(CAST(\"{name}\" AS VARCHAR)), '')"
 
 
-def _check_values(con, table: str, columns: list[str], schema: list[Column], shown: str, numeric_nik: set[int],
-                  window: tuple[str, str]) -> list[Problem]:
+def _check_values(
+    con,
+    table: str,
+    columns: list[str],
+    schema: list[Column],
+    shown: str,
+    numeric_nik: set[int],
+    window: tuple[str, str],
+) -> list[Problem]:
     """Every value of every row of the DuckDB table ``table``, in SQL (row numbers are the file's: the header is row
     1; ``rowid`` keeps the file's order)."""
     problems: list[Problem] = []
@@ -196,49 +246,85 @@ def _check_values(con, table: str, columns: list[str], schema: list[Column], sho
             bad(f"{col} = ''", c, f"the value is empty; {c.description}")
         present = f"{col} <> ''"
         if c.name == "nik":
-            bad(f"{present} AND NOT regexp_full_match(ltrim({col}, {quote}), '[0-9]{{16}}')", c,
-                "a NIK is exactly 16 digits written as text, nothing else (no dash, space or letter)", echo=False)
+            bad(
+                f"{present} AND NOT regexp_full_match(ltrim({col}, {quote}), '[0-9]{{16}}')",
+                c,
+                "a NIK is exactly 16 digits written as text, nothing else (no dash, space or letter)",
+                echo=False,
+            )
             if numeric_nik:
-                problems.append(Problem(shown, _where(sorted(numeric_nik), "nik"), "", "the NIK is stored as a number "
-                                        "(in Excel, its last digits are lost): format the column as Text and type it "
-                                        "again"))
+                problems.append(
+                    Problem(
+                        shown,
+                        _where(sorted(numeric_nik), "nik"),
+                        "",
+                        "the NIK is stored as a number "
+                        "(in Excel, its last digits are lost): format the column as Text and type it "
+                        "again",
+                    )
+                )
         elif c.kind == "code":
             codes = ", ".join(f"'{k}'" for k in sorted(kaltim_codes()))  # the reference list's codes, not user text
-            bad(f"{present} AND {col} NOT IN ({codes})", c,
-                "a Kaltim kab/kota BPS code (6401 … 6474; the reference list in data/reference/regions.csv)")
+            bad(
+                f"{present} AND {col} NOT IN ({codes})",
+                c,
+                "a Kaltim kab/kota BPS code (6401 … 6474; the reference list in data/reference/regions.csv)",
+            )
         elif c.kind == "month":
-            bad(f"{present} AND NOT regexp_full_match({col}, '{MONTH[1:-1]}')", c, "a month written YYYY-MM (e.g. 2025-06)")
-            bad(f"{present} AND regexp_full_match({col}, '{MONTH[1:-1]}') AND ({col} < '{window[0]}' OR {col} > "
-                f"'{window[1]}')", c, f"a month inside the run's window, {window[0]} (policy.start_month) to "
-                f"{window[1]} (December of budget.end_year)")
+            bad(
+                f"{present} AND NOT regexp_full_match({col}, '{MONTH[1:-1]}')",
+                c,
+                "a month written YYYY-MM (e.g. 2025-06)",
+            )
+            bad(
+                f"{present} AND regexp_full_match({col}, '{MONTH[1:-1]}') AND ({col} < '{window[0]}' OR {col} > "
+                f"'{window[1]}')",
+                c,
+                f"a month inside the run's window, {window[0]} (policy.start_month) to "
+                f"{window[1]} (December of budget.end_year)",
+            )
         elif c.kind == "date":
-            bad(f"{present} AND (NOT regexp_full_match({col}, '{DATE[1:-1]}') OR try_strptime({col}, '%Y-%m-%d') IS NULL)",
-                c, "a real date written YYYY-MM-DD (e.g. 2025-03-17)")
+            bad(
+                f"{present} AND (NOT regexp_full_match({col}, '{DATE[1:-1]}') OR try_strptime({col}, '%Y-%m-%d') IS NULL)",
+                c,
+                "a real date written YYYY-MM-DD (e.g. 2025-03-17)",
+            )
         elif c.kind == "number":
             number = f"try_cast({col} AS DOUBLE)"
-            bad(f"{present} AND ({number} IS NULL OR NOT isfinite({number}))", c,
-                "a finite number (digits only, a dot for decimals, no thousands separators)")
+            bad(
+                f"{present} AND ({number} IS NULL OR NOT isfinite({number}))",
+                c,
+                "a finite number (digits only, a dot for decimals, no thousands separators)",
+            )
             if c.min is not None:
-                bad(f"{present} AND {number} < {c.min!r}", c, f"at least {c.min:g}" + (" (a negative amount is not "
-                    "allowed)" if c.min == 0 else ""))
+                bad(
+                    f"{present} AND {number} < {c.min!r}",
+                    c,
+                    f"at least {c.min:g}" + (" (a negative amount is not allowed)" if c.min == 0 else ""),
+                )
             if c.max is not None:
                 bad(f"{present} AND {number} > {c.max!r}", c, f"at most {c.max:g}")
             if c.name == "tahun":
                 bad(f"{present} AND {number} <> round({number})", c, "a whole year")
         elif c.kind == "choice":
             allowed = ", ".join("'" + a.replace("'", "''") + "'" for a in c.allowed)
-            bad(f"{present} AND {col} NOT IN ({allowed})", c, "allowed: " + ", ".join(c.allowed)
-                + ("" if c.required else " or empty"))
+            bad(
+                f"{present} AND {col} NOT IN ({allowed})",
+                c,
+                "allowed: " + ", ".join(c.allowed) + ("" if c.required else " or empty"),
+            )
     if not rules:
         return problems
     # one pass counts every rule's failing rows; only a rule that fails is looked at again for its first rows
-    counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond})" for cond, *_ in rules)
-                         + f" FROM {table}").fetchall()[0]
+    counts = con.execute(
+        "SELECT " + ", ".join(f"count(*) FILTER (WHERE {cond})" for cond, *_ in rules) + f" FROM {table}"
+    ).fetchall()[0]
     for (condition, column, allowed, echo), n in zip(rules, counts):
         if not n:
             continue
-        hit = con.execute(f"SELECT rowid, {_ident(column.name)} FROM {table} WHERE {condition} ORDER BY rowid LIMIT 5"
-                          ).fetchall()
+        hit = con.execute(
+            f"SELECT rowid, {_ident(column.name)} FROM {table} WHERE {condition} ORDER BY rowid LIMIT 5"
+        ).fetchall()
         where = _where([h[0] for h in hit], column.name) + (f" (and {n - 5:,} more rows)" if n > 5 else "")
         problems.append(Problem(shown, where, short_repr(hit[0][1]) if echo else "", allowed))
     return problems
@@ -249,11 +335,16 @@ def _typed(con, table: str, columns: list[str], schema: list[Column], salt: str)
     parts = []
     source = table
     if "nik" in columns:  # each distinct NIK is hashed once (a person has a line a month), then joined back
-        con.execute(f"CREATE OR REPLACE TEMP TABLE ids_{table} AS SELECT nik_text, "
-                    f"{salted_hash_sql('nik_text')} AS id FROM (SELECT DISTINCT ltrim({_text('nik')}, chr(39)) AS nik_text "
-                    f"FROM {table})", {"salt": salt})
-        source = (f"(SELECT t.rowid AS _row, t.*, i.id FROM {table} t JOIN ids_{table} i "
-                  f"ON i.nik_text = ltrim({_text('nik')}, chr(39)))")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE ids_{table} AS SELECT nik_text, "
+            f"{salted_hash_sql('nik_text')} AS id FROM (SELECT DISTINCT ltrim({_text('nik')}, chr(39)) AS nik_text "
+            f"FROM {table})",
+            {"salt": salt},
+        )
+        source = (
+            f"(SELECT t.rowid AS _row, t.*, i.id FROM {table} t JOIN ids_{table} i "
+            f"ON i.nik_text = ltrim({_text('nik')}, chr(39)))"
+        )
     for c in schema:
         if c.name not in columns or c.name == "no_kpj":  # a membership number identifies a person as a NIK does
             continue
@@ -274,16 +365,19 @@ def _typed(con, table: str, columns: list[str], schema: list[Column], salt: str)
         warnings.simplefilter("ignore", UserWarning)
         table_ = con.execute(f"SELECT {', '.join(parts)} FROM {source}{order}").to_arrow_table()
     # text stays in Arrow buffers (no Python string per cell): millions of invoice lines convert in a fraction
-    return table_.to_pandas(date_as_object=False, types_mapper={pa.string(): pd.StringDtype("pyarrow"),
-                                          pa.large_string(): pd.StringDtype("pyarrow")}.get)
+    return table_.to_pandas(
+        date_as_object=False,
+        types_mapper={pa.string(): pd.StringDtype("pyarrow"), pa.large_string(): pd.StringDtype("pyarrow")}.get,
+    )
 
 
 def _window(params) -> tuple[str, str]:
     return params.policy.start_month, f"{params.budget.end_year}-12"
 
 
-def load_checked(con, table: str, source, schema: list[Column], shown: str, numeric: set[int], params,
-                 mapping=None, where: str = "") -> tuple[list[str], list[Problem]]:
+def load_checked(
+    con, table: str, source, schema: list[Column], shown: str, numeric: set[int], params, mapping=None, where: str = ""
+) -> tuple[list[str], list[Problem]]:
     """One input file (a text frame or a :class:`CsvFile`) as the DuckDB table ``table``, mapped onto its template
     (``mapping``, params key ``where``) and checked: its columns, then every value. Returns its column names and
     the problems (none: the table is ready for :func:`_typed`)."""
@@ -294,8 +388,9 @@ def load_checked(con, table: str, source, schema: list[Column], shown: str, nume
     return columns, found or _check_values(con, table, columns, schema, shown, numeric, _window(params))
 
 
-def check_tables(frames: dict[str, tuple[object, str, set[int]]], params, salt: str,
-                 mappings: dict | None = None) -> OversightInputs:
+def check_tables(
+    frames: dict[str, tuple[object, str, set[int]]], params, salt: str, mappings: dict | None = None
+) -> OversightInputs:
     """Check the files (name → (a text frame or a :class:`CsvFile`, the file shown in messages, rows with a numeric
     NIK)) and hash them; raise one :class:`DataError` listing every problem of every file."""
     import duckdb
@@ -305,16 +400,27 @@ def check_tables(frames: dict[str, tuple[object, str, set[int]]], params, salt: 
     columns = {}
     try:
         for name, (source, shown, numeric) in frames.items():
-            columns[name], found = load_checked(con, f"t_{name}", source, SCHEMAS[name], shown, numeric, params,
-                                                (mappings or {}).get(name), f"data.mappings.{name}")
+            columns[name], found = load_checked(
+                con,
+                f"t_{name}",
+                source,
+                SCHEMAS[name],
+                shown,
+                numeric,
+                params,
+                (mappings or {}).get(name),
+                f"data.mappings.{name}",
+            )
             problems += found
         if problems:
             raise DataError(problems)
         out = OversightInputs(files={name: shown for name, (_, shown, _) in frames.items()})
         for name in frames:
             setattr(out, name, _typed(con, f"t_{name}", columns[name], SCHEMAS[name], salt))
-            if "data_label" in columns[name] and con.execute(
-                    f"SELECT count(*) FROM t_{name} WHERE {_text('data_label')} <> ''").fetchall()[0][0]:
+            if (
+                "data_label" in columns[name]
+                and con.execute(f"SELECT count(*) FROM t_{name} WHERE {_text('data_label')} <> ''").fetchall()[0][0]
+            ):
                 out.synthetic = True
     finally:
         con.close()
@@ -330,20 +436,34 @@ def _across(t: OversightInputs, frames: dict) -> list[Problem]:
     if t.payments is not None and t.dpa is not None:
         lines = set(zip(t.dpa["kode_rekening"], t.dpa["sumber_dana"], t.dpa["tahun"].astype(int)))
         years = pd.to_datetime(t.payments["periode"], format="%Y-%m").dt.year
-        missing = [i for i, k in enumerate(zip(t.payments["kode_rekening"], t.payments["sumber_dana"], years))
-                   if k not in lines]
+        missing = [
+            i
+            for i, k in enumerate(zip(t.payments["kode_rekening"], t.payments["sumber_dana"], years))
+            if k not in lines
+        ]
         if missing:
-            problems.append(Problem(frames["payments"][1], _where(np.array(missing), "kode_rekening"),
-                                    short_repr(t.payments["kode_rekening"].iloc[missing[0]]),
-                                    "a payment must name a budget line (kode_rekening and sumber_dana) of the DPA "
-                                    f"for its year ({frames['dpa'][1]})"))
+            problems.append(
+                Problem(
+                    frames["payments"][1],
+                    _where(np.array(missing), "kode_rekening"),
+                    short_repr(t.payments["kode_rekening"].iloc[missing[0]]),
+                    "a payment must name a budget line (kode_rekening and sumber_dana) of the DPA "
+                    f"for its year ({frames['dpa'][1]})",
+                )
+            )
     if t.claims is not None and t.invoices is not None:
         billed = set(t.invoices["id"])
-        missing = np.flatnonzero(~t.claims["id"].isin(billed))
+        missing = np.flatnonzero(~t.claims["id"].isin(billed)).tolist()
         if len(missing):
-            problems.append(Problem(frames["claims"][1], _where(missing, "nik"), "",
-                                    "a claim for a person no invoice line billed: a benefit paid for someone the "
-                                    f"programme never covered ({frames['invoices'][1]})"))
+            problems.append(
+                Problem(
+                    frames["claims"][1],
+                    _where(missing, "nik"),
+                    "",
+                    "a claim for a person no invoice line billed: a benefit paid for someone the "
+                    f"programme never covered ({frames['invoices'][1]})",
+                )
+            )
     return problems
 
 
@@ -353,9 +473,13 @@ def _parts(params) -> dict | None:
     named = {name: getattr(d, name) for name in FILES if getattr(d, name)}
     if not named:
         return None
-    return {"files": {n: cache.file_digest(root / f) for n, f in named.items()}, "salt": cache.salt_fingerprint(),
-            "mappings": {n: m.model_dump(mode="json") for n, m in d.mappings.items()},
-            "window": list(_window(params)), "max_mb": d.max_file_mb}
+    return {
+        "files": {n: cache.file_digest(root / f) for n, f in named.items()},
+        "salt": cache.salt_fingerprint(),
+        "mappings": {n: m.model_dump(mode="json") for n, m in d.mappings.items()},
+        "window": list(_window(params)),
+        "max_mb": d.max_file_mb,
+    }
 
 
 def read_oversight(params) -> OversightInputs:
@@ -373,8 +497,11 @@ def read_oversight(params) -> OversightInputs:
             df, numeric = _raw(root / rel, rel, SCHEMAS[name], d.max_file_mb)
             frames[name] = (df, rel, numeric)
         got = check_tables(frames, params, get_salt(), d.mappings)
-        return ({n: getattr(got, n) for n in FILES if getattr(got, n) is not None},
-                {"files": got.files, "synthetic": got.synthetic})
+        return (
+            {n: getattr(got, n) for n in FILES if getattr(got, n) is not None},
+            {"files": got.files, "synthetic": got.synthetic},
+        )
+
     tables, meta = cache.cached(root, "oversight", parts, compute)
     return OversightInputs(**{n: tables.get(n) for n in FILES}, files=meta["files"], synthetic=meta["synthetic"])
 
@@ -385,8 +512,11 @@ def invoice_summary(invoices: pd.DataFrame | None) -> pd.DataFrame | None:
     if invoices is None or invoices.empty:
         return None
     inv = invoices.assign(rupiah=invoices["iuran_jkk_rupiah"] + invoices["iuran_jkm_rupiah"])
-    return (inv.groupby(["periode", "kode_wilayah", "sumber_dana"])
-            .agg(persons=("id", "nunique"), rupiah=("rupiah", "sum")).reset_index())
+    return (
+        inv.groupby(["periode", "kode_wilayah", "sumber_dana"])
+        .agg(persons=("id", "nunique"), rupiah=("rupiah", "sum"))
+        .reset_index()
+    )
 
 
 # -- what the budget and the oversight page measure in the invoices (one rule for both) --------------------------

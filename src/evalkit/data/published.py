@@ -14,6 +14,7 @@ crosswalk when every row of that office gives one (shares summing to 1); otherwi
 month's denominator of the segment: vulnerable workers for BPU, the BPJS target population for PU, JAKON
 and PMI. Splits are in whole persons (largest remainders), so no participant is lost or invented.
 """
+
 from __future__ import annotations
 
 from importlib import resources
@@ -35,8 +36,12 @@ METHOD = "linear_between_survey_months"
 """The interpolation of denominators to months (text: ``denominator_method`` in ``report/text.yaml``)."""
 
 FUNDER_COLUMNS = {"apbd_prov": "subsidised_prov", "apbd_kabkota": "subsidised_kabkota", "csr": "subsidised_csr"}
-DENOMINATOR_OF_SEGMENT = {"BPU": "vulnerable_workers", "PU": "target_workers", "JAKON": "target_workers",
-                          "PMI": "target_workers"}
+DENOMINATOR_OF_SEGMENT = {
+    "BPU": "vulnerable_workers",
+    "PU": "target_workers",
+    "JAKON": "target_workers",
+    "PMI": "target_workers",
+}
 DEFAULT_OFFICES = "bpjstk_offices.csv"
 """The shipped crosswalk (``src/evalkit/reference/``; the same file is ``data/reference/bpjstk_offices.csv``)."""
 
@@ -54,8 +59,14 @@ def _duplicates(df: pd.DataFrame, keys: list[str], shown: str, what: str) -> lis
     dup = df.duplicated(keys, keep=False)
     if not dup.any():
         return []
-    return [Problem(shown, f"{_rows(df.index[dup])}, columns " + " + ".join(f"'{k}'" for k in keys), "",
-                    f"each {what} may appear once")]
+    return [
+        Problem(
+            shown,
+            f"{_rows(df.index[dup])}, columns " + " + ".join(f"'{k}'" for k in keys),
+            "",
+            f"each {what} may appear once",
+        )
+    ]
 
 
 def read_offices(path: Path | None, shown: str, max_mb: float = 200) -> pd.DataFrame:
@@ -74,11 +85,23 @@ def read_offices(path: Path | None, shown: str, max_mb: float = 200) -> pd.DataF
     for office, rows in out.groupby("office_code"):
         given = rows["share"].notna()
         if given.any() and not given.all():
-            problems.append(Problem(shown, f"{_rows(rows.index)}, column 'share'", "",
-                                    f"office {office!r}: give a share on every row of the office or on none"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{_rows(rows.index)}, column 'share'",
+                    "",
+                    f"office {office!r}: give a share on every row of the office or on none",
+                )
+            )
         elif given.all() and abs(rows["share"].sum() - 1) > 1e-6:
-            problems.append(Problem(shown, f"{_rows(rows.index)}, column 'share'", f"{rows['share'].sum():.4g}",
-                                    f"office {office!r}: the shares of an office must sum to 1"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{_rows(rows.index)}, column 'share'",
+                    f"{rows['share'].sum():.4g}",
+                    f"office {office!r}: the shares of an office must sum to 1",
+                )
+            )
     raise_problems(problems, shown)
     raise_problems(_geography(out, shown), shown)
     return out
@@ -94,27 +117,54 @@ def _geography(offices: pd.DataFrame, shown: str) -> list[Problem]:
     for office, rows in offices.groupby("office_code"):
         provs = sorted(set(province[rows.index]))
         if len(provs) > 1:
-            problems.append(Problem(shown, f"{_rows(rows.index)}, column 'region_code'", "",
-                                    f"office {office!r} serves regions in {len(provs)} provinces ({', '.join(provs)}); "
-                                    "an office serves regions of one province"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{_rows(rows.index)}, column 'region_code'",
+                    "",
+                    f"office {office!r} serves regions in {len(provs)} provinces ({', '.join(provs)}); "
+                    "an office serves regions of one province",
+                )
+            )
         elif (code[rows.index].str.len() == 2).any() and len(rows) > 1:
-            problems.append(Problem(shown, f"{_rows(rows.index)}, column 'region_code'", "",
-                                    f"office {office!r} stands for a province's total and must have that one row"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{_rows(rows.index)}, column 'region_code'",
+                    "",
+                    f"office {office!r} stands for a province's total and must have that one row",
+                )
+            )
     totals = offices[code.str.len() == 2]
     for region, rows in totals.groupby("region_code"):
         if rows["office_code"].nunique() > 1:
-            problems.append(Problem(shown, f"{_rows(rows.index)}, column 'region_code'", "",
-                                    f"province {region} is fed by {rows['office_code'].nunique()} offices; its "
-                                    "total comes from one row"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"{_rows(rows.index)}, column 'region_code'",
+                    "",
+                    f"province {region} is fed by {rows['office_code'].nunique()} offices; its "
+                    "total comes from one row",
+                )
+            )
     missing = sorted(set(kaltim_codes()) - set(code))
     if missing:
-        problems.append(Problem(shown, "column 'region_code'", "", "no office serves the Kaltim kab/kota "
-                                + ", ".join(missing) + "; every kab/kota needs an office (its participants would be lost)"))
+        problems.append(
+            Problem(
+                shown,
+                "column 'region_code'",
+                "",
+                "no office serves the Kaltim kab/kota "
+                + ", ".join(missing)
+                + "; every kab/kota needs an office (its participants would be lost)",
+            )
+        )
     return problems
 
 
-def read_participants(path: Path, shown: str, offices: pd.DataFrame, max_mb: float = 200,
-                      max_count: int = MAX_COUNT) -> pd.DataFrame:
+def read_participants(
+    path: Path, shown: str, offices: pd.DataFrame, max_mb: float = 200, max_count: int = MAX_COUNT
+) -> pd.DataFrame:
     """Monthly participants per office and segment, checked against the crosswalk: known office codes, one row
     per office, month, segment and funder, ``funder`` on BPU rows only, and a BPU total either given once or
     split by funder."""
@@ -124,22 +174,42 @@ def read_participants(path: Path, shown: str, offices: pd.DataFrame, max_mb: flo
     problems = []
     unknown = ~out["office_code"].isin(set(offices["office_code"]))
     if unknown.any():
-        problems.append(Problem(shown, f"{_rows(out.index[unknown])}, column 'office_code'", "",
-                                "unknown office code; allowed: the office_code values of the offices crosswalk ("
-                                + ", ".join(sorted(set(offices["office_code"]))[:12]) + ")"))
+        problems.append(
+            Problem(
+                shown,
+                f"{_rows(out.index[unknown])}, column 'office_code'",
+                "",
+                "unknown office code; allowed: the office_code values of the offices crosswalk ("
+                + ", ".join(sorted(set(offices["office_code"]))[:12])
+                + ")",
+            )
+        )
     wrong = out["funder"].ne("") & out["segment"].ne("BPU")
     if wrong.any():
-        problems.append(Problem(shown, f"{_rows(out.index[wrong])}, column 'funder'", "",
-                                "only BPU rows name a funder; leave it empty for PU, JAKON and PMI"))
-    problems += _duplicates(out, ["office_code", "period", "segment", "funder"], shown,
-                            "office, month, segment and funder")
+        problems.append(
+            Problem(
+                shown,
+                f"{_rows(out.index[wrong])}, column 'funder'",
+                "",
+                "only BPU rows name a funder; leave it empty for PU, JAKON and PMI",
+            )
+        )
+    problems += _duplicates(
+        out, ["office_code", "period", "segment", "funder"], shown, "office, month, segment and funder"
+    )
     bpu = out[out["segment"].eq("BPU")]
     split = bpu.groupby(["office_code", "period"])["funder"].agg(lambda f: f.eq("").any() and len(f) > 1)
     if split.any():
         office, month = split[split].index[0]
-        problems.append(Problem(shown, f"office {office!r}, month {month:%Y-%m}, column 'funder'", "",
-                                "give the office's BPU participants either as one row with an empty funder or "
-                                "split by funder, not both (they would be counted twice)"))
+        problems.append(
+            Problem(
+                shown,
+                f"office {office!r}, month {month:%Y-%m}, column 'funder'",
+                "",
+                "give the office's BPU participants either as one row with an empty funder or "
+                "split by funder, not both (they would be counted twice)",
+            )
+        )
     raise_problems(problems, shown)
     return out
 
@@ -189,15 +259,19 @@ def _split(counts: pd.DataFrame, offices: pd.DataFrame, monthly: pd.DataFrame) -
                 d = den[DENOMINATOR_OF_SEGMENT[segment]].reindex(idx).fillna(0)
                 weights = np.stack([d.loc[r].reindex(part["period"]).to_numpy(float) for r in regions], axis=1)
                 weights = np.where(weights.sum(axis=1, keepdims=True) > 0, weights, 1.0)
-            whole = whole_persons(part["participants"].to_numpy(float)[:, None], weights[:, :, None],
-                                  np.full(weights.shape + (1,), np.inf))[:, :, 0]
+            whole = whole_persons(
+                part["participants"].to_numpy(float)[:, None],
+                weights[:, :, None],
+                np.full(weights.shape + (1,), np.inf),
+            )[:, :, 0]
             for j, region in enumerate(regions):
                 frames.append(part.assign(region_code=region, participants=whole[:, j]))
     return pd.concat(frames, ignore_index=True)
 
 
-def assemble(participants: pd.DataFrame, denominators: pd.DataFrame, offices: pd.DataFrame,
-             shown: dict[str, str]) -> tuple[pd.DataFrame, dict]:
+def assemble(
+    participants: pd.DataFrame, denominators: pd.DataFrame, offices: pd.DataFrame, shown: dict[str, str]
+) -> tuple[pd.DataFrame, dict]:
     """The monthly panel (schema ``PANEL``) from the three published inputs, and facts for the report
     (``denominator_method``, months whose denominators were held beyond the survey span)."""
     months = pd.DatetimeIndex(sorted(participants["period"].unique()))
@@ -205,18 +279,31 @@ def assemble(participants: pd.DataFrame, denominators: pd.DataFrame, offices: pd
     served = sorted(set(offices.loc[known, "region_code"]))
     missing = sorted(set(served) - set(denominators["region_code"]))
     if missing:
-        raise DataError([Problem(shown["denominators"], "column 'region_code'", ", ".join(missing[:10]),
-                                 "these regions are served by offices in the participants file but have no "
-                                 "denominator row; add at least one survey month for each")])
+        raise DataError(
+            [
+                Problem(
+                    shown["denominators"],
+                    "column 'region_code'",
+                    ", ".join(missing[:10]),
+                    "these regions are served by offices in the participants file but have no "
+                    "denominator row; add at least one survey month for each",
+                )
+            ]
+        )
     monthly = interpolate(denominators[denominators["region_code"].isin(served)], months)
     per_region = _split(participants, offices, monthly)
-    per_region["column"] = np.where(per_region["segment"].eq("BPU"), "bpu_participants",
-                                    np.where(per_region["segment"].eq("PU"), "pu_participants", "other_participants"))
-    wide = per_region.pivot_table(index=["region_code", "period"], columns="column", values="participants",
-                                  aggfunc="sum", fill_value=0)
+    per_region["column"] = np.where(
+        per_region["segment"].eq("BPU"),
+        "bpu_participants",
+        np.where(per_region["segment"].eq("PU"), "pu_participants", "other_participants"),
+    )
+    wide = per_region.pivot_table(
+        index=["region_code", "period"], columns="column", values="participants", aggfunc="sum", fill_value=0
+    )
     funded = per_region[per_region["funder"].isin(FUNDER_COLUMNS)]
-    paid = funded.pivot_table(index=["region_code", "period"], columns="funder", values="participants",
-                              aggfunc="sum", fill_value=0).rename(columns=FUNDER_COLUMNS)
+    paid = funded.pivot_table(
+        index=["region_code", "period"], columns="funder", values="participants", aggfunc="sum", fill_value=0
+    ).rename(columns=FUNDER_COLUMNS)
     panel = monthly.set_index(["region_code", "period"]).join(wide, how="left").join(paid, how="left")
     panel = panel.fillna(0).reset_index()
     for c in ("bpu_participants", "pu_participants", "other_participants", *FUNDER_COLUMNS.values()):
@@ -228,10 +315,13 @@ def assemble(participants: pd.DataFrame, denominators: pd.DataFrame, offices: pd
         if c in panel.columns:
             panel[c] = panel[c].astype("int64")
     held = panel.loc[panel["extrapolated"], ["region_code", "period"]]
-    facts = {"denominator_method": METHOD,
-             "denominator_months_held": int(held["period"].nunique()),
-             "offices_split": sorted(offices.loc[offices.duplicated("office_code", keep=False), "office_code"]
-                                     .unique().tolist())}
+    facts = {
+        "denominator_method": METHOD,
+        "denominator_months_held": int(held["period"].nunique()),
+        "offices_split": sorted(
+            offices.loc[offices.duplicated("office_code", keep=False), "office_code"].unique().tolist()
+        ),
+    }
     panel = panel.drop(columns=["extrapolated", "other_participants"])
 
     def locate(index: pd.Index) -> str:
@@ -243,11 +333,21 @@ def assemble(participants: pd.DataFrame, denominators: pd.DataFrame, offices: pd
     return panel, facts
 
 
-def load_published(root: Path, participants: str, denominators: str, offices: str | None, *, max_mb: float = 200,
-                   max_count: int = MAX_COUNT) -> Dataset:
+def load_published(
+    root: Path,
+    participants: str,
+    denominators: str,
+    offices: str | None,
+    *,
+    max_mb: float = 200,
+    max_count: int = MAX_COUNT,
+) -> Dataset:
     """Read, check and assemble the three published inputs (paths relative to ``root``) → :class:`Dataset`."""
-    shown = {"participants": participants, "denominators": denominators,
-             "offices": offices or f"data/reference/{DEFAULT_OFFICES}"}
+    shown = {
+        "participants": participants,
+        "denominators": denominators,
+        "offices": offices or f"data/reference/{DEFAULT_OFFICES}",
+    }
     crosswalk = read_offices(root / offices if offices else None, shown["offices"], max_mb)
     part = read_participants(root / participants, participants, crosswalk, max_mb, max_count)
     den = read_denominators(root / denominators, denominators, max_mb, max_count)

@@ -1,4 +1,5 @@
 """Consistency checks of the monthly coverage panel (notebook 01)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -26,6 +26,7 @@ small share of the target population.
 The exact effect of every unit-month is returned in :attr:`Dataset.truth` and summarised in
 ``Dataset.meta["true_effect"]``; estimators never see it.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -38,7 +39,6 @@ from ..core.persons import whole_persons
 from ..reference import regions as reference_regions
 from .dataset import Dataset, add_coverage
 from .schemas import SYNTHETIC_LABEL
-
 
 # Share of Kaltim's working population and share of it that is vulnerable (BPU-eligible), by kab/kota.
 # Order-of-magnitude calibration for the simulator only (cities: more formal work; interior: less).
@@ -59,10 +59,42 @@ KALTIM_WORKING_POP = 1_850_000  # order of magnitude of Kaltim's working populat
 
 # Working population of the other provinces, millions, order of magnitude (BPS Sakernas 2023) (verify).
 PROVINCE_WORKING_POP_M: dict[str, float] = {
-    "11": 2.5, "12": 7.5, "13": 2.7, "14": 3.2, "15": 1.8, "16": 4.4, "17": 1.0, "18": 4.5, "19": 0.75,
-    "21": 1.0, "31": 5.0, "32": 23.5, "33": 19.5, "34": 2.3, "35": 22.5, "36": 5.6, "51": 2.6, "52": 2.8,
-    "53": 2.6, "61": 2.6, "62": 1.4, "63": 2.2, "65": 0.35, "71": 1.2, "72": 1.5, "73": 4.3, "74": 1.3,
-    "75": 0.6, "76": 0.7, "81": 0.8, "82": 0.6, "91": 0.3, "92": 0.3, "94": 0.5, "95": 0.3, "96": 0.6,
+    "11": 2.5,
+    "12": 7.5,
+    "13": 2.7,
+    "14": 3.2,
+    "15": 1.8,
+    "16": 4.4,
+    "17": 1.0,
+    "18": 4.5,
+    "19": 0.75,
+    "21": 1.0,
+    "31": 5.0,
+    "32": 23.5,
+    "33": 19.5,
+    "34": 2.3,
+    "35": 22.5,
+    "36": 5.6,
+    "51": 2.6,
+    "52": 2.8,
+    "53": 2.6,
+    "61": 2.6,
+    "62": 1.4,
+    "63": 2.2,
+    "65": 0.35,
+    "71": 1.2,
+    "72": 1.5,
+    "73": 4.3,
+    "74": 1.3,
+    "75": 0.6,
+    "76": 0.7,
+    "81": 0.8,
+    "82": 0.6,
+    "91": 0.3,
+    "92": 0.3,
+    "94": 0.5,
+    "95": 0.3,
+    "96": 0.6,
     "97": 0.8,
 }
 
@@ -124,8 +156,15 @@ def config_from_params(params) -> SimConfig:
 DECLINING_PU = {"6404": -0.04, "6405": -0.03, "6402": -0.03}
 
 
-def _calibrate_pu(pu_raw: np.ndarray, ceiling: np.ndarray, is_kaltim: np.ndarray, months: pd.PeriodIndex,
-                  cfg: SimConfig, target: np.ndarray, covered_other: np.ndarray) -> np.ndarray:
+def _calibrate_pu(
+    pu_raw: np.ndarray,
+    ceiling: np.ndarray,
+    is_kaltim: np.ndarray,
+    months: pd.PeriodIndex,
+    cfg: SimConfig,
+    target: np.ndarray,
+    covered_other: np.ndarray,
+) -> np.ndarray:
     """Kaltim's PU participants scaled so that total coverage (all participants / target population) meets every
     ``cfg.total_coverage`` anchor; the scale is interpolated linearly between anchor months (constant beyond).
     Each kab/kota stays under its ``ceiling``; the scale is refined until the anchors hold despite it."""
@@ -133,8 +172,12 @@ def _calibrate_pu(pu_raw: np.ndarray, ceiling: np.ndarray, is_kaltim: np.ndarray
     anchors = sorted((month_ord(m), pct) for m, pct in cfg.total_coverage)
     ax = np.array([m for m, _ in anchors], dtype=float)
     idx = [int(np.searchsorted(x, m)) for m, _ in anchors]
-    need = np.array([pct / 100 * target[is_kaltim, j].sum() - covered_other[is_kaltim, j].sum()
-                     for (_, pct), j in zip(anchors, idx)])
+    need = np.array(
+        [
+            pct / 100 * target[is_kaltim, j].sum() - covered_other[is_kaltim, j].sum()
+            for (_, pct), j in zip(anchors, idx)
+        ]
+    )
     scale = np.ones(len(anchors))
     pu = pu_raw.copy()
     for _ in range(50):
@@ -178,8 +221,12 @@ def generate(cfg: SimConfig) -> Dataset:
     t_index = {p: j for j, p in enumerate(months)}
 
     # --- population ------------------------------------------------------------------------
-    wp0 = np.array([KALTIM_PROFILE[c][0] * KALTIM_WORKING_POP if k else PROVINCE_WORKING_POP_M[c] * 1e6
-                    for c, k in zip(units, is_kaltim)])
+    wp0 = np.array(
+        [
+            KALTIM_PROFILE[c][0] * KALTIM_WORKING_POP if k else PROVINCE_WORKING_POP_M[c] * 1e6
+            for c, k in zip(units, is_kaltim)
+        ]
+    )
     growth = np.array([KALTIM_PROFILE[c][2] if k else rng.uniform(0.008, 0.022) for c, k in zip(units, is_kaltim)])
     vshare0 = np.array([KALTIM_PROFILE[c][1] if k else rng.uniform(0.25, 0.55) for c, k in zip(units, is_kaltim)])
     season_phase = rng.uniform(0, 12, size=n_u)[:, None]
@@ -202,7 +249,7 @@ def generate(cfg: SimConfig) -> Dataset:
     target = working_pop * target_share
     jt = t_index[pd.Period(cfg.kaltim_target_month, freq="M")]
     target[is_kaltim] *= cfg.kaltim_target_workers / target[is_kaltim, jt].sum()
-    target = np.round(np.maximum(target, vulnerable))
+    target = np.round(np.maximum(target, vulnerable)).astype(float)
 
     # --- untreated coverage of vulnerable workers (percent) -----------------------------------
     alpha = rng.uniform(8, 24, size=n_u)
@@ -211,8 +258,14 @@ def generate(cfg: SimConfig) -> Dataset:
     lam2 = rng.uniform(0.5, 1.5, size=n_u)
     common = np.cumsum(rng.normal(0.0, 0.15, size=n_t))
     season = 0.3 * np.sin(2 * np.pi * (month_of_year - rng.uniform(0, 12, size=n_u)[:, None]) / 12)
-    y0 = (alpha[:, None] + beta[:, None] * years + lam1[:, None] * _covid_factor(months)[None, :]
-          + lam2[:, None] * common[None, :] + season + _ar1(rng, n_u, n_t, cfg.noise_pp))
+    y0 = (
+        alpha[:, None]
+        + beta[:, None] * years
+        + lam1[:, None] * _covid_factor(months)[None, :]
+        + lam2[:, None] * common[None, :]
+        + season
+        + _ar1(rng, n_u, n_t, cfg.noise_pp)
+    )
     # Kaltim's kab/kota share province-wide shocks (one budget cycle, one BPJS TK regional office, one commodity
     # market): one AR(1) series as large as a province's own noise, from its own stream so the rest is unchanged.
     # This is why the Pergub's effect has one treated cluster, not ten (methods.few_treated).
@@ -231,8 +284,9 @@ def generate(cfg: SimConfig) -> Dataset:
     for year in range(start.year, months[-1].year + 1):
         weights = dose * (1.0 if year == start.year else rng.lognormal(0.0, 0.1, size=dose.size))
         # whole recipients per kab/kota that add up to the list size exactly (largest remainders)
-        alloc = whole_persons(np.array([[cfg.pergub_recipients]]), weights[None, :, None],
-                              np.full((1, len(weights), 1), np.inf))[0, :, 0]
+        alloc = whole_persons(
+            np.array([[cfg.pergub_recipients]]), weights[None, :, None], np.full((1, len(weights), 1), np.inf)
+        )[0, :, 0]
         first_paid = start if year == start.year else pd.Period(f"{year}-01", freq="M") + cfg.determination_gap_months
         paid = np.array([(p.year == year) and (p >= first_paid) for p in months])
         subsidised_prov[np.ix_(is_kaltim, paid)] = alloc[:, None]
@@ -265,8 +319,13 @@ def generate(cfg: SimConfig) -> Dataset:
     trend = rng.normal(0.0, 0.01, size=n_u)
     for code, change in DECLINING_PU.items():
         trend[units_arr == code] = change
-    pu_rate = np.clip(rng.uniform(0.55, 0.8, size=n_u)[:, None] + trend[:, None] * np.maximum(years - 4, 0)
-                      + rng.normal(0, 0.003, size=(n_u, n_t)), 0.05, 0.97)
+    pu_rate = np.clip(
+        rng.uniform(0.55, 0.8, size=n_u)[:, None]
+        + trend[:, None] * np.maximum(years - 4, 0)
+        + rng.normal(0, 0.003, size=(n_u, n_t)),
+        0.05,
+        0.97,
+    )
     ceiling = np.minimum(0.97 * formal_non_asn, np.maximum(target - bpu - other, 0))
     pu = _calibrate_pu(pu_rate * formal_non_asn, ceiling, is_kaltim, months, cfg, target, bpu + other)
     participants_total = bpu + pu + other
@@ -282,32 +341,36 @@ def generate(cfg: SimConfig) -> Dataset:
     def long(a: np.ndarray) -> np.ndarray:
         return a.reshape(-1)
 
-    panel = pd.DataFrame({
-        "region_code": np.repeat(units, n_t),
-        "region_name": np.repeat(reg["name"].to_numpy(), n_t),
-        "level": np.repeat(reg["level"].to_numpy(), n_t),
-        "period": np.tile(months.to_timestamp(), n_u),
-        "working_pop": long(working_pop).astype("int64"),
-        "vulnerable_workers": long(vulnerable).astype("int64"),
-        "bpu_participants": long(bpu).astype("int64"),
-        "participants_total": long(participants_total).astype("int64"),
-        "target_workers": long(target).astype("int64"),
-        "pu_participants": long(pu).astype("int64"),
-        "subsidised_prov": long(subsidised_prov).astype("int64"),
-        "subsidised_kabkota": long(cof_recip - csr_part).astype("int64"),
-        "subsidised_csr": long(csr_part).astype("int64"),
-        "bpu_joiners": long(joiners).astype("int64"),
-        "bpu_leavers": long(leavers).astype("int64"),
-    })
+    panel = pd.DataFrame(
+        {
+            "region_code": np.repeat(units, n_t),
+            "region_name": np.repeat(reg["name"].to_numpy(), n_t),
+            "level": np.repeat(reg["level"].to_numpy(), n_t),
+            "period": np.tile(months.to_timestamp(), n_u),
+            "working_pop": long(working_pop).astype("int64"),
+            "vulnerable_workers": long(vulnerable).astype("int64"),
+            "bpu_participants": long(bpu).astype("int64"),
+            "participants_total": long(participants_total).astype("int64"),
+            "target_workers": long(target).astype("int64"),
+            "pu_participants": long(pu).astype("int64"),
+            "subsidised_prov": long(subsidised_prov).astype("int64"),
+            "subsidised_kabkota": long(cof_recip - csr_part).astype("int64"),
+            "subsidised_csr": long(csr_part).astype("int64"),
+            "bpu_joiners": long(joiners).astype("int64"),
+            "bpu_leavers": long(leavers).astype("int64"),
+        }
+    )
     panel = add_coverage(panel)
-    truth = pd.DataFrame({
-        "region_code": panel["region_code"],
-        "period": panel["period"],
-        "y0_pct": long(y0),
-        "effect_pergub_pp": long(effect_pergub),
-        "effect_cofunding_pp": long(effect_cof),
-        "formal_non_asn_workers": long(formal_non_asn),
-    })
+    truth = pd.DataFrame(
+        {
+            "region_code": panel["region_code"],
+            "period": panel["period"],
+            "y0_pct": long(y0),
+            "effect_pergub_pp": long(effect_pergub),
+            "effect_cofunding_pp": long(effect_cof),
+            "formal_non_asn_workers": long(formal_non_asn),
+        }
+    )
     truth["effect_pp"] = truth["effect_pergub_pp"] + truth["effect_cofunding_pp"]
     meta = {
         "synthetic": True,
@@ -333,8 +396,12 @@ def _summarise_truth(panel: pd.DataFrame, truth: pd.DataFrame, cfg: SimConfig) -
         "unit": "percentage points of vulnerable-worker coverage (bpu_participants / vulnerable_workers)",
         "pergub_att_pp": float(truth.loc[sel, "effect_pergub_pp"].mean()),
         "pergub_att_kaltim_pp": float(np.average(truth.loc[sel, "effect_pergub_pp"], weights=w[sel])),
-        "pergub_at_start_pp": float(truth.loc[kt & (panel["period"] == pd.Period(cfg.policy_start, freq="M")
-                                                   .to_timestamp()).to_numpy(), "effect_pergub_pp"].mean()),
+        "pergub_at_start_pp": float(
+            truth.loc[
+                kt & (panel["period"] == pd.Period(cfg.policy_start, freq="M").to_timestamp()).to_numpy(),
+                "effect_pergub_pp",
+            ].mean()
+        ),
         "pergub_by_kabkota_pp": {k: float(v) for k, v in by_unit.items()},
         "total_att_kaltim_pp": float(np.average(truth.loc[sel, "effect_pp"], weights=w[sel])),
         "cofunding_att_pp": float(truth.loc[cof, "effect_cofunding_pp"].mean()) if cof.any() else 0.0,
@@ -342,9 +409,17 @@ def _summarise_truth(panel: pd.DataFrame, truth: pd.DataFrame, cfg: SimConfig) -
     }
 
 
-def simulate_staggered(seed: int = 0, n_units: int = 60, n_periods: int = 20, cohorts: tuple[int, ...] = (8, 11, 14),
-                       cohort_size: int = 12, effect: float = 1.0, growth: float = 0.3, noise: float = 1.0,
-                       rho: float = 0.3) -> tuple[pd.DataFrame, dict]:
+def simulate_staggered(
+    seed: int = 0,
+    n_units: int = 60,
+    n_periods: int = 20,
+    cohorts: tuple[int, ...] = (8, 11, 14),
+    cohort_size: int = 12,
+    effect: float = 1.0,
+    growth: float = 0.3,
+    noise: float = 1.0,
+    rho: float = 0.3,
+) -> tuple[pd.DataFrame, dict]:
     """A generic staggered-adoption panel for validating estimators (integer periods 1 … n_periods).
 
     ``y_it = a_i + d_t + τ_it + AR(1) noise`` with ``τ_it = effect·(1 + 0.5·k) + growth·(t − g)`` for a
@@ -357,7 +432,7 @@ def simulate_staggered(seed: int = 0, n_units: int = 60, n_periods: int = 20, co
     rng = np.random.default_rng(seed)
     first = np.zeros(n_units)
     for k, g in enumerate(cohorts):
-        first[k * cohort_size:(k + 1) * cohort_size] = g
+        first[k * cohort_size : (k + 1) * cohort_size] = g
     t = np.arange(1, n_periods + 1)
     a = rng.normal(0, 2, size=n_units)
     d = np.cumsum(rng.normal(0.2, 0.5, size=n_periods))
@@ -366,9 +441,15 @@ def simulate_staggered(seed: int = 0, n_units: int = 60, n_periods: int = 20, co
         rows = first == g
         tau[rows] = np.where(t >= g, effect * (1 + 0.5 * k) + growth * (t - g), 0.0)[None, :]
     y = a[:, None] + d[None, :] + tau + _ar1(rng, n_units, n_periods, noise, rho)
-    df = pd.DataFrame({"unit": np.repeat(np.arange(n_units), n_periods), "time": np.tile(t, n_units),
-                       "first_treated": np.repeat(first, n_periods).astype(int), "y": y.ravel(),
-                       "effect": tau.ravel()})
+    df = pd.DataFrame(
+        {
+            "unit": np.repeat(np.arange(n_units), n_periods),
+            "time": np.tile(t, n_units),
+            "first_treated": np.repeat(first, n_periods).astype(int),
+            "y": y.ravel(),
+            "effect": tau.ravel(),
+        }
+    )
     df["treat"] = ((df["first_treated"] > 0) & (df["time"] >= df["first_treated"])).astype(float)
     num = den = 0.0
     dyn: dict[int, list] = {}
@@ -379,14 +460,24 @@ def simulate_staggered(seed: int = 0, n_units: int = 60, n_periods: int = 20, co
             num += pg * att
             den += pg
             dyn.setdefault(int(tt - g), []).append((pg, att))
-    truth = {"att_simple": num / den,
-             "att_dynamic": {e: sum(p * v for p, v in xs) / sum(p for p, _ in xs) for e, xs in dyn.items()}}
+    truth = {
+        "att_simple": num / den,
+        "att_dynamic": {e: sum(p * v for p, v in xs) / sum(p for p, _ in xs) for e, xs in dyn.items()},
+    }
     return df, truth
 
 
-def simulate_province_shock(seed: int = 0, n_kabkota: int = 10, n_provinces: int = 37, n_pre: int = 24,
-                            n_post: int = 24, shock_sd: float = 1.0, noise_sd: float = 1.0, rho: float = 0.5,
-                            effect: float = 0.0) -> pd.DataFrame:
+def simulate_province_shock(
+    seed: int = 0,
+    n_kabkota: int = 10,
+    n_provinces: int = 37,
+    n_pre: int = 24,
+    n_post: int = 24,
+    shock_sd: float = 1.0,
+    noise_sd: float = 1.0,
+    rho: float = 0.5,
+    effect: float = 0.0,
+) -> pd.DataFrame:
     """A policy assigned to one province, for testing inference (integer periods 1 … n_pre + n_post).
 
     ``n_kabkota`` units of province ``"64"`` (treated from period ``n_pre + 1`` with ``effect``) and
@@ -401,11 +492,21 @@ def simulate_province_shock(seed: int = 0, n_kabkota: int = 10, n_provinces: int
     unit_province = ["64"] * n_kabkota + provinces[1:]
     n_u = len(unit_province)
     shocks = dict(zip(provinces, _ar1(rng, len(provinces), n_t, shock_sd, rho)))
-    y = (rng.normal(0, 3, size=n_u)[:, None] + np.cumsum(rng.normal(0, 0.3, size=n_t))[None, :]
-         + np.vstack([shocks[p] for p in unit_province]) + _ar1(rng, n_u, n_t, noise_sd, rho))
+    y = (
+        rng.normal(0, 3, size=n_u)[:, None]
+        + np.cumsum(rng.normal(0, 0.3, size=n_t))[None, :]
+        + np.vstack([shocks[p] for p in unit_province])
+        + _ar1(rng, n_u, n_t, noise_sd, rho)
+    )
     treat = np.zeros((n_u, n_t))
     treat[:n_kabkota, n_pre:] = 1.0
     y = y + effect * treat
-    return pd.DataFrame({"unit": np.repeat([f"u{i:02d}" for i in range(n_u)], n_t),
-                         "province": np.repeat(unit_province, n_t), "time": np.tile(np.arange(1, n_t + 1), n_u),
-                         "treat": treat.ravel(), "y": y.ravel()})
+    return pd.DataFrame(
+        {
+            "unit": np.repeat([f"u{i:02d}" for i in range(n_u)], n_t),
+            "province": np.repeat(unit_province, n_t),
+            "time": np.tile(np.arange(1, n_t + 1), n_u),
+            "treat": treat.ravel(),
+            "y": y.ravel(),
+        }
+    )

@@ -5,6 +5,7 @@ columns, text format for identifiers such as the NIK) and the sheet ``kolom`` ex
 Bahasa Indonesia and English terms: meaning, unit, allowed values and which institution holds the data.
 The CSV is the header row alone (UTF-8). Templates hold no data.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,9 +13,15 @@ from pathlib import Path
 from ..reference import regions
 from .schemas import SCHEMAS, Column
 
-KINDS = {"code": "kode wilayah / region code", "month": "bulan / month YYYY-MM", "date": "tanggal / date YYYY-MM-DD",
-         "count": "jumlah orang / persons (whole number)", "number": "angka / number", "text": "teks / text",
-         "choice": "pilihan / one of the allowed values"}
+KINDS = {
+    "code": "kode wilayah / region code",
+    "month": "bulan / month YYYY-MM",
+    "date": "tanggal / date YYYY-MM-DD",
+    "count": "jumlah orang / persons (whole number)",
+    "number": "angka / number",
+    "text": "teks / text",
+    "choice": "pilihan / one of the allowed values",
+}
 
 
 def _allowed(name: str, column: Column) -> list[str]:
@@ -22,7 +29,9 @@ def _allowed(name: str, column: Column) -> list[str]:
         return list(column.allowed)
     if column.kind == "code":
         reg = regions()
-        codes = reg["code"] if name in ("panel", "denominators", "offices") else reg.loc[reg["level"] == "kabkota", "code"]
+        codes = (
+            reg["code"] if name in ("panel", "denominators", "offices") else reg.loc[reg["level"] == "kabkota", "code"]
+        )
         return sorted(codes)
     return []
 
@@ -54,25 +63,52 @@ def write_templates(folder: Path) -> list[Path]:
             if values:
                 for i, v in enumerate(values, start=1):
                     lists.cell(row=i, column=j, value=v).number_format = "@"
-                rule = DataValidation(type="list", formula1=f"=daftar!${letter}$1:${letter}${len(values)}",
-                                      allow_blank=not column.required, showErrorMessage=True,
-                                      errorTitle=column.name, error="Pilih nilai dari daftar / choose a listed value")
+                rule = DataValidation(
+                    type="list",
+                    formula1=f"=daftar!${letter}$1:${letter}${len(values)}",
+                    allow_blank=not column.required,
+                    showErrorMessage=True,
+                    errorTitle=column.name,
+                    error="Pilih nilai dari daftar / choose a listed value",
+                )
                 data.add_data_validation(rule)
                 rule.add(f"{letter}2:{letter}100000")
         data.freeze_panes = "A2"
         lists.sheet_state = "hidden"
         notes = wb.create_sheet("kolom")
-        notes.append(["kolom / column", "wajib / required", "jenis / type", "arti / meaning",
-                      "nilai yang boleh / allowed", "sumber data / held by"])
+        notes.append(
+            [
+                "kolom / column",
+                "wajib / required",
+                "jenis / type",
+                "arti / meaning",
+                "nilai yang boleh / allowed",
+                "sumber data / held by",
+            ]
+        )
         for cell in notes[1]:
             cell.font = Font(bold=True)
         for column in columns:
             values = _allowed(name, column)
-            allowed = ", ".join(values) if values and column.kind == "choice" else (
-                f"{len(values)} kode (lihat daftar di kolom data)" if values else
-                (f">= {column.min:g}" if column.min is not None else ""))
-            notes.append([column.name, "ya / yes" if column.required else "tidak / no", KINDS[column.kind],
-                          column.description, allowed, column.producer])
+            allowed = (
+                ", ".join(values)
+                if values and column.kind == "choice"
+                else (
+                    f"{len(values)} kode (lihat daftar di kolom data)"
+                    if values
+                    else (f">= {column.min:g}" if column.min is not None else "")
+                )
+            )
+            notes.append(
+                [
+                    column.name,
+                    "ya / yes" if column.required else "tidak / no",
+                    KINDS[column.kind],
+                    column.description,
+                    allowed,
+                    column.producer,
+                ]
+            )
         for letter, width in zip("ABCDEF", (24, 14, 30, 70, 40, 36)):
             notes.column_dimensions[letter].width = width
         xlsx = folder / f"{name}.xlsx"

@@ -10,15 +10,28 @@
 
 The estimators themselves are the numeric core in :mod:`evalkit.methods`.
 """
+
 import importlib
 
 #: name → the submodule it lives in: imported on first use, so that ``evalkit.evaluation.designs`` (the registry the
 #: report's declarations read) does not load the estimators (scipy, statsmodels: about 2.5 s) with it
-_LAZY = {**dict.fromkeys(("additionality_from_table", "comparison_table", "headline_effect"), "comparison"),
-         **dict.fromkeys(("DESIGNS", "HEADLINE_DESIGNS", "METHODS", "REGISTRY", "WORKER_WEIGHTED_DESIGNS",
-                          "DesignResult", "run_designs"), "designs"),
-         **dict.fromkeys(("kabkota_vs_provinces", "kaltim_series", "staggered_panel", "windows"), "panels"),
-         **dict.fromkeys(("forest_plot", "present", "reading"), "presentation")}
+_LAZY = {
+    **dict.fromkeys(("additionality_from_table", "comparison_table", "headline_effect"), "comparison"),
+    **dict.fromkeys(
+        (
+            "DESIGNS",
+            "HEADLINE_DESIGNS",
+            "METHODS",
+            "REGISTRY",
+            "WORKER_WEIGHTED_DESIGNS",
+            "DesignResult",
+            "run_designs",
+        ),
+        "designs",
+    ),
+    **dict.fromkeys(("kabkota_vs_provinces", "kaltim_series", "staggered_panel", "windows"), "panels"),
+    **dict.fromkeys(("forest_plot", "present", "reading"), "presentation"),
+}
 
 
 def __getattr__(name: str):

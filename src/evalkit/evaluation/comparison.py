@@ -32,17 +32,42 @@ def comparison_table(results: list[DesignResult], alpha: float = 0.05) -> pd.Dat
     for r in results:
         e = r.estimate
         if e is None:
-            rows.append({"design": r.design, "method": "", "estimate": nan, "se": nan, "ci_low": nan, "ci_high": nan,
-                         "ci_level": nan, "pvalue": nan, "mde": nan, "n_obs": 0, "truth": None, "covers": None,
-                         "not_run": r.not_run})
+            rows.append(
+                {
+                    "design": r.design,
+                    "method": "",
+                    "estimate": nan,
+                    "se": nan,
+                    "ci_low": nan,
+                    "ci_high": nan,
+                    "ci_level": nan,
+                    "pvalue": nan,
+                    "mde": nan,
+                    "n_obs": 0,
+                    "truth": None,
+                    "covers": None,
+                    "not_run": r.not_run,
+                }
+            )
             continue
-        rows.append({"design": r.design, "method": e.method, "estimate": e.estimate, "se": e.se, "ci_low": e.ci_low,
-                     "ci_high": e.ci_high, "ci_level": ci_level(e, alpha), "pvalue": e.pvalue, "mde": mde(e, alpha),
-                     "n_obs": e.n_obs, "truth": r.truth,
-                     "covers": (e.covers(r.truth) if r.truth is not None else None), "not_run": ""})
+        rows.append(
+            {
+                "design": r.design,
+                "method": e.method,
+                "estimate": e.estimate,
+                "se": e.se,
+                "ci_low": e.ci_low,
+                "ci_high": e.ci_high,
+                "ci_level": ci_level(e, alpha),
+                "pvalue": e.pvalue,
+                "mde": mde(e, alpha),
+                "n_obs": e.n_obs,
+                "truth": r.truth,
+                "covers": (e.covers(r.truth) if r.truth is not None else None),
+                "not_run": "",
+            }
+        )
     return pd.DataFrame(rows)
-
-
 
 
 def headline_effect(comparison: pd.DataFrame, designs=None) -> dict | None:
@@ -56,9 +81,14 @@ def headline_effect(comparison: pd.DataFrame, designs=None) -> dict | None:
             continue
         r = row.iloc[0]
         if all(pd.notna(r[c]) and np.isfinite(r[c]) for c in ("estimate", "ci_low", "ci_high", "ci_level")):
-            return {"design": design, "estimate": float(r["estimate"]), "ci_low": float(r["ci_low"]),
-                    "ci_high": float(r["ci_high"]), "ci_level": float(r["ci_level"]),
-                    "pvalue": None if pd.isna(r["pvalue"]) else float(r["pvalue"])}
+            return {
+                "design": design,
+                "estimate": float(r["estimate"]),
+                "ci_low": float(r["ci_low"]),
+                "ci_high": float(r["ci_high"]),
+                "ci_level": float(r["ci_level"]),
+                "pvalue": None if pd.isna(r["pvalue"]) else float(r["pvalue"]),
+            }
     return None
 
 

@@ -3,6 +3,7 @@
 Plots take their words as ``labels`` (the notebook passes them translated), so this module holds no text
 of its own beyond English defaults.
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -12,9 +13,16 @@ from matplotlib.lines import Line2D
 from ..core.figures import KALTIM_COLOR, OTHER_COLOR, month_axis, vline_policy
 from ..data.dataset import KALTIM_CODE, Dataset, aggregate_kaltim, before_after
 
-TREND_LABELS = {"other_provinces": "Other provinces (median)", "other_band": "Other provinces (P10–P90)",
-                "kaltim": "Kalimantan Timur", "start": "Pergub 19/2023 starts", "ylabel": "Coverage (%)",
-                "xlabel": "Month", "kabkota": "Kab/kota coverage", "cofunding": "Kab/kota co-funding starts"}
+TREND_LABELS = {
+    "other_provinces": "Other provinces (median)",
+    "other_band": "Other provinces (P10–P90)",
+    "kaltim": "Kalimantan Timur",
+    "start": "Pergub 19/2023 starts",
+    "ylabel": "Coverage (%)",
+    "xlabel": "Month",
+    "kabkota": "Kab/kota coverage",
+    "cofunding": "Kab/kota co-funding starts",
+}
 
 
 def before_after_table(data: Dataset, params, outcome: str | None = None) -> pd.DataFrame:
@@ -45,8 +53,15 @@ def trend_table(data: Dataset, params, outcome: str | None = None) -> pd.DataFra
     others = prov[prov["region_code"] != KALTIM_CODE].groupby("period")[outcome]
     out = kaltim.to_frame()
     if others.ngroups:
-        out = out.join(pd.DataFrame({"other_p10_pct": others.quantile(0.1), "other_median_pct": others.median(),
-                                     "other_p90_pct": others.quantile(0.9)}))
+        out = out.join(
+            pd.DataFrame(
+                {
+                    "other_p10_pct": others.quantile(0.1),
+                    "other_median_pct": others.median(),
+                    "other_p90_pct": others.quantile(0.9),
+                }
+            )
+        )
     else:
         out = out.assign(other_p10_pct=float("nan"), other_median_pct=float("nan"), other_p90_pct=float("nan"))
     out.index = pd.DatetimeIndex(out.index).strftime("%Y-%m")
@@ -70,8 +85,15 @@ def plot_kaltim_vs_provinces(data: Dataset, params, labels: dict[str, str] | Non
     when = pd.to_datetime(trend["period"])
     fig, ax = plt.subplots()
     if trend["other_median_pct"].notna().any():  # a Kaltim-only panel has no other provinces to draw
-        ax.fill_between(when, trend["other_p10_pct"], trend["other_p90_pct"], color=OTHER_COLOR, alpha=0.3, lw=0,
-                        label=lab.get("other_band", "P10–P90"))
+        ax.fill_between(
+            when,
+            trend["other_p10_pct"],
+            trend["other_p90_pct"],
+            color=OTHER_COLOR,
+            alpha=0.3,
+            lw=0,
+            label=lab.get("other_band", "P10–P90"),
+        )
         ax.plot(when, trend["other_median_pct"], color=OTHER_COLOR, lw=2, label=lab["other_provinces"])
     ax.plot(when, trend["kaltim_pct"], color=KALTIM_COLOR, lw=2.2, label=lab["kaltim"])
     vline_policy(ax, params.policy_start.to_timestamp(), lab["start"])
@@ -83,8 +105,13 @@ def plot_kaltim_vs_provinces(data: Dataset, params, labels: dict[str, str] | Non
     return fig
 
 
-def plot_kabkota_trends(data: Dataset, params, ylabel: str = "Coverage (%)", outcome: str | None = None,
-                        labels: dict[str, str] | None = None):
+def plot_kabkota_trends(
+    data: Dataset,
+    params,
+    ylabel: str = "Coverage (%)",
+    outcome: str | None = None,
+    labels: dict[str, str] | None = None,
+):
     """Small multiples: monthly coverage of each Kaltim kab/kota, the policy start and (dotted) each kab/kota's
     own co-funding start, named in a legend; ticks at least 10 pt."""
     lab = TREND_LABELS | (labels or {})
@@ -96,7 +123,7 @@ def plot_kabkota_trends(data: Dataset, params, ylabel: str = "Coverage (%)", out
     fig, axes = plt.subplots(nrows, ncols, figsize=(13, 2.9 * nrows + 0.9), sharex=True, sharey=True, squeeze=False)
     start = params.policy_start.to_timestamp()
     cof = {c.code: pd.Period(c.start_month, freq="M").to_timestamp() for c in params.policy.cofunding}
-    for ax in axes.ravel()[len(codes):]:
+    for ax in axes.ravel()[len(codes) :]:
         ax.set_visible(False)
     for ax, code in zip(axes.ravel(), codes):
         sub = long[long["region_code"] == code]
@@ -108,8 +135,10 @@ def plot_kabkota_trends(data: Dataset, params, ylabel: str = "Coverage (%)", out
         ax.set_ylim(bottom=0)
         month_axis(ax)
         ax.tick_params(labelsize=10)
-    handles = [Line2D([], [], color=KALTIM_COLOR, lw=1.5, label=lab["kabkota"]),
-               Line2D([], [], color="#333333", ls="--", lw=0.8, label=lab["start"])]
+    handles = [
+        Line2D([], [], color=KALTIM_COLOR, lw=1.5, label=lab["kabkota"]),
+        Line2D([], [], color="#333333", ls="--", lw=0.8, label=lab["start"]),
+    ]
     if cof:
         handles.append(Line2D([], [], color="#3a9d5d", ls=":", lw=1.4, label=lab["cofunding"]))
     fig.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=10, frameon=False)

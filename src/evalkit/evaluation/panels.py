@@ -1,5 +1,6 @@
 """The data each design of notebook 02 runs on, built from a :class:`~evalkit.data.Dataset` and params,
 and — for synthetic data only — each design's exact target computed from ``Dataset.truth``."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -57,9 +58,12 @@ def kaltim_series(data: Dataset, params) -> pd.DataFrame:
     if data.truth is not None:
         t = with_truth(data)
         t = t[t["level"] == "kabkota"]
-        agg = agg.merge(t.groupby("period").apply(
-            lambda g: np.average(g["effect_pp"], weights=g["vulnerable_workers"]), include_groups=False)
-            .rename("effect_pp"), on="period")
+        agg = agg.merge(
+            t.groupby("period")
+            .apply(lambda g: np.average(g["effect_pp"], weights=g["vulnerable_workers"]), include_groups=False)
+            .rename("effect_pp"),
+            on="period",
+        )
     return in_window(agg, params)
 
 
@@ -91,5 +95,3 @@ def truth_event(p: pd.DataFrame, start, ks: list[int], ref: int) -> float:
     rel = (month_numbers(k["period"]) - month_ord(start)).astype(int)
     by_rel = k.groupby(rel)["effect_pp"].mean()
     return float(np.mean([by_rel[r] - by_rel[ref] for r in ks]))
-
-

@@ -2,6 +2,7 @@
 
 Text comes from the notebook context (``ctx.t``), so this module stays free of the report's catalogue.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,14 @@ def forest_plot(table: pd.DataFrame, labels: dict[str, str], xlabel: str, truth_
     effects = table[table["design"].isin(in_pp) & table["estimate"].notna()].reset_index(drop=True)
     fig, ax = plt.subplots(figsize=(9, 0.55 * len(effects) + 1.9))
     y = np.arange(len(effects))[::-1]
-    ax.errorbar(effects["estimate"], y, xerr=[effects["estimate"] - effects["ci_low"], effects["ci_high"] - effects["estimate"]],
-                fmt="o", color="#1b6ca8", capsize=3)
+    ax.errorbar(
+        effects["estimate"],
+        y,
+        xerr=[effects["estimate"] - effects["ci_low"], effects["ci_high"] - effects["estimate"]],
+        fmt="o",
+        color="#1b6ca8",
+        capsize=3,
+    )
     if effects["truth"].notna().any():
         ax.scatter(effects["truth"], y, marker="x", color="#c0392b", zorder=3, label=truth_label)
         # below the axes, never over an estimate
@@ -65,12 +72,23 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
         if r.truth is not None:
             ctx.say("truth_line", truth=unit(r.truth))
         return
-    ctx.say("result_line", est=unit(e.estimate), lo=unit(e.ci_low), hi=unit(e.ci_high),
-            p=("< " + ctx.num(0.001, 3)) if e.pvalue < 0.001 else "= " + ctx.num(e.pvalue, 3),
-            level=ctx.pct(100 * level, 1), mde=unit(mde(e, ev.alpha)))
+    ctx.say(
+        "result_line",
+        est=unit(e.estimate),
+        lo=unit(e.ci_low),
+        hi=unit(e.ci_high),
+        p=("< " + ctx.num(0.001, 3)) if e.pvalue < 0.001 else "= " + ctx.num(e.pvalue, 3),
+        level=ctx.pct(100 * level, 1),
+        mde=unit(mde(e, ev.alpha)),
+    )
     if "placebos" in e.info and abs(level - (1 - ev.alpha)) > 1e-9:
-        ctx.say("placebo_level_note", placebos=e.info["placebos"], m1=e.info["placebos"] + 1,
-                level=ctx.pct(100 * level, 1), wanted=ctx.pct(100 * (1 - ev.alpha), 0))
+        ctx.say(
+            "placebo_level_note",
+            placebos=e.info["placebos"],
+            m1=e.info["placebos"] + 1,
+            level=ctx.pct(100 * level, 1),
+            wanted=ctx.pct(100 * (1 - ev.alpha), 0),
+        )
     _say(ctx, design.sentences(r, ctx))
     if r.truth is not None:
         ctx.say("truth_line", truth=unit(r.truth))
@@ -83,6 +101,12 @@ def reading(ctx, table: pd.DataFrame) -> None:
         return
     dose = table[(table["design"] == "dose") & table["estimate"].notna()]
     add = float(dose["estimate"].iloc[0]) if len(dose) else float("nan")
-    ctx.say("evidence_reading", n=len(eff), lo=ctx.num(eff["estimate"].min(), 1), hi=ctx.num(eff["estimate"].max(), 1),
-            sig=int(((eff["ci_low"] > 0) | (eff["ci_high"] < 0)).sum()), add=ctx.num(add, 2) if np.isfinite(add) else "–",
-            per100=ctx.num(100 * add, 0) if np.isfinite(add) else "–")
+    ctx.say(
+        "evidence_reading",
+        n=len(eff),
+        lo=ctx.num(eff["estimate"].min(), 1),
+        hi=ctx.num(eff["estimate"].max(), 1),
+        sig=int(((eff["ci_low"] > 0) | (eff["ci_high"] < 0)).sum()),
+        add=ctx.num(add, 2) if np.isfinite(add) else "–",
+        per100=ctx.num(100 * add, 0) if np.isfinite(add) else "–",
+    )

@@ -10,6 +10,7 @@ observed one. The interval for ``θ`` is the set of nulls not rejected (test inv
 Assumptions, in words: the synthetic control fits the treated unit's path under the null in all periods alike, and
 the misfit has no trend or break of its own. Valid with one treated unit and without placebo donors.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,8 +39,18 @@ def null_pvalue(y1: np.ndarray, Y0: np.ndarray, post: np.ndarray, theta: float =
     return block_pvalue(y - Y0 @ simplex_weights(y, Y0), post, q)
 
 
-def conformal_synth(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatment_time, *,
-                    donors: list | None = None, alpha: float = 0.05, q: float = 1.0) -> Estimate:
+def conformal_synth(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treated,
+    treatment_time,
+    *,
+    donors: list | None = None,
+    alpha: float = 0.05,
+    q: float = 1.0,
+) -> Estimate:
     """Average post-period effect of ``treated`` with the conformal p-value (null: no effect) and interval.
 
     ``estimate`` is the mean post-period gap of the synthetic control fitted on the pre-period; ``info`` holds the
@@ -62,5 +73,14 @@ def conformal_synth(df: pd.DataFrame, outcome: str, unit: str, time: str, treate
         lo = hi = float("nan")
     else:
         lo, hi = invert_test(pvalue, estimate, spread, alpha, iterations=40, rel_tol=1e-3)
-    return Estimate(estimate, float("nan"), lo, hi, p0, int(wide.size), "Synthetic control (conformal inference)",
-                    {"periods": len(y1), "resolution": 1 / len(y1), "q": q, "ci_level": 1 - alpha}, 1 - alpha)
+    return Estimate(
+        estimate,
+        float("nan"),
+        lo,
+        hi,
+        p0,
+        int(wide.size),
+        "Synthetic control (conformal inference)",
+        {"periods": len(y1), "resolution": 1 / len(y1), "q": q, "ci_level": 1 - alpha},
+        1 - alpha,
+    )

@@ -3,6 +3,7 @@
 All functions take a long DataFrame and column names. Time may be monthly datetimes or integers;
 ``first_treated`` uses the same unit (0, NaN or NaT = never treated).
 """
+
 from __future__ import annotations
 
 import functools
@@ -44,9 +45,23 @@ def _fe_design(d: pd.DataFrame, unit: str, time: str, cluster: str | None, small
     return u, t, cl, k_fe
 
 
-def twfe(df: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, *, cluster: str | None = None,
-         weights: str | None = None, covariates=(), inference: str = "cluster", small_sample: str = "nested",
-         alpha: float = 0.05, B: int | None = None, seed: int = 0, bootstrap_weights: str = "webb") -> Estimate:
+def twfe(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treat: str,
+    *,
+    cluster: str | None = None,
+    weights: str | None = None,
+    covariates=(),
+    inference: str = "cluster",
+    small_sample: str = "nested",
+    alpha: float = 0.05,
+    B: int | None = None,
+    seed: int = 0,
+    bootstrap_weights: str = "webb",
+) -> Estimate:
     """Two-way fixed-effects regression ``y_it = a_i + d_t + β·treat_it + γ'covariates + e_it``.
 
     ``treat`` is 0/1 or a continuous dose. ``cluster`` defaults to ``unit``. ``weights`` are analytic
@@ -75,8 +90,10 @@ def twfe(df: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, *, cl
     dm = demean(raw, [u, t], w)
     y, X = dm[:, 0], dm[:, 1:]
     if np.abs(X[:, 0]).max() < 1e-10:
-        raise ValueError(f"'{treat}' is absorbed by the unit and time fixed effects (e.g. every unit treated at the "
-                         "same date): the effect is not identified")
+        raise ValueError(
+            f"'{treat}' is absorbed by the unit and time fixed effects (e.g. every unit treated at the "
+            "same date): the effect is not identified"
+        )
     beta, vcov, resid, G = ols_cluster(y, X, cl, w, k_fe)
     est, se = float(beta[0]), float(np.sqrt(vcov[0, 0]))
     n = len(d)
@@ -119,13 +136,29 @@ def twfe(df: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, *, cl
 
 def assignment_info(ft: FewTreated, cluster: str, j: int = 0) -> dict:
     """What an :class:`Estimate` records of assignment-level inference (statistic ``j``)."""
-    return {"assignment_level": cluster, "treated_clusters": len(ft.treated_clusters),
-            "clusters": len(ft.scale), "placebos": ft.placebos, "ci_level": float(ft.critical()[1][j]),
-            "mde": float(ft.mde()[j])}
+    return {
+        "assignment_level": cluster,
+        "treated_clusters": len(ft.treated_clusters),
+        "clusters": len(ft.scale),
+        "placebos": ft.placebos,
+        "ci_level": float(ft.critical()[1][j]),
+        "mde": float(ft.mde()[j]),
+    }
 
 
-def twfe_assignment(d: pd.DataFrame, outcome: str, unit: str, time: str, treat: str, cluster: str, covariates,
-                    weights: str | None, alpha: float, B: int, seed: int) -> FewTreated:
+def twfe_assignment(
+    d: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treat: str,
+    cluster: str,
+    covariates,
+    weights: str | None,
+    alpha: float,
+    B: int,
+    seed: int,
+) -> FewTreated:
     """:func:`~.few_treated.assignment_inference` for the TWFE coefficient of ``treat``: placebo clusters get the
     treated clusters' mean treatment path."""
     treated = (d[treat] != 0).to_numpy()
@@ -138,9 +171,20 @@ def twfe_assignment(d: pd.DataFrame, outcome: str, unit: str, time: str, treat: 
     def design(frame: pd.DataFrame):
         return frame[cols].to_numpy(float), R, [treat]
 
-    return assignment_inference(d, outcome, unit, time, cluster, treated, design,
-                                mean_path_reassign(treat, time, cluster, path), weights=weights, alpha=alpha,
-                                B=B, seed=seed)
+    return assignment_inference(
+        d,
+        outcome,
+        unit,
+        time,
+        cluster,
+        treated,
+        design,
+        mean_path_reassign(treat, time, cluster, path),
+        weights=weights,
+        alpha=alpha,
+        B=B,
+        seed=seed,
+    )
 
 
 # --------------------------------------------------------------------------- event study
@@ -162,13 +206,18 @@ class EventStudyResult:
 
     def summary(self) -> str:
         pt = self.pretrend
-        test = (f"largest pre-period |t| = {pt['max_t']:.3f} against {pt.get('placebos', 0)} placebos, "
-                f"p = {pt['pvalue']:.4g}" if "max_t" in pt else
-                f"F({pt['df1']}, {pt['df2']}) = {pt['F']:.3f}, p = {pt['pvalue']:.4g}")
-        return (f"Event study (TWFE, reference period {self.ref}, {self.clusters} clusters, n = {self.n_obs})\n"
-                + self.coefs.to_string(index=False, float_format=lambda v: f"{v:.3f}")
-                + f"\nPre-trend test ({test}); a low-power test: see the sensitivity bounds"
-                + ("" if self.post_mean is None else "\nPost mean: " + self.post_mean.summary()))
+        test = (
+            f"largest pre-period |t| = {pt['max_t']:.3f} against {pt.get('placebos', 0)} placebos, "
+            f"p = {pt['pvalue']:.4g}"
+            if "max_t" in pt
+            else f"F({pt['df1']}, {pt['df2']}) = {pt['F']:.3f}, p = {pt['pvalue']:.4g}"
+        )
+        return (
+            f"Event study (TWFE, reference period {self.ref}, {self.clusters} clusters, n = {self.n_obs})\n"
+            + self.coefs.to_string(index=False, float_format=lambda v: f"{v:.3f}")
+            + f"\nPre-trend test ({test}); a low-power test: see the sensitivity bounds"
+            + ("" if self.post_mean is None else "\nPost mean: " + self.post_mean.summary())
+        )
 
     def plot(self, ax=None, labels: dict | None = None):
         """The coefficients with their intervals (pre-period grey); ``labels``: ``xlabel``, ``ylabel``, ``title``."""
@@ -179,10 +228,19 @@ class EventStudyResult:
         c = self.coefs
         pre = c["rel_time"] < 0
         for mask, color in ((pre, "#7f7f7f"), (~pre, "#1b6ca8")):
-            ax.errorbar(c.loc[mask, "rel_time"], c.loc[mask, "estimate"],
-                        yerr=[c.loc[mask, "estimate"] - c.loc[mask, "ci_low"],
-                              c.loc[mask, "ci_high"] - c.loc[mask, "estimate"]],
-                        fmt="o", ms=3.5, color=color, capsize=2, lw=1)
+            ax.errorbar(
+                c.loc[mask, "rel_time"],
+                c.loc[mask, "estimate"],
+                yerr=[
+                    c.loc[mask, "estimate"] - c.loc[mask, "ci_low"],
+                    c.loc[mask, "ci_high"] - c.loc[mask, "estimate"],
+                ],
+                fmt="o",
+                ms=3.5,
+                color=color,
+                capsize=2,
+                lw=1,
+            )
         ax.axhline(0, color="black", lw=0.8)
         ax.axvline(self.ref + 0.5, color="#c0392b", ls="--", lw=1)
         ax.set_xlabel(lab["xlabel"])
@@ -192,8 +250,9 @@ class EventStudyResult:
         return fig
 
 
-def _event_dummies(d: pd.DataFrame, time: str, first_treated: str, ref: int,
-                   window: tuple[int, int] | None) -> tuple[np.ndarray, list[int]]:
+def _event_dummies(
+    d: pd.DataFrame, time: str, first_treated: str, ref: int, window: tuple[int, int] | None
+) -> tuple[np.ndarray, list[int]]:
     """Event-time dummies (relative to ``first_treated``, ``ref`` omitted, binned at the window ends)."""
     rel = period_index(d[time]) - period_index(d[first_treated], zero_is_missing=True)
     if window is not None:
@@ -208,18 +267,35 @@ def _check_event_input(d: pd.DataFrame, time: str, first_treated: str) -> None:
     f = d[first_treated]
     f_dates = pd.api.types.is_datetime64_any_dtype(f) or isinstance(f.dtype, pd.PeriodDtype)
     if f.notna().any() and t_dates != f_dates and not (f.dropna() == 0).all():
-        raise ValueError(f"'{time}' and '{first_treated}' are in different units (one dates, the other numbers): "
-                         "give both as months or both as period numbers")
+        raise ValueError(
+            f"'{time}' and '{first_treated}' are in different units (one dates, the other numbers): "
+            "give both as months or both as period numbers"
+        )
     ft = period_index(f, zero_is_missing=True)
     if not np.isnan(ft).any():
-        raise ValueError("every unit is treated at some point: an event study needs never-treated units for the "
-                         "calendar-time effects")
+        raise ValueError(
+            "every unit is treated at some point: an event study needs never-treated units for the "
+            "calendar-time effects"
+        )
 
 
-def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_treated: str, *, ref: int = -1,
-                window: tuple[int, int] | None = None, cluster: str | None = None, alpha: float = 0.05,
-                small_sample: str = "nested", inference: str = "cluster", post: tuple[int, int] | None = None,
-                B: int = 999, seed: int = 0) -> EventStudyResult:
+def event_study(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    *,
+    ref: int = -1,
+    window: tuple[int, int] | None = None,
+    cluster: str | None = None,
+    alpha: float = 0.05,
+    small_sample: str = "nested",
+    inference: str = "cluster",
+    post: tuple[int, int] | None = None,
+    B: int = 999,
+    seed: int = 0,
+) -> EventStudyResult:
     """Dynamic TWFE with event-time dummies relative to ``first_treated`` (reference ``ref`` omitted).
 
     ``window=(lo, hi)`` bins event times beyond the window into the end points. Never-treated units
@@ -233,8 +309,10 @@ def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_trea
     A pre-trend test has low power: read :func:`.sensitivity.relative_magnitude_bounds`, not its verdict.
     """
     if window is not None and not window[0] <= ref <= window[1]:
-        raise ValueError(f"the reference event time ref={ref} lies outside window={tuple(window)}: the omitted period "
-                         "must be one the window shows (its binned end points would otherwise absorb it)")
+        raise ValueError(
+            f"the reference event time ref={ref} lies outside window={tuple(window)}: the omitted period "
+            "must be one the window shows (its binned end points would otherwise absorb it)"
+        )
     d = _prepare(df, list(dict.fromkeys([outcome, unit, time] + ([cluster] if cluster else []))))
     check_panel_input(d, unit, time, None, cluster)
     _check_event_input(d, time, first_treated)
@@ -258,20 +336,35 @@ def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_trea
         q = np.full(len(ks), stats.t.ppf(1 - alpha / 2, G - 1))
         pm_se = float(np.sqrt(vec @ vcov @ vec))
         lo, hi, p = t_interval(pm, pm_se, G - 1, alpha)
-        post_mean = Estimate(pm, pm_se, lo, hi, p, len(d), "Event study (mean of post coefficients, CR1)",
-                             {"clusters": G, "months": len(mean_of)}, 1 - alpha)
+        post_mean = Estimate(
+            pm,
+            pm_se,
+            lo,
+            hi,
+            p,
+            len(d),
+            "Event study (mean of post coefficients, CR1)",
+            {"clusters": G, "months": len(mean_of)},
+            1 - alpha,
+        )
         if pre:
             bp, V = beta[pre], vcov[np.ix_(pre, pre)]
             wald = float(bp @ np.linalg.pinv(V) @ bp)
             F = wald / len(pre)
-            pretrend = {"F": F, "df1": len(pre), "df2": G - 1, "pvalue": float(stats.f.sf(F, len(pre), G - 1)),
-                        "wald": wald}
+            pretrend = {
+                "F": F,
+                "df1": len(pre),
+                "df2": G - 1,
+                "pvalue": float(stats.f.sf(F, len(pre), G - 1)),
+                "wald": wald,
+            }
         else:
             pretrend = {"F": float("nan"), "df1": 0, "df2": G - 1, "pvalue": float("nan"), "wald": float("nan")}
         placebo = None
     elif inference == "few_treated":
-        placebo = event_assignment(d, outcome, unit, time, first_treated, cluster or unit, ref, window, ks,
-                                   mean_of, alpha, B, seed)
+        placebo = event_assignment(
+            d, outcome, unit, time, first_treated, cluster or unit, ref, window, ks, mean_of, alpha, B, seed
+        )
         pos = {n: j for j, n in enumerate(placebo.names)}
         se = np.array([placebo.se[pos[k]] for k in ks])
         qs, _ = placebo.critical()
@@ -279,21 +372,43 @@ def event_study(df: pd.DataFrame, outcome: str, unit: str, time: str, first_trea
         j = pos["post_mean"]
         ci = placebo.conf_int()
         assigned = assignment_info(placebo, cluster or unit, j)
-        post_mean = Estimate(pm, float(placebo.se[j]), float(ci["ci_low"][j]), float(ci["ci_high"][j]),
-                             float(placebo.pvalue[j]), len(d),
-                             "Event study (mean of post coefficients, few treated clusters: Conley-Taber placebos)",
-                             {"months": len(mean_of)} | assigned, float(assigned["ci_level"]))
+        post_mean = Estimate(
+            pm,
+            float(placebo.se[j]),
+            float(ci["ci_low"][j]),
+            float(ci["ci_high"][j]),
+            float(placebo.pvalue[j]),
+            len(d),
+            "Event study (mean of post coefficients, few treated clusters: Conley-Taber placebos)",
+            {"months": len(mean_of)} | assigned,
+            float(assigned["ci_level"]),
+        )
         pretrend = _pretrend_max_t(placebo, [ks[i] for i in pre])
     else:
         raise ValueError("inference must be 'cluster' or 'few_treated'")
-    coefs = pd.DataFrame({"rel_time": ks, "estimate": beta, "se": se, "ci_low": beta - q * se, "ci_high": beta + q * se})
+    coefs = pd.DataFrame(
+        {"rel_time": ks, "estimate": beta, "se": se, "ci_low": beta - q * se, "ci_high": beta + q * se}
+    )
     ref_row = pd.DataFrame({"rel_time": [ref], "estimate": [0.0], "se": [0.0], "ci_low": [0.0], "ci_high": [0.0]})
     coefs = pd.concat([coefs, ref_row]).sort_values("rel_time", ignore_index=True)
     return EventStudyResult(coefs, pretrend, ref, len(d), G, vcov, post_mean, placebo)
 
 
-def event_assignment(d: pd.DataFrame, outcome: str, unit: str, time: str, first_treated: str, cluster: str, ref: int,
-                     window, ks: list[int], mean_of: list[int], alpha: float, B: int, seed: int) -> FewTreated:
+def event_assignment(
+    d: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    cluster: str,
+    ref: int,
+    window,
+    ks: list[int],
+    mean_of: list[int],
+    alpha: float,
+    B: int,
+    seed: int,
+) -> FewTreated:
     """Assignment-level placebos for every event-time coefficient and their post mean: placebo clusters take the
     treated clusters' first treated period."""
     ft_index = period_index(d[first_treated], zero_is_missing=True)
@@ -307,11 +422,15 @@ def event_assignment(d: pd.DataFrame, outcome: str, unit: str, time: str, first_
         return D, R, [*names, "post_mean"]
 
     def reassign(frame: pd.DataFrame, chosen: tuple) -> pd.DataFrame:
-        return frame.assign(**{first_treated: frame[first_treated].where(~frame[cluster].isin(chosen), date)
-                               .where(frame[cluster].isin(chosen), never)})
+        return frame.assign(
+            **{
+                first_treated: frame[first_treated]
+                .where(~frame[cluster].isin(chosen), date)
+                .where(frame[cluster].isin(chosen), never)
+            }
+        )
 
-    return assignment_inference(d, outcome, unit, time, cluster, treated, design, reassign, alpha=alpha, B=B,
-                                seed=seed)
+    return assignment_inference(d, outcome, unit, time, cluster, treated, design, reassign, alpha=alpha, B=B, seed=seed)
 
 
 def _pretrend_max_t(placebo: FewTreated, pre: list) -> dict:
@@ -338,8 +457,12 @@ class AggregateResult:
         return self.table.copy()
 
     def summary(self) -> str:
-        return (f"Aggregation: {self.kind}\n" + self.table.to_string(index=False, float_format=lambda v: f"{v:.3f}")
-                + "\nOverall: " + self.overall.summary())
+        return (
+            f"Aggregation: {self.kind}\n"
+            + self.table.to_string(index=False, float_format=lambda v: f"{v:.3f}")
+            + "\nOverall: "
+            + self.overall.summary()
+        )
 
     def plot(self, ax=None, labels: dict | None = None):
         """The aggregated effects with their intervals; ``labels``: ``xlabel`` (default: the table's first column),
@@ -352,9 +475,19 @@ class AggregateResult:
         x = t.columns[0]
         post = t[x] >= 0 if self.kind == "dynamic" else np.ones(len(t), bool)
         for mask, color in ((~post, "#7f7f7f"), (post, "#1b6ca8")):
-            ax.errorbar(t.loc[mask, x], t.loc[mask, "estimate"],
-                        yerr=[t.loc[mask, "estimate"] - t.loc[mask, "ci_low"], t.loc[mask, "ci_high"] - t.loc[mask, "estimate"]],
-                        fmt="o", ms=3.5, color=color, capsize=2, lw=1)
+            ax.errorbar(
+                t.loc[mask, x],
+                t.loc[mask, "estimate"],
+                yerr=[
+                    t.loc[mask, "estimate"] - t.loc[mask, "ci_low"],
+                    t.loc[mask, "ci_high"] - t.loc[mask, "estimate"],
+                ],
+                fmt="o",
+                ms=3.5,
+                color=color,
+                capsize=2,
+                lw=1,
+            )
         ax.axhline(0, color="black", lw=0.8)
         ax.set_xlabel(lab["xlabel"] or x)
         ax.set_ylabel(lab["ylabel"])
@@ -377,7 +510,7 @@ class CallawaySantAnnaResult:
     alpha: float
     time_labels: dict = field(repr=False, default_factory=dict)
     #: cells whose variance the influence function can estimate (at least two treated and two comparison units)
-    valid: np.ndarray = field(repr=False, default=None)
+    valid: np.ndarray | None = field(repr=False, default=None)
 
     # -- inference helpers ---------------------------------------------------------------
     @functools.cached_property
@@ -386,7 +519,7 @@ class CallawaySantAnnaResult:
         rng = np.random.default_rng(self.seed)
         k1, k2 = (1 - np.sqrt(5)) / 2, (1 + np.sqrt(5)) / 2
         pk = (np.sqrt(5) + 1) / (2 * np.sqrt(5))
-        return np.where(rng.random((self.bootstrap, self.n_units)) < pk, k1, k2)
+        return np.where(rng.random((int(self.bootstrap or 0), self.n_units)) < pk, k1, k2)
 
     def _ses(self, inf: np.ndarray) -> np.ndarray:
         """Standard errors of the effects whose influence functions are the columns of ``inf``."""
@@ -407,14 +540,24 @@ class CallawaySantAnnaResult:
         se = self._se(inf, cells)
         z = stats.norm.ppf(1 - self.alpha / 2)
         p = float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan")
-        return Estimate(float(est), se, est - z * se, est + z * se, p, self.n_obs, method,
-                        {"control": self.control, "bootstrap": self.bootstrap or 0, "seed": self.seed,
-                         "units": self.n_units}, 1 - self.alpha)
+        return Estimate(
+            float(est),
+            se,
+            est - z * se,
+            est + z * se,
+            p,
+            self.n_obs,
+            method,
+            {"control": self.control, "bootstrap": self.bootstrap or 0, "seed": self.seed, "units": self.n_units},
+            1 - self.alpha,
+        )
 
     def _weighted(self, cells: np.ndarray) -> tuple[float, np.ndarray]:
         """ATT = Σ p_g ATT_gt / Σ p_g over ``cells`` with the weights' own influence (as R's did)."""
         gt = self.group_time
-        return self._share_weighted(gt["group"].to_numpy()[cells], gt["att"].to_numpy()[cells], self.influence[:, cells])
+        return self._share_weighted(
+            gt["group"].to_numpy()[cells], gt["att"].to_numpy()[cells], self.influence[:, cells]
+        )
 
     def _share_weighted(self, groups: np.ndarray, values: np.ndarray, infs: np.ndarray) -> tuple[float, np.ndarray]:
         """``Σ p_g v / Σ p_g`` over effects ``values`` of cohorts ``groups`` (influence columns ``infs``), with the
@@ -432,8 +575,9 @@ class CallawaySantAnnaResult:
         est, inf = self._weighted(cells)
         return self._estimate(est, inf, "Callaway-Sant'Anna (simple ATT)", cells)
 
-    def aggregate(self, kind: str = "dynamic", *, min_e: float = -np.inf, max_e: float = np.inf,
-                  uniform: bool = False) -> AggregateResult:
+    def aggregate(
+        self, kind: str = "dynamic", *, min_e: float = -np.inf, max_e: float = np.inf, uniform: bool = False
+    ) -> AggregateResult:
         """``group`` (θ by cohort), ``dynamic`` (θ by event time ``min_e ≤ e ≤ max_e``) or ``calendar`` (θ by
         period). ``uniform=True`` (needs ``bootstrap``) gives sup-t bands that cover every row of the table at once
         (R did's ``cband``); the critical value used is in ``table.attrs["critical_value"]``."""
@@ -470,11 +614,17 @@ class CallawaySantAnnaResult:
             if not self.bootstrap:
                 raise ValueError("uniform bands need the multiplier bootstrap: pass bootstrap=999 or more")
             crit = self._sup_t(np.column_stack([i for _, _, i, _ in infs]), table["se"].to_numpy())
-        table["ci_low"], table["ci_high"] = table["estimate"] - crit * table["se"], table["estimate"] + crit * table["se"]
+        table["ci_low"], table["ci_high"] = (
+            table["estimate"] - crit * table["se"],
+            table["estimate"] + crit * table["se"],
+        )
         table.attrs["critical_value"] = float(crit)
         if kind == "group":  # θ = Σ p_g θ_g / Σ p_g, with the influence of the estimated shares (R did)
-            est, inf = self._share_weighted(np.array([k for k, _, _, _ in infs]), np.array([e for _, e, _, _ in infs]),
-                                            np.column_stack([i for _, _, i, _ in infs]))
+            est, inf = self._share_weighted(
+                np.array([k for k, _, _, _ in infs]),
+                np.array([e for _, e, _, _ in infs]),
+                np.column_stack([i for _, _, i, _ in infs]),
+            )
             used = np.concatenate([c for _, _, _, c in infs])
         else:
             post = [(k, e, i, c) for k, e, i, c in infs if (kind != "dynamic" or k >= 0)]
@@ -495,18 +645,34 @@ class CallawaySantAnnaResult:
         return self.group_time.copy()
 
     def summary(self) -> str:
-        return (f"Callaway & Sant'Anna (2021), control = {self.control}, {self.n_units} units\n"
-                + self.group_time.to_string(index=False, float_format=lambda v: f"{v:.3f}")
-                + "\n" + self.att.summary())
+        return (
+            f"Callaway & Sant'Anna (2021), control = {self.control}, {self.n_units} units\n"
+            + self.group_time.to_string(index=False, float_format=lambda v: f"{v:.3f}")
+            + "\n"
+            + self.att.summary()
+        )
 
     def plot(self, ax=None, labels: dict | None = None):
         """The event-time (dynamic) aggregation; ``labels`` as :meth:`AggregateResult.plot`."""
-        return self.aggregate("dynamic").plot(ax=ax, labels={"xlabel": "Periods relative to treatment"} | (labels or {}))
+        return self.aggregate("dynamic").plot(
+            ax=ax, labels={"xlabel": "Periods relative to treatment"} | (labels or {})
+        )
 
 
-def callaway_santanna(df: pd.DataFrame, outcome: str, unit: str, time: str, first_treated: str, *,
-                      control: str = "never", anticipation: int = 0, base_period: str = "varying",
-                      bootstrap: int | None = None, seed: int = 0, alpha: float = 0.05) -> CallawaySantAnnaResult:
+def callaway_santanna(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    first_treated: str,
+    *,
+    control: str = "never",
+    anticipation: int = 0,
+    base_period: str = "varying",
+    bootstrap: int | None = None,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> CallawaySantAnnaResult:
     """Callaway & Sant'Anna (2021) group-time ATTs without covariates (balanced panel), as R's ``did::att_gt``.
 
     ATT(g,t) = E[Y_t − Y_b | G=g] − E[Y_t − Y_b | C]. Periods are the *observed* periods, in order (months,
@@ -532,8 +698,10 @@ def callaway_santanna(df: pd.DataFrame, outcome: str, unit: str, time: str, firs
     d = d.assign(_t=period_index(d[time]), _g=period_index(d[first_treated], zero_is_missing=True))
     varying = d.groupby(unit)["_g"].nunique(dropna=False)
     if (varying > 1).any():
-        raise ValueError(f"'{first_treated}' changes over time for unit {varying[varying > 1].index[0]!r}: it must be "
-                         "the same in every period of a unit (the first period treated)")
+        raise ValueError(
+            f"'{first_treated}' changes over time for unit {varying[varying > 1].index[0]!r}: it must be "
+            "the same in every period of a unit (the first period treated)"
+        )
     wide = d.pivot_table(index=unit, columns="_t", values=outcome, aggfunc="first")
     if wide.isna().any().any():
         raise ValueError("callaway_santanna needs a balanced panel: some unit-periods are missing")
@@ -543,8 +711,10 @@ def callaway_santanna(df: pd.DataFrame, outcome: str, unit: str, time: str, firs
     Y = wide.to_numpy(float)
     keep = ~(first <= periods[0] + anticipation)  # always treated: no pre-period, no information
     if (~keep).any():
-        warnings.warn(f"{int((~keep).sum())} unit(s) treated in the first period carry no information and are "
-                      "dropped", stacklevel=2)
+        warnings.warn(
+            f"{int((~keep).sum())} unit(s) treated in the first period carry no information and are dropped",
+            stacklevel=2,
+        )
     Y, first = Y[keep], first[keep]
     if np.isnan(first).all():
         raise ValueError("no unit is treated inside the panel: there is no effect to estimate")
@@ -586,14 +756,28 @@ def callaway_santanna(df: pd.DataFrame, outcome: str, unit: str, time: str, firs
     if not rows:
         raise ValueError("no group-time effect could be estimated (no treated cohort with a comparison group)")
     gt = pd.DataFrame(rows)
-    valid = np.array(valid)
-    if not valid.all():
-        warnings.warn(f"{int((~valid).sum())} of {len(valid)} group-time cells have a single treated or comparison "
-                      "unit: their variance cannot be estimated and their standard errors are NaN", stacklevel=2)
+    valid_cells = np.array(valid)
+    if not valid_cells.all():
+        warnings.warn(
+            f"{int((~valid_cells).sum())} of {len(valid_cells)} group-time cells have a single treated or comparison "
+            "unit: their variance cannot be estimated and their standard errors are NaN",
+            stacklevel=2,
+        )
     influence = np.column_stack(infs)
-    res = CallawaySantAnnaResult(gt, influence, {g: float(np.mean(G_units == g)) for g in groups}, G_units, n,
-                                 int(keep.sum() * len(periods)), control, bootstrap, seed, alpha, valid=valid)
-    se = np.where(valid, res._ses(influence), np.nan)
+    res = CallawaySantAnnaResult(
+        gt,
+        influence,
+        {g: float(np.mean(G_units == g)) for g in groups},
+        G_units,
+        n,
+        int(keep.sum() * len(periods)),
+        control,
+        bootstrap,
+        seed,
+        alpha,
+        valid=valid_cells,
+    )
+    se = np.where(valid_cells, res._ses(influence), np.nan)
     se = np.where(gt["reference"].to_numpy(), 0.0, se)
     z = stats.norm.ppf(1 - alpha / 2)
     gt["se"], gt["ci_low"], gt["ci_high"] = se, gt["att"] - z * se, gt["att"] + z * se

@@ -29,12 +29,13 @@ clusters (the smallest p-value is ``1/(m + 1)``). Power is that of one treated c
 effect is about ``(q_{1−α} + q_{power}) · se`` in the placebo distribution (:func:`FewTreated.mde`); it is
 reported beside every estimate rather than hidden behind a narrow interval.
 """
+
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -84,8 +85,12 @@ class FewTreated:
     def pvalue(self) -> np.ndarray:
         """``(1 + #{|t_A| ≥ |t|}) / (1 + m)`` per statistic (placebos without a value are left out)."""
         t = self.t
-        return np.array([rank_pvalue(abs(t[j]), self._abs_placebos(j), tol=1e-12) if np.isfinite(t[j]) else np.nan
-                         for j in range(len(self.names))])
+        return np.array(
+            [
+                rank_pvalue(abs(t[j]), self._abs_placebos(j), tol=1e-12) if np.isfinite(t[j]) else np.nan
+                for j in range(len(self.names))
+            ]
+        )
 
     def critical(self, alpha: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """``(q, level)`` per statistic: the ``⌈(1 − α)(m + 1)⌉``-th smallest ``|t_A|`` and the level it gives
@@ -97,8 +102,14 @@ class FewTreated:
     def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
         """Interval ``estimate ± se·q`` per statistic with the level actually attained (``level``)."""
         q, level = self.critical(alpha)
-        return pd.DataFrame({"name": self.names, "ci_low": self.estimate - self.se * q,
-                             "ci_high": self.estimate + self.se * q, "level": level})
+        return pd.DataFrame(
+            {
+                "name": self.names,
+                "ci_low": self.estimate - self.se * q,
+                "ci_high": self.estimate + self.se * q,
+                "level": level,
+            }
+        )
 
     def mde(self, power: float = 0.8, alpha: float | None = None) -> np.ndarray:
         """Minimum detectable effect per statistic at ``power`` (:func:`.inference.placebo_mde` times ``se``)."""
@@ -107,9 +118,19 @@ class FewTreated:
 
     def tidy(self) -> pd.DataFrame:
         ci = self.conf_int()
-        return pd.DataFrame({"name": self.names, "estimate": self.estimate, "se": self.se, "pvalue": self.pvalue,
-                             "ci_low": ci["ci_low"], "ci_high": ci["ci_high"], "ci_level": ci["level"],
-                             "mde": self.mde(), "placebos": self.placebos})
+        return pd.DataFrame(
+            {
+                "name": self.names,
+                "estimate": self.estimate,
+                "se": self.se,
+                "pvalue": self.pvalue,
+                "ci_low": ci["ci_low"],
+                "ci_high": ci["ci_high"],
+                "ci_level": ci["level"],
+                "mde": self.mde(),
+                "placebos": self.placebos,
+            }
+        )
 
 
 def _fit(frame: pd.DataFrame, outcome: str, unit: str, time: str, design: Design, weights: str | None):
@@ -142,28 +163,50 @@ def _se(L: np.ndarray, frame: pd.DataFrame, cluster: str, time: str, clusters: t
     return np.sqrt(var)
 
 
-def cluster_scales(frame: pd.DataFrame, outcome: str, unit: str, time: str, cluster: str, pre: np.ndarray,
-                   weights: str | None = None) -> pd.Series:
+def cluster_scales(
+    frame: pd.DataFrame, outcome: str, unit: str, time: str, cluster: str, pre: np.ndarray, weights: str | None = None
+) -> pd.Series:
     """``s_c``: root mean square (T_pre − 1 divisor) of each cluster's two-way-FE residual in the rows ``pre``,
     fitted on the cluster-by-period means with every cluster counted once: were the units counted, a cluster of
     ten kab/kota would pull the period effects towards its own shocks and its scale would come out too small."""
     d = frame[pre]
     periods = d[time].nunique()
     if periods < 3:
-        raise ValueError(f"assignment-level inference needs at least 3 periods before the treatment starts; "
-                         f"the panel has {periods}")
+        raise ValueError(
+            f"assignment-level inference needs at least 3 periods before the treatment starts; the panel has {periods}"
+        )
     w = d[weights].to_numpy(float) if weights else np.ones(len(d))
-    per = (pd.DataFrame({"c": d[cluster].to_numpy(), "t": d[time].to_numpy(), "yw": d[outcome].to_numpy(float) * w,
-                         "w": w}).groupby(["c", "t"], sort=True).sum().reset_index())
+    per = (
+        pd.DataFrame(
+            {"c": d[cluster].to_numpy(), "t": d[time].to_numpy(), "yw": d[outcome].to_numpy(float) * w, "w": w}
+        )
+        .groupby(["c", "t"], sort=True)
+        .sum()
+        .reset_index()
+    )
     c, _ = codes(per["c"])
     t, _ = codes(per["t"])
     resid = demean((per["yw"] / per["w"]).to_numpy(float), [c, t])[:, 0]
-    return pd.Series(resid**2, index=per["c"].to_numpy()).groupby(level=0).sum().pipe(lambda v: np.sqrt(v / (periods - 1)))
+    return (
+        pd.Series(resid**2, index=per["c"].to_numpy()).groupby(level=0).sum().pipe(lambda v: np.sqrt(v / (periods - 1)))
+    )
 
 
-def assignment_inference(frame: pd.DataFrame, outcome: str, unit: str, time: str, cluster: str, treated: np.ndarray,
-                         design: Design, reassign: Reassign, *, weights: str | None = None, alpha: float = 0.05,
-                         B: int = 999, seed: int = 0) -> FewTreated:
+def assignment_inference(
+    frame: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    cluster: str,
+    treated: np.ndarray,
+    design: Design,
+    reassign: Reassign,
+    *,
+    weights: str | None = None,
+    alpha: float = 0.05,
+    B: int = 999,
+    seed: int = 0,
+) -> FewTreated:
     """Conley–Taber / Ferman–Pinto inference (module docstring) for the statistics of ``design``.
 
     ``treated`` marks the rows under treatment (a nonzero treatment or dose); the clusters holding such rows are
@@ -209,7 +252,9 @@ def assignment_inference(frame: pd.DataFrame, outcome: str, unit: str, time: str
 def mean_path_reassign(treat: str, time: str, cluster: str, path: pd.Series) -> Reassign:
     """A :data:`Reassign` giving every unit of the chosen clusters the treated clusters' mean treatment ``path``
     (a Series by period) and every other unit zero."""
+
     def reassign(frame: pd.DataFrame, chosen: tuple) -> pd.DataFrame:
         on = frame[cluster].isin(chosen)
         return frame.assign(**{treat: np.where(on, frame[time].map(path).fillna(0.0).to_numpy(float), 0.0)})
+
     return reassign

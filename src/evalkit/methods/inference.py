@@ -6,10 +6,11 @@
   actually attains) and minimum detectable effect from a placebo distribution, for the assignment-level placebos
   (:mod:`.few_treated`) and the synthetic control's in-space placebos (:mod:`.synth`).
 """
+
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -42,8 +43,15 @@ def placebo_mde(abs_placebos: np.ndarray, critical: float, power: float = 0.8) -
     return float(critical + np.quantile(pt, 2 * power - 1 if power > 0.5 else 0.0))
 
 
-def invert_test(pvalue: Callable[[float], float], center: float, step: float, alpha: float, *,
-                iterations: int = 60, rel_tol: float = 0.0) -> tuple[float, float]:
+def invert_test(
+    pvalue: Callable[[float], float],
+    center: float,
+    step: float,
+    alpha: float,
+    *,
+    iterations: int = 60,
+    rel_tol: float = 0.0,
+) -> tuple[float, float]:
     """``(low, high)``: where ``pvalue(b)`` crosses ``alpha`` below and above ``center`` (the estimate).
 
     From ``center ± step`` the search doubles the distance until the test rejects (at most 60 doublings),

@@ -1,4 +1,5 @@
 """Panel helpers shared by the estimators: period indices, fixed-effect demeaning, cluster covariance."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,8 +26,13 @@ def period_index(values: pd.Series, zero_is_missing: bool = False) -> np.ndarray
     return out
 
 
-def demean(arrays: np.ndarray, groups: list[np.ndarray], weights: np.ndarray | None = None,
-           tol: float = 1e-12, max_iter: int = 10_000) -> np.ndarray:
+def demean(
+    arrays: np.ndarray,
+    groups: list[np.ndarray],
+    weights: np.ndarray | None = None,
+    tol: float = 1e-12,
+    max_iter: int = 10_000,
+) -> np.ndarray:
     """Remove the fixed effects ``groups`` (integer codes) from each column of ``arrays``.
 
     Alternating projections (the method of fixest/reghdfe); exact in one pass for a balanced,
@@ -89,15 +95,17 @@ def t_interval(est: float, se: float, df: int, alpha: float = 0.05) -> tuple[flo
     return est - q * se, est + q * se, float(p)
 
 
-def check_panel_input(d: pd.DataFrame, unit: str, time: str, weights: str | None = None,
-                      cluster: str | None = None) -> None:
+def check_panel_input(
+    d: pd.DataFrame, unit: str, time: str, weights: str | None = None, cluster: str | None = None
+) -> None:
     """Refuse, in words, the panels the estimators would otherwise turn into silent garbage: a unit listed twice
     in a period, weights that are not finite and positive, fewer than two clusters."""
     dup = d.duplicated([unit, time])
     if dup.any():
         row = d.loc[dup].iloc[0]
-        raise ValueError(f"unit {row[unit]!r} appears more than once in period {row[time]!r}: one row per unit and "
-                         "period is needed")
+        raise ValueError(
+            f"unit {row[unit]!r} appears more than once in period {row[time]!r}: one row per unit and period is needed"
+        )
     if weights is not None:
         w = pd.to_numeric(d[weights], errors="coerce").to_numpy(float)
         if not np.isfinite(w).all() or (w <= 0).any():
@@ -114,8 +122,9 @@ def period_of(value) -> float:
     return float(period_index(pd.Series([value]))[0])
 
 
-def wide_outcomes(df: pd.DataFrame, outcome: str, unit: str, time: str, treatment_time, treated: list,
-                  design: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def wide_outcomes(
+    df: pd.DataFrame, outcome: str, unit: str, time: str, treatment_time, treated: list, design: str
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """``(wide, pre, times)`` for the designs that match one unit's path (synthetic control, synthetic DiD,
     conformal inference): units × periods in period order (so the pre-periods come first), the pre-treatment
     mask, the original time labels.

@@ -1,4 +1,5 @@
 """The small, uniform result object every estimator returns for a scalar effect."""
+
 from __future__ import annotations
 
 import math
@@ -33,16 +34,28 @@ class Estimate:
 
     def tidy(self) -> pd.DataFrame:
         """One-row DataFrame: method, estimate, se, ci_low, ci_high, ci_level, pvalue, n_obs."""
-        return pd.DataFrame([{"method": self.method, "estimate": self.estimate, "se": self.se,
-                              "ci_low": self.ci_low, "ci_high": self.ci_high, "ci_level": self.level,
-                              "pvalue": self.pvalue,
-                              "n_obs": self.n_obs}])
+        return pd.DataFrame(
+            [
+                {
+                    "method": self.method,
+                    "estimate": self.estimate,
+                    "se": self.se,
+                    "ci_low": self.ci_low,
+                    "ci_high": self.ci_high,
+                    "ci_level": self.level,
+                    "pvalue": self.pvalue,
+                    "n_obs": self.n_obs,
+                }
+            ]
+        )
 
     def summary(self) -> str:
         se = "n/a" if math.isnan(self.se) else f"{self.se:.4f}"
         extra = ", ".join(f"{k}={v}" for k, v in self.info.items() if not isinstance(v, (list, dict)))
-        return (f"{self.method}: estimate {self.estimate:.4f} (se {se}), {self.level:.1%} CI [{self.ci_low:.4f}, "
-                f"{self.ci_high:.4f}], p = {self.pvalue:.4g}, n = {self.n_obs}" + (f" [{extra}]" if extra else ""))
+        return (
+            f"{self.method}: estimate {self.estimate:.4f} (se {se}), {self.level:.1%} CI [{self.ci_low:.4f}, "
+            f"{self.ci_high:.4f}], p = {self.pvalue:.4g}, n = {self.n_obs}" + (f" [{extra}]" if extra else "")
+        )
 
     def __str__(self) -> str:
         return self.summary()

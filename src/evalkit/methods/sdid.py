@@ -17,6 +17,7 @@ placebos' ``|τ_j|`` — never below ``1/(placebos + 1)`` — with the normal on
 Unlike the R package's default this solves each weight problem to optimality (no Frank–Wolfe iteration cap and
 no sparsification step), so estimates equal ``synthdid`` run with ``sparsify=None`` and a tight tolerance.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -64,8 +65,11 @@ class SDIDResult:
 
     def summary(self) -> str:
         top = self.unit_weights[self.unit_weights > 0.001].sort_values(ascending=False).head(8)
-        return (f"Synthetic DiD for {', '.join(map(str, self.treated))}\n  unit weights: "
-                + ", ".join(f"{k} {v:.3f}" for k, v in top.items()) + f"\n  {self.att.summary()}")
+        return (
+            f"Synthetic DiD for {', '.join(map(str, self.treated))}\n  unit weights: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in top.items())
+            + f"\n  {self.att.summary()}"
+        )
 
     def plot(self, ax=None, labels: dict | None = None):
         """Treated vs the weighted controls (``labels``: ``observed``, ``synthetic``, ``ylabel``)."""
@@ -83,8 +87,19 @@ class SDIDResult:
         return fig
 
 
-def sdid(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatment_time, *, alpha: float = 0.05,
-         B: int = 200, seed: int = 0, placebos: bool = True) -> SDIDResult:
+def sdid(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treated,
+    treatment_time,
+    *,
+    alpha: float = 0.05,
+    B: int = 200,
+    seed: int = 0,
+    placebos: bool = True,
+) -> SDIDResult:
     """Synthetic difference-in-differences of ``treated`` (one unit or a list) treated from ``treatment_time``.
 
     Needs a balanced panel, at least two pre-periods, one post-period and more controls than treated units.
@@ -97,8 +112,10 @@ def sdid(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatmen
     controls = [u for u in wide.index if u not in treated_units]
     n_pre = int(pre.sum())
     if len(controls) <= len(treated_units):
-        raise ValueError(f"synthetic DiD needs more control units than treated ones ({len(controls)} controls, "
-                         f"{len(treated_units)} treated)")
+        raise ValueError(
+            f"synthetic DiD needs more control units than treated ones ({len(controls)} controls, "
+            f"{len(treated_units)} treated)"
+        )
     Y = wide.loc[controls + treated_units].to_numpy(float)  # periods in order: the pre-periods come first
     n_control = len(controls)
     omega, lam, tau = sdid_weights(Y, n_control, n_pre)
@@ -119,13 +136,32 @@ def sdid(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatmen
     # the p-value is the rank of |τ| among the placebos' |τ_j|: m placebos cannot support a p below 1/(m + 1), which
     # a normal tail happily reports (1.8e-266 on Kaltim, #33); the normal one is kept beside it
     p_rank = rank_pvalue(abs(tau), np.abs(placebo)) if len(placebo) else float("nan")
-    est = Estimate(tau, se, tau - z * se, tau + z * se, p_rank, int(wide.size),
-                   "Synthetic DiD (placebo variance)",
-                   {"placebos": len(placebo), "p_rank": p_rank, "p_normal": p_normal,
-                    "mde": float((z + stats.norm.ppf(0.8)) * se), "ci_level": 1 - alpha}, 1 - alpha)
+    est = Estimate(
+        tau,
+        se,
+        tau - z * se,
+        tau + z * se,
+        p_rank,
+        int(wide.size),
+        "Synthetic DiD (placebo variance)",
+        {
+            "placebos": len(placebo),
+            "p_rank": p_rank,
+            "p_normal": p_normal,
+            "mde": float((z + stats.norm.ppf(0.8)) * se),
+            "ci_level": 1 - alpha,
+        },
+        1 - alpha,
+    )
     treated_path = Y[n_control:].mean(axis=0)
     weighted = omega @ Yc
     shift = (treated_path[:n_pre] - weighted[:n_pre]) @ lam
     paths = pd.DataFrame({"time": times, "treated": treated_path, "synthetic": weighted + shift, "post": ~pre})
-    return SDIDResult(est, pd.Series(omega, index=controls, name="omega"),
-                      pd.Series(lam, index=times[:n_pre], name="lambda"), placebo, paths, treated_units)
+    return SDIDResult(
+        est,
+        pd.Series(omega, index=controls, name="omega"),
+        pd.Series(lam, index=times[:n_pre], name="lambda"),
+        placebo,
+        paths,
+        treated_units,
+    )

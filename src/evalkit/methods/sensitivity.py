@@ -14,6 +14,7 @@ largest pre-period change, taken as known; the R package HonestDiD also accounts
 uses conditional/hybrid confidence sets, which are tighter at small ``M̄`` and wider when the pre-period is
 noisy. The *breakdown* ``M̄`` is the largest value at which the robust interval still excludes zero.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,8 +33,9 @@ def _bias_per_mbar(coefs: pd.DataFrame, ref: int, post: list[int]) -> float:
     return float(np.max(np.abs(np.diff(pre)))) * float(np.mean([k - ref for k in post]))
 
 
-def relative_magnitude_bounds(coefs: pd.DataFrame, ref: int, post: list[int], ci_low: float, ci_high: float,
-                              mbar=(0.0, 0.5, 1.0, 1.5, 2.0)) -> pd.DataFrame:
+def relative_magnitude_bounds(
+    coefs: pd.DataFrame, ref: int, post: list[int], ci_low: float, ci_high: float, mbar=(0.0, 0.5, 1.0, 1.5, 2.0)
+) -> pd.DataFrame:
     """Robust interval for the mean of the event-time coefficients ``post`` for each ``M̄`` in ``mbar``.
 
     ``coefs``: the event study's table (``rel_time``, ``estimate``); ``ci_low``/``ci_high``: the design's
@@ -44,8 +46,15 @@ def relative_magnitude_bounds(coefs: pd.DataFrame, ref: int, post: list[int], ci
     for m in mbar:
         bound = float(m) * per_mbar
         lo, hi = ci_low - bound, ci_high + bound
-        rows.append({"mbar": float(m), "bias_bound": bound, "ci_low": lo, "ci_high": hi,
-                     "excludes_zero": bool(lo > 0 or hi < 0)})
+        rows.append(
+            {
+                "mbar": float(m),
+                "bias_bound": bound,
+                "ci_low": lo,
+                "ci_high": hi,
+                "excludes_zero": bool(lo > 0 or hi < 0),
+            }
+        )
     return pd.DataFrame(rows)
 
 

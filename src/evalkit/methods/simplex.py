@@ -1,5 +1,6 @@
 """Weights on the simplex (``w ≥ 0``, ``Σw = 1``) by least squares, optionally ridge-penalised: the solver behind
 the synthetic control (:mod:`.synth`), its V-matrix search and synthetic difference-in-differences (:mod:`.sdid`)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,17 +34,28 @@ def simplex_weights(y1: np.ndarray, Y0: np.ndarray, polish: bool = True, fast: b
     w_nnls = nnls(np.vstack([A, np.full((1, k), heavy)]), np.append(a, heavy))[0]
     if not polish and w_nnls.sum() > 0:
         return w_nnls / w_nnls.sum()
-    if fast and w_nnls.sum() > 0:  # the fast path: the exact optimum on the penalised solution's support, when KKT holds
+    if (
+        fast and w_nnls.sum() > 0
+    ):  # the fast path: the exact optimum on the penalised solution's support, when KKT holds
         exact = _on_support(AtA, Aty, w_nnls / w_nnls.sum())
         if exact is not None:
             return exact
-    starts = [np.full(k, 1.0 / k), np.eye(k)[int(np.argmin(((A - a[:, None]) ** 2).sum(axis=0)))],
-              w_nnls / w_nnls.sum() if w_nnls.sum() > 0 else np.full(k, 1.0 / k)]
+    starts = [
+        np.full(k, 1.0 / k),
+        np.eye(k)[int(np.argmin(((A - a[:, None]) ** 2).sum(axis=0)))],
+        w_nnls / w_nnls.sum() if w_nnls.sum() > 0 else np.full(k, 1.0 / k),
+    ]
     best, best_f = None, np.inf
     for w0 in starts:
-        res = minimize(f, w0, jac=True, method="SLSQP", bounds=[(0.0, 1.0)] * k,
-                       constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
-                       options={"ftol": 1e-14, "maxiter": 2000})
+        res = minimize(
+            f,
+            w0,
+            jac=True,
+            method="SLSQP",
+            bounds=[(0.0, 1.0)] * k,
+            constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
+            options={"ftol": 1e-14, "maxiter": 2000},
+        )
         if not res.success:
             continue
         w = np.clip(res.x, 0.0, None)
@@ -51,8 +63,10 @@ def simplex_weights(y1: np.ndarray, Y0: np.ndarray, polish: bool = True, fast: b
         if f(w)[0] < best_f:
             best, best_f = w, f(w)[0]
     if best is None:
-        raise ValueError("synthetic control: the weight optimisation did not converge from any start; check the "
-                         "donors (constant or duplicated series) and the pre-treatment window")
+        raise ValueError(
+            "synthetic control: the weight optimisation did not converge from any start; check the "
+            "donors (constant or duplicated series) and the pre-treatment window"
+        )
     return best
 
 

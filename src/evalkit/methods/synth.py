@@ -9,6 +9,7 @@ every donor in turn plays the treated unit. Two statistics are reported:
   constant additive effect τ, gives the confidence interval of ``att`` (the placebos' statistics do not
   depend on τ, the treated unit's is ``|mean gap − τ| / pre-RMSPE``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -52,13 +53,20 @@ def predictor_weights(x1: np.ndarray, X0: np.ndarray, z1: np.ndarray, Z0: np.nda
     if k == 1:
         return inner(np.ones(1)), np.ones(1)
     starts = [np.zeros(k - 1), np.full(k - 1, -3.0), *(3.0 * np.eye(k - 1))]  # equal; predictor 0, 1, … dominant
-    best = min((minimize(loss, s0, method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-10, "maxiter": 400 * k})
-                for s0 in starts), key=lambda r: r.fun)
+    best = min(
+        (
+            minimize(loss, s0, method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-10, "maxiter": 400 * k})
+            for s0 in starts
+        ),
+        key=lambda r: r.fun,
+    )
     v = softmax(best.x)
     return inner(v), v
 
 
-def _fit(wide: pd.DataFrame, treated, donors: list, pre: np.ndarray, X: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+def _fit(
+    wide: pd.DataFrame, treated, donors: list, pre: np.ndarray, X: pd.DataFrame | None
+) -> tuple[np.ndarray, np.ndarray]:
     y1 = wide.loc[treated].to_numpy(float)
     Y0 = wide.loc[donors].to_numpy(float).T
     if X is None:
@@ -92,17 +100,26 @@ class SyntheticControlResult:
 
     def summary(self) -> str:
         top = self.weights[self.weights > 0.001].sort_values(ascending=False).head(8)
-        return (f"Synthetic control for {self.treated}: pre-RMSPE {self.pre_rmspe:.3f}, post-RMSPE "
-                f"{self.post_rmspe:.3f}\n  weights: " + ", ".join(f"{k} {v:.3f}" for k, v in top.items())
-                + f"\n  {self.att.summary()}\n  RMSPE-ratio placebo p = {self._placebo.attrs['pvalue_ratio']:.3f}")
+        return (
+            f"Synthetic control for {self.treated}: pre-RMSPE {self.pre_rmspe:.3f}, post-RMSPE "
+            f"{self.post_rmspe:.3f}\n  weights: "
+            + ", ".join(f"{k} {v:.3f}" for k, v in top.items())
+            + f"\n  {self.att.summary()}\n  RMSPE-ratio placebo p = {self._placebo.attrs['pvalue_ratio']:.3f}"
+        )
 
     def plot(self, ax=None, labels: dict | None = None, show_placebos: bool = True):
         """Treated vs synthetic path (left) and gap with placebo gaps (right). ``ax``: a pair of axes to draw both
         on, or one axis for the gap panel alone."""
         import matplotlib.pyplot as plt
 
-        lab = {"observed": "Treated", "synthetic": "Synthetic control", "start": "Intervention",
-               "gap": "Gap (treated − synthetic)", "placebo": "Placebos", "ylabel": ""} | (labels or {})
+        lab = {
+            "observed": "Treated",
+            "synthetic": "Synthetic control",
+            "start": "Intervention",
+            "gap": "Gap (treated − synthetic)",
+            "placebo": "Placebos",
+            "ylabel": "",
+        } | (labels or {})
         if ax is None:
             fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.4))
         elif isinstance(ax, (tuple, list, np.ndarray)):
@@ -134,9 +151,20 @@ class SyntheticControlResult:
         return fig
 
 
-def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatment_time, *,
-                      predictors: list[str] | None = None, donors: list | None = None, alpha: float = 0.05,
-                      exclude_ratio: float | None = 20.0, placebos: bool = True) -> SyntheticControlResult:
+def synthetic_control(
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treated,
+    treatment_time,
+    *,
+    predictors: list[str] | None = None,
+    donors: list | None = None,
+    alpha: float = 0.05,
+    exclude_ratio: float | None = 20.0,
+    placebos: bool = True,
+) -> SyntheticControlResult:
     """Synthetic control of ``treated`` from the other units (or ``donors``), treated from ``treatment_time``.
 
     ``exclude_ratio``: placebos whose pre-period MSPE exceeds this multiple of the treated unit's are left
@@ -181,11 +209,32 @@ def synthetic_control(df: pd.DataFrame, outcome: str, unit: str, time: str, trea
     if not placebos:
         p_ratio = p_gap = lo = hi = mde = float("nan")
     pl.attrs.update(pvalue_ratio=p_ratio, pvalue_mean_gap=p_gap, used=len(used), gaps=gaps)
-    est = Estimate(mean_gap, float("nan"), lo, hi, p_gap, int(wide.size), "Synthetic control (placebo inference)",
-                   {"placebos": len(used), "pre_rmspe": round(pre_r, 4), "p_rmspe_ratio": round(p_ratio, 4),
-                    "ci_level": level, "mde": mde}, float(level))
-    gap_df = pd.DataFrame({"time": times, "observed": wide.loc[treated].to_numpy(float),
-                           "synthetic": wide.loc[treated].to_numpy(float) - gap, "gap": gap, "post": ~pre})
+    est = Estimate(
+        mean_gap,
+        float("nan"),
+        lo,
+        hi,
+        p_gap,
+        int(wide.size),
+        "Synthetic control (placebo inference)",
+        {
+            "placebos": len(used),
+            "pre_rmspe": round(pre_r, 4),
+            "p_rmspe_ratio": round(p_ratio, 4),
+            "ci_level": level,
+            "mde": mde,
+        },
+        float(level),
+    )
+    gap_df = pd.DataFrame(
+        {
+            "time": times,
+            "observed": wide.loc[treated].to_numpy(float),
+            "synthetic": wide.loc[treated].to_numpy(float) - gap,
+            "gap": gap,
+            "post": ~pre,
+        }
+    )
     return SyntheticControlResult(pd.Series(w, index=pool, name="weight"), gap_df, est, pre_r, post_r, treated, pl)
 
 

@@ -18,6 +18,7 @@ inverts that test by bisection, using the same draws for every β0 (MacKinnon, N
 Roodman et al. 2019, "Fast and wild", *Stata Journal*). Webb's six-point weights are the default
 because with ~10 clusters Rademacher weights give only 2^10 distinct draws.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -38,8 +39,18 @@ def draw_weights(rng: np.random.Generator, B: int, G: int, kind: str = "webb") -
 class WildBootstrap:
     """Wild cluster bootstrap test and CI for β in ``ỹ = β x̃ + e``."""
 
-    def __init__(self, y: np.ndarray, x: np.ndarray, clusters: np.ndarray, weights: np.ndarray | None,
-                 adj: float, B: int = 9999, seed: int = 0, kind: str = "webb", project=None):
+    def __init__(
+        self,
+        y: np.ndarray,
+        x: np.ndarray,
+        clusters: np.ndarray,
+        weights: np.ndarray | None,
+        adj: float,
+        B: int = 9999,
+        seed: int = 0,
+        kind: str = "webb",
+        project=None,
+    ):
         w = np.ones(len(y)) if weights is None else weights
         self.G = int(clusters.max()) + 1
         self.C = np.bincount(clusters, weights=w * x * y, minlength=self.G)  # Σ w x̃ ỹ per cluster
@@ -47,7 +58,7 @@ class WildBootstrap:
         if project is None:
             self.Ky, self.Kx = np.diag(self.C), np.diag(self.Bg)
         else:  # K_hg for ũ = ỹ − β0 x̃: K = Ky − β0 Kx, one projection of each variable per cluster
-            self.Ky, self.Kx = np.zeros((self.G, self.G)), np.zeros((self.G, self.G))
+            self.Ky, self.Kx = np.zeros((self.G, self.G)), np.zeros((self.G, self.G))  # type: ignore[assignment]
             for g in range(self.G):
                 on = clusters == g
                 self.Ky[:, g] = np.bincount(clusters, weights=w * x * project(np.where(on, y, 0.0)), minlength=self.G)

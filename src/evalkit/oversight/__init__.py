@@ -5,6 +5,7 @@ payments against the DPA, continuity of cover, claims paid, the quarterly monito
 synthetic data, generates them from the params' seed (:mod:`.generate`) and puts them through the same checks;
 :func:`evalkit.oversight.reconcile.reconcile` does the rest on salted ids only.
 """
+
 from __future__ import annotations
 
 from ..core import cache
@@ -20,19 +21,31 @@ SYNTHETIC_PER_REGION = 60
 
 def synthetic_inputs(params, codes: list[str], per_region: int = SYNTHETIC_PER_REGION) -> OversightInputs:
     """Generated oversight files for ``params`` put through the real files' checks (cached by seed and salt)."""
-    parts = {"seed": params.seed, "per_region": per_region, "codes": list(codes), "salt": cache.salt_fingerprint(),
-             "contributions": params.contributions.model_dump(mode="json"), "start": params.policy.start_month,
-             "end": params.budget.end_year}
+    parts = {
+        "seed": params.seed,
+        "per_region": per_region,
+        "codes": list(codes),
+        "salt": cache.salt_fingerprint(),
+        "contributions": params.contributions.model_dump(mode="json"),
+        "start": params.policy.start_month,
+        "end": params.budget.end_year,
+    }
 
     def compute():
         syn = generate_oversight(params, list(codes), per_region)
         frames = {name: (frame, f"synthetic {name}", set()) for name, frame in syn.frames.items()}
         got = check_tables(frames, params, get_salt())
-        return ({n: getattr(got, n) for n in ("determined", "invoices", "payments", "dpa", "claims", "deaths")},
-                {"files": got.files})
+        return (
+            {n: getattr(got, n) for n in ("determined", "invoices", "payments", "dpa", "claims", "deaths")},
+            {"files": got.files},
+        )
+
     tables, meta = cache.cached(params.project_root, "oversight", parts, compute)
-    return OversightInputs(**{n: tables.get(n) for n in ("determined", "invoices", "payments", "dpa", "claims",
-                                                         "deaths")}, files=meta["files"], synthetic=True)
+    return OversightInputs(
+        **{n: tables.get(n) for n in ("determined", "invoices", "payments", "dpa", "claims", "deaths")},
+        files=meta["files"],
+        synthetic=True,
+    )
 
 
 def load_inputs(params, codes: list[str]) -> OversightInputs:
@@ -42,5 +55,14 @@ def load_inputs(params, codes: list[str]) -> OversightInputs:
     return read_oversight(params)
 
 
-__all__ = ["ENROLLED_SHARE", "KINDS", "OversightInputs", "Reconciliation", "generate_oversight", "load_inputs", "reconcile",
-           "reconcile_module", "synthetic_inputs"]
+__all__ = [
+    "ENROLLED_SHARE",
+    "KINDS",
+    "OversightInputs",
+    "Reconciliation",
+    "generate_oversight",
+    "load_inputs",
+    "reconcile",
+    "reconcile_module",
+    "synthetic_inputs",
+]

@@ -20,6 +20,7 @@ difference from the unit cost; for "not billed": nothing was billed).
 of a year before the month in which at least half of that year's determined list is billed (a few stray lines before
 it do not count), and the recipient-months billed to each funder in the latest year, per kab/kota.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -31,8 +32,14 @@ from scipy import stats
 from ..budget.cost import unit_cost_table
 from ..data.oversight import OversightInputs, invoice_gaps, invoice_shares, invoice_summary, list_sizes
 
-KINDS = ("billed_not_determined", "determined_not_billed", "double_billed", "billed_after_death", "before_decree",
-         "amount_mismatch")
+KINDS = (
+    "billed_not_determined",
+    "determined_not_billed",
+    "double_billed",
+    "billed_after_death",
+    "before_decree",
+    "amount_mismatch",
+)
 #: BPU contributions are due by the 15th of the month after the month of cover (Permenaker 5/2021) (verify)
 DUE_DAY = 15
 #: thresholds of the quarterly report (stated on the page): realisation against the plan, invoice accuracy,
@@ -77,8 +84,10 @@ def invoice_cases(t: OversightInputs, params, con=None) -> pd.DataFrame:
     con = con or _con(t)
     unit = unit_cost_table(params, programmes=["jkk", "jkm"])["rupiah_month"].sum()
     parts = []
-    inv = "SELECT *, iuran_jkk_rupiah + iuran_jkm_rupiah AS rupiah, CAST(substr(periode, 1, 4) AS INTEGER) AS yr " \
-          "FROM invoices"
+    inv = (
+        "SELECT *, iuran_jkk_rupiah + iuran_jkm_rupiah AS rupiah, CAST(substr(periode, 1, 4) AS INTEGER) AS yr "
+        "FROM invoices"
+    )
     if t.determined is not None:
         parts.append(f"""SELECT 'billed_not_determined' AS kind, i.id, i.kode_wilayah, i.periode, i.rupiah
             FROM ({inv}) i ANTI JOIN determined d ON d.id = i.id AND CAST(d.tahun AS INTEGER) = i.yr""")
@@ -100,8 +109,10 @@ def invoice_cases(t: OversightInputs, params, con=None) -> pd.DataFrame:
             FROM ({inv}) i LEFT JOIN (SELECT id, min(tanggal_meninggal) AS died FROM deaths GROUP BY id) d ON d.id = i.id
             WHERE {after} OR (d.died IS NOT NULL AND i.periode > strftime(d.died, '%Y-%m'))""")
     else:
-        parts.append(f"SELECT 'billed_after_death' AS kind, i.id, i.kode_wilayah, i.periode, i.rupiah "
-                     f"FROM ({inv}) i WHERE {after}")
+        parts.append(
+            f"SELECT 'billed_after_death' AS kind, i.id, i.kode_wilayah, i.periode, i.rupiah "
+            f"FROM ({inv}) i WHERE {after}"
+        )
     parts.append(f"""SELECT 'amount_mismatch' AS kind, id, kode_wilayah, periode, rupiah - {float(unit)!r} AS rupiah
             FROM ({inv}) WHERE abs(rupiah - {float(unit)!r}) > 0.5""")
     out = con.execute(" UNION ALL ".join(parts) + " ORDER BY kind, kode_wilayah, periode, id").df()
@@ -156,7 +167,7 @@ def _payments(t: OversightInputs, con) -> tuple[pd.DataFrame | None, dict]:
     months = pd.DataFrame({"month": range(1, 13)}).merge(paid, how="left").fillna({"paid": 0.0})
     months["cumulative"] = months["paid"].cumsum()
     months["quarter"] = (months["month"] - 1) // 3 + 1
-    months["plan_cumulative"] = [sum(plan[: q]) if not np.isnan(plan).any() else np.nan for q in months["quarter"]]
+    months["plan_cumulative"] = [sum(plan[:q]) if not np.isnan(plan).any() else np.nan for q in months["quarter"]]
     months["realisation_pct"] = 100 * months["cumulative"] / pagu if pagu else np.nan
     months.insert(0, "year", year)
     last_paid = int(paid["month"].max()) if len(paid) else 0
@@ -164,19 +175,31 @@ def _payments(t: OversightInputs, con) -> tuple[pd.DataFrame | None, dict]:
     late = con.execute(f"""SELECT date_diff('day', make_date(CAST(substr(periode, 1, 4) AS INTEGER),
                                   CAST(substr(periode, 6, 2) AS INTEGER), {DUE_DAY}) + INTERVAL 1 MONTH, tanggal_bayar) AS d
                            FROM payments WHERE year(tanggal_bayar) = {year}""").df()["d"]
-    billed = con.execute("""SELECT DISTINCT periode FROM invoices WHERE sumber_dana = 'apbd_prov'""").df()["periode"] \
-        if t.invoices is not None else pd.Series(dtype=str)
+    billed = (
+        con.execute("""SELECT DISTINCT periode FROM invoices WHERE sumber_dana = 'apbd_prov'""").df()["periode"]
+        if t.invoices is not None
+        else pd.Series(dtype=str)
+    )
     paid_for = set(t.payments["periode"])
     last_billed = billed.max() if len(billed) else None
     unpaid = sorted(m for m in billed if m not in paid_for and m != last_billed)
-    summary = {"year": year, "pagu_rupiah": pagu, "paid_ytd_rupiah": ytd, "months_with_payments": last_paid,
-               "realisation_pct": 100 * ytd / pagu if pagu else float("nan"),
-               "projected_year_end_rupiah": ytd * 12 / last_paid if last_paid else float("nan"),
-               "late_payments": int((late > 0).sum()), "late_days_max": int(late.max()) if len(late) else 0,
-               "payments": int(len(late)), "unpaid_months": unpaid,
-               "plan_to_date_rupiah": sum(plan[: (last_paid - 1) // 3 + 1]) if last_paid and not np.isnan(plan).any()
-               else float("nan")}
-    summary["projected_absorption_pct"] = 100 * summary["projected_year_end_rupiah"] / pagu if pagu else float("nan")
+    summary = {
+        "year": year,
+        "pagu_rupiah": pagu,
+        "paid_ytd_rupiah": ytd,
+        "months_with_payments": last_paid,
+        "realisation_pct": 100 * ytd / pagu if pagu else float("nan"),
+        "projected_year_end_rupiah": ytd * 12 / last_paid if last_paid else float("nan"),
+        "late_payments": int((late > 0).sum()),
+        "late_days_max": int(late.max()) if len(late) else 0,
+        "payments": int(len(late)),
+        "unpaid_months": unpaid,
+        "plan_to_date_rupiah": sum(plan[: (last_paid - 1) // 3 + 1])
+        if last_paid and not np.isnan(plan).any()
+        else float("nan"),
+    }
+    projected = float(summary["projected_year_end_rupiah"])  # type: ignore[arg-type]  # set just above
+    summary["projected_absorption_pct"] = 100 * projected / pagu if pagu else float("nan")
     return months, summary
 
 
@@ -197,28 +220,44 @@ def _claims(t: OversightInputs, con, params) -> tuple[pd.DataFrame | None, dict]
     contributions = float(con.execute("SELECT sum(iuran_jkk_rupiah + iuran_jkm_rupiah) FROM invoices").fetchall()[0][0])
     person_years = float(con.execute("SELECT count(*) FROM invoices").fetchall()[0][0]) / 12
     deaths = int(con.execute("SELECT count(DISTINCT id) FROM claims WHERE program = 'JKM'").fetchall()[0][0])
-    accidents = int(con.execute("SELECT count(DISTINCT (id, tanggal_kejadian)) FROM claims WHERE program = 'JKK'"
-                                ).fetchall()[0][0])
+    accidents = int(
+        con.execute("SELECT count(DISTINCT (id, tanggal_kejadian)) FROM claims WHERE program = 'JKK'").fetchall()[0][0]
+    )
     rupiah = float(table["rupiah"].sum())
     v = params.budget.value
-    summary = {"cases": int(table["cases"].sum()), "rupiah": rupiah, "families_jkm": deaths,
-               "contributions_rupiah": contributions, "person_years": person_years,
-               "benefit_ratio": rupiah / contributions if contributions else float("nan"),
-               "death_rate_per_1000": 1000 * deaths / person_years if person_years else float("nan"),
-               "death_rate_ci": tuple(1000 * x for x in poisson_interval(deaths, person_years)),
-               "accident_rate_per_1000": 1000 * accidents / person_years if person_years else float("nan"),
-               "accident_rate_ci": tuple(1000 * x for x in poisson_interval(accidents, person_years)),
-               "deaths": deaths, "accidents": accidents,
-               "expected_deaths": v.death_rate_per_1000 * person_years / 1000,
-               "expected_accidents": v.accident_rate_per_1000 * person_years / 1000}
-    summary["expected_ratio"] = ((summary["expected_deaths"] * v.jkm_benefit_rupiah
-                                  + summary["expected_accidents"] * v.jkk_claim_rupiah) / contributions
-                                 if contributions else float("nan"))
+    summary = {
+        "cases": int(table["cases"].sum()),
+        "rupiah": rupiah,
+        "families_jkm": deaths,
+        "contributions_rupiah": contributions,
+        "person_years": person_years,
+        "benefit_ratio": rupiah / contributions if contributions else float("nan"),
+        "death_rate_per_1000": 1000 * deaths / person_years if person_years else float("nan"),
+        "death_rate_ci": tuple(1000 * x for x in poisson_interval(deaths, person_years)),
+        "accident_rate_per_1000": 1000 * accidents / person_years if person_years else float("nan"),
+        "accident_rate_ci": tuple(1000 * x for x in poisson_interval(accidents, person_years)),
+        "deaths": deaths,
+        "accidents": accidents,
+        "expected_deaths": v.death_rate_per_1000 * person_years / 1000,
+        "expected_accidents": v.accident_rate_per_1000 * person_years / 1000,
+    }
+    summary["expected_ratio"] = (
+        (summary["expected_deaths"] * v.jkm_benefit_rupiah + summary["expected_accidents"] * v.jkk_claim_rupiah)
+        / contributions
+        if contributions
+        else float("nan")
+    )
     return table, summary
 
 
-def _quarterly(cases: pd.DataFrame, t: OversightInputs, con, payments: dict, claims: pd.DataFrame | None,
-               realisation: pd.DataFrame | None = None) -> pd.DataFrame | None:
+def _quarterly(
+    cases: pd.DataFrame,
+    t: OversightInputs,
+    con,
+    payments: dict,
+    claims: pd.DataFrame | None,
+    realisation: pd.DataFrame | None = None,
+) -> pd.DataFrame | None:
     """The quarterly monitoring indicators, the latest two quarters with invoices side by side."""
     if t.invoices is None:
         return None
@@ -236,29 +275,49 @@ def _quarterly(cases: pd.DataFrame, t: OversightInputs, con, payments: dict, cla
         det = t.determined.groupby(t.determined["tahun"].astype(int).astype(str))["id"].nunique()
         q["enrolment_pct"] = 100 * q["persons"] / q["quarter"].str[:4].map(det)
     if claims is not None and len(claims):
-        cq = claims.assign(quarter=claims["month"].str[:4] + "-Q" + ((claims["month"].str[5:7].astype(int) + 2) // 3)
-                           .astype(str)).groupby("quarter")["cases"].sum()
+        cq = (
+            claims.assign(
+                quarter=claims["month"].str[:4] + "-Q" + ((claims["month"].str[5:7].astype(int) + 2) // 3).astype(str)
+            )
+            .groupby("quarter")["cases"]
+            .sum()
+        )
         q["claims"] = q["quarter"].map(cq).fillna(0).astype(int)
     if payments and realisation is not None:  # paid by the quarter's end, against the envelope and the cash plan
         year = str(payments["year"])
         at_end = realisation.set_index("month")
         end = (q["quarter"].str[-1].astype(int) * 3).where(q["quarter"].str[:4] == year)
         q["realisation_pct"] = [at_end.loc[m, "realisation_pct"] if pd.notna(m) else np.nan for m in end]
-        q["realisation_vs_plan_pct"] = [100 * at_end.loc[m, "cumulative"] / at_end.loc[m, "plan_cumulative"]
-                                        if pd.notna(m) and at_end.loc[m, "plan_cumulative"] else np.nan for m in end]
+        q["realisation_vs_plan_pct"] = [
+            100 * at_end.loc[m, "cumulative"] / at_end.loc[m, "plan_cumulative"]
+            if pd.notna(m) and at_end.loc[m, "plan_cumulative"]
+            else np.nan
+            for m in end
+        ]
     return q.tail(2).reset_index(drop=True)
 
 
 def reconcile(t: OversightInputs, params) -> Reconciliation:
     """Every check of the module docstring on the hashed inputs ``t``."""
     con = _con(t)
-    cases = invoice_cases(t, params, con) if t.invoices is not None else pd.DataFrame(
-        columns=["kind", "id", "kode_wilayah", "periode", "rupiah"])
-    summary = {k: {"count": int((cases["kind"] == k).sum()), "rupiah": float(cases.loc[cases["kind"] == k, "rupiah"].sum())}
-               for k in KINDS}
-    by_region = (cases.groupby(["kind", "kode_wilayah", "periode"]).agg(cases=("id", "size"), rupiah=("rupiah", "sum"))
-                 .reset_index()) if len(cases) else pd.DataFrame(columns=["kind", "kode_wilayah", "periode", "cases",
-                                                                           "rupiah"])
+    cases = (
+        invoice_cases(t, params, con)
+        if t.invoices is not None
+        else pd.DataFrame(columns=["kind", "id", "kode_wilayah", "periode", "rupiah"])
+    )
+    summary = {
+        k: {"count": int((cases["kind"] == k).sum()), "rupiah": float(cases.loc[cases["kind"] == k, "rupiah"].sum())}
+        for k in KINDS
+    }
+    by_region = (
+        (
+            cases.groupby(["kind", "kode_wilayah", "periode"])
+            .agg(cases=("id", "size"), rupiah=("rupiah", "sum"))
+            .reset_index()
+        )
+        if len(cases)
+        else pd.DataFrame(columns=["kind", "kode_wilayah", "periode", "cases", "rupiah"])
+    )
     continuity, gap, gap_year = _continuity(t, con)
     shares, shares_year = observed_shares(t)
     realisation, pay = _payments(t, con)
@@ -266,5 +325,19 @@ def reconcile(t: OversightInputs, params) -> Reconciliation:
     quarterly = _quarterly(cases, t, con, pay, claims, realisation)
     lines = int(len(t.invoices)) if t.invoices is not None else 0
     con.close()
-    return Reconciliation(cases, by_region, summary, lines, continuity, gap, gap_year, shares, shares_year,
-                          realisation, pay, claims, claim_summary, quarterly)
+    return Reconciliation(
+        cases,
+        by_region,
+        summary,
+        lines,
+        continuity,
+        gap,
+        gap_year,
+        shares,
+        shares_year,
+        realisation,
+        pay,
+        claims,
+        claim_summary,
+        quarterly,
+    )

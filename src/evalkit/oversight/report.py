@@ -1,5 +1,6 @@
 """What the oversight page and the quarterly report show: the quarterly indicators with their thresholds, and the
 results of the previous complete run of the same scenario ("since the last run")."""
+
 from __future__ import annotations
 
 import json
@@ -11,12 +12,16 @@ import pandas as pd
 from .reconcile import THRESHOLDS, Reconciliation
 
 #: indicator → (quarterly column, threshold key or None, True when higher is better)
-INDICATORS = {"realisation_pct": ("realisation_pct", None, True),
-              "realisation_vs_plan_pct": ("realisation_vs_plan_pct", "realisation_vs_plan_pct", True),
-              "invoice_accuracy_pct": ("invoice_accuracy_pct", "invoice_accuracy_pct", True),
-              "enrolment_pct": ("enrolment_pct", "enrolment_pct", True),
-              "lapsed": ("lapsed", None, False), "deceased": ("deceased", None, False),
-              "claims": ("claims", None, True), "persons_billed": ("persons", None, True)}
+INDICATORS = {
+    "realisation_pct": ("realisation_pct", None, True),
+    "realisation_vs_plan_pct": ("realisation_vs_plan_pct", "realisation_vs_plan_pct", True),
+    "invoice_accuracy_pct": ("invoice_accuracy_pct", "invoice_accuracy_pct", True),
+    "enrolment_pct": ("enrolment_pct", "enrolment_pct", True),
+    "lapsed": ("lapsed", None, False),
+    "deceased": ("deceased", None, False),
+    "claims": ("claims", None, True),
+    "persons_billed": ("persons", None, True),
+}
 
 
 def quarterly_rows(recon: Reconciliation) -> pd.DataFrame | None:
@@ -33,9 +38,15 @@ def quarterly_rows(recon: Reconciliation) -> pd.DataFrame | None:
         limit = THRESHOLDS.get(threshold) if threshold else None
         latest = float(last[column]) if pd.notna(last[column]) else np.nan
         flag = bool(limit is not None and pd.notna(latest) and (latest < limit if higher else latest > limit))
-        rows.append({"indicator": name, "previous": float(prev[column]) if prev is not None and pd.notna(prev[column])
-                     else np.nan, "latest": latest, "threshold": limit if limit is not None else np.nan,
-                     "flag": flag})
+        rows.append(
+            {
+                "indicator": name,
+                "previous": float(prev[column]) if prev is not None and pd.notna(prev[column]) else np.nan,
+                "latest": latest,
+                "threshold": limit if limit is not None else np.nan,
+                "flag": flag,
+            }
+        )
     out = pd.DataFrame(rows)
     out.attrs["quarters"] = (None if prev is None else prev["quarter"], last["quarter"], last["latest_month"])
     return out
@@ -47,8 +58,17 @@ def previous_results(run_dir: Path, notebook: str) -> dict | None:
     scenario = Path(run_dir).parent
     if not scenario.is_dir():
         return None
-    for folder in sorted((p for p in scenario.iterdir() if p.is_dir() and not p.is_symlink()
-                          and not p.name.startswith(".") and p.resolve() != Path(run_dir).resolve()), reverse=True):
+    for folder in sorted(
+        (
+            p
+            for p in scenario.iterdir()
+            if p.is_dir()
+            and not p.is_symlink()
+            and not p.name.startswith(".")
+            and p.resolve() != Path(run_dir).resolve()
+        ),
+        reverse=True,
+    ):
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
             results = json.loads((folder / "results" / f"{notebook}.json").read_text(encoding="utf-8"))

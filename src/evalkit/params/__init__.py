@@ -1,7 +1,8 @@
 """Scenario parameters: typed schema (:mod:`.schema`) and the YAML loader (:mod:`.loader`)."""
+
+from ..core.hashing import canonical_json, sha256_text
 from .loader import load_params, resolve_raw
 from .schema import Params
-from ..core.hashing import canonical_json, sha256_text
 
 
 def params_hash(params: Params) -> str:

@@ -4,6 +4,7 @@ Only YAML's safe subset is read (no tags that construct Python objects, nothing 
 Errors are collected and raised together as one :class:`~evalkit.errors.ParamsError`, each
 naming the file, the line, the dotted key, the value and what is allowed.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -55,16 +56,40 @@ def _expanded_size(root: yaml.Node, shown: str) -> int:
         if id(node) in size:
             continue
         if depth > MAX_DEPTH:
-            raise ParamsError([Problem(shown, "file", "", f"mappings and lists are nested more than {MAX_DEPTH} "
-                                       "levels deep; params files need a few", node.start_mark.line + 1)])
-        children = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
-                    else list(node.value) if isinstance(node, yaml.SequenceNode) else [])
+            raise ParamsError(
+                [
+                    Problem(
+                        shown,
+                        "file",
+                        "",
+                        f"mappings and lists are nested more than {MAX_DEPTH} levels deep; params files need a few",
+                        node.start_mark.line + 1,
+                    )
+                ]
+            )
+        children = (
+            [n for pair in node.value for n in pair]
+            if isinstance(node, yaml.MappingNode)
+            else list(node.value)
+            if isinstance(node, yaml.SequenceNode)
+            else []
+        )
         if done:
             size[id(node)] = total = 1 + sum(size[id(c)] for c in children)
             if total > MAX_EXPANDED_NODES:
-                raise ParamsError([Problem(shown, "file", "", f"the file expands to more than {MAX_EXPANDED_NODES:,} "
-                                           "values (YAML aliases `*name` repeating anchors `&name`); write the "
-                                           "values out instead", node.start_mark.line + 1)])
+                raise ParamsError(
+                    [
+                        Problem(
+                            shown,
+                            "file",
+                            "",
+                            f"the file expands to more than {MAX_EXPANDED_NODES:,} "
+                            "values (YAML aliases `*name` repeating anchors `&name`); write the "
+                            "values out instead",
+                            node.start_mark.line + 1,
+                        )
+                    ]
+                )
             continue
         stack.append((node, depth, True))
         stack.extend((c, depth + 1, False) for c in children if id(c) not in size)
@@ -89,9 +114,15 @@ class _Lines:
                     key = str(key_node.value)
                     line = key_node.start_mark.line + 1
                     if key in seen:
-                        self.problems.append(Problem(
-                            self.file, f"key `{dotted(path + (key,))}`", "",
-                            f"the key is written twice (first on line {seen[key]}); keep one", line))
+                        self.problems.append(
+                            Problem(
+                                self.file,
+                                f"key `{dotted(path + (key,))}`",
+                                "",
+                                f"the key is written twice (first on line {seen[key]}); keep one",
+                                line,
+                            )
+                        )
                     seen[key] = line
                     self.lines[path + (key,)] = line
                     stack.append((value_node, path + (key,)))
@@ -101,14 +132,13 @@ class _Lines:
                     stack.append((item, path + (i,)))
 
 
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when installed: 20x faster
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]  # libyaml's parser when installed: 20x faster
     """YAML's safe loader that also reads ``1e308`` and ``2E-5`` as numbers (YAML 1.2), not as text."""
 
 
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"))
+    "tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"), list("-+0123456789")
+)
 
 
 #: Keys and list items one params file may hold (default.yaml has about 300).
@@ -123,13 +153,29 @@ def _prescan(text: str, shown: str) -> bool:
     bare = _QUOTED_OR_COMMENT.sub("", text)
     entries = bare.count(":") + bare.count(",") + bare.count("- ")
     if entries > MAX_ENTRIES:
-        raise ParamsError([Problem(shown, "file", "", f"the file holds more than {MAX_ENTRIES:,} keys and list "
-                                   "items; a params file needs a few hundred")])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    "",
+                    f"the file holds more than {MAX_ENTRIES:,} keys and list items; a params file needs a few hundred",
+                )
+            ]
+        )
     codes = np.frombuffer(bare.encode("utf-8"), dtype=np.uint8)
-    step = (np.isin(codes, (ord("["), ord("{"))).astype(np.int32) - np.isin(codes, (ord("]"), ord("}"))))
+    step = np.isin(codes, (ord("["), ord("{"))).astype(np.int32) - np.isin(codes, (ord("]"), ord("}")))
     if len(step) and int(np.cumsum(step).max()) > MAX_DEPTH:
-        raise ParamsError([Problem(shown, "file", "", f"lists and mappings are nested more than {MAX_DEPTH} levels "
-                                   "deep; params files need a few")])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    "",
+                    f"lists and mappings are nested more than {MAX_DEPTH} levels deep; params files need a few",
+                )
+            ]
+        )
     return "*" in bare
 
 
@@ -138,21 +184,28 @@ def _check_file(path: Path, shown: str) -> None:
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise ParamsError([Problem(shown, "file", "", "the params file does not exist")])
+        raise ParamsError([Problem(shown, "file", "", "the params file does not exist")]) from None
     except OSError as exc:
-        raise ParamsError([Problem(shown, "file", "", f"the params file cannot be reached ({exc.strerror})")])
+        raise ParamsError([Problem(shown, "file", "", f"the params file cannot be reached ({exc.strerror})")]) from None
     if stat.S_ISDIR(st.st_mode):
-        raise ParamsError([Problem(shown, "file", "", "this is a folder; give a params file inside it, "
-                                   "e.g. params/default.yaml")])
+        raise ParamsError(
+            [Problem(shown, "file", "", "this is a folder; give a params file inside it, e.g. params/default.yaml")]
+        )
     if not stat.S_ISREG(st.st_mode):
         kind = "a pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
         raise ParamsError([Problem(shown, "file", "", f"this is {kind}, not a file; give a .yaml params file")])
     if st.st_size > MAX_PARAMS_BYTES:
-        raise ParamsError([Problem(shown, "file", f"of {st.st_size:,} bytes",
-                                   f"params files must be under {MAX_PARAMS_BYTES:,} bytes")])
+        raise ParamsError(
+            [
+                Problem(
+                    shown, "file", f"of {st.st_size:,} bytes", f"params files must be under {MAX_PARAMS_BYTES:,} bytes"
+                )
+            ]
+        )
     if not os.access(path, os.R_OK):
-        raise ParamsError([Problem(shown, "file", "", "the params file cannot be read (permission denied); "
-                                   "check its permissions")])
+        raise ParamsError(
+            [Problem(shown, "file", "", "the params file cannot be read (permission denied); check its permissions")]
+        )
 
 
 def _read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], dict[Path_t, int]]:
@@ -161,14 +214,25 @@ def _read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], dict[Path_t, int
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ParamsError([Problem(shown, "file", "", f"the params file cannot be read ({exc.strerror})")])
+        raise ParamsError([Problem(shown, "file", "", f"the params file cannot be read ({exc.strerror})")]) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ParamsError([Problem(shown, f"byte {exc.start}", "", "the file is not UTF-8 text; save it as UTF-8")])
+        raise ParamsError(
+            [Problem(shown, f"byte {exc.start}", "", "the file is not UTF-8 text; save it as UTF-8")]
+        ) from None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise ParamsError([Problem(shown, "file", "", "the file is empty; it must hold at least `scenario:` "
-                                   "with `name` and `title`, or `extends: default.yaml`")])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    "",
+                    "the file is empty; it must hold at least `scenario:` "
+                    "with `name` and `title`, or `extends: default.yaml`",
+                )
+            ]
+        )
     aliases = _prescan(text, shown)
     loader = _Loader(text)
     try:
@@ -179,24 +243,58 @@ def _read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], dict[Path_t, int
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         tag = (exc.problem or "").split("'")[1] if "'" in (exc.problem or "") else "a custom tag"
-        raise ParamsError([Problem(shown, f"YAML tag {short_repr(tag, 30)}", "",
-                                   "custom YAML tags are not allowed in params (only plain values, lists "
-                                   "and mappings; nothing in params is ever executed)", line)])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    f"YAML tag {short_repr(tag, 30)}",
+                    "",
+                    "custom YAML tags are not allowed in params (only plain values, lists "
+                    "and mappings; nothing in params is ever executed)",
+                    line,
+                )
+            ]
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         what = getattr(exc, "problem", None) or "unreadable"
-        raise ParamsError([Problem(shown, "YAML syntax", "",
-                                   f"the file is not valid YAML ({what}); check indentation, colons and quotes",
-                                   line)])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "YAML syntax",
+                    "",
+                    f"the file is not valid YAML ({what}); check indentation, colons and quotes",
+                    line,
+                )
+            ]
+        ) from None
     except RecursionError:  # the parser itself recurses: far deeper than MAX_DEPTH
-        raise ParamsError([Problem(shown, "file", "", f"mappings and lists are nested more than {MAX_DEPTH} levels "
-                                   "deep; params files need a few")])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    "",
+                    f"mappings and lists are nested more than {MAX_DEPTH} levels deep; params files need a few",
+                )
+            ]
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise ParamsError([Problem(shown, "top level", short_repr(data),
-                                   "the file must be a mapping of keys (scenario:, target:, …)", 1)])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "top level",
+                    short_repr(data),
+                    "the file must be a mapping of keys (scenario:, target:, …)",
+                    1,
+                )
+            ]
+        )
     lines = _Lines(shown)
     lines.walk(node)
     if lines.problems:
@@ -255,10 +353,20 @@ def resolve_raw(path: str | os.PathLike) -> tuple[dict[str, Any], dict[Path_t, t
         shown = _display(current)
         if resolved in chain:
             names = " → ".join(_display(p) for p in [*chain, resolved])
-            raise ParamsError([Problem(_display(chain[-1]), "key `extends`", repr(current.name),
-                                       f"`extends` goes round in a circle ({names}); a file may not extend itself")])
+            raise ParamsError(
+                [
+                    Problem(
+                        _display(chain[-1]),
+                        "key `extends`",
+                        repr(current.name),
+                        f"`extends` goes round in a circle ({names}); a file may not extend itself",
+                    )
+                ]
+            )
         if len(chain) >= MAX_EXTENDS_DEPTH:
-            raise ParamsError([Problem(shown, "key `extends`", "", f"more than {MAX_EXTENDS_DEPTH} files extend each other")])
+            raise ParamsError(
+                [Problem(shown, "key `extends`", "", f"more than {MAX_EXTENDS_DEPTH} files extend each other")]
+            )
         data, lines = _read_yaml(current, shown)
         chain.append(resolved)
         src = {k: (shown, ln) for k, ln in lines.items()}
@@ -267,9 +375,17 @@ def resolve_raw(path: str | os.PathLike) -> tuple[dict[str, Any], dict[Path_t, t
         if parent is None:
             break
         if not isinstance(parent, str) or not parent.strip():
-            raise ParamsError([Problem(shown, "key `extends`", short_repr(parent),
-                                       "must be the file name of another params file, e.g. default.yaml",
-                                       lines.get(("extends",)))])
+            raise ParamsError(
+                [
+                    Problem(
+                        shown,
+                        "key `extends`",
+                        short_repr(parent),
+                        "must be the file name of another params file, e.g. default.yaml",
+                        lines.get(("extends",)),
+                    )
+                ]
+            )
         current = _extends_target(current, parent, shown, lines.get(("extends",)))
     merged: dict[str, Any] = {}
     for data, _ in reversed(stack):
@@ -282,19 +398,45 @@ def _extends_target(current: Path, parent: str, shown: str, line: int | None) ->
     ``current`` or in the project's ``params/`` folder — never anything else on the machine."""
     nxt = current.parent / parent
     if Path(parent).suffix.lower() not in (".yaml", ".yml"):
-        raise ParamsError([Problem(shown, "key `extends`", short_repr(parent, 40),
-                                   "must name a params file ending in .yaml in the same folder, e.g. default.yaml",
-                                   line)])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "key `extends`",
+                    short_repr(parent, 40),
+                    "must name a params file ending in .yaml in the same folder, e.g. default.yaml",
+                    line,
+                )
+            ]
+        )
     allowed = {current.resolve().parent, project_root(current.resolve().parent) / "params"}
     target = nxt.resolve()
     if target.parent not in allowed:
-        raise ParamsError([Problem(shown, "key `extends`", short_repr(parent, 40),
-                                   "must name a params file in the same folder as this file (or in the project's "
-                                   "params/ folder), e.g. default.yaml", line)])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "key `extends`",
+                    short_repr(parent, 40),
+                    "must name a params file in the same folder as this file (or in the project's "
+                    "params/ folder), e.g. default.yaml",
+                    line,
+                )
+            ]
+        )
     if not target.is_file():
-        raise ParamsError([Problem(shown, "key `extends`", short_repr(parent, 40),
-                                   f"the file it names does not exist (looked for {_display(nxt)}); "
-                                   "give a file in the same folder, e.g. default.yaml", line)])
+        raise ParamsError(
+            [
+                Problem(
+                    shown,
+                    "key `extends`",
+                    short_repr(parent, 40),
+                    f"the file it names does not exist (looked for {_display(nxt)}); "
+                    "give a file in the same folder, e.g. default.yaml",
+                    line,
+                )
+            ]
+        )
     return nxt
 
 
@@ -366,9 +508,9 @@ def _allowed(err: dict, path: Path_t) -> str:
             what = "must be a number"
         return f"{what} ({desc})" if desc else what
     if msg.startswith("Value error, "):
-        return msg[len("Value error, "):]
+        return msg[len("Value error, ") :]
     if msg.startswith("Input should be "):
-        msg = "must be " + msg[len("Input should be "):]
+        msg = "must be " + msg[len("Input should be ") :]
     desc = _field_description(path)
     return f"{msg} ({desc})" if desc and desc not in msg else msg
 
@@ -391,16 +533,36 @@ def _resolve_paths(merged: dict, sources: dict, root: Path, base: Path | None = 
         target = (folder / value).resolve() if not Path(value).is_absolute() else Path(value).resolve()
         rel_ok = target == root or root in target.parents
         if not rel_ok:
-            problems.append(Problem(file, f"key `{dotted(keypath)}`", repr(value),
-                                    f"the path leads outside the project ({root}); put the file under data/", line))
+            problems.append(
+                Problem(
+                    file,
+                    f"key `{dotted(keypath)}`",
+                    repr(value),
+                    f"the path leads outside the project ({root}); put the file under data/",
+                    line,
+                )
+            )
         elif (root / "outputs") == target or (root / "outputs") in target.parents:
-            problems.append(Problem(file, f"key `{dotted(keypath)}`", repr(value),
-                                    "the path points into outputs/ (generated reports); input data belongs under data/",
-                                    line))
+            problems.append(
+                Problem(
+                    file,
+                    f"key `{dotted(keypath)}`",
+                    repr(value),
+                    "the path points into outputs/ (generated reports); input data belongs under data/",
+                    line,
+                )
+            )
         elif target.exists() and not target.is_file():  # stat only: a pipe is never opened (it would wait forever)
             kind = "a folder" if target.is_dir() else "not a regular file (a pipe, socket or device)"
-            problems.append(Problem(file, f"key `{dotted(keypath)}`", repr(value),
-                                    f"the path is {kind}; name a data file (CSV or XLSX)", line))
+            problems.append(
+                Problem(
+                    file,
+                    f"key `{dotted(keypath)}`",
+                    repr(value),
+                    f"the path is {kind}; name a data file (CSV or XLSX)",
+                    line,
+                )
+            )
         else:
             node[keypath[-1]] = target.relative_to(root).as_posix()
     return problems
@@ -416,7 +578,7 @@ def _inline_mapping_file(merged: dict, sources: dict, root: Path) -> list[Proble
         places.append((v, "mapping", ("verification", "mapping")))
     d = merged.get("data")
     if isinstance(d, dict) and isinstance(d.get("mappings"), dict):
-        places += [(d["mappings"], k, ("data", "mappings", k)) for k, m in d["mappings"].items() if isinstance(m, str)]
+        places += [(d["mappings"], k, ("data", "mappings", k)) for k, m in d["mappings"].items() if isinstance(m, str)]  # type: ignore[misc]
     problems = []
     for node, key, keypath in places:
         file, line = sources.get(keypath, ("?", None))
@@ -425,8 +587,15 @@ def _inline_mapping_file(merged: dict, sources: dict, root: Path) -> list[Proble
         folder = root if keypath[0] == "verification" or file == "?" else Path(file).resolve().parent
         target = (folder / node[key]).resolve()
         if target.suffix.lower() not in (".yaml", ".yml") or not target.is_relative_to(root.resolve()):
-            problems.append(Problem(file, f"key `{shown}`", short_repr(node[key]),
-                                    "a mapping file must be a .yaml file inside the project", line))
+            problems.append(
+                Problem(
+                    file,
+                    f"key `{shown}`",
+                    short_repr(node[key]),
+                    "a mapping file must be a .yaml file inside the project",
+                    line,
+                )
+            )
             continue
         try:
             data, _ = _read_yaml(target, node[key])
@@ -469,15 +638,19 @@ def validate_mapping(merged: dict, sources: dict, root: Path, shown: str, base: 
             while probe and probe not in sources:
                 probe = probe[:-1]
             file, line = sources.get(probe, (shown, None))
-            value = "" if err["type"] in ("missing",) or err["type"].startswith("value_error") and not loc else \
-                short_repr(err.get("input"))
+            value = (
+                ""
+                if err["type"] in ("missing",) or err["type"].startswith("value_error") and not loc
+                else short_repr(err.get("input"))
+            )
             if err["type"] == "value_error" and isinstance(err.get("input"), dict):
                 value = ""
             where = f"key `{dotted(loc)}`" if loc else "params"
-            problems.append(Problem(file, where, value, _allowed(err, loc), line))
+            problems.append(Problem(file, where, value, _allowed(dict(err), loc), line))
         if len(errors) > MAX_PROBLEMS:
-            problems.append(Problem(shown, f"and {len(errors) - MAX_PROBLEMS:,} more problems", "",
-                                    "fix the ones above first"))
+            problems.append(
+                Problem(shown, f"and {len(errors) - MAX_PROBLEMS:,} more problems", "", "fix the ones above first")
+            )
     if problems:
         raise ParamsError(problems)
     params._root = root

@@ -11,6 +11,7 @@ while such a notebook runs every undeclared section is replaced by :class:`Undec
 :class:`UndeclaredParams` naming the notebook, the key and the fix on any use: a missing declaration
 fails the notebook loudly on its first run instead of producing a stale report later.
 """
+
 from __future__ import annotations
 
 from ..errors import EvalkitError
@@ -40,7 +41,8 @@ class Undeclared:
         raise UndeclaredParams(
             f"notebook {nb} reads params key `{full}`, but its metadata evalkit.uses lists only "
             f"{', '.join(uses) or '(nothing)'}: add {suggest} to evalkit.uses in the notebook's metadata, "
-            f"or remove evalkit.uses to run the notebook every time")
+            f"or remove evalkit.uses to run the notebook every time"
+        )
 
     def __getattr__(self, name):
         self._fail(f".{name}")
@@ -78,9 +80,27 @@ def _raiser(name: str):
     return method
 
 
-for _name in ("__int__", "__index__", "__float__", "__format__", "__lt__", "__le__", "__gt__", "__ge__", "__ne__",
-              "__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__", "__truediv__", "__rtruediv__",
-              "__contains__", "__call__"):
+for _name in (
+    "__int__",
+    "__index__",
+    "__float__",
+    "__format__",
+    "__lt__",
+    "__le__",
+    "__gt__",
+    "__ge__",
+    "__ne__",
+    "__add__",
+    "__radd__",
+    "__sub__",
+    "__rsub__",
+    "__mul__",
+    "__rmul__",
+    "__truediv__",
+    "__rtruediv__",
+    "__contains__",
+    "__call__",
+):
     setattr(Undeclared, _name, _raiser(_name))
 
 
@@ -110,8 +130,11 @@ def restrict(params, uses, notebook: str):
             update[section] = Undeclared(section, notebook, uses)
         else:
             sub = getattr(params, section)
-            update[section] = sub.model_copy(update={f: Undeclared(f"{section}.{f}", notebook, uses)
-                                                     for f in type(sub).model_fields if f not in fields})
+            update[section] = sub.model_copy(
+                update={
+                    f: Undeclared(f"{section}.{f}", notebook, uses) for f in type(sub).model_fields if f not in fields
+                }
+            )
     return params.model_copy(update=update)
 
 

@@ -5,6 +5,7 @@ Layers inside the package (each imports only those below it): :mod:`.schema` (co
 :mod:`.workbook` (``evalkit verify``'s output). :mod:`.generate` makes synthetic lists; :mod:`.crossmatch`
 matches a list with members, deaths, ASN and the previous list (the determination workflow).
 """
+
 from ..core.hashing import salted_hash as hash_ids
 from ..core.privacy import suppress
 from ..core.salt import get_salt
@@ -13,6 +14,20 @@ from .engine import VerificationReport, check_file, check_file_duckdb, check_rec
 from .generate import DEFECT_KINDS, RecipientTruth, generate_recipients
 from .schema import CHECKS, REQUIRED
 
-__all__ = ["CHECKS", "CrossMatch", "cross_match", "DEFECT_KINDS", "REQUIRED", "RecipientTruth", "VerificationReport", "check_file",
-           "check_file_duckdb", "check_recipients", "churn_sql", "generate_recipients", "get_salt", "hash_ids",
-           "suppress"]
+__all__ = [
+    "CHECKS",
+    "CrossMatch",
+    "cross_match",
+    "DEFECT_KINDS",
+    "REQUIRED",
+    "RecipientTruth",
+    "VerificationReport",
+    "check_file",
+    "check_file_duckdb",
+    "check_recipients",
+    "churn_sql",
+    "generate_recipients",
+    "get_salt",
+    "hash_ids",
+    "suppress",
+]

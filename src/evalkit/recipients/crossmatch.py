@@ -14,6 +14,7 @@ carry only the salted hash of the NIK (bound as ``$salt``), never the NIK or a n
 schema (:data:`evalkit.data.schemas.MEMBERS`, ``DEATHS``, ``NON_ELIGIBLE``) and a template in
 ``data/templates/``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ import pandas as pd
 
 from ..core.hashing import salted_hash_sql
 from ..core.salt import get_salt
-
 from .io import check_reference
 from .schema import check_columns, source_column
 from .sql import SAFE, build_flags, register_frame
@@ -58,16 +58,23 @@ def _reference(con, name: str, frame: pd.DataFrame | None, shown: str) -> bool:
     return True
 
 
-def match_conditions(con, members: pd.DataFrame | None, deaths: pd.DataFrame | None,
-                     asn: pd.DataFrame | None) -> dict[str, str]:
+def match_conditions(
+    con, members: pd.DataFrame | None, deaths: pd.DataFrame | None, asn: pd.DataFrame | None
+) -> dict[str, str]:
     """Register the reference lists given and return, per flag of :data:`FLAGS`, the SQL condition on a recipient row
     of the view ``rs`` (columns ``nik``, ``per``) — ``false`` for a list not given."""
-    has = {table: _reference(con, table, frame, name)
-           for (name, table), frame in zip(REFERENCE_TABLES.items(), (members, deaths, asn))}
+    has = {
+        table: _reference(con, table, frame, name)
+        for (name, table), frame in zip(REFERENCE_TABLES.items(), (members, deaths, asn))
+    }
     return {
         "already_member": "rs.nik IN (SELECT nik FROM m)" if has["m"] else "false",
-        "deceased": ("EXISTS (SELECT 1 FROM d WHERE d.nik = rs.nik AND try_strptime(d.tanggal_meninggal, '%Y-%m-%d') "
-                     "< try_strptime(rs.per, '%Y-%m'))") if has["d"] else "false",
+        "deceased": (
+            "EXISTS (SELECT 1 FROM d WHERE d.nik = rs.nik AND try_strptime(d.tanggal_meninggal, '%Y-%m-%d') "
+            "< try_strptime(rs.per, '%Y-%m'))"
+        )
+        if has["d"]
+        else "false",
         "non_eligible_status": "rs.nik IN (SELECT nik FROM a)" if has["a"] else "false",
     }
 
@@ -78,8 +85,10 @@ def reference_counts(con, **lists: pd.DataFrame | None) -> dict[str, dict[str, i
     out = {}
     for name, frame in lists.items():
         if frame is not None:
-            keys, matched = con.execute(f"SELECT count(DISTINCT nik), count(DISTINCT nik) FILTER (WHERE nik IN "
-                                        f"(SELECT nik FROM rs)) FROM {REFERENCE_TABLES[name]}").fetchall()[0]
+            keys, matched = con.execute(
+                f"SELECT count(DISTINCT nik), count(DISTINCT nik) FILTER (WHERE nik IN "
+                f"(SELECT nik FROM rs)) FROM {REFERENCE_TABLES[name]}"
+            ).fetchall()[0]
             out[name] = {"keys": int(keys), "matched": int(matched), "unmatched": int(keys - matched)}
     return out
 
@@ -91,9 +100,16 @@ def register_previous(con, previous: pd.DataFrame, mapping) -> None:
     con.execute("CREATE TEMP TABLE prev AS SELECT DISTINCT trim(nik) AS nik FROM prev_raw")
 
 
-def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | None = None,
-                deaths: pd.DataFrame | None = None, asn: pd.DataFrame | None = None,
-                previous: pd.DataFrame | None = None, salt: str | None = None) -> CrossMatch:
+def cross_match(
+    recipients: pd.DataFrame,
+    params,
+    *,
+    members: pd.DataFrame | None = None,
+    deaths: pd.DataFrame | None = None,
+    asn: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+    salt: str | None = None,
+) -> CrossMatch:
     """Match ``recipients`` (in the layout ``verification.mapping`` describes) with the reference lists; see the
     module docstring."""
     import duckdb
@@ -107,9 +123,11 @@ def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | Non
     build_flags(con, source, params, row_sql="_row", bound=bound)
     con.execute("CREATE TEMP VIEW rs AS SELECT * FROM flags")
     conditions = match_conditions(con, members, deaths, asn)
-    parts = [f"SELECT row_no AS row, '{flag}' AS flag, {salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS "
-             f"kode_wilayah, {SAFE['src']} AS sumber_dana, {SAFE['per']} AS periode FROM rs WHERE {cond}"
-             for flag, cond in conditions.items()]
+    parts = [
+        f"SELECT row_no AS row, '{flag}' AS flag, {salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS "
+        f"kode_wilayah, {SAFE['src']} AS sumber_dana, {SAFE['per']} AS periode FROM rs WHERE {cond}"
+        for flag, cond in conditions.items()
+    ]
     flags = con.execute(" UNION ALL ".join(parts) + " ORDER BY row, flag", {"salt": salt}).df()
     summary = {flag: int((flags["flag"] == flag).sum()) for flag in FLAGS} | {"rows": len(recipients)}
     for name, counts in reference_counts(con, members=members, deaths=deaths, asn=asn).items():
@@ -118,11 +136,12 @@ def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | Non
     summary["double_funded"] = int(double["persons"].sum()) if len(double) else 0
     if previous is not None:
         register_previous(con, previous, mapping)
-        carried, new, dropped = con.execute(
+        carried, new, dropped = con.execute(  # type: ignore[misc]  # one row: the three counts
             "WITH c AS (SELECT DISTINCT nik FROM rs) "
             "SELECT (SELECT count(*) FROM c WHERE nik IN (SELECT nik FROM prev)), "
             "(SELECT count(*) FROM c WHERE nik NOT IN (SELECT nik FROM prev)), "
-            "(SELECT count(*) FROM prev WHERE nik NOT IN (SELECT nik FROM c))").fetchone()
+            "(SELECT count(*) FROM prev WHERE nik NOT IN (SELECT nik FROM c))"
+        ).fetchone()
         summary |= {"carried_over": int(carried), "new": int(new), "dropped": int(dropped)}
     con.close()
     return CrossMatch(summary, flags, double)
@@ -130,7 +149,7 @@ def cross_match(recipients: pd.DataFrame, params, *, members: pd.DataFrame | Non
 
 def _double_funding(con) -> pd.DataFrame:
     """Persons listed by more than one funder in a period, per pair of funders (and by all three)."""
-    pairs = ", ".join(f"count(*) FILTER (WHERE bool_or_{a} AND bool_or_{b}) AS \"{a}+{b}\"" for a, b in FUNDER_PAIRS)
+    pairs = ", ".join(f'count(*) FILTER (WHERE bool_or_{a} AND bool_or_{b}) AS "{a}+{b}"' for a, b in FUNDER_PAIRS)
     df = con.execute(f"""
         WITH p AS (SELECT per, nik, bool_or(src = 'apbd_prov') AS bool_or_apbd_prov,
                           bool_or(src = 'apbd_kabkota') AS bool_or_apbd_kabkota, bool_or(src = 'csr') AS bool_or_csr

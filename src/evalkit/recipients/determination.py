@@ -23,13 +23,14 @@ the source row number only; ``personal`` holds the determined and reserve rows' 
 restricted decree annex and the BPJS handover, which are written only into the officer's restricted folder
 (:mod:`evalkit.report.officer`): never cached, never published.
 """
+
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
@@ -43,11 +44,23 @@ from .schema import CHECKS, SOURCE_PRIORITY, check_columns, check_period
 from .sql import SAFE, build_flags, register_frame
 
 #: Why a proposal is excluded, in the order reasons are tried (the first that applies is reported).
-REASONS = ("invalid_value", "invalid_nik", "duplicate_within_source", "duplicate_cross_source", "ineligible",
-           "sex_birthdate_mismatch", *FLAGS)
+REASONS = (
+    "invalid_value",
+    "invalid_nik",
+    "duplicate_within_source",
+    "duplicate_cross_source",
+    "ineligible",
+    "sex_birthdate_mismatch",
+    *FLAGS,
+)
 #: The SQL ordering of each ranking criterion (ascending = earlier).
-RANK_SQL = {"carried_over": "NOT carried_over", "oldest": "age DESC NULLS LAST", "youngest": "age ASC NULLS LAST",
-            "list_order": "row_no", "lottery": "sha256(CAST($seed AS VARCHAR) || nik)"}
+RANK_SQL = {
+    "carried_over": "NOT carried_over",
+    "oldest": "age DESC NULLS LAST",
+    "youngest": "age ASC NULLS LAST",
+    "list_order": "row_no",
+    "lottery": "sha256(CAST($seed AS VARCHAR) || nik)",
+}
 
 
 FUNDERS = tuple(SOURCE_PRIORITY)
@@ -103,10 +116,13 @@ def check_quotas(quotas: Mapping, kabkota: set[str], shown: str) -> Quotas:
         out[funder] = {}
         for code, q in per_code.items():
             if str(code) not in kabkota:
-                problems.append(Problem(shown, f"kode_wilayah {str(code)[:6]}", "", "is not a Kaltim kab/kota code (BPS)"))
+                problems.append(
+                    Problem(shown, f"kode_wilayah {str(code)[:6]}", "", "is not a Kaltim kab/kota code (BPS)")
+                )
             elif isinstance(q, bool) or not isinstance(q, int) or not 0 <= q <= MAX_QUOTA:
-                problems.append(Problem(shown, f"quota of {code}", "",
-                                        f"must be a whole number of persons from 0 to {MAX_QUOTA:,}"))
+                problems.append(
+                    Problem(shown, f"quota of {code}", "", f"must be a whole number of persons from 0 to {MAX_QUOTA:,}")
+                )
             else:
                 out[funder][str(code)] = q
     if problems:
@@ -142,27 +158,59 @@ def read_quotas(path: str | Path) -> Quotas:
     if {"region_code", "recipients"} <= set(df.columns):
         df = df.rename(columns={"region_code": "kode_wilayah", "recipients": "kuota"})
     if not {"kode_wilayah", "kuota"} <= set(df.columns):
-        raise DataError([Problem(shown, "columns", "", "needs the columns kode_wilayah and kuota (and optionally "
-                                 "sumber_dana), or region_code and recipients as in a budget allocation table")])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    "columns",
+                    "",
+                    "needs the columns kode_wilayah and kuota (and optionally "
+                    "sumber_dana), or region_code and recipients as in a budget allocation table",
+                )
+            ]
+        )
     if df.empty:
         raise DataError([Problem(shown, "rows", "", "no quota row: one row per kab/kota (and funder) is needed")])
     funders = df["sumber_dana"].str.strip() if "sumber_dana" in df.columns else pd.Series(PROVINCE, index=df.index)
     funders = funders.replace("", PROVINCE)
-    problems, out, seen, kaltim = [], {}, {}, set(kaltim_codes())
+    problems, kaltim = [], set(kaltim_codes())
+    out: dict = {}
+    seen: dict = {}
     for i, (code, value, funder) in enumerate(zip(df["kode_wilayah"].str.strip(), df["kuota"].str.strip(), funders)):
         row = i + 2 + skip
         if funder not in FUNDERS:
-            problems.append(Problem(shown, f"row {row}, column 'sumber_dana'", short_repr(funder[:6]),
-                                    "allowed: " + ", ".join(FUNDERS)))
+            problems.append(
+                Problem(
+                    shown, f"row {row}, column 'sumber_dana'", short_repr(funder[:6]), "allowed: " + ", ".join(FUNDERS)
+                )
+            )
         elif code not in kaltim:
-            problems.append(Problem(shown, f"row {row}, column 'kode_wilayah'", short_repr(code[:6]),
-                                    "is not a Kaltim kab/kota code (BPS, e.g. 6472)"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"row {row}, column 'kode_wilayah'",
+                    short_repr(code[:6]),
+                    "is not a Kaltim kab/kota code (BPS, e.g. 6472)",
+                )
+            )
         elif not QUOTA_VALUE.fullmatch(value):
-            problems.append(Problem(shown, f"row {row}, column 'kuota'", "",
-                                    "must be a whole number of persons written with the digits 0-9 (at most 7)"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"row {row}, column 'kuota'",
+                    "",
+                    "must be a whole number of persons written with the digits 0-9 (at most 7)",
+                )
+            )
         elif (funder, code) in seen:
-            problems.append(Problem(shown, f"row {row}, column 'kode_wilayah'", short_repr(code[:6]),
-                                    f"is listed twice for {funder} (also row {seen[(funder, code)]}): one row each"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"row {row}, column 'kode_wilayah'",
+                    short_repr(code[:6]),
+                    f"is listed twice for {funder} (also row {seen[(funder, code)]}): one row each",
+                )
+            )
         else:
             seen[(funder, code)] = row
             out.setdefault(funder, {})[code] = int(value)
@@ -171,10 +219,18 @@ def read_quotas(path: str | Path) -> Quotas:
     return out
 
 
-def determine(proposals: pd.DataFrame, params, quotas: Mapping, period: str, *,
-              members: pd.DataFrame | None = None, deaths: pd.DataFrame | None = None,
-              asn: pd.DataFrame | None = None, previous: pd.DataFrame | None = None,
-              salt: str | None = None) -> DeterminationResult:
+def determine(
+    proposals: pd.DataFrame,
+    params,
+    quotas: Mapping,
+    period: str,
+    *,
+    members: pd.DataFrame | None = None,
+    deaths: pd.DataFrame | None = None,
+    asn: pd.DataFrame | None = None,
+    previous: pd.DataFrame | None = None,
+    salt: str | None = None,
+) -> DeterminationResult:
     """The determined list of ``period`` (``YYYY-MM``) from ``proposals``; see the module docstring."""
     import duckdb
 
@@ -195,14 +251,17 @@ def determine(proposals: pd.DataFrame, params, quotas: Mapping, period: str, *,
     reason = "CASE " + " ".join(f"WHEN {conditions[r]} THEN '{r}'" for r in REASONS) + " END"
     order = ", ".join(RANK_SQL[c] for c in rule.ranking) + ", row_no"
     binds = {"salt": salt} | ({"seed": params.seed} if "lottery" in rule.ranking else {})
-    lists = con.execute(f"""
-        WITH r AS (SELECT row_no, nik, {SAFE['region']} AS region, {SAFE['src']} AS src, age, {reason} AS reason,
+    lists = con.execute(
+        f"""
+        WITH r AS (SELECT row_no, nik, {SAFE["region"]} AS region, {SAFE["src"]} AS src, age, {reason} AS reason,
                           {carried} AS carried_over FROM rs)
-        SELECT row_no AS row, {salted_hash_sql('nik')} AS id_hash, region AS kode_wilayah, src AS sumber_dana, reason,
+        SELECT row_no AS row, {salted_hash_sql("nik")} AS id_hash, region AS kode_wilayah, src AS sumber_dana, reason,
                carried_over,
                CASE WHEN reason IS NULL THEN row_number() OVER (PARTITION BY region, src, reason IS NULL
                                                                 ORDER BY {order}) END AS rank
-        FROM r ORDER BY region, src, rank NULLS LAST, row_no""", binds).df()
+        FROM r ORDER BY region, src, rank NULLS LAST, row_no""",
+        binds,
+    ).df()
     if lists.empty:
         con.close()
         raise DataError([Problem("proposals", "periode", "", f"no proposal row is in period {period}")])
@@ -222,23 +281,35 @@ def determine(proposals: pd.DataFrame, params, quotas: Mapping, period: str, *,
     references = reference_counts(con, members=members, deaths=deaths, asn=asn)
     chosen = lists.loc[lists["status"].isin(["determined", "reserve"]), ["row"]]
     con.register("chosen", chosen)
-    personal = con.execute(f"SELECT _row AS row, {', '.join(PERSONAL)} FROM ({source}) WHERE _row IN "
-                           "(SELECT row FROM chosen) ORDER BY _row", bound).df()
+    personal = con.execute(
+        f"SELECT _row AS row, {', '.join(PERSONAL)} FROM ({source}) WHERE _row IN "
+        "(SELECT row FROM chosen) ORDER BY _row",
+        bound,
+    ).df()
     con.close()
     summary = _summary(lists, quotas, checked)
-    return DeterminationResult(lists[["row", "id_hash", "kode_wilayah", "sumber_dana", "status", "reason", "rank",
-                                      "carried_over"]], summary, period, checked, personal, references)
+    return DeterminationResult(
+        lists[["row", "id_hash", "kode_wilayah", "sumber_dana", "status", "reason", "rank", "carried_over"]],
+        summary,
+        period,
+        checked,
+        personal,
+        references,
+    )
 
 
 def _quota_of(frame: pd.DataFrame, quotas: Quotas) -> pd.Series:
     """The quota of each row's kab/kota and funder: the province's and those of a funder that set any are 0 where not
     given; NaN (no limit) for a funder that set none."""
+
     def one(code: str, funder: str) -> float:
         if funder != PROVINCE and not quotas.get(funder):
             return float("nan")
         return float(quotas.get(funder, {}).get(code, 0))
-    return pd.Series([one(c, f) for c, f in zip(frame["kode_wilayah"], frame["sumber_dana"])], index=frame.index,
-                     dtype="float64")
+
+    return pd.Series(
+        [one(c, f) for c, f in zip(frame["kode_wilayah"], frame["sumber_dana"])], index=frame.index, dtype="float64"
+    )
 
 
 def _summary(lists: pd.DataFrame, quotas: Quotas, checked: dict[str, bool]) -> pd.DataFrame:
@@ -246,8 +317,9 @@ def _summary(lists: pd.DataFrame, quotas: Quotas, checked: dict[str, bool]) -> p
     excluded per reason (NaN for a cross-match whose list was not given)."""
     keys = set(zip(lists["kode_wilayah"], lists["sumber_dana"]))
     keys |= {(code, funder) for funder, per_code in quotas.items() for code in per_code}
-    out = pd.DataFrame(sorted(keys, key=lambda k: (k[0], SOURCE_PRIORITY.get(k[1], 9), k[1])),
-                       columns=["kode_wilayah", "sumber_dana"])
+    out = pd.DataFrame(
+        sorted(keys, key=lambda k: (k[0], SOURCE_PRIORITY.get(k[1], 9), k[1])), columns=["kode_wilayah", "sumber_dana"]
+    )
     index = pd.MultiIndex.from_frame(out)
 
     def count(mask) -> pd.Series:

@@ -21,6 +21,7 @@ than the BPS ``kode_wilayah`` the worker is listed in — a NIK is for life (UU 
 Row numbers are the file's (header = row 1). Issues carry the salted hash of the NIK, never the NIK or
 the name.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -77,8 +78,11 @@ def _flag_file(con, path: Path, params, period: str | None) -> None:
 
     mapping = params.verification.mapping
     try:
-        rel = con.read_parquet(str(path)) if path.suffix.lower() == ".parquet" else \
-            con.read_csv(str(path), all_varchar=True, header=True)
+        rel = (
+            con.read_parquet(str(path))
+            if path.suffix.lower() == ".parquet"
+            else con.read_csv(str(path), all_varchar=True, header=True)
+        )
         rel.create_view("input_file")
         columns = [r[0] for r in con.execute("DESCRIBE SELECT * FROM input_file").fetchall()]
         check_columns(columns, str(path), mapping)
@@ -100,11 +104,14 @@ def _unreadable(path: Path, exc: Exception) -> DataError:
     if is_archive(magic):
         return DataError([Problem(str(path), "file", "", ARCHIVE)])
     if "newline" in text or "new line" in text:
-        return DataError([Problem(str(path), "header", "", "a column name holds a line break: keep each column name "
-                                  "on one line")])
-    why = ("the file is not UTF-8 text (Excel's plain 'CSV' is Windows-1252): save it as 'CSV UTF-8'"
-           if "unicode" in text or "utf" in text or "encoding" in text else
-           f"the file cannot be read as CSV/Parquet ({type(exc).__name__}); check separators, quotes and the header")
+        return DataError(
+            [Problem(str(path), "header", "", "a column name holds a line break: keep each column name on one line")]
+        )
+    why = (
+        "the file is not UTF-8 text (Excel's plain 'CSV' is Windows-1252): save it as 'CSV UTF-8'"
+        if "unicode" in text or "utf" in text or "encoding" in text
+        else f"the file cannot be read as CSV/Parquet ({type(exc).__name__}); check separators, quotes and the header"
+    )
     return DataError([Problem(str(path), "file", "", why)])
 
 
@@ -113,8 +120,9 @@ def _rows_in_period(con, period: str | None, shown: str) -> None:
         raise DataError([Problem(shown, "--period", period, "no row of the list has this periode; check the month")])
 
 
-def check_recipients(df: pd.DataFrame, params, previous: pd.DataFrame | None = None, salt: str | None = None,
-                     shown: str = "recipients") -> VerificationReport:
+def check_recipients(
+    df: pd.DataFrame, params, previous: pd.DataFrame | None = None, salt: str | None = None, shown: str = "recipients"
+) -> VerificationReport:
     """Run every check on a recipient list in memory (see the module docstring) → :class:`VerificationReport`.
 
     The checks run in DuckDB over the frame: the same SQL as :func:`check_file` and the large-list engine.
@@ -127,9 +135,16 @@ def check_recipients(df: pd.DataFrame, params, previous: pd.DataFrame | None = N
     return _report(con, params, salt, previous, "memory")
 
 
-def check_file(path, params, previous: pd.DataFrame | None = None, salt: str | None = None,
-               period: str | None = None, issues_csv: Path | None = None, issues_limit: int | None = None,
-               with_clean: bool = True) -> VerificationReport:
+def check_file(
+    path,
+    params,
+    previous: pd.DataFrame | None = None,
+    salt: str | None = None,
+    period: str | None = None,
+    issues_csv: Path | None = None,
+    issues_limit: int | None = None,
+    with_clean: bool = True,
+) -> VerificationReport:
     """Verify a CSV/Parquet file read by DuckDB directly (fast, no pandas parsing); XLSX goes through pandas.
     ``issues_csv``, ``issues_limit``, ``with_clean``: see :func:`_report`."""
     path = Path(path)
@@ -150,8 +165,14 @@ def check_file(path, params, previous: pd.DataFrame | None = None, salt: str | N
     return _report(con, params, salt, previous, "file", issues_csv, issues_limit, with_clean)
 
 
-def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None = None, salt: str | None = None,
-                      memory_limit: str = "2GB", period: str | None = None) -> dict:
+def check_file_duckdb(
+    path: str | Path,
+    params,
+    issues_path: str | Path | None = None,
+    salt: str | None = None,
+    memory_limit: str = "2GB",
+    period: str | None = None,
+) -> dict:
     """Verify a CSV or Parquet file with DuckDB out of core; return the summary and write issues to
     ``issues_path`` (CSV when it ends in ``.csv``, else Parquet)."""
     path = Path(path)
@@ -164,14 +185,23 @@ def check_file_duckdb(path: str | Path, params, issues_path: str | Path | None =
     if issues_path is not None:
         con.execute(f"CREATE TEMP TABLE issues AS {issues_sql(params)}", {"salt": salt})
         issues = con.table("issues")
-        issues.write_csv(str(issues_path)) if Path(issues_path).suffix.lower() == ".csv" else \
-            issues.write_parquet(str(issues_path))
+        issues.write_csv(str(issues_path)) if Path(issues_path).suffix.lower() == ".csv" else issues.write_parquet(
+            str(issues_path)
+        )
     con.close()
     return summary
 
 
-def _report(con, params, salt: str | None, previous: pd.DataFrame | None, engine: str,
-            issues_csv: Path | None = None, issues_limit: int | None = None, with_clean: bool = True) -> VerificationReport:
+def _report(
+    con,
+    params,
+    salt: str | None,
+    previous: pd.DataFrame | None,
+    engine: str,
+    issues_csv: Path | None = None,
+    issues_limit: int | None = None,
+    with_clean: bool = True,
+) -> VerificationReport:
     """Summary, issues, clean records, by-region counts and churn from the ``flags`` table. With ``issues_csv``
     every issue is streamed to that CSV by DuckDB and only the first ``issues_limit`` are returned; without
     ``with_clean`` the clean records are not fetched (``evalkit verify`` does not publish them)."""
@@ -188,22 +218,31 @@ def _report(con, params, salt: str | None, previous: pd.DataFrame | None, engine
     if issues.empty:
         issues = pd.DataFrame(columns=ISSUE_COLUMNS)
     issues["row"] = issues["row"].astype("int64")
-    con.execute(f"CREATE TEMP TABLE ok AS SELECT row_no, {salted_hash_sql('nik')} AS id_hash, "
-                f"region, src, per, sex, age, job, NOT ({anyflag}) AS clean FROM flags WHERE valid AND NOT bad_per",
-                bind)
+    con.execute(
+        f"CREATE TEMP TABLE ok AS SELECT row_no, {salted_hash_sql('nik')} AS id_hash, "
+        f"region, src, per, sex, age, job, NOT ({anyflag}) AS clean FROM flags WHERE valid AND NOT bad_per",
+        bind,
+    )
     clean = con.execute(
         "SELECT row_no AS row, id_hash, region AS kode_wilayah, src AS sumber_dana, per AS periode, sex AS jenis_kelamin, "
-        "age AS usia, job AS pekerjaan FROM ok WHERE clean " + ("" if with_clean else "AND false ") + "ORDER BY row_no").df()
-    by_region = pd.DataFrame(con.execute(
-        f"SELECT {SAFE['region']} AS kode_wilayah, count(*) AS rows, sum(CAST({anyflag} AS INTEGER)) AS flagged "
-        "FROM flags GROUP BY 1 ORDER BY 1").fetchnumpy())
+        "age AS usia, job AS pekerjaan FROM ok WHERE clean " + ("" if with_clean else "AND false ") + "ORDER BY row_no"
+    ).df()
+    by_region = pd.DataFrame(
+        con.execute(
+            f"SELECT {SAFE['region']} AS kode_wilayah, count(*) AS rows, sum(CAST({anyflag} AS INTEGER)) AS flagged "
+            "FROM flags GROUP BY 1 ORDER BY 1"
+        ).fetchnumpy()
+    )
     by_region["clean_share"] = 1 - by_region["flagged"] / by_region["rows"]
     con.execute("CREATE TEMP TABLE ids AS SELECT DISTINCT id_hash, per FROM ok")
     if previous is not None:
         check_columns(previous.columns, "previous list", params.verification.mapping)
         con.register("prev_df", previous[[source_column("nik", params.verification.mapping)]].set_axis(["nik"], axis=1))
-        con.execute(f"INSERT INTO ids SELECT DISTINCT {salted_hash_sql('trim(CAST(nik AS VARCHAR))')}, "
-                    "'0000-00 previous' FROM prev_df", bind)
+        con.execute(
+            f"INSERT INTO ids SELECT DISTINCT {salted_hash_sql('trim(CAST(nik AS VARCHAR))')}, "
+            "'0000-00 previous' FROM prev_df",
+            bind,
+        )
     churn = churn_sql(con)
     con.close()
     return VerificationReport(summary, issues, clean, churn, engine, by_region)
@@ -217,6 +256,8 @@ def churn_sql(con) -> pd.DataFrame:
         cont, new, dropped = con.execute(
             "SELECT count(*) FILTER (WHERE in_a AND in_b), count(*) FILTER (WHERE in_b AND NOT in_a), "
             "count(*) FILTER (WHERE in_a AND NOT in_b) FROM (SELECT id_hash, bool_or(per = $a) AS in_a, "
-            "bool_or(per = $b) AS in_b FROM ids WHERE per IN ($a, $b) GROUP BY id_hash)", {"a": a, "b": b}).fetchone()
+            "bool_or(per = $b) AS in_b FROM ids WHERE per IN ($a, $b) GROUP BY id_hash)",
+            {"a": a, "b": b},
+        ).fetchone()
         rows.append({"from": a.replace("0000-00 ", ""), "to": b, "continuing": cont, "new": new, "dropped": dropped})
     return pd.DataFrame(rows, columns=["from", "to", "continuing", "new", "dropped"])

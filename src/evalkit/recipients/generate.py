@@ -1,4 +1,5 @@
 """Seeded synthetic recipient lists with injected defects of known kinds and counts (SYNTHETIC DATA)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,19 +10,78 @@ import pandas as pd
 from ..reference import kaltim_codes, regions
 from .schema import CHECKS, SOURCE_PRIORITY
 
-FIRST = ["Ahmad", "Budi", "Siti", "Dewi", "Rahmat", "Nur", "Agus", "Sri", "Muhammad", "Yohanes", "Maria", "Andi",
-         "Rina", "Joko", "Fitri", "Hendra", "Wahyu", "Ayu", "Dedi", "Lestari", "Arif", "Putri", "Bambang", "Indah"]
-LAST = ["Saputra", "Wijaya", "Hidayat", "Kurniawan", "Rahmawati", "Pratama", "Lestari", "Santoso", "Nugroho",
-        "Siregar", "Hasibuan", "Tanjung", "Lumban", "Daeng", "Sari", "Setiawan", "Ramadhan", "Anwar", "Yusuf", "Rusdi"]
-OCCUPATIONS = ["petani", "nelayan", "pedagang", "buruh harian", "pekebun", "marbot", "guru ngaji", "ojek",
-               "pelaku umkm", "pekerja kreatif"]
+FIRST = [
+    "Ahmad",
+    "Budi",
+    "Siti",
+    "Dewi",
+    "Rahmat",
+    "Nur",
+    "Agus",
+    "Sri",
+    "Muhammad",
+    "Yohanes",
+    "Maria",
+    "Andi",
+    "Rina",
+    "Joko",
+    "Fitri",
+    "Hendra",
+    "Wahyu",
+    "Ayu",
+    "Dedi",
+    "Lestari",
+    "Arif",
+    "Putri",
+    "Bambang",
+    "Indah",
+]
+LAST = [
+    "Saputra",
+    "Wijaya",
+    "Hidayat",
+    "Kurniawan",
+    "Rahmawati",
+    "Pratama",
+    "Lestari",
+    "Santoso",
+    "Nugroho",
+    "Siregar",
+    "Hasibuan",
+    "Tanjung",
+    "Lumban",
+    "Daeng",
+    "Sari",
+    "Setiawan",
+    "Ramadhan",
+    "Anwar",
+    "Yusuf",
+    "Rusdi",
+]
+OCCUPATIONS = [
+    "petani",
+    "nelayan",
+    "pedagang",
+    "buruh harian",
+    "pekebun",
+    "marbot",
+    "guru ngaji",
+    "ojek",
+    "pelaku umkm",
+    "pekerja kreatif",
+]
 SOURCES = list(SOURCE_PRIORITY)
 #: The checks the generator injects defects for (every check but unreadable values).
 DEFECT_KINDS = tuple(c for c in CHECKS if c != "invalid_value")
 #: How common each kind is relative to the mean defect share (illustrative: mistyped NIKs and outdated
 #: eligibility are the commonest problems data officers report; duplicates across funders the rarest).
-KIND_RELATIVE = {"invalid_nik": 1.6, "sex_birthdate_mismatch": 0.7, "ineligible": 1.3,
-                 "duplicate_within_source": 0.8, "duplicate_cross_source": 0.6}
+KIND_RELATIVE = {
+    "invalid_nik": 1.6,
+    "sex_birthdate_mismatch": 0.7,
+    "ineligible": 1.3,
+    "duplicate_within_source": 0.8,
+    "duplicate_cross_source": 0.6,
+}
 #: Share of recipients whose NIK was issued elsewhere (migrants; information, not a defect; illustrative) and the
 #: Kemendagri codes of the kab/kota outside Kaltim they come from (Makassar, Kab. Bone, Surabaya, Kab. Lombok Timur).
 MIGRANT_SHARE = 0.08
@@ -51,13 +111,19 @@ class RecipientTruth:
 def _nik(kk: np.ndarray, cc: np.ndarray, dob: pd.DatetimeIndex, female: np.ndarray, serial: np.ndarray) -> np.ndarray:
     """PPKK CC DD(+40 for women) MM YY SSSS, vectorised."""
     day = dob.day.to_numpy() + 40 * np.asarray(female, dtype=int)
-    num = (np.asarray(cc, dtype=np.int64) * 10**10 + day * 10**8 + dob.month.to_numpy() * 10**6
-           + (dob.year.to_numpy() % 100) * 10**4 + np.asarray(serial, dtype=np.int64))
+    num = (
+        np.asarray(cc, dtype=np.int64) * 10**10
+        + day * 10**8
+        + dob.month.to_numpy() * 10**6
+        + (dob.year.to_numpy() % 100) * 10**4
+        + np.asarray(serial, dtype=np.int64)
+    )
     return np.char.add(np.asarray(kk).astype("U4"), np.char.zfill(num.astype("U12"), 12)).astype(object)
 
 
-def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-06"), defects: dict | None = None,
-                        churn_share: float = 0.1) -> tuple[pd.DataFrame, RecipientTruth]:
+def generate_recipients(
+    n: int = 2000, seed: int = 0, periods=("2025-05", "2025-06"), defects: dict | None = None, churn_share: float = 0.1
+) -> tuple[pd.DataFrame, RecipientTruth]:
     """A recipient list in the data officers' columns, about ``n`` clean rows over ``periods``, plus defects.
 
     ``defects`` maps each kind in :data:`DEFECT_KINDS` to how many rows carry it (default
@@ -107,14 +173,25 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
             newcomers = newcomers[: len(leave)]
             present[newcomers] = True
         i = np.flatnonzero(present)
-        frames.append(pd.DataFrame({"nik": nik[i], "nama": names[i], "tanggal_lahir": dob_text[i],
-                                    "jenis_kelamin": np.where(female[i], "P", "L"), "kode_wilayah": kk[i],
-                                    "pekerjaan": job[i], "sumber_dana": source[i], "periode": period,
-                                    "no_kpj": np.char.add("KPJ", (1000000 + i).astype("U8")),
-                                    # the address for the decree annex, a function of the person (no random draw)
-                                    "desa_kelurahan": np.char.add("Desa Sintetis ", (i % 40 + 1).astype("U2")),
-                                    "kecamatan": np.char.add("Kecamatan Sintetis ", (i % 12 + 1).astype("U2")),
-                                    "_moved": moved[i]}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "nik": nik[i],
+                    "nama": names[i],
+                    "tanggal_lahir": dob_text[i],
+                    "jenis_kelamin": np.where(female[i], "P", "L"),
+                    "kode_wilayah": kk[i],
+                    "pekerjaan": job[i],
+                    "sumber_dana": source[i],
+                    "periode": period,
+                    "no_kpj": np.char.add("KPJ", (1000000 + i).astype("U8")),
+                    # the address for the decree annex, a function of the person (no random draw)
+                    "desa_kelurahan": np.char.add("Desa Sintetis ", (i % 40 + 1).astype("U2")),
+                    "kecamatan": np.char.add("Kecamatan Sintetis ", (i % 12 + 1).astype("U2")),
+                    "_moved": moved[i],
+                }
+            )
+        )
     df = pd.concat(frames, ignore_index=True).astype(object)
     # --- inject defects on disjoint clean rows -------------------------------------------------
     propensity = dict(zip(codes, rng.lognormal(0.0, KABKOTA_QUALITY_SD, size=len(codes))))
@@ -128,7 +205,9 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
     for pos in pick(defects["invalid_nik"]):
         v = df.at[pos, "nik"]
         variant = rng.integers(0, 6)
-        bad = [v[:15], v[:7] + "A" + v[8:], "99" + v[2:], "6499" + v[4:], v[:8] + "13" + v[10:], v[:12] + "0000"][variant]
+        bad = [v[:15], v[:7] + "A" + v[8:], "99" + v[2:], "6499" + v[4:], v[:8] + "13" + v[10:], v[:12] + "0000"][
+            variant
+        ]
         df.at[pos, "nik"] = bad
         truth["invalid_nik"].append(pos)
     for pos in pick(defects["sex_birthdate_mismatch"]):
@@ -147,14 +226,20 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
             d = (period - pd.DateOffset(years=years) - pd.Timedelta(days=int(rng.integers(1, 200)))).normalize()
             fem = df.at[pos, "jenis_kelamin"] == "P"
             while True:
-                new = _nik(np.array([df.at[pos, "nik"][:4]]), np.array([int(rng.integers(1, 90))]),
-                           pd.DatetimeIndex([d]), np.array([fem]), np.array([int(rng.integers(1, 9999))]))[0]
+                new = _nik(
+                    np.array([df.at[pos, "nik"][:4]]),
+                    np.array([int(rng.integers(1, 90))]),
+                    pd.DatetimeIndex([d]),
+                    np.array([fem]),
+                    np.array([int(rng.integers(1, 9999))]),
+                )[0]
                 if new not in used_nik:
                     break
             used_nik.add(new)
             df.at[pos, "nik"], df.at[pos, "tanggal_lahir"] = new, d.strftime("%Y-%m-%d")
         truth["ineligible"].append(pos)
-    dups, originals = [], {}
+    dups: list = []
+    originals: dict = {}
     for pos in pick(defects["duplicate_within_source"]):
         originals[len(dups)] = pos
         dups.append(("duplicate_within_source", df.loc[pos].to_dict()))
@@ -183,9 +268,14 @@ def generate_recipients(n: int = 2000, seed: int = 0, periods=("2025-05", "2025-
     return out, RecipientTruth(truth, {"nik_region_other": np.flatnonzero(migrants).tolist()})
 
 
-def generate_reference_lists(recipients: pd.DataFrame, truth: RecipientTruth, period: str, seed: int = 0,
-                             counts: dict[str, int] | None = None, others: int = 40) -> tuple[dict[str, pd.DataFrame],
-                                                                                             dict[str, int]]:
+def generate_reference_lists(
+    recipients: pd.DataFrame,
+    truth: RecipientTruth,
+    period: str,
+    seed: int = 0,
+    counts: dict[str, int] | None = None,
+    others: int = 40,
+) -> tuple[dict[str, pd.DataFrame], dict[str, int]]:
     """Reference lists in their templates' layout (``members``, ``deaths``, ``asn``) that name known recipients of
     ``period``: ``counts[name]`` persons each (default 25, 8 and 12), taken from rows that carry no defect and are
     the person's only row of the period, so a correct determination excludes exactly these rows for exactly this
@@ -211,18 +301,31 @@ def generate_reference_lists(recipients: pd.DataFrame, truth: RecipientTruth, pe
 
     def died(n: int, after: bool) -> list[str]:
         days = rng.integers(1, 20 if after else 400, size=n)
-        return [(start + pd.Timedelta(days=int(d)) if after else start - pd.Timedelta(days=int(d))).strftime("%Y-%m-%d")
-                for d in days]
+        return [
+            (start + pd.Timedelta(days=int(d)) if after else start - pd.Timedelta(days=int(d))).strftime("%Y-%m-%d")
+            for d in days
+        ]
 
     lists = {
-        "members": pd.DataFrame({"nik": [*members, *strangers[:others]],
-                                 "segmen": "BPU", "pembayar": rng.choice(["mandiri", "apbd_kabkota", "csr"],
-                                                                         size=len(members) + others)}),
-        "deaths": pd.DataFrame({"nik": [*deaths, *later, *strangers[others:2 * others]],
-                                "tanggal_meninggal": [*died(len(deaths), False), *died(len(later), True),
-                                                      *died(others, False)]}),
-        "asn": pd.DataFrame({"nik": [*asn, *strangers[2 * others:3 * others]],
-                             "kategori": rng.choice(["ASN", "TNI", "Polri"], size=len(asn) + others)}),
+        "members": pd.DataFrame(
+            {
+                "nik": [*members, *strangers[:others]],
+                "segmen": "BPU",
+                "pembayar": rng.choice(["mandiri", "apbd_kabkota", "csr"], size=len(members) + others),
+            }
+        ),
+        "deaths": pd.DataFrame(
+            {
+                "nik": [*deaths, *later, *strangers[others : 2 * others]],
+                "tanggal_meninggal": [*died(len(deaths), False), *died(len(later), True), *died(others, False)],
+            }
+        ),
+        "asn": pd.DataFrame(
+            {
+                "nik": [*asn, *strangers[2 * others : 3 * others]],
+                "kategori": rng.choice(["ASN", "TNI", "Polri"], size=len(asn) + others),
+            }
+        ),
     }
     for name, frame in lists.items():
         lists[name] = frame.sample(frac=1, random_state=int(rng.integers(2**31))).reset_index(drop=True)

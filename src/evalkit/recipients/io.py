@@ -1,12 +1,12 @@
 """Reading recipient lists (CSV/XLSX) with NIK kept as text, and choosing the engine by size."""
+
 from __future__ import annotations
-
-from pathlib import Path
-
-import pandas as pd
 
 import re
 from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
 
 from ..data.loaders import not_a_file, open_sheet, raise_problems, read_table
 from ..data.schemas import DEATHS, MEMBERS, NON_ELIGIBLE
@@ -60,8 +60,11 @@ def _sheet_rows(path: Path, max_mb: float) -> tuple[list[str], list[list[object]
     ws = open_sheet(path, str(path), max_mb, read_only=True)
     rows = ws.iter_rows(values_only=True)
     header = ["" if h is None else str(h).strip() for h in next(rows, [])]
-    body = [list(r[: len(header)]) + [None] * (len(header) - len(r)) for r in rows
-            if r is not None and not all(x is None for x in r)]
+    body = [
+        list(r[: len(header)]) + [None] * (len(header) - len(r))
+        for r in rows
+        if r is not None and not all(x is None for x in r)
+    ]
     return header, body
 
 
@@ -79,8 +82,14 @@ def read_reference(path: str | Path, name: str, max_mb: float = 500) -> pd.DataF
         for i, r in enumerate(body):
             if j is not None and isinstance(r[j], (int, float)) and not isinstance(r[j], bool):
                 numeric_nik.add(i)
-        df = pd.DataFrame([["" if x is None else (x.strftime("%Y-%m-%d") if hasattr(x, "strftime") else str(x))
-                            for x in r] for r in body], columns=header, dtype=str)
+        df = pd.DataFrame(
+            [
+                ["" if x is None else (x.strftime("%Y-%m-%d") if hasattr(x, "strftime") else str(x)) for x in r]
+                for r in body
+            ],
+            columns=header,
+            dtype=str,
+        )
     else:
         df = read_table(path, shown, max_mb)
     return check_reference(df, name, shown, numeric_nik)
@@ -97,8 +106,18 @@ def check_reference(frame: pd.DataFrame, name: str, shown: str, numeric_rows=())
     missing = [c.name for c in schema if c.required and c.name not in df.columns]
     if missing:
         expected = ", ".join(c.name for c in schema)
-        raise DataError([Problem(shown, f"column '{c}'", "", f"the required column is missing; the {name} list has the "
-                                 f"columns {expected} (template: data/templates)") for c in missing])
+        raise DataError(
+            [
+                Problem(
+                    shown,
+                    f"column '{c}'",
+                    "",
+                    f"the required column is missing; the {name} list has the "
+                    f"columns {expected} (template: data/templates)",
+                )
+                for c in missing
+            ]
+        )
     numeric = set(numeric_rows)
     if pd.api.types.is_numeric_dtype(df["nik"]):
         numeric |= set(range(len(df)))
@@ -110,11 +129,24 @@ def check_reference(frame: pd.DataFrame, name: str, shown: str, numeric_rows=())
     problems = []
     for i, nik in enumerate(out["nik"]):
         if i in numeric:
-            problems.append(Problem(shown, f"row {i + 2}, column 'nik'", "", "the NIK is stored as a number (in Excel, "
-                                    "its last digit is lost): format the column as Text and type it again"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"row {i + 2}, column 'nik'",
+                    "",
+                    "the NIK is stored as a number (in Excel, "
+                    "its last digit is lost): format the column as Text and type it again",
+                )
+            )
         elif not NIK_TEXT.fullmatch(nik):
-            problems.append(Problem(shown, f"row {i + 2}, column 'nik'", "", "a NIK is exactly 16 digits, nothing "
-                                    "else (no dash, space or letter)"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"row {i + 2}, column 'nik'",
+                    "",
+                    "a NIK is exactly 16 digits, nothing else (no dash, space or letter)",
+                )
+            )
     if "tanggal_meninggal" in out.columns:
         for i, day in enumerate(out["tanggal_meninggal"]):
             try:
@@ -123,7 +155,13 @@ def check_reference(frame: pd.DataFrame, name: str, shown: str, numeric_rows=())
             except ValueError:
                 ok = False
             if not ok:
-                problems.append(Problem(shown, f"row {i + 2}, column 'tanggal_meninggal'", day[:12],
-                                        "must be a date that exists, written YYYY-MM-DD (e.g. 2025-02-28)"))
+                problems.append(
+                    Problem(
+                        shown,
+                        f"row {i + 2}, column 'tanggal_meninggal'",
+                        day[:12],
+                        "must be a date that exists, written YYYY-MM-DD (e.g. 2025-02-28)",
+                    )
+                )
     raise_problems(problems, shown)
     return out

@@ -4,6 +4,7 @@
 SQL source; :func:`summary_sql` counts them and :func:`issues_sql` lists them with the salted hash of the
 NIK (bound as ``$salt``): the NIK and the name never leave DuckDB.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,26 +17,28 @@ from .schema import CHECKS, INFO
 
 DETAIL = {
     "invalid_nik": "CASE WHEN nik LIKE 'NUMERIC:%' THEN 'NIK stored as a number in Excel (digits lost): format the "
-                   "column as Text' ELSE 'NIK is not a valid 16-digit Kaltim/Indonesian NIK' END",
+    "column as Text' ELSE 'NIK is not a valid 16-digit Kaltim/Indonesian NIK' END",
     "sex_birthdate_mismatch": "CASE WHEN sex_wrong THEN 'sex in NIK (day + 40 for women) differs from jenis_kelamin' "
-                              "ELSE 'birth date in NIK differs from tanggal_lahir' END",
+    "ELSE 'birth date in NIK differs from tanggal_lahir' END",
     "duplicate_within_source": "'same NIK listed again in the same source and period'",
     "duplicate_cross_source": "'also funded by ' || CASE best WHEN 0 THEN 'apbd_prov' WHEN 1 THEN 'apbd_kabkota' "
-                              "WHEN 2 THEN 'csr' ELSE '?' END || ' in the same period'",
+    "WHEN 2 THEN 'csr' ELSE '?' END || ' in the same period'",
     "ineligible": "CASE WHEN age < {min_age} THEN 'younger than {min_age} in the period' WHEN age > {max_age} THEN "
-                  "'older than {max_age} in the period' ELSE 'occupation outside the eligible categories' END",
+    "'older than {max_age} in the period' ELSE 'occupation outside the eligible categories' END",
     "invalid_value": "concat_ws('; ', CASE WHEN bad_per THEN 'periode' END, CASE WHEN bad_tgl THEN 'tanggal_lahir' END, "
-                     "CASE WHEN bad_sex THEN 'jenis_kelamin' END, CASE WHEN bad_region THEN 'kode_wilayah' END, "
-                     "CASE WHEN bad_src THEN 'sumber_dana' END)",
+    "CASE WHEN bad_sex THEN 'jenis_kelamin' END, CASE WHEN bad_region THEN 'kode_wilayah' END, "
+    "CASE WHEN bad_src THEN 'sumber_dana' END)",
 }
 
 
 INVALID = "(tidak valid / invalid)"
 #: Categorical fields as they may leave the check: a value outside its closed set (a NIK or a name in a shifted
 #: column) becomes :data:`INVALID`, so nothing but known codes, sources and months reaches any output.
-SAFE = {"region": f"CASE WHEN bad_region THEN '{INVALID}' ELSE region END",
-        "src": f"CASE WHEN bad_src THEN '{INVALID}' ELSE src END",
-        "per": f"CASE WHEN bad_per THEN '{INVALID}' ELSE per END"}
+SAFE = {
+    "region": f"CASE WHEN bad_region THEN '{INVALID}' ELSE region END",
+    "src": f"CASE WHEN bad_src THEN '{INVALID}' ELSE src END",
+    "per": f"CASE WHEN bad_per THEN '{INVALID}' ELSE per END",
+}
 
 
 def _quote(values) -> str:
@@ -55,13 +58,19 @@ def _nik_codes() -> tuple[str, str, str]:
     # province codes a NIK may carry: today's Kemendagri codes and those of BPS's bridging table (NIKs issued in
     # Papua Barat Daya before 2022 carry Papua Barat's 92)
     bridged = kemendagri_bps()
-    provinces = (set(reg.loc[reg["level"] == "provinsi", "kemendagri_code"]) | {"64"}
-                 | set(bridged.loc[bridged["level"] == "provinsi", "kemendagri_code"]))
+    provinces = (
+        set(reg.loc[reg["level"] == "provinsi", "kemendagri_code"])
+        | {"64"}
+        | set(bridged.loc[bridged["level"] == "provinsi", "kemendagri_code"])
+    )
     kab = reg[reg["level"] == "kabkota"]
     to_bps = " ".join(f"WHEN {int(k)} THEN '{b}'" for k, b in zip(kab["kemendagri_code"], kab["code"]))
     valid_kab = sorted({int(k) for k in kab["kemendagri_code"]} | {int(k) for k in FORMER_KALTIM_NIK_CODES})
-    return (", ".join(str(p) for p in sorted(int(p) for p in provinces)), ", ".join(map(str, valid_kab)),
-            f"CASE kab4 {to_bps} END")
+    return (
+        ", ".join(str(p) for p in sorted(int(p) for p in provinces)),
+        ", ".join(map(str, valid_kab)),
+        f"CASE kab4 {to_bps} END",
+    )
 
 
 def _ident(name: str) -> str:
@@ -110,8 +119,9 @@ def register_frame(con, df: pd.DataFrame, mapping) -> tuple[str, dict]:
     return mapped_source("SELECT * FROM input_df", list(frame.columns), mapping)
 
 
-def build_flags(con, source_sql: str, params, period: str | None = None, row_sql: str | None = None,
-                bound: dict | None = None) -> None:
+def build_flags(
+    con, source_sql: str, params, period: str | None = None, row_sql: str | None = None, bound: dict | None = None
+) -> None:
     """Create the view ``flags`` (one row per input row of ``period``, a boolean per check) over ``source_sql``.
 
     NIKs carry Kemendagri (Dukcapil) region codes; ``kode_wilayah`` and everything inside evalkit use BPS codes.
@@ -130,7 +140,8 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
     row_col = f"{row_sql} AS row_no, " if row_sql else ""
     con.register("eligible_jobs", pd.DataFrame({"label": eligible_occupation_labels(v.occupations)}))
     binds = (bound or {}) | ({"period": period} if period else {})
-    con.execute(f"""
+    con.execute(
+        f"""
     CREATE OR REPLACE TEMP TABLE f AS
     WITH base AS (  -- mapped_source gives trimmed text
       SELECT {row_col}coalesce(nik, '') AS nik, coalesce(tanggal_lahir, '') AS tgl,
@@ -174,7 +185,9 @@ def build_flags(con, source_sql: str, params, period: str | None = None, row_sql
       coalesce((valid AND NOT bad_sex AND female_nik <> (sex = 'P'))
         OR (valid AND NOT bad_tgl AND nik_birth <> CAST(tgl_ts AS DATE)), false) AS sex_birthdate_mismatch,
       coalesce(age < {v.min_age} OR age > {v.max_age}, false) AS bad_age
-    FROM k""", binds or None)
+    FROM k""",
+        binds or None,
+    )
     # occupations are normalised once per distinct value (spaces collapsed, none around '/'), not once per row
     con.execute(r"""
     CREATE OR REPLACE TEMP TABLE eligible_raw AS SELECT job FROM (SELECT DISTINCT job FROM f)
@@ -215,7 +228,9 @@ def issues_sql(params) -> str:
     v = params.verification
     names = ", ".join(f"CASE WHEN {c} THEN '{c}' END" for c in CHECKS)
     details = " ".join(f"WHEN '{c}' THEN {DETAIL[c].format(min_age=v.min_age, max_age=v.max_age)}" for c in CHECKS)
-    return (f"SELECT row_no AS row, \"check\", CASE \"check\" {details} END AS detail, "
-            f"{salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS kode_wilayah, {SAFE['src']} AS sumber_dana, "
-            f"{SAFE['per']} AS periode FROM (SELECT *, unnest(list_filter([{names}], lambda x: x IS NOT NULL)) AS \"check\" "
-            f"FROM flags WHERE {' OR '.join(CHECKS)}) ORDER BY row, \"check\"")
+    return (
+        f'SELECT row_no AS row, "check", CASE "check" {details} END AS detail, '
+        f"{salted_hash_sql('nik')} AS id_hash, {SAFE['region']} AS kode_wilayah, {SAFE['src']} AS sumber_dana, "
+        f'{SAFE["per"]} AS periode FROM (SELECT *, unnest(list_filter([{names}], lambda x: x IS NOT NULL)) AS "check" '
+        f'FROM flags WHERE {" OR ".join(CHECKS)}) ORDER BY row, "check"'
+    )

@@ -1,4 +1,5 @@
 """Public reference tables shipped with evalkit (region codes). Sources: data/reference/SOURCES.md."""
+
 from __future__ import annotations
 
 import re

@@ -14,6 +14,7 @@ headlines (:mod:`evalkit.report.outputs`) by rules, in the report language.
 Each sentence and card links to the page and table its numbers come from. Used by the index page and by the
 summary notebook (one piece of code for both).
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -53,15 +54,20 @@ class Answer:
         esc = _html.escape
         items = "".join(
             f'<li><b>{esc(s.lead)}</b> {esc(s.text)} <a class="evk-src" href="{esc(s.link.href)}">'
-            f'{esc(i18n.t("answer_source", lang, source=s.source))}</a> {marker(s.provenance, lang)}</li>'
-            for s in self.sentences)
+            f"{esc(i18n.t('answer_source', lang, source=s.source))}</a> {marker(s.provenance, lang)}</li>"
+            for s in self.sentences
+        )
         cards = "".join(
             f'<a class="evk-card" href="{esc(c.link.href)}"><span class="l">{esc(c.label)} '
-            f'{marker(c.provenance, lang, tag="span")}</span>'
-            f'<span class="v">{esc(c.value)}</span><span class="n">{esc(c.note)}</span></a>' for c in self.cards)
+            f"{marker(c.provenance, lang, tag='span')}</span>"
+            f'<span class="v">{esc(c.value)}</span><span class="n">{esc(c.note)}</span></a>'
+            for c in self.cards
+        )
         empty = "" if self.sentences else f"<p>{esc(i18n.t('answer_missing', lang))}</p>"
-        return (f'<section class="evk-answer" id="answer"><h2>{esc(i18n.t("answer_title", lang))}</h2>{empty}'
-                f'<ul class="evk-answer-list">{items}</ul><div class="evk-cards">{cards}</div></section>')
+        return (
+            f'<section class="evk-answer" id="answer"><h2>{esc(i18n.t("answer_title", lang))}</h2>{empty}'
+            f'<ul class="evk-answer-list">{items}</ul><div class="evk-cards">{cards}</div></section>'
+        )
 
 
 #: below this probability of reaching the target, "reachable" is always said with its conditions ("only if …")
@@ -121,11 +127,17 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
     if pagu is not None:
         d = pagu.get("detail", {})
         link, source = src(BUD, "pagu_allocation")
-        fmt = dict(pagu=i18n.fmt_rupiah_short(d.get("pagu_rupiah"), lang), year=d.get("year", ""),
-                   recipients=i18n.fmt_number(pagu["value"], lang), top=d.get("top_kabkota", "–"),
-                   newly=i18n.fmt_number(d.get("newly_covered"), lang), per=i18n.fmt_rupiah(d.get("rupiah_per_added"), lang),
-                   measure=t(f"measure_{d.get('measure', 'total_coverage')}"), coverage=i18n.fmt_pct(d.get("coverage_pct"), lang),
-                   path=i18n.fmt_number(d.get("path_recipients"), lang))
+        fmt = dict(
+            pagu=i18n.fmt_rupiah_short(d.get("pagu_rupiah"), lang),
+            year=d.get("year", ""),
+            recipients=i18n.fmt_number(pagu["value"], lang),
+            top=d.get("top_kabkota", "–"),
+            newly=i18n.fmt_number(d.get("newly_covered"), lang),
+            per=i18n.fmt_rupiah(d.get("rupiah_per_added"), lang),
+            measure=t(f"measure_{d.get('measure', 'total_coverage')}"),
+            coverage=i18n.fmt_pct(d.get("coverage_pct"), lang),
+            path=i18n.fmt_number(d.get("path_recipients"), lang),
+        )
         prov = pagu.get("provenance")
         sentences.append(Sentence(t("ans_pagu_lead", **fmt), t("ans_pagu", **fmt), link, source, prov))
         cards.append(Card(t("card_pagu", **fmt), fmt["recipients"], t("card_pagu_note", **fmt), link, prov))
@@ -138,28 +150,63 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
         persons = h.get("workers_protected", {})
         pd_ = persons.get("detail", {})
         link, source = src(COV, "comparison")
-        sentences.append(Sentence(
-            t(f"ans_effect_{kind}_lead"),
-            t(f"ans_effect_{kind}", design=t(f"design_{d.get('design', 'did')}"),
-              effect=i18n.fmt_pp(e["value"], lang),
-              level=_level(d.get("ci_level"), lang), low=i18n.fmt_pp(low, lang), high=i18n.fmt_pp(high, lang),
-              persons=i18n.fmt_number(persons.get("value"), lang),
-              plow=i18n.fmt_number(pd_.get("ci_low"), lang), phigh=i18n.fmt_number(pd_.get("ci_high"), lang),
-              pdesign=t(f"design_{pd_.get('design', d.get('design', 'did'))}")),
-            link, source, e.get("provenance")))
-        cards.append(Card(t("card_effect"), i18n.fmt_pp(e["value"], lang),
-                          t("card_effect_note", persons=i18n.fmt_number(persons.get("value"), lang),
-                            level=_level(d.get("ci_level"), lang), low=i18n.fmt_number(low, lang, 1),
-                            high=i18n.fmt_number(high, lang, 1)), link, e.get("provenance")))
+        sentences.append(
+            Sentence(
+                t(f"ans_effect_{kind}_lead"),
+                t(
+                    f"ans_effect_{kind}",
+                    design=t(f"design_{d.get('design', 'did')}"),
+                    effect=i18n.fmt_pp(e["value"], lang),
+                    level=_level(d.get("ci_level"), lang),
+                    low=i18n.fmt_pp(low, lang),
+                    high=i18n.fmt_pp(high, lang),
+                    persons=i18n.fmt_number(persons.get("value", float("nan")), lang),
+                    plow=i18n.fmt_number(pd_.get("ci_low"), lang),
+                    phigh=i18n.fmt_number(pd_.get("ci_high"), lang),
+                    pdesign=t(f"design_{pd_.get('design', d.get('design', 'did'))}"),
+                ),
+                link,
+                source,
+                e.get("provenance"),
+            )
+        )
+        cards.append(
+            Card(
+                t("card_effect"),
+                i18n.fmt_pp(e["value"], lang),
+                t(
+                    "card_effect_note",
+                    persons=i18n.fmt_number(persons.get("value", float("nan")), lang),
+                    level=_level(d.get("ci_level"), lang),
+                    low=i18n.fmt_number(low, lang, 1),
+                    high=i18n.fmt_number(high, lang, 1),
+                ),
+                link,
+                e.get("provenance"),
+            )
+        )
     elif "coverage_change" in h:
         link, source = src(COV, "before_after")
-        sentences.append(Sentence(t("ans_effect_none_lead"),
-                                  t("ans_effect_none", change=i18n.fmt_pp(h["coverage_change"]["value"], lang)),
-                                  link, source, h["coverage_change"].get("provenance")))
+        sentences.append(
+            Sentence(
+                t("ans_effect_none_lead"),
+                t("ans_effect_none", change=i18n.fmt_pp(h["coverage_change"]["value"], lang)),
+                link,
+                source,
+                h["coverage_change"].get("provenance"),
+            )
+        )
     if "coverage_before" in h and "coverage_after" in h:
-        cards.insert(0, Card(t("card_outcome"), f'{h["coverage_before"]["text"]} → {h["coverage_after"]["text"]}',
-                             t("card_outcome_note"), table_link(COV, "before_after"),
-                             h["coverage_after"].get("provenance")))
+        cards.insert(
+            0,
+            Card(
+                t("card_outcome"),
+                f"{h['coverage_before']['text']} → {h['coverage_after']['text']}",
+                t("card_outcome_note"),
+                table_link(COV, "before_after"),
+                h["coverage_after"].get("provenance"),
+            ),
+        )
 
     # 2. cost and reachability of the target
     status = h.get("target_status")
@@ -168,28 +215,58 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
         measure = coverage_measure(d.get("measure", "total_coverage"))
         latest = h.get(f"{measure}_coverage_latest")
         p_reach = h.get("p_reach_target")
-        fmt = dict(target=i18n.fmt_pct(d.get("target_pct"), lang), measure=t(f"measure_{d.get('measure')}"),
-                   year=d.get("year", ""), budget=h["budget_need_target_year"]["text"],
-                   reached=i18n.fmt_pct(d.get("reached_pct"), lang),
-                   p=i18n.fmt_share(p_reach["value"], lang, 0) if p_reach else "–",
-                   latest=latest["text"] if latest else "–")
+        fmt = dict(
+            target=i18n.fmt_pct(d.get("target_pct"), lang),
+            measure=t(f"measure_{d.get('measure')}"),
+            year=d.get("year", ""),
+            budget=h["budget_need_target_year"]["text"],
+            reached=i18n.fmt_pct(d.get("reached_pct"), lang),
+            p=i18n.fmt_share(p_reach["value"], lang, 0) if p_reach else "–",
+            latest=latest["text"] if latest else "–",
+        )
         link, source = src(BUD, "budget_path")
         words, fmt["conditions"] = reachable_words(d.get("decisive", []), p_reach["value"] if p_reach else None, lang)
         fmt["sure"] = i18n.fmt_share(SURE, lang, 0)
         if status["value"]:
             lead = "ans_budget_if_lead" if words == "reachable_if" else "ans_budget_yes_lead"
-            sentences.append(Sentence(t(lead, **fmt), t("ans_budget_yes", **fmt), link, source, status.get("provenance")))
+            sentences.append(
+                Sentence(t(lead, **fmt), t("ans_budget_yes", **fmt), link, source, status.get("provenance"))
+            )
         else:
             missing = h.get("target_missing", {}).get("text", "")
-            sentences.append(Sentence(t("ans_budget_no_lead", **fmt), t("ans_budget_no", **fmt) + " " + missing,
-                                      link, source, status.get("provenance")))
+            sentences.append(
+                Sentence(
+                    t("ans_budget_no_lead", **fmt),
+                    t("ans_budget_no", **fmt) + " " + missing,
+                    link,
+                    source,
+                    status.get("provenance"),
+                )
+            )
         if latest:
-            cards.append(Card(t(f"card_{measure}_coverage"), latest["text"], t("card_target_note", **fmt), link,
-                              latest.get("provenance")))
-        cards.append(Card(t("card_budget", year=fmt["year"]), fmt["budget"],
-                          t(("card_budget_if_note" if words == "reachable_if" else "card_budget_yes_note")
-                            if status["value"] else "card_budget_no_note", **fmt), link,
-                          h["budget_need_target_year"].get("provenance")))
+            cards.append(
+                Card(
+                    t(f"card_{measure}_coverage"),
+                    latest["text"],
+                    t("card_target_note", **fmt),
+                    link,
+                    latest.get("provenance"),
+                )
+            )
+        cards.append(
+            Card(
+                t("card_budget", year=fmt["year"]),
+                fmt["budget"],
+                t(
+                    ("card_budget_if_note" if words == "reachable_if" else "card_budget_yes_note")
+                    if status["value"]
+                    else "card_budget_no_note",
+                    **fmt,
+                ),
+                link,
+                h["budget_need_target_year"].get("provenance"),
+            )
+        )
 
     # 3. the kab/kota that lags most
     lag = h.get("lagging_kabkota")
@@ -197,17 +274,26 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
         d = lag.get("detail", {})
         link, source = src(BUD, "kabkota_gap")
         budget_measure = (status or {}).get("detail", {}).get("measure", "total_coverage")
-        fmt = dict(name=lag["value"], pct=i18n.fmt_pct(d.get("coverage_pct"), lang),
-                   measure=t(f"short_{budget_measure}") if f"short_{budget_measure}" in i18n.TEXT else "",
-                   persons=i18n.fmt_number(d.get("gap_persons"), lang),
-                   fundable=i18n.fmt_number(d.get("fundable_persons"), lang),
-                   employer=i18n.fmt_number(d.get("employer_persons"), lang),
-                   rupiah=i18n.fmt_rupiah_short(d.get("fundable_rupiah_year"), lang),
-                   target=i18n.fmt_pct(status.get("detail", {}).get("target_pct"), lang) if status else "–")
+        fmt = dict(
+            name=lag["value"],
+            pct=i18n.fmt_pct(d.get("coverage_pct"), lang),
+            measure=t(f"short_{budget_measure}") if f"short_{budget_measure}" in i18n.TEXT else "",
+            persons=i18n.fmt_number(d.get("gap_persons"), lang),
+            fundable=i18n.fmt_number(d.get("fundable_persons"), lang),
+            employer=i18n.fmt_number(d.get("employer_persons"), lang),
+            rupiah=i18n.fmt_rupiah_short(d.get("fundable_rupiah_year"), lang),
+            target=i18n.fmt_pct(status.get("detail", {}).get("target_pct"), lang) if status else "–",
+        )
         only_fundable = not d.get("employer_persons")  # no wage-worker part: the sentence does not mention one
-        sentences.append(Sentence(t("ans_lagging_lead", **fmt), t("ans_lagging_fundable" if only_fundable
-                                                                  else "ans_lagging", **fmt), link, source,
-                                  lag.get("provenance")))
+        sentences.append(
+            Sentence(
+                t("ans_lagging_lead", **fmt),
+                t("ans_lagging_fundable" if only_fundable else "ans_lagging", **fmt),
+                link,
+                source,
+                lag.get("provenance"),
+            )
+        )
         cards.append(Card(t("card_lagging"), lag["value"], t("card_lagging_note", **fmt), link, lag.get("provenance")))
 
     # 4. recipient data
@@ -217,12 +303,17 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
         q = h["data_quality"]
         d = q.get("detail", {})
         link, source = src(DQ, "verification_summary")
-        fmt = dict(clean=i18n.fmt_number(d.get("clean"), lang), rows=i18n.fmt_number(d.get("rows"), lang),
-                   share=i18n.fmt_share(q["value"], lang), checks=checks_text)
+        fmt = dict(
+            clean=i18n.fmt_number(d.get("clean"), lang),
+            rows=i18n.fmt_number(d.get("rows"), lang),
+            share=i18n.fmt_share(q["value"], lang),
+            checks=checks_text,
+        )
         sentences.append(Sentence(t("ans_data_lead"), t("ans_data", **fmt), link, source, q.get("provenance")))
         cards.append(Card(t("card_data"), fmt["share"], t("card_data_note", **fmt), link, q.get("provenance")))
     elif checks is not None:
         link, source = src(DQ, "panel_checks")
-        sentences.append(Sentence(t("ans_data_lead"), t("ans_data_none", checks=checks_text), link, source,
-                                  checks.get("provenance")))
+        sentences.append(
+            Sentence(t("ans_data_lead"), t("ans_data_none", checks=checks_text), link, source, checks.get("provenance"))
+        )
     return Answer(sentences, cards[:6])

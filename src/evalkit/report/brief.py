@@ -11,6 +11,7 @@ need, a reachable target, an assumed co-funding or gap — goes to "If these ass
 the params keys it rests on. Each option names the provision of Pergub 19/2023 it would change, or that it needs a
 new article, from ``evalkit/reference/pergub_articles.yaml`` (its source and verify marks written there).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -54,8 +55,9 @@ def article_text(topic: str, lang: str) -> str:
     provision = entry.get("provision_en" if lang == "en" else "provision") or entry["provision"]
     if entry.get("article"):
         return i18n.t("brief_article", lang, article=entry["article"], provision=provision)
-    return i18n.t("brief_article_new" if entry.get("new_article") else "brief_article_unverified", lang,
-                  provision=provision)
+    return i18n.t(
+        "brief_article_new" if entry.get("new_article") else "brief_article_unverified", lang, provision=provision
+    )
 
 
 @dataclass
@@ -97,13 +99,22 @@ def _eligibility(run: _Run, params) -> Finding:
     duplicates = int(counts.get("check_duplicate_within_source", 0) + counts.get("check_duplicate_cross_source", 0))
     invalid = int(counts.get("check_invalid_nik", 0))
     v = params.verification
-    fmt = dict(ineligible=i18n.fmt_number(ineligible, run.lang), share=i18n.fmt_share(ineligible / rows, run.lang),
-               duplicates=i18n.fmt_number(duplicates, run.lang), invalid=i18n.fmt_number(invalid, run.lang),
-               rows=i18n.fmt_number(rows, run.lang), min_age=v.min_age, max_age=v.max_age)
+    fmt = dict(
+        ineligible=i18n.fmt_number(ineligible, run.lang),
+        share=i18n.fmt_share(ineligible / rows, run.lang),
+        duplicates=i18n.fmt_number(duplicates, run.lang),
+        invalid=i18n.fmt_number(invalid, run.lang),
+        rows=i18n.fmt_number(rows, run.lang),
+        min_age=v.min_age,
+        max_age=v.max_age,
+    )
     tighten = ineligible / rows > INELIGIBLE_TIGHTEN_SHARE
-    return Finding("eligibility", run.t("brief_eligibility", **fmt),
-                   run.t("brief_opt_eligibility_tighten" if tighten else "brief_opt_eligibility_keep", **fmt),
-                   [run.evidence(DQ, "verification_summary")])
+    return Finding(
+        "eligibility",
+        run.t("brief_eligibility", **fmt),
+        run.t("brief_opt_eligibility_tighten" if tighten else "brief_opt_eligibility_keep", **fmt),
+        [run.evidence(DQ, "verification_summary")],
+    )
 
 
 def _data_cycle(run: _Run, params) -> Finding:
@@ -119,7 +130,7 @@ def _data_cycle(run: _Run, params) -> Finding:
         finding = run.t("brief_data_cycle_churn", turnover=turnover, updates=len(churn))
     else:
         finding = run.t("brief_data_cycle_no_churn")
-    assumptions = []
+    assumptions: list[tuple[tuple[str, ...], str]] = []
     if gap is not None and measured:
         finding += " " + run.t("brief_data_cycle_gap", gap=gap)
     elif gap is not None and need.get("gap_from") == "params":
@@ -137,24 +148,35 @@ def _cost_sharing(run: _Run, params) -> Finding | None:
     last = history.iloc[-1]
     paid = {c: float(last.get(f"subsidised_{c}", 0) or 0) for c in ("prov", "kabkota", "csr")}
     others = (paid["kabkota"] + paid["csr"]) / (sum(paid.values()) or 1.0)  # observed: recipient-months by funder
-    fmt = dict(year=int(last["year"]), share=i18n.fmt_share(others, run.lang),
-               kabkota=i18n.fmt_number(paid["kabkota"], run.lang), csr=i18n.fmt_number(paid["csr"], run.lang),
-               province=i18n.fmt_number(paid["prov"], run.lang),
-               minimum=i18n.fmt_share(COFUNDING_MIN_SHARE, run.lang, 0))
+    fmt = dict(
+        year=int(last["year"]),
+        share=i18n.fmt_share(others, run.lang),
+        kabkota=i18n.fmt_number(paid["kabkota"], run.lang),
+        csr=i18n.fmt_number(paid["csr"], run.lang),
+        province=i18n.fmt_number(paid["prov"], run.lang),
+        minimum=i18n.fmt_share(COFUNDING_MIN_SHARE, run.lang, 0),
+    )
     option = "brief_opt_cost_sharing_mandate" if others < COFUNDING_MIN_SHARE else "brief_opt_cost_sharing_keep"
     evidence = [run.evidence(BUD, "cost_by_year")]
-    assumptions = []
+    assumptions: list[tuple[tuple[str, ...], str]] = []
     if split is not None and status is not None:
         year = status.get("detail", {}).get("year")
         row = split[split["year"] == year]
         row = (row if len(row) else split.tail(1)).iloc[0]
         assumed = (run.h.get("budget_need_target_year") or {}).get("detail", {}).get("shares_from") == "params"
-        assumptions.append((("budget.funding_shares", "budget.kabkota_cofunding_share"),
-                            run.t("brief_assume_shares_params" if assumed else "brief_assume_shares_observed",
-                                  year=int(row["year"]), kabkota=i18n.fmt_rupiah_short(row["cost_kabkota"], run.lang),
-                                  csr=i18n.fmt_rupiah_short(row["cost_csr"], run.lang),
-                                  province=i18n.fmt_rupiah_short(row["cost_province"], run.lang),
-                                  alone=i18n.fmt_rupiah_short(row["cost_province_alone"], run.lang))))
+        assumptions.append(
+            (
+                ("budget.funding_shares", "budget.kabkota_cofunding_share"),
+                run.t(
+                    "brief_assume_shares_params" if assumed else "brief_assume_shares_observed",
+                    year=int(row["year"]),
+                    kabkota=i18n.fmt_rupiah_short(row["cost_kabkota"], run.lang),
+                    csr=i18n.fmt_rupiah_short(row["cost_csr"], run.lang),
+                    province=i18n.fmt_rupiah_short(row["cost_province"], run.lang),
+                    alone=i18n.fmt_rupiah_short(row["cost_province_alone"], run.lang),
+                ),
+            )
+        )
         evidence += [run.evidence(BUD, "funding_split"), run.evidence(BUD, "funding_shares")]
     return Finding("cost_sharing", run.t("brief_cost_sharing", **fmt), run.t(option, **fmt), evidence, assumptions)
 
@@ -169,16 +191,26 @@ def _ceiling(run: _Run, params) -> Finding | None:
     latest = run.h.get(f"{'vulnerable' if measure == 'vulnerable_coverage' else 'total'}_coverage_latest")
     p = d.get("p_reach")
     words, conditions = reachable_words(d.get("decisive", []), p, run.lang)
-    fmt = dict(target=i18n.fmt_pct(d.get("target_pct"), run.lang), year=d.get("year"), budget=need["text"],
-               reached=i18n.fmt_pct(d.get("reached_pct"), run.lang),
-               cap=i18n.fmt_share(params.budget.cap_share_of_revenue, run.lang, 2),
-               binding="; ".join(run.t(f"binding_{b}") for b in d.get("binding", [])) or "–",
-               latest=latest["text"] if latest else "–", measure=run.t(f"short_{measure}"),
-               p=i18n.fmt_share(p, run.lang, 0) if p is not None else "–", conditions=conditions)
+    fmt = dict(
+        target=i18n.fmt_pct(d.get("target_pct"), run.lang),
+        year=d.get("year"),
+        budget=need["text"],
+        reached=i18n.fmt_pct(d.get("reached_pct"), run.lang),
+        cap=i18n.fmt_share(params.budget.cap_share_of_revenue, run.lang, 2),
+        binding="; ".join(run.t(f"binding_{b}") for b in d.get("binding", [])) or "–",
+        latest=latest["text"] if latest else "–",
+        measure=run.t(f"short_{measure}"),
+        p=i18n.fmt_share(p, run.lang, 0) if p is not None else "–",
+        conditions=conditions,
+    )
     evidence = [run.evidence(BUD, "budget_path")]
     finding = run.t("brief_ceiling_now", **fmt)
-    keys = ("budget.formal_coverage_growth_pp", "budget.self_paid_growth_pp", "budget.vulnerable_growth_share",
-            "budget.cap_share_of_revenue")
+    keys = (
+        "budget.formal_coverage_growth_pp",
+        "budget.self_paid_growth_pp",
+        "budget.vulnerable_growth_share",
+        "budget.cap_share_of_revenue",
+    )
     if status["value"]:
         line = run.t("brief_ceiling_ok_if" if words == "reachable_if" else "brief_ceiling_ok", **fmt)
         return Finding("ceiling", finding, run.t("brief_opt_ceiling_keep", **fmt), evidence, [(keys, line)])
@@ -188,11 +220,19 @@ def _ceiling(run: _Run, params) -> Finding | None:
         evidence.append(run.evidence(BUD, "smallest_changes"))
         for r in changes[changes["reachable"].astype(str).str.lower() == "true"].itertuples():
             key = f"param_{r.key}"
-            options.append(run.t("brief_change", name=run.t(key) if key in i18n.TEXT else r.key,
-                                 current=lever_value(r.key, r.current, run.lang),
-                                 needed=lever_value(r.key, r.needed, run.lang)))
-    option = (run.t("brief_opt_ceiling_raise", options="; ".join(options), **fmt) if options
-              else run.t("brief_opt_ceiling_combine", **fmt))
+            options.append(
+                run.t(
+                    "brief_change",
+                    name=run.t(key) if key in i18n.TEXT else r.key,
+                    current=lever_value(r.key, r.current, run.lang),
+                    needed=lever_value(r.key, r.needed, run.lang),
+                )
+            )
+    option = (
+        run.t("brief_opt_ceiling_raise", options="; ".join(options), **fmt)
+        if options
+        else run.t("brief_opt_ceiling_combine", **fmt)
+    )
     return Finding("ceiling", finding, option, evidence, [(keys, run.t("brief_ceiling_short", **fmt))])
 
 
@@ -204,26 +244,35 @@ def _oversight(run: _Run, params) -> Finding | None:
     lo, hi = gap.iloc[0], gap.iloc[-1]
     measure = (run.h.get("target_status") or {}).get("detail", {}).get("measure", params.budget.measure)
     words = run.t(f"short_{measure}")
-    fmt = dict(measure=words[:1].upper() + words[1:],
-               low_name=lo["region_name"], low=i18n.fmt_pct(lo[column], run.lang), high_name=hi["region_name"],
-               high=i18n.fmt_pct(hi[column], run.lang),
-               persons=i18n.fmt_number(gap["gap_persons"].sum(), run.lang))
+    fmt = dict(
+        measure=words[:1].upper() + words[1:],
+        low_name=lo["region_name"],
+        low=i18n.fmt_pct(lo[column], run.lang),
+        high_name=hi["region_name"],
+        high=i18n.fmt_pct(hi[column], run.lang),
+        persons=i18n.fmt_number(gap["gap_persons"].sum(), run.lang),
+    )
     evidence = [run.evidence(BUD, "kabkota_gap"), run.evidence(SCO, "indicators")]
     compliance = run.table(DQ, "compliance_by_region")
     finding = run.t("brief_oversight", **fmt)
     if compliance is not None and len(compliance):
-        finding += " " + run.t("brief_oversight_compliance",
-                               arrears=i18n.fmt_rupiah_short(compliance["arrears_rupiah"].sum(), run.lang),
-                               companies=i18n.fmt_number(compliance["companies_in_arrears"].sum(), run.lang))
+        finding += " " + run.t(
+            "brief_oversight_compliance",
+            arrears=i18n.fmt_rupiah_short(compliance["arrears_rupiah"].sum(), run.lang),
+            companies=i18n.fmt_number(compliance["companies_in_arrears"].sum(), run.lang),
+        )
         evidence.append(run.evidence(DQ, "compliance_by_region"))
     quarterly = run.table(OV, "quarterly")
     if quarterly is not None and len(quarterly):  # the oversight page measured the quarterly indicators: quote them
         q = quarterly.set_index("indicator")
         flagged = [run.t(f"qi_{k}") for k in q.index[q["flag"].astype(str).str.lower() == "true"]]
-        finding += " " + run.t("brief_oversight_quarterly", accuracy=_pct(q, "invoice_accuracy_pct", run.lang),
-                               enrolment=_pct(q, "enrolment_pct", run.lang),
-                               realisation=_pct(q, "realisation_pct", run.lang),
-                               flagged="; ".join(flagged) or run.t("none_word"))
+        finding += " " + run.t(
+            "brief_oversight_quarterly",
+            accuracy=_pct(q, "invoice_accuracy_pct", run.lang),
+            enrolment=_pct(q, "enrolment_pct", run.lang),
+            realisation=_pct(q, "realisation_pct", run.lang),
+            flagged="; ".join(flagged) or run.t("none_word"),
+        )
         evidence.append(run.evidence(OV, "quarterly"))
         return Finding("oversight", finding, run.t("brief_opt_oversight_quarterly", **fmt), evidence)
     return Finding("oversight", finding, run.t("brief_opt_oversight", **fmt), evidence)

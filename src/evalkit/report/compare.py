@@ -1,11 +1,11 @@
 """Scenario comparison page: ``outputs/compare/<timestamp>/index.html`` for runs of several params files."""
+
 from __future__ import annotations
 
 import base64
 import io
 import json
 import os
-
 from datetime import datetime
 from pathlib import Path
 
@@ -54,9 +54,14 @@ def differing_params(manifests: dict[str, dict], project: Path, lang: str) -> li
         if all(v == values[0] for v in values):
             continue
         notes = sorted({readable(note) for n in manifests if (note := source_note(comments[n], key)) is not None})
-        rows.append({"key": key, "label": key_label(key, lang), "values": [value_text(v, lang, key) if v is not None else "–"
-                                                                           for v in values],
-                     "source": "; ".join(notes) or i18n.t("cmp_no_source", lang)})
+        rows.append(
+            {
+                "key": key,
+                "label": key_label(key, lang),
+                "values": [value_text(v, lang, key) if v is not None else "–" for v in values],
+                "source": "; ".join(notes) or i18n.t("cmp_no_source", lang),
+            }
+        )
     return rows
 
 
@@ -70,9 +75,16 @@ def headline_rows(runs: dict[str, Path], lang: str) -> list[dict]:
         texts = [found[n][h.key]["text"] if h.key in found[n] else "–" for n in runs]
         if all(t == "–" for t in texts):
             continue
-        markers = [marker(found[n][h.key].get("provenance"), lang,
-                          href=os.path.relpath(run / "run.html", run.parent.parent / "compare" / "x") + "#assumptions")
-                   if h.key in found[n] else "" for n, run in runs.items()]
+        markers = [
+            marker(
+                found[n][h.key].get("provenance"),
+                lang,
+                href=os.path.relpath(run / "run.html", run.parent.parent / "compare" / "x") + "#assumptions",
+            )
+            if h.key in found[n]
+            else ""
+            for n, run in runs.items()
+        ]
         rows.append({"label": i18n.t(h.label, lang), "values": texts, "markers": markers, "same": len(set(texts)) == 1})
     return rows
 
@@ -122,11 +134,18 @@ def write_comparison(scenarios, outputs: Path, lang: str) -> Path | None:
     page = page_resources(lang, t("cmp_title"), synthetic)
     fmt = lambda v: i18n.fmt_rupiah_short(v, lang) if pd.notna(v) else "–"  # noqa: E731
     html = env.get_template("compare.html.j2").render(
-        t=t, lang=lang, page=page, synthetic=synthetic,
+        t=t,
+        lang=lang,
+        page=page,
+        synthetic=synthetic,
         scenarios=[(s.scenario, labels[s.scenario], os.path.relpath(s.index, outputs / "compare" / "x")) for s in runs],
         params=differing_params(manifests, outputs.resolve().parent, lang),
         headlines=headline_rows({s.scenario: s.run_dir for s in runs}, lang),
-        figures=figs, allocation=alloc_table, fmt=fmt, run_date=datetime.now().strftime("%Y-%m-%d %H:%M"))
+        figures=figs,
+        allocation=alloc_table,
+        fmt=fmt,
+        run_date=datetime.now().strftime("%Y-%m-%d %H:%M"),
+    )
     stamp_dir = datetime.now().strftime("%Y%m%d-%H%M%S")
     root = outputs / "compare"
     with building(root, stamp_dir) as partial:

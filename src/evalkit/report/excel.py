@@ -6,6 +6,7 @@ table sheet carries its caption, the SYNTHETIC DATA stamp when the data is synth
 closed-set values (Ya/Tidak, Ada/Tidak, design and rule names), whole persons as integers, and the exact
 figures with Rupiah and percent number formats (the pages round; the workbook does not).
 """
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,17 @@ from pathlib import Path
 
 from ..core.xlsx import defuse_formulas
 from . import i18n
-from .outputs import (EXCEL_FORMATS, FIGURE_LIST, WHOLE, cell_unit, column_label, is_key_unit, label_value,
-                      read_headlines, table_by_file)
+from .outputs import (
+    EXCEL_FORMATS,
+    FIGURE_LIST,
+    WHOLE,
+    cell_unit,
+    column_label,
+    is_key_unit,
+    label_value,
+    read_headlines,
+    table_by_file,
+)
 from .provenance import describe
 from .tables import read_table
 
@@ -64,14 +74,20 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
     contents.title = _sheet_name(t("xl_contents"), set())
     used = {contents.title}
     about = wb.create_sheet(_sheet_name(t("xl_about"), used))
-    rows = [(t("xl_about"), ""), (stamp, "") if stamp else (t("real_data_short"), ""),
-            ("evalkit", manifest["evalkit_version"]), (t("scenario"), manifest["scenario"]),
-            (t("run_id"), manifest["run_id"]), (t("run_seed"), manifest["seed"]),
-            (t("run_params_hash"), manifest["params"]["hash"]), (t("run_data_hash"), manifest["data"]["panel_sha256"]),
-            (t("run_commit"), str(manifest["git"].get("commit") or "–")),
-            (t("run_lock"), str((manifest.get("environment") or {}).get("lock_sha256") or "–")),
-            (t("run_started"), i18n.fmt_time(manifest["started"], lang)),
-            (t("run_finished"), i18n.fmt_time(manifest["finished"], lang))]
+    rows = [
+        (t("xl_about"), ""),
+        (stamp, "") if stamp else (t("real_data_short"), ""),
+        ("evalkit", manifest["evalkit_version"]),
+        (t("scenario"), manifest["scenario"]),
+        (t("run_id"), manifest["run_id"]),
+        (t("run_seed"), manifest["seed"]),
+        (t("run_params_hash"), manifest["params"]["hash"]),
+        (t("run_data_hash"), manifest["data"]["panel_sha256"]),
+        (t("run_commit"), str(manifest["git"].get("commit") or "–")),
+        (t("run_lock"), str((manifest.get("environment") or {}).get("lock_sha256") or "–")),
+        (t("run_started"), i18n.fmt_time(manifest["started"], lang)),
+        (t("run_finished"), i18n.fmt_time(manifest["finished"], lang)),
+    ]
     for r in rows:
         about.append(list(r))
     headline_sheet = wb.create_sheet(_sheet_name(t("xl_headlines"), used))
@@ -80,8 +96,14 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
     headline_sheet.append([t("col_indicator"), t("col_value"), t("col_provenance"), t("xl_sources")])
     for key, item in read_headlines(run_dir / "results").items():
         prov = item.get("provenance") or {}
-        headline_sheet.append([item.get("label", key), str(item.get("text", "")),
-                               t("prov_" + prov.get("kind", "derived")), describe(prov, lang)])
+        headline_sheet.append(
+            [
+                item.get("label", key),
+                str(item.get("text", "")),
+                t("prov_" + prov.get("kind", "derived")),
+                describe(prov, lang),
+            ]
+        )
     headline_sheet["A1"].font = Font(bold=True, size=13)
     headline_sheet["A2"].font = red
     for letter, width in zip("ABCD", (44, 40, 14, 90)):
@@ -111,7 +133,7 @@ def export_workbook(run_dir: Path, target: Path, lang: str = "id") -> Path:
         ws = wb.create_sheet(_sheet_name(f"{spec.producer[:2]} {caption}", used))
         charts = "; ".join(t(f.caption) for f in FIGURE_LIST if f.producer == spec.producer and f.table == spec.name)
         contents.append([ws.title, caption, page, charts, csv.name])
-        ws.append([f"{caption} ({page}) — {t('col_provenance')}: {t('prov_' + spec.provenance.kind)}"])
+        ws.append([f"{caption} ({page}) — {t('col_provenance')}: {t('prov_' + spec.source.kind)}"])
         ws.append([stamp])
         ws["A1"].font = Font(bold=True)
         ws["A2"].font = red

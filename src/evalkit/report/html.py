@@ -1,4 +1,5 @@
 """HTML export of executed notebooks (custom offline template) and the run's index page."""
+
 from __future__ import annotations
 
 import base64
@@ -13,12 +14,12 @@ from pathlib import Path
 import nbformat
 
 from ..core.version import __version__
+from ..errors import EvalkitError
 from ..evaluation.designs import REGISTRY as DESIGN_REGISTRY
+from ..params import load_params
 from . import i18n
 from .answer import build as build_answer
 from .brief import findings
-from ..errors import EvalkitError
-from ..params import load_params
 from .outputs import read_headlines, scenario_runs
 from .provenance import flatten, key_label, note_reader, params_notes, source_note, value_text
 
@@ -40,7 +41,9 @@ def describe_data(dataset, params, lang: str) -> tuple[str, str]:
         source = ", ".join(dataset.files) + (f" ({i18n.t('synthetic_stamp', lang)})" if dataset.is_synthetic else "")
     method = dataset.meta.get("denominator_method")
     if method:
-        source += ". " + i18n.t(f"denominator_method_{method}", lang, held=dataset.meta.get("denominator_months_held", 0))
+        source += ". " + i18n.t(
+            f"denominator_method_{method}", lang, held=dataset.meta.get("denominator_months_held", 0)
+        )
     return period, source
 
 
@@ -75,8 +78,14 @@ def nav_html(pages: list[tuple[str, str]], current: str, lang: str) -> str:
     return f'<nav class="evk-nav" aria-label="{esc(i18n.t("nav_label", lang))}">{"".join(parts)}</nav>'
 
 
-def page_resources(lang: str, scenario_title: str, synthetic: bool, meta: str = "",
-                   pages: list[tuple[str, str]] | None = None, current: str = "") -> dict:
+def page_resources(
+    lang: str,
+    scenario_title: str,
+    synthetic: bool,
+    meta: str = "",
+    pages: list[tuple[str, str]] | None = None,
+    current: str = "",
+) -> dict:
     """What every page needs besides its content: stylesheet, header, banner, navigation and footer."""
     return {
         "meta": _html.escape(meta),
@@ -110,8 +119,15 @@ def html_exporter():
     return exporter
 
 
-def export_html(executed: Path, target: Path, lang: str, scenario_title: str, synthetic: bool, meta: str = "",
-                pages: list[tuple[str, str]] | None = None) -> None:
+def export_html(
+    executed: Path,
+    target: Path,
+    lang: str,
+    scenario_title: str,
+    synthetic: bool,
+    meta: str = "",
+    pages: list[tuple[str, str]] | None = None,
+) -> None:
     """Render an executed notebook to a self-contained HTML page without code cells."""
     nb = nbformat.read(executed, as_version=4)
     for cell in nb.cells:  # volatile execution metadata never reaches the page
@@ -129,18 +145,32 @@ def export_html(executed: Path, target: Path, lang: str, scenario_title: str, sy
 def _env():
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    return Environment(loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html", "j2"]))
+    return Environment(
+        loader=FileSystemLoader(str(Path(__file__).parent)), autoescape=select_autoescape(["html", "j2"])
+    )
 
 
-def _write_page(target: Path, template: str, *, lang: str, params, synthetic: bool, notebooks: list[dict],
-                **context) -> Path:
+def _write_page(
+    target: Path, template: str, *, lang: str, params, synthetic: bool, notebooks: list[dict], **context
+) -> Path:
     """Render ``template`` into ``target`` with the header, navigation and footer of a run's pages; the template
     also gets ``pages`` (every page of the run in reading order, :func:`site_pages`)."""
     pages = site_pages([nb["name"] for nb in notebooks], lang)
     page = page_resources(lang, scenario_title(params, lang), synthetic, pages=pages, current=target.name)
-    html = _env().get_template(template).render(t=lambda key, **kw: i18n.t(key, lang, **kw), lang=lang, page=page,
-                                                params=params, synthetic=synthetic, pages=pages,
-                                                notebooks=notebooks, **context)
+    html = (
+        _env()
+        .get_template(template)
+        .render(
+            t=lambda key, **kw: i18n.t(key, lang, **kw),
+            lang=lang,
+            page=page,
+            params=params,
+            synthetic=synthetic,
+            pages=pages,
+            notebooks=notebooks,
+            **context,
+        )
+    )
     target.write_text(html, encoding="utf-8")
     return target
 
@@ -168,8 +198,11 @@ def equals_default(params) -> bool:
         base = load_params(default)
     except EvalkitError:
         return False
-    keep = lambda p: {k: v for k, v in flatten(p.model_dump(mode="json")).items()  # noqa: E731
-                      if not k.startswith(("scenario.", "report.language"))}
+    keep = lambda p: {
+        k: v
+        for k, v in flatten(p.model_dump(mode="json")).items()  # noqa: E731
+        if not k.startswith(("scenario.", "report.language"))
+    }
     return keep(params) == keep(base)
 
 
@@ -184,69 +217,142 @@ def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[d
             for fig in json.loads(res_file.read_text(encoding="utf-8")).get("figures", []):
                 png = run_dir / "figures" / fig["file"]
                 if png.is_file():
-                    figures.append({"caption": fig["caption"], "section": nbinfo["title"], "href": nbinfo["html"],
-                                    "src": "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode()})
+                    figures.append(
+                        {
+                            "caption": fig["caption"],
+                            "section": nbinfo["title"],
+                            "href": nbinfo["html"],
+                            "src": "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode(),
+                        }
+                    )
     period, source = describe_data(dataset, params, lang)
-    return _write_page(run_dir / "index.html", "index.html.j2", lang=lang, params=params,
-                       synthetic=dataset.is_synthetic, notebooks=notebooks, answer=answer.html(lang), source=source,
-                       period=period, run_date=run_date, title=scenario_title(params, lang),
-                       basis=i18n.t("policy_basis", lang, regulation=params.policy.regulation,
-                                    issued=i18n.fmt_date(params.policy.issued, lang)), figures=figures,
-                       same_as_default=equals_default(params))
+    return _write_page(
+        run_dir / "index.html",
+        "index.html.j2",
+        lang=lang,
+        params=params,
+        synthetic=dataset.is_synthetic,
+        notebooks=notebooks,
+        answer=answer.html(lang),
+        source=source,
+        period=period,
+        run_date=run_date,
+        title=scenario_title(params, lang),
+        basis=i18n.t(
+            "policy_basis", lang, regulation=params.policy.regulation, issued=i18n.fmt_date(params.policy.issued, lang)
+        ),
+        figures=figures,
+        same_as_default=equals_default(params),
+    )
 
 
 def render_brief(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict]) -> Path:
     """Write ``brief.html``: the Pergub revision brief (:mod:`evalkit.report.brief`)."""
     found = findings(run_dir, read_headlines(run_dir / "results"), params, lang)
-    return _write_page(run_dir / "brief.html", "brief.html.j2", lang=lang, params=params, synthetic=synthetic,
-                       notebooks=notebooks, findings=found, key_label=lambda key: key_label(key, lang),
-                       regulation=params.policy.regulation)
+    return _write_page(
+        run_dir / "brief.html",
+        "brief.html.j2",
+        lang=lang,
+        params=params,
+        synthetic=synthetic,
+        notebooks=notebooks,
+        findings=found,
+        key_label=lambda key: key_label(key, lang),
+        regulation=params.policy.regulation,
+    )
 
 
 #: the glossary's terms (``gloss_<term>_term`` and ``gloss_<term>`` in the catalogue); the designs with an entry come
 #: from the design registry
-GLOSSARY = ("poin_persen", "coverage_vulnerable", "coverage_total", "bpu", "jkk_jkm",
-            *(name for name, design in DESIGN_REGISTRY.items() if design.in_glossary), "ci_level", "pvalue", "placebo", "mde", "rmspe", "wild_bootstrap", "additionality", "penetapan",
-            "plafon", "cofunding", "monte_carlo", "p10_p90", "shadow_price", "gini", "scorecard", "suppression",
-            "synthetic_data")
+GLOSSARY = (
+    "poin_persen",
+    "coverage_vulnerable",
+    "coverage_total",
+    "bpu",
+    "jkk_jkm",
+    *(name for name, design in DESIGN_REGISTRY.items() if design.in_glossary),
+    "ci_level",
+    "pvalue",
+    "placebo",
+    "mde",
+    "rmspe",
+    "wild_bootstrap",
+    "additionality",
+    "penetapan",
+    "plafon",
+    "cofunding",
+    "monte_carlo",
+    "p10_p90",
+    "shadow_price",
+    "gini",
+    "scorecard",
+    "suppression",
+    "synthetic_data",
+)
 
 
 def render_glossary(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict]) -> Path:
     """Write ``glossary.html``: the terms the report cannot avoid, explained (from the catalogue)."""
-    terms = sorted(((i18n.t(f"gloss_{k}_term", lang), i18n.t(f"gloss_{k}", lang), k) for k in GLOSSARY),
-                   key=lambda x: x[0].lower())
-    return _write_page(run_dir / "glossary.html", "glossary.html.j2", lang=lang, params=params, synthetic=synthetic,
-                       notebooks=notebooks, terms=terms)
+    terms = sorted(
+        ((i18n.t(f"gloss_{k}_term", lang), i18n.t(f"gloss_{k}", lang), k) for k in GLOSSARY), key=lambda x: x[0].lower()
+    )
+    return _write_page(
+        run_dir / "glossary.html",
+        "glossary.html.j2",
+        lang=lang,
+        params=params,
+        synthetic=synthetic,
+        notebooks=notebooks,
+        terms=terms,
+    )
 
 
-def render_run_details(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict],
-                       manifest: dict) -> Path:
+def render_run_details(
+    run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict], manifest: dict
+) -> Path:
     """Write ``run.html``: the manifest in words (what ran, on which data and params, how long, with which
     versions); ``manifest.json`` stays beside it for machines."""
     t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     data = manifest.get("data", {})
-    rows = [(t("run_id"), manifest.get("run_id", "")),
-            (t("col_status"), t("status_ok") if manifest.get("status") == "ok" else t("status_failed")),
-            (t("run_started"), i18n.fmt_time(manifest.get("started", ""), lang)),
-            (t("run_finished"), i18n.fmt_time(manifest.get("finished", ""), lang)),
-            (t("scenario"), scenario_title(params, lang)),
-            (t("data_source"), ", ".join(data.get("files") or []) or t("data_synthetic_source", seed=manifest.get("seed"))),
-            (t("run_data_kind"), t("synthetic_stamp") if data.get("synthetic") else t("real_data_short")),
-            (t("run_rows"), i18n.fmt_number(data.get("rows"), lang) if data.get("rows") is not None else "–"),
-            (t("run_seed"), str(manifest.get("seed", ""))),
-            (t("run_language"), t(f"lang_{manifest.get('lang', lang)}")),
-            (t("run_params_hash"), str(manifest.get("params", {}).get("hash", ""))[:16]),
-            (t("run_data_hash"), str(data.get("panel_sha256", ""))[:16]),
-            (t("run_version"), str(manifest.get("evalkit_version", ""))),
-            (t("run_commit"), str((manifest.get("git") or {}).get("commit") or "–")[:12]),
-            (t("run_python"), str(manifest.get("python", ""))),
-            (t("run_lock"), lock_text(manifest.get("environment"), t))]
-    steps = [{"title": nb.get("title") or nb["name"], "html": nb["html"], "ok": nb.get("status") == "ok",
-              "reused": nb.get("reused", False),
-              "seconds": i18n.fmt_number(nb.get("seconds"), lang, 1) if nb.get("seconds") is not None else "–"}
-             for nb in manifest.get("notebooks", notebooks)]
-    return _write_page(run_dir / "run.html", "run.html.j2", lang=lang, params=params, synthetic=synthetic,
-                       notebooks=notebooks, rows=rows, steps=steps, assumptions=assumption_rows(run_dir, params, lang))
+    rows = [
+        (t("run_id"), manifest.get("run_id", "")),
+        (t("col_status"), t("status_ok") if manifest.get("status") == "ok" else t("status_failed")),
+        (t("run_started"), i18n.fmt_time(manifest.get("started", ""), lang)),
+        (t("run_finished"), i18n.fmt_time(manifest.get("finished", ""), lang)),
+        (t("scenario"), scenario_title(params, lang)),
+        (t("data_source"), ", ".join(data.get("files") or []) or t("data_synthetic_source", seed=manifest.get("seed"))),
+        (t("run_data_kind"), t("synthetic_stamp") if data.get("synthetic") else t("real_data_short")),
+        (t("run_rows"), i18n.fmt_number(data.get("rows"), lang) if data.get("rows") is not None else "–"),
+        (t("run_seed"), str(manifest.get("seed", ""))),
+        (t("run_language"), t(f"lang_{manifest.get('lang', lang)}")),
+        (t("run_params_hash"), str(manifest.get("params", {}).get("hash", ""))[:16]),
+        (t("run_data_hash"), str(data.get("panel_sha256", ""))[:16]),
+        (t("run_version"), str(manifest.get("evalkit_version", ""))),
+        (t("run_commit"), str((manifest.get("git") or {}).get("commit") or "–")[:12]),
+        (t("run_python"), str(manifest.get("python", ""))),
+        (t("run_lock"), lock_text(manifest.get("environment"), t)),
+    ]
+    steps = [
+        {
+            "title": nb.get("title") or nb["name"],
+            "html": nb["html"],
+            "ok": nb.get("status") == "ok",
+            "reused": nb.get("reused", False),
+            "seconds": i18n.fmt_number(nb.get("seconds"), lang, 1) if nb.get("seconds") is not None else "–",
+        }
+        for nb in manifest.get("notebooks", notebooks)
+    ]
+    return _write_page(
+        run_dir / "run.html",
+        "run.html.j2",
+        lang=lang,
+        params=params,
+        synthetic=synthetic,
+        notebooks=notebooks,
+        rows=rows,
+        steps=steps,
+        assumptions=assumption_rows(run_dir, params, lang),
+    )
 
 
 #: params that are not assumptions about the world (names, the language, where files are, safety limits); the
@@ -274,15 +380,27 @@ def assumption_rows(run_dir: Path, params, lang: str) -> list[dict]:
             flat[key] = value
     readable = note_reader(flatten(params.model_dump(mode="json")), lang)  # keys a note names, in words
     for key, value in flat.items():
-        if key.startswith(NOT_ASSUMPTIONS) or (key.startswith("data.") and not key.startswith("data.synthetic.")) \
-                or value is None:
+        if (
+            key.startswith(NOT_ASSUMPTIONS)
+            or (key.startswith("data.") and not key.startswith("data.synthetic."))
+            or value is None
+        ):
             continue
         note = readable(source_note(notes, key) or source_note(notes, re.sub(r"\.\d+\.", ".", key)) or "")
-        used = sorted({label for ref, labels in resting.items() if key == ref or key.startswith(ref + ".")
-                       for label in labels})
-        rows.append({"key": key, "anchor": "asm-" + key.replace(".", "-"), "label": key_label(key, lang),
-                     "value": value_text(value, lang, key) if value is not None else "–", "note": note,
-                     "verify": "(verify)" in note, "headlines": "; ".join(used)})
+        used = sorted(
+            {label for ref, labels in resting.items() if key == ref or key.startswith(ref + ".") for label in labels}
+        )
+        rows.append(
+            {
+                "key": key,
+                "anchor": "asm-" + key.replace(".", "-"),
+                "label": key_label(key, lang),
+                "value": value_text(value, lang, key) if value is not None else "–",
+                "note": note,
+                "verify": "(verify)" in note,
+                "headlines": "; ".join(used),
+            }
+        )
     return rows
 
 
@@ -290,8 +408,11 @@ def lock_text(environment: dict | None, t) -> str:
     """The lock a run's packages were installed from, and whether they equalled it (manifest ``environment``)."""
     if not environment or not environment.get("lock_sha256"):
         return t("run_lock_none")
-    same = t("run_lock_same") if environment.get("matches_lock") else t("run_lock_differs",
-                                                                           n=len(environment.get("differences", [])))
+    same = (
+        t("run_lock_same")
+        if environment.get("matches_lock")
+        else t("run_lock_differs", n=len(environment.get("differences", [])))
+    )
     return f"{environment['lock_sha256'][:16]} — {same}"
 
 
@@ -320,12 +441,19 @@ def render_runs_index(scenario_dir: Path, lang: str, title: str) -> Path:
 
     latest = scenario_dir / "latest"
     target = os.readlink(latest) if latest.is_symlink() else None
-    runs = [{"name": folder.name, "status": manifest.get("status", "failed"),
-             "started": str(manifest.get("started", "")), "latest": folder.name == target}
-            for folder, manifest in scenario_runs(scenario_dir)]
+    runs = [
+        {
+            "name": folder.name,
+            "status": manifest.get("status", "failed"),
+            "started": str(manifest.get("started", "")),
+            "latest": folder.name == target,
+        }
+        for folder, manifest in scenario_runs(scenario_dir)
+    ]
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    page = env.from_string(RUNS_TEMPLATE).render(t=lambda key, **kw: i18n.t(key, lang, **kw), lang=lang, title=title,
-                                                 css=_asset("style.css"), runs=runs)
+    page = env.from_string(RUNS_TEMPLATE).render(
+        t=lambda key, **kw: i18n.t(key, lang, **kw), lang=lang, title=title, css=_asset("style.css"), runs=runs
+    )
     out = scenario_dir / "index.html"
     tmp = scenario_dir / f".tmp-index-{os.getpid()}.html"
     tmp.write_text(page, encoding="utf-8")

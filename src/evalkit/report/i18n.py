@@ -6,6 +6,7 @@ raises ``KeyError`` (tests check that every key has both languages and the same 
 are formatted through Babel (CLDR locale data): the Indonesian way in ``id`` (Rp 1.234.567; 12,3%;
 Rp 86,8 miliar) and the English way in ``en``.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,10 +29,34 @@ def _load_catalogue() -> dict[str, dict[str, str]]:
 TEXT: dict[str, dict[str, str]] = _load_catalogue()
 
 MONTHS = {
-    "id": ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-           "November", "Desember"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
+    "id": [
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 
 
@@ -73,8 +98,9 @@ def fmt_rupiah_short(x: float, lang: str = "id", decimals: int = 1) -> str:
         return "–"
     if abs(x) < 1e6:
         return fmt_rupiah(x, lang)
-    return f"{RUPIAH_SYMBOL} " + format_compact_decimal(x, format_type="long", fraction_digits=decimals,
-                                                         locale=_locale(lang))
+    return f"{RUPIAH_SYMBOL} " + format_compact_decimal(
+        x, format_type="long", fraction_digits=decimals, locale=_locale(lang)
+    )
 
 
 def fmt_pct(x: float, lang: str = "id", decimals: int = 1) -> str:

@@ -5,6 +5,7 @@ formats numbers by language, and (in batch runs) saves result tables as CSV, hea
 PNG and headline numbers as JSON under the run folder for ``00-summary`` and ``index.html``.
 Notebooks stay thin: ``ctx = start(...)`` → evalkit functions → ``ctx.table`` / ``ctx.figure``.
 """
+
 from __future__ import annotations
 
 import html
@@ -94,8 +95,9 @@ class Context:
         out.insert(out.columns.get_loc("region_code") + 1, "region_name", out["region_code"].map(names).fillna("–"))
         return out
 
-    def table(self, df: pd.DataFrame, name: str, caption: str | None = None, save: bool = True,
-              show: bool = True) -> None:
+    def table(
+        self, df: pd.DataFrame, name: str, caption: str | None = None, save: bool = True, show: bool = True
+    ) -> None:
         """Show ``df`` as a numbered, captioned, locale-formatted table and save it as CSV.
 
         The table must be declared in :mod:`evalkit.report.outputs`: its columns' units decide the
@@ -110,14 +112,18 @@ class Context:
         spec = outputs.table(self.notebook, name)
         undeclared = [c for c in df.columns if c not in spec.columns]
         if undeclared:
-            raise KeyError(f"table {self.notebook}/{name}: columns not declared in evalkit.report.outputs: {undeclared}")
+            raise KeyError(
+                f"table {self.notebook}/{name}: columns not declared in evalkit.report.outputs: {undeclared}"
+            )
         units = {c: spec.columns[c] for c in df.columns}
         persons = tuple(c for c, u in units.items() if u == "persons")
         threshold = self.params.report.suppress_below
         shown = suppress(df, persons, threshold)  # the one small-cell rule: 0 < n < threshold
         for column, sources in spec.derived:  # complementary: what would give a hidden count back is withheld too
             if column in shown.columns:
-                hidden = pd.concat([shown[c].isna() & df[c].notna() for c in sources if c in df.columns], axis=1).any(axis=1)
+                hidden = pd.concat([shown[c].isna() & df[c].notna() for c in sources if c in df.columns], axis=1).any(
+                    axis=1
+                )
                 shown[column] = shown[column].where(~hidden)
         if save and self.output_dir is not None:
             write_table(shown, self.output_dir / "tables" / spec.file, synthetic=self.data.is_synthetic)
@@ -128,16 +134,19 @@ class Context:
         number = f"{self.number}.{self._tables}"
         stamp_html = f'<span class="evk-stamp">{self.label}</span>' if self.label else ""
         mark = provenance.marker(spec.provenance, self.lang)
-        cap = (f'<div class="evk-caption evk-table-caption" id="tab-{number}">'
-               f'<b>{self.t("table")} {number}.</b> {self.t(caption or spec.caption)} {mark} {stamp_html}</div>')
+        cap = (
+            f'<div class="evk-caption evk-table-caption" id="tab-{number}">'
+            f"<b>{self.t('table')} {number}.</b> {self.t(caption or spec.caption)} {mark} {stamp_html}</div>"
+        )
         note = ""
         if persons:
             note = f'<div class="evk-note">{self.t("suppressed_note", n=threshold)}</div>'
         self._display(HTML(f'<figure class="evk-table" id="tbl-{name}">{cap}{html}{note}</figure>'))
 
     # -- figures ------------------------------------------------------------------------
-    def figure(self, fig, name: str, caption: str | None = None, headline: bool = False,
-               data: pd.DataFrame | None = None) -> None:
+    def figure(
+        self, fig, name: str, caption: str | None = None, headline: bool = False, data: pd.DataFrame | None = None
+    ) -> None:
         """Stamp, number, caption and show a matplotlib figure; save headline figures as PNG.
 
         The figure must be declared in :mod:`evalkit.report.outputs` with the table that holds its data:
@@ -162,10 +171,13 @@ class Context:
         import base64
 
         b64 = base64.b64encode(png).decode("ascii")
-        self._display(HTML(
-            f'<figure class="evk-figure" id="fig-{name}"><img alt="{self.t(caption)}" '
-            f'src="data:image/png;base64,{b64}"/><figcaption class="evk-caption"><b>{self.t("figure")} '
-            f'{number}.</b> {self.t(caption)}</figcaption></figure>'))
+        self._display(
+            HTML(
+                f'<figure class="evk-figure" id="fig-{name}"><img alt="{self.t(caption)}" '
+                f'src="data:image/png;base64,{b64}"/><figcaption class="evk-caption"><b>{self.t("figure")} '
+                f"{number}.</b> {self.t(caption)}</figcaption></figure>"
+            )
+        )
 
     def image(self, path: Path, caption: str) -> bool:
         """Show a saved PNG (e.g. another notebook's headline figure) as a numbered figure; False if missing."""
@@ -178,15 +190,19 @@ class Context:
         self._figures += 1
         number = f"{self.number}.{self._figures}"
         b64 = base64.b64encode(path.read_bytes()).decode("ascii")
-        self._display(HTML(
-            f'<figure class="evk-figure" id="fig-{number}"><img alt="{self.t(caption)}" '
-            f'src="data:image/png;base64,{b64}"/><figcaption class="evk-caption"><b>{self.t("figure")} '
-            f'{number}.</b> {self.t(caption)}</figcaption></figure>'))
+        self._display(
+            HTML(
+                f'<figure class="evk-figure" id="fig-{number}"><img alt="{self.t(caption)}" '
+                f'src="data:image/png;base64,{b64}"/><figcaption class="evk-caption"><b>{self.t("figure")} '
+                f"{number}.</b> {self.t(caption)}</figcaption></figure>"
+            )
+        )
         return True
 
     # -- results for the summary --------------------------------------------------------
-    def headline(self, key: str, value: Any, text: str | None = None, detail: dict | None = None,
-                 also: tuple[str, ...] = ()) -> None:
+    def headline(
+        self, key: str, value: Any, text: str | None = None, detail: dict | None = None, also: tuple[str, ...] = ()
+    ) -> None:
         """Record a headline number declared in :mod:`evalkit.report.outputs`: ``value`` in its unit,
         ``text`` as shown (default: the value formatted by its unit), ``detail`` what the answer on the
         index page needs besides (an interval and its level, persons). Its provenance is the declared one plus
@@ -196,8 +212,12 @@ class Context:
         if spec.producer != self.notebook:
             raise KeyError(f"headline {key!r} is declared for {spec.producer}, not {self.notebook}")
         shown = text if text is not None else outputs.display_value(spec.unit, value, self.lang)
-        item = {"value": value, "text": shown, "label": self.t(spec.label),
-                "provenance": provenance.resolve(spec.provenance.plus(*also), self.params)}
+        item = {
+            "value": value,
+            "text": shown,
+            "label": self.t(spec.label),
+            "provenance": provenance.resolve(spec.provenance.plus(*also), self.params),
+        }
         if detail:
             item["detail"] = detail
         self.results.setdefault("headlines", {})[key] = item
@@ -228,11 +248,16 @@ class Context:
     def trend_labels(self) -> dict[str, str]:
         """The words of the coverage trend charts (:mod:`evalkit.evaluation.descriptive`) in this language."""
         vulnerable = self.params.evaluation.outcome == "vulnerable_coverage_pct"
-        return {"other_provinces": self.t("legend_other_prov"), "other_band": self.t("legend_other_band"),
-                "kaltim": self.t("legend_kaltim"), "kabkota": self.t("legend_kabkota_coverage"),
-                "cofunding": self.t("legend_cofunding_start"),
-                "start": self.t("legend_pergub_start"), "xlabel": self.t("axis_month"),
-                "ylabel": self.t("axis_coverage_pct" if vulnerable else "axis_total_coverage_pct")}
+        return {
+            "other_provinces": self.t("legend_other_prov"),
+            "other_band": self.t("legend_other_band"),
+            "kaltim": self.t("legend_kaltim"),
+            "kabkota": self.t("legend_kabkota_coverage"),
+            "cofunding": self.t("legend_cofunding_start"),
+            "start": self.t("legend_pergub_start"),
+            "xlabel": self.t("axis_month"),
+            "ylabel": self.t("axis_coverage_pct" if vulnerable else "axis_total_coverage_pct"),
+        }
 
     def answer(self, headlines: dict[str, dict]) -> None:
         """Show the answer block of :mod:`evalkit.report.answer` (the same the index page opens with)."""
@@ -269,8 +294,11 @@ def format_table(df: pd.DataFrame, units: dict[str, str], lang: str, threshold: 
     that scrolls sideways on narrow screens (deterministic)."""
     import html as _html
 
-    head = "".join(f'<th class="{"num" if units[c] in outputs.NUMERIC else "txt"}">'
-                   f"{_html.escape(outputs.column_label(c, lang))}</th>" for c in df.columns)
+    head = "".join(
+        f'<th class="{"num" if units[c] in outputs.NUMERIC else "txt"}">'
+        f"{_html.escape(outputs.column_label(c, lang))}</th>"
+        for c in df.columns
+    )
     rows = []
     for rec in df.to_dict("records"):
         cells = []
@@ -282,8 +310,10 @@ def format_table(df: pd.DataFrame, units: dict[str, str], lang: str, threshold: 
                 text = _html.escape(outputs.display_value(unit, v, lang))
             cells.append(f'<td class="{"num" if unit in outputs.NUMERIC else "txt"}">{text}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<div class="evk-scroll" tabindex="0"><table class="evk-data"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(rows)}</tbody></table></div>')
+    return (
+        f'<div class="evk-scroll" tabindex="0"><table class="evk-data"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def completed_run(params_path: Path, params) -> Path | None:
@@ -294,12 +324,19 @@ def completed_run(params_path: Path, params) -> Path | None:
     if not folder.is_dir():
         return None
     wanted = params_hash(params)
-    return next((run for run, manifest in outputs.scenario_runs(folder)
-                 if manifest.get("status") == "ok" and manifest.get("params", {}).get("hash") == wanted), None)
+    return next(
+        (
+            run
+            for run, manifest in outputs.scenario_runs(folder)
+            if manifest.get("status") == "ok" and manifest.get("params", {}).get("hash") == wanted
+        ),
+        None,
+    )
 
 
-def start(params_path: str, output_dir: str | None = None, lang: str | None = None,
-          notebook: str = "notebook", uses=None) -> Context:
+def start(
+    params_path: str, output_dir: str | None = None, lang: str | None = None, notebook: str = "notebook", uses=None
+) -> Context:
     """Load params and data for one notebook and show the report header.
 
     ``params_path``: the scenario's YAML; ``output_dir``: the run folder in batch runs (``None`` when
@@ -315,14 +352,19 @@ def start(params_path: str, output_dir: str | None = None, lang: str | None = No
     data = load_data(params)  # the data's own inputs are part of a reused notebook's key (its hash)
     lang = lang or params.report.language
     out = Path(output_dir) if output_dir else None
-    title_line = "" if out is not None else (  # batch pages show the scenario in their header
-        f'<p class="evk-meta">{i18n.t("scenario", lang)}: <b>{html.escape(params.scenario.title)}</b></p>')
+    title_line = (
+        ""
+        if out is not None
+        # batch pages show the scenario in their header
+        else (f'<p class="evk-meta">{i18n.t("scenario", lang)}: <b>{html.escape(params.scenario.title)}</b></p>')
+    )
     run_dir = out if out is not None else completed_run(Path(params_path), params)
     if uses is not None:
         params = restrict(params, uses, notebook)
     number = int(notebook.split("-")[0]) if notebook[:2].isdigit() else 0
-    ctx = Context(notebook=notebook, params=params, data=data, lang=lang, output_dir=out, number=number,
-                  run_dir=run_dir)
+    ctx = Context(
+        notebook=notebook, params=params, data=data, lang=lang, output_dir=out, number=number, run_dir=run_dir
+    )
     title = i18n.t(f"nb_{notebook}", lang) if f"nb_{notebook}" in i18n.TEXT else notebook
     banner = ""
     if data.is_synthetic and out is None:  # batch pages carry the banner in the page header
@@ -341,8 +383,12 @@ def inert(fmt: dict) -> dict:
     """Text values made inert for Markdown: HTML escaped, the characters that make links, images, emphasis or code
     backslash-escaped and the colon of a URL written as an entity (all still show as typed). Numbers and other
     values pass unchanged."""
-    return {k: _MARKUP.sub(lambda m: "\\" + m.group(), html.escape(v, quote=False)).replace("://", "&#58;//")
-            if isinstance(v, str) else v for k, v in fmt.items()}  # &#58;: no bare URL becomes a link
+    return {
+        k: _MARKUP.sub(lambda m: "\\" + m.group(), html.escape(v, quote=False)).replace("://", "&#58;//")
+        if isinstance(v, str)
+        else v
+        for k, v in fmt.items()
+    }  # &#58;: no bare URL becomes a link
 
 
 __all__ = ["Context", "start", "format_table", "SYNTHETIC_HEADER"]

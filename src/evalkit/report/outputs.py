@@ -29,6 +29,7 @@ float      a number, 2 decimals (float3: 3, score: 1)           0,86            
 pvalue     a p-value                                            0,027 / < 0,001       0.000
 ========== ==================================================== ===================== ===============
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,29 @@ from ..evaluation.designs import REGISTRY as DESIGN_REGISTRY
 from . import i18n
 from .provenance import Provenance, assumption, data, derived, estimate
 
-UNITS = {"code", "name", "text", "bool", "exists", "year", "month", "persons", "persons_est", "count", "rank",
-         "pct", "share", "share2", "pp", "pp2", "rupiah", "float", "float3", "score", "pvalue"}
+UNITS = {
+    "code",
+    "name",
+    "text",
+    "bool",
+    "exists",
+    "year",
+    "month",
+    "persons",
+    "persons_est",
+    "count",
+    "rank",
+    "pct",
+    "share",
+    "share2",
+    "pp",
+    "pp2",
+    "rupiah",
+    "float",
+    "float3",
+    "score",
+    "pvalue",
+}
 WHOLE = {"persons", "persons_est", "count", "rank", "year"}
 PERSONS = {"persons", "persons_est"}
 
@@ -53,8 +75,12 @@ def is_key_unit(unit: str) -> bool:
 
 
 #: the unit of a budget lever's value, by its params key (``budget.smallest_changes``: current and needed value)
-LEVER_UNITS = {"max_new_recipients_per_year": "persons_est", "cap_share_of_revenue": "share2",
-               "formal_coverage_growth_pp": "float", "self_paid_growth_pp": "float"}
+LEVER_UNITS = {
+    "max_new_recipients_per_year": "persons_est",
+    "cap_share_of_revenue": "share2",
+    "formal_coverage_growth_pp": "float",
+    "self_paid_growth_pp": "float",
+}
 BY_KEY = "by:key"  # a column whose unit depends on its row's ``key`` (a lever): see LEVER_UNITS
 
 
@@ -100,9 +126,16 @@ class Table:
     def file(self) -> str:
         return f"{self.producer}__{self.name}.csv"
 
+    @property
+    def source(self) -> Provenance:
+        """The table's provenance (every declared table has one: :data:`TABLE_LIST` fills the default in)."""
+        if self.provenance is None:
+            raise KeyError(f"table {self.name!r} has no provenance declared")
+        return self.provenance
+
     def column_source(self, column: str) -> Provenance:
         """The provenance of one column: its own, else the table's."""
-        return dict(self.column_provenance).get(column, self.provenance)
+        return dict(self.column_provenance).get(column) or self.source
 
 
 @dataclass(frozen=True)
@@ -115,24 +148,59 @@ class Figure:
     table: str
 
 
-DQ, COV, BUD, SCO, SUM, OV = ("01-data-quality", "02-coverage-evaluation", "03-budget-allocation",
-                              "04-kabkota-scorecard", "00-summary", "05-oversight")
-INVOICE_CHECKS = ("billed_not_determined", "determined_not_billed", "double_billed", "billed_after_death",
-                  "before_decree", "amount_mismatch")
+DQ, COV, BUD, SCO, SUM, OV = (
+    "01-data-quality",
+    "02-coverage-evaluation",
+    "03-budget-allocation",
+    "04-kabkota-scorecard",
+    "00-summary",
+    "05-oversight",
+)
+INVOICE_CHECKS = (
+    "billed_not_determined",
+    "determined_not_billed",
+    "double_billed",
+    "billed_after_death",
+    "before_decree",
+    "amount_mismatch",
+)
 REGION = {"region_code": "code", "region_name": "name"}
 
 # -- what the budget's numbers rest on (params keys) ------------------------------------------------------------
 TARGET = ("target.coverage_pct", "target.year")
-GROWTH = ("budget.formal_coverage_growth_pp", "budget.self_paid_growth_pp", "budget.vulnerable_growth_share",
-          "budget.working_pop_growth_share", "budget.churn_share")
-LIMITS = ("budget.max_new_recipients_per_year", "budget.cap_share_of_revenue", "budget.apbd_revenue_rupiah",
-          "budget.revenue_growth_share", "budget.ramp")
-COST = ("contributions.declared_income_rupiah", "contributions.jkk_rate_share", "contributions.jkm_rupiah",
-        "contributions.admin_overhead_share", "policy.programmes")
-ALLOCATION = ("budget.allocation.rule", "budget.allocation.floor_keep_current", "budget.allocation.cap_share_of_budget",
-              "budget.allocation.equity_min_gap_share")
-VALUE = ("budget.value.death_rate_per_1000", "budget.value.accident_rate_per_1000", "budget.value.jkm_benefit_rupiah",
-         "budget.value.jkk_claim_rupiah")
+GROWTH = (
+    "budget.formal_coverage_growth_pp",
+    "budget.self_paid_growth_pp",
+    "budget.vulnerable_growth_share",
+    "budget.working_pop_growth_share",
+    "budget.churn_share",
+)
+LIMITS = (
+    "budget.max_new_recipients_per_year",
+    "budget.cap_share_of_revenue",
+    "budget.apbd_revenue_rupiah",
+    "budget.revenue_growth_share",
+    "budget.ramp",
+)
+COST = (
+    "contributions.declared_income_rupiah",
+    "contributions.jkk_rate_share",
+    "contributions.jkm_rupiah",
+    "contributions.admin_overhead_share",
+    "policy.programmes",
+)
+ALLOCATION = (
+    "budget.allocation.rule",
+    "budget.allocation.floor_keep_current",
+    "budget.allocation.cap_share_of_budget",
+    "budget.allocation.equity_min_gap_share",
+)
+VALUE = (
+    "budget.value.death_rate_per_1000",
+    "budget.value.accident_rate_per_1000",
+    "budget.value.jkm_benefit_rupiah",
+    "budget.value.jkk_claim_rupiah",
+)
 
 
 def _params(*keys: str) -> tuple[str, ...]:
@@ -143,16 +211,23 @@ PANEL = data("panel")
 BUDGET_PATH = derived("data:panel", *_params(*TARGET, *GROWTH, *LIMITS, *COST))
 UNIT_COST = assumption(*COST)
 INVOICES = data("invoices", "determined", "deaths")
-DEFAULT_PROVENANCE = {DQ: PANEL, COV: PANEL, BUD: BUDGET_PATH, SUM: PANEL, OV: INVOICES,
-                      SCO: derived("data:panel", "params:scorecard.indicators")}
+DEFAULT_PROVENANCE = {
+    DQ: PANEL,
+    COV: PANEL,
+    BUD: BUDGET_PATH,
+    SUM: PANEL,
+    OV: INVOICES,
+    SCO: derived("data:panel", "params:scorecard.indicators"),
+}
 
 HEADLINE_LIST = [
     Headline("coverage_before", COV, "sum_coverage_before", "pct", PANEL),
     Headline("coverage_after", COV, "sum_coverage", "pct", PANEL),
     Headline("coverage_change", COV, "sum_change", "pp", PANEL),
     Headline("effect_did", COV, "sum_effect", "pp", estimate("estimate:comparison", "data:panel")),
-    Headline("workers_protected", COV, "sum_workers_protected", "persons_est",
-             derived("estimate:comparison", "data:panel")),
+    Headline(
+        "workers_protected", COV, "sum_workers_protected", "persons_est", derived("estimate:comparison", "data:panel")
+    ),
     Headline("total_coverage_latest", BUD, "sum_total_coverage_latest", "pct", PANEL),
     Headline("vulnerable_coverage_latest", BUD, "sum_vulnerable_coverage_latest", "pct", PANEL),
     Headline("target_status", BUD, "sum_target_status", "bool", BUDGET_PATH.plus(*_params("budget.uncertainty"))),
@@ -164,157 +239,512 @@ HEADLINE_LIST = [
     Headline("cost_prov_year", BUD, "sum_cost_year", "rupiah", derived("data:panel", *_params(*COST))),
     Headline("unit_cost_month", BUD, "col_rupiah_month", "rupiah", UNIT_COST),
     Headline("top_allocation", BUD, "sum_top_allocation", "name", BUDGET_PATH.plus(*_params(*ALLOCATION))),
-    Headline("pagu_recipients", BUD, "sum_pagu_recipients", "persons_est",
-             BUDGET_PATH.plus(*_params("budget.pagu", *ALLOCATION))),
+    Headline(
+        "pagu_recipients",
+        BUD,
+        "sum_pagu_recipients",
+        "persons_est",
+        BUDGET_PATH.plus(*_params("budget.pagu", *ALLOCATION)),
+    ),
     Headline("data_quality", DQ, "sum_data_quality", "share", data("recipients")),
     Headline("checks_passed", DQ, "sum_data_checks", "count", PANEL),
     Headline("compliance_pwbd_companies", DQ, "sum_compliance_pwbd", "count", data("companies")),
     Headline("compliance_pds_tk_companies", DQ, "sum_compliance_pds_tk", "count", data("companies")),
-    Headline("compliance_pds_upah_companies", DQ, "sum_compliance_pds_upah", "count",
-             data("companies").plus("params:compliance.wage_tolerance_share")),
-    Headline("compliance_pds_program_companies", DQ, "sum_compliance_pds_program", "count",
-             data("companies").plus("params:compliance.required_programmes")),
+    Headline(
+        "compliance_pds_upah_companies",
+        DQ,
+        "sum_compliance_pds_upah",
+        "count",
+        data("companies").plus("params:compliance.wage_tolerance_share"),
+    ),
+    Headline(
+        "compliance_pds_program_companies",
+        DQ,
+        "sum_compliance_pds_program",
+        "count",
+        data("companies").plus("params:compliance.required_programmes"),
+    ),
     Headline("top_kabkota", SCO, "sum_top_kabkota", "name", PANEL),
-    *[Headline(f"invoice_{k}", OV, f"sum_invoice_{k}", "count",
-               INVOICES.plus(*_params(*COST)) if k == "amount_mismatch" else INVOICES)
-      for k in ("billed_not_determined", "determined_not_billed", "double_billed", "billed_after_death",
-                "amount_mismatch")],
+    *[
+        Headline(
+            f"invoice_{k}",
+            OV,
+            f"sum_invoice_{k}",
+            "count",
+            INVOICES.plus(*_params(*COST)) if k == "amount_mismatch" else INVOICES,
+        )
+        for k in (
+            "billed_not_determined",
+            "determined_not_billed",
+            "double_billed",
+            "billed_after_death",
+            "amount_mismatch",
+        )
+    ],
     Headline("realisation_pct", OV, "sum_realisation", "pct", data("payments", "dpa")),
     Headline("determination_gap_months_measured", OV, "sum_gap_measured", "count", data("invoices", "determined")),
     Headline("claims_cases", OV, "sum_claims_cases", "count", data("claims")),
     Headline("claims_rupiah", OV, "sum_claims_rupiah", "rupiah", data("claims")),
     Headline("benefit_ratio_measured", OV, "sum_benefit_ratio", "float", data("claims", "invoices")),
-    Headline("scorecard_top", SCO, "sum_scorecard_top", "name",
-             derived("data:panel", "params:scorecard.indicators")),
+    Headline("scorecard_top", SCO, "sum_scorecard_top", "name", derived("data:panel", "params:scorecard.indicators")),
 ]
 
-_COMPLIANCE = {"companies": "count", "registration_rate": "share", "on_time_share": "share",
-               "arrears_rupiah": "rupiah", "companies_in_arrears": "count"}
+_COMPLIANCE = {
+    "companies": "count",
+    "registration_rate": "share",
+    "on_time_share": "share",
+    "arrears_rupiah": "rupiah",
+    "companies_in_arrears": "count",
+}
 TABLE_LIST = [
     Table("panel_checks", DQ, "cap_dq_checks", {"check": "key:", "rows_affected": "count", "passed": "bool"}),
-    Table("coverage_by_month", DQ, "cap_dq_heatmap",
-          REGION | {"period": "month", "coverage_pct": "pct"}, chart_data=True),
+    Table(
+        "coverage_by_month", DQ, "cap_dq_heatmap", REGION | {"period": "month", "coverage_pct": "pct"}, chart_data=True
+    ),
     Table("verification_summary", DQ, "cap_verify_summary", {"check": "key:", "count": "persons"}),
-    Table("verification_by_region", DQ, "cap_verify_region",
-          REGION | {"rows": "persons", "flagged": "persons", "clean_pct": "pct"},
-          derived=(("clean_pct", ("rows", "flagged")),)),
-    Table("churn", DQ, "cap_churn", {"from": "month", "to": "month", "continuing": "persons", "new": "persons",
-                                     "dropped": "persons"}),
+    Table(
+        "verification_by_region",
+        DQ,
+        "cap_verify_region",
+        REGION | {"rows": "persons", "flagged": "persons", "clean_pct": "pct"},
+        derived=(("clean_pct", ("rows", "flagged")),),
+    ),
+    Table(
+        "churn",
+        DQ,
+        "cap_churn",
+        {"from": "month", "to": "month", "continuing": "persons", "new": "persons", "dropped": "persons"},
+    ),
     Table("compliance_by_region", DQ, "cap_compliance", REGION | _COMPLIANCE),
     Table("compliance_by_sector", DQ, "cap_compliance_sector", {"sektor": "key:sector_"} | _COMPLIANCE),
-    Table("compliance_categories", DQ, "cap_compliance_categories",
-          REGION | {"pwbd": "count", "pds_tk": "count", "pds_upah": "count", "pds_program": "count",
-                    "workers_unprotected": "persons"}),
-    Table("arrears_by_age", DQ, "cap_arrears", {"age_months": "text", "companies": "count", "arrears_rupiah": "rupiah"},
-          chart_data=True),
-    Table("top_arrears", DQ, "cap_top_arrears",
-          {"company_hash": "name", "arrears_months": "count", "arrears_rupiah": "rupiah"} | REGION
-          | {"sektor": "key:sector_", "skala": "key:scale_"}),
+    Table(
+        "compliance_categories",
+        DQ,
+        "cap_compliance_categories",
+        REGION
+        | {
+            "pwbd": "count",
+            "pds_tk": "count",
+            "pds_upah": "count",
+            "pds_program": "count",
+            "workers_unprotected": "persons",
+        },
+    ),
+    Table(
+        "arrears_by_age",
+        DQ,
+        "cap_arrears",
+        {"age_months": "text", "companies": "count", "arrears_rupiah": "rupiah"},
+        chart_data=True,
+    ),
+    Table(
+        "top_arrears",
+        DQ,
+        "cap_top_arrears",
+        {"company_hash": "name", "arrears_months": "count", "arrears_rupiah": "rupiah"}
+        | REGION
+        | {"sektor": "key:sector_", "skala": "key:scale_"},
+    ),
     Table("before_after", COV, "cap_before_after", REGION | {"before": "pct", "after": "pct", "change": "pp"}),
-    Table("coverage_trend", COV, "cap_coverage_trends",
-          {"period": "month", "kaltim_pct": "pct", "other_p10_pct": "pct", "other_median_pct": "pct",
-           "other_p90_pct": "pct"}, chart_data=True),
-    Table("kabkota_trends", COV, "cap_coverage_kabkota", REGION | {"period": "month", "coverage_pct": "pct"},
-          chart_data=True),
-    Table("comparison", COV, "cap_comparison",
-          {"design": "key:design_", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2",
-           "ci_level": "pct", "pvalue": "pvalue", "mde": "pp2", "n_obs": "count", "truth": "pp2", "covers": "bool",
-           "not_run": "key:not_run_"}),
+    Table(
+        "coverage_trend",
+        COV,
+        "cap_coverage_trends",
+        {
+            "period": "month",
+            "kaltim_pct": "pct",
+            "other_p10_pct": "pct",
+            "other_median_pct": "pct",
+            "other_p90_pct": "pct",
+        },
+        chart_data=True,
+    ),
+    Table(
+        "kabkota_trends",
+        COV,
+        "cap_coverage_kabkota",
+        REGION | {"period": "month", "coverage_pct": "pct"},
+        chart_data=True,
+    ),
+    Table(
+        "comparison",
+        COV,
+        "cap_comparison",
+        {
+            "design": "key:design_",
+            "estimate": "pp2",
+            "se": "float",
+            "ci_low": "pp2",
+            "ci_high": "pp2",
+            "ci_level": "pct",
+            "pvalue": "pvalue",
+            "mde": "pp2",
+            "n_obs": "count",
+            "truth": "pp2",
+            "covers": "bool",
+            "not_run": "key:not_run_",
+        },
+    ),
     # each design's chart data, declared by the design itself (evalkit.evaluation.designs)
-    *[Table(f"design_{name}", COV, f"cap_{name}", dict(DESIGN_REGISTRY[name].chart_columns), chart_data=True)
-      for name in CHARTED_DESIGNS],
+    *[
+        Table(f"design_{name}", COV, f"cap_{name}", dict(DESIGN_REGISTRY[name].chart_columns), chart_data=True)
+        for name in CHARTED_DESIGNS
+    ],
     Table("unit_cost", BUD, "cap_unit_cost", {"programme": "text", "rupiah_month": "rupiah"}),
-    Table("cost_by_year", BUD, "cap_cost_by_year",
-          {"year": "year", "listed_prov": "persons", "subsidised_prov": "persons", "cost_prov": "rupiah",
-           "subsidised_kabkota": "persons", "cost_kabkota": "rupiah", "subsidised_csr": "persons", "cost_csr": "rupiah"}),
-    Table("budget_path", BUD, "cap_budget_table",
-          {"year": "year", "recipients": "persons_est", "needed_recipients": "persons_est", "cost_rupiah": "rupiah",
-           "cost_province": "rupiah", "cap_rupiah": "rupiah", "coverage_pct": "pct", "coverage_year_avg_pct": "pct",
-           "coverage_without_subsidy_pct": "pct"}),
-    Table("funding_split", BUD, "cap_funding",
-          {"year": "year", "recipients": "persons_est", "cost_province": "rupiah", "cost_kabkota": "rupiah",
-           "cost_csr": "rupiah", "cost_province_alone": "rupiah", "cap_rupiah": "rupiah",
-           "extra_groups_rupiah": "rupiah"}),
-    Table("funding_shares", BUD, "cap_funding_shares",
-          REGION | {"share_province_pct": "pct", "share_kabkota_pct": "pct", "share_csr_pct": "pct"}),
-    Table("route", BUD, "cap_route",
-          {"lever": "key:lever_", "base_persons": "persons_est", "target_persons": "persons_est",
-           "change_persons": "persons_est", "change_pp": "pp", "measured_gap_persons": "persons_est"}),
-    Table("smallest_changes", BUD, "cap_changes",
-          {"key": "key:param_", "current": BY_KEY, "needed": BY_KEY, "reachable": "bool",
-           "extra_recipients": "persons_est", "extra_province_rupiah": "rupiah"}),
-    Table("kabkota_gap", BUD, "cap_kabkota_gap",
-          REGION | {"total_coverage_pct": "pct", "vulnerable_coverage_pct": "pct", "gap_persons": "persons_est",
-                    "fundable_persons": "persons_est",
-                    "employer_persons": "persons_est", "fundable_rupiah_year": "rupiah"}),
-    Table("allocation", BUD, "cap_allocation",
-          REGION | {"recipients": "persons_est", "budget_rupiah": "rupiah", "newly_covered": "persons_est",
-                    "eligible_uncovered": "persons_est", "vulnerable_coverage_pct": "pct"}),
-    Table("pagu_allocation", BUD, "cap_pagu_allocation",
-          {"year": "year"} | REGION | {"recipients": "persons_est", "budget_rupiah": "rupiah", "newly_covered": "persons_est",
-                                      "vulnerable_coverage_pct": "pct"}),
-    Table("allocation_rules", BUD, "cap_rules",
-          {"rule": "key:rule_", "newly_covered": "persons_est", "budget_used": "rupiah", "worst_kabkota": "name",
-           "worst_coverage_pct": "pct", "gini_coverage": "float3"}),
-    Table("extra_groups", BUD, "cap_extra_groups",
-          {"group": "text", "programme": "text", "status": "key:extra_status_", "headcount": "persons_est",
-           "employer_rupiah_month": "rupiah", "worker_rupiah_month": "rupiah", "worker_paid_by": "key:paid_by_",
-           "province_rupiah_year": "rupiah", "basis": "text", "basis_missing": "bool"}),
-    Table("uncertainty_bands", BUD, "cap_fan",
-          {"year": "year", "coverage_p10": "pct", "coverage_p50": "pct", "coverage_p90": "pct", "cost_p10": "rupiah",
-           "cost_p50": "rupiah", "cost_p90": "rupiah", "p_reach": "share"}),
-    Table("tornado", BUD, "cap_tornado",
-          {"parameter": "key:param_", "low_value": "float3", "high_value": "float3", "cost_low": "rupiah",
-           "cost_high": "rupiah", "base_cost": "rupiah", "swing": "rupiah"}, chart_data=True),
-    Table("declines", SCO, "cap_declines",
-          REGION | {"total_change_pp": "pp2", "vulnerable_change_pp": "pp2", "total_coverage_pct": "pct",
-                    "vulnerable_coverage_pct": "pct"}),
-    Table("not_assessed", SCO, "cap_not_assessed",
-          REGION | {"coverage_level": "pct", "coverage_growth": "pp", "bpu_coverage": "pct", "protected_per_1000": "float",
-                    "own_budget_per_worker": "rupiah", "regulation": "exists", "csr_mobilised": "rupiah",
-                    "employer_compliance": "share", "data_quality": "share"}),
-    Table("criteria", SCO, "cap_criteria",
-          {"criterion": "key:crit_", "weight": "share", "indicators": "text", "source": "text", "verify": "bool"}),
+    Table(
+        "cost_by_year",
+        BUD,
+        "cap_cost_by_year",
+        {
+            "year": "year",
+            "listed_prov": "persons",
+            "subsidised_prov": "persons",
+            "cost_prov": "rupiah",
+            "subsidised_kabkota": "persons",
+            "cost_kabkota": "rupiah",
+            "subsidised_csr": "persons",
+            "cost_csr": "rupiah",
+        },
+    ),
+    Table(
+        "budget_path",
+        BUD,
+        "cap_budget_table",
+        {
+            "year": "year",
+            "recipients": "persons_est",
+            "needed_recipients": "persons_est",
+            "cost_rupiah": "rupiah",
+            "cost_province": "rupiah",
+            "cap_rupiah": "rupiah",
+            "coverage_pct": "pct",
+            "coverage_year_avg_pct": "pct",
+            "coverage_without_subsidy_pct": "pct",
+        },
+    ),
+    Table(
+        "funding_split",
+        BUD,
+        "cap_funding",
+        {
+            "year": "year",
+            "recipients": "persons_est",
+            "cost_province": "rupiah",
+            "cost_kabkota": "rupiah",
+            "cost_csr": "rupiah",
+            "cost_province_alone": "rupiah",
+            "cap_rupiah": "rupiah",
+            "extra_groups_rupiah": "rupiah",
+        },
+    ),
+    Table(
+        "funding_shares",
+        BUD,
+        "cap_funding_shares",
+        REGION | {"share_province_pct": "pct", "share_kabkota_pct": "pct", "share_csr_pct": "pct"},
+    ),
+    Table(
+        "route",
+        BUD,
+        "cap_route",
+        {
+            "lever": "key:lever_",
+            "base_persons": "persons_est",
+            "target_persons": "persons_est",
+            "change_persons": "persons_est",
+            "change_pp": "pp",
+            "measured_gap_persons": "persons_est",
+        },
+    ),
+    Table(
+        "smallest_changes",
+        BUD,
+        "cap_changes",
+        {
+            "key": "key:param_",
+            "current": BY_KEY,
+            "needed": BY_KEY,
+            "reachable": "bool",
+            "extra_recipients": "persons_est",
+            "extra_province_rupiah": "rupiah",
+        },
+    ),
+    Table(
+        "kabkota_gap",
+        BUD,
+        "cap_kabkota_gap",
+        REGION
+        | {
+            "total_coverage_pct": "pct",
+            "vulnerable_coverage_pct": "pct",
+            "gap_persons": "persons_est",
+            "fundable_persons": "persons_est",
+            "employer_persons": "persons_est",
+            "fundable_rupiah_year": "rupiah",
+        },
+    ),
+    Table(
+        "allocation",
+        BUD,
+        "cap_allocation",
+        REGION
+        | {
+            "recipients": "persons_est",
+            "budget_rupiah": "rupiah",
+            "newly_covered": "persons_est",
+            "eligible_uncovered": "persons_est",
+            "vulnerable_coverage_pct": "pct",
+        },
+    ),
+    Table(
+        "pagu_allocation",
+        BUD,
+        "cap_pagu_allocation",
+        {"year": "year"}
+        | REGION
+        | {
+            "recipients": "persons_est",
+            "budget_rupiah": "rupiah",
+            "newly_covered": "persons_est",
+            "vulnerable_coverage_pct": "pct",
+        },
+    ),
+    Table(
+        "allocation_rules",
+        BUD,
+        "cap_rules",
+        {
+            "rule": "key:rule_",
+            "newly_covered": "persons_est",
+            "budget_used": "rupiah",
+            "worst_kabkota": "name",
+            "worst_coverage_pct": "pct",
+            "gini_coverage": "float3",
+        },
+    ),
+    Table(
+        "extra_groups",
+        BUD,
+        "cap_extra_groups",
+        {
+            "group": "text",
+            "programme": "text",
+            "status": "key:extra_status_",
+            "headcount": "persons_est",
+            "employer_rupiah_month": "rupiah",
+            "worker_rupiah_month": "rupiah",
+            "worker_paid_by": "key:paid_by_",
+            "province_rupiah_year": "rupiah",
+            "basis": "text",
+            "basis_missing": "bool",
+        },
+    ),
+    Table(
+        "uncertainty_bands",
+        BUD,
+        "cap_fan",
+        {
+            "year": "year",
+            "coverage_p10": "pct",
+            "coverage_p50": "pct",
+            "coverage_p90": "pct",
+            "cost_p10": "rupiah",
+            "cost_p50": "rupiah",
+            "cost_p90": "rupiah",
+            "p_reach": "share",
+        },
+    ),
+    Table(
+        "tornado",
+        BUD,
+        "cap_tornado",
+        {
+            "parameter": "key:param_",
+            "low_value": "float3",
+            "high_value": "float3",
+            "cost_low": "rupiah",
+            "cost_high": "rupiah",
+            "base_cost": "rupiah",
+            "swing": "rupiah",
+        },
+        chart_data=True,
+    ),
+    Table(
+        "declines",
+        SCO,
+        "cap_declines",
+        REGION
+        | {
+            "total_change_pp": "pp2",
+            "vulnerable_change_pp": "pp2",
+            "total_coverage_pct": "pct",
+            "vulnerable_coverage_pct": "pct",
+        },
+    ),
+    Table(
+        "not_assessed",
+        SCO,
+        "cap_not_assessed",
+        REGION
+        | {
+            "coverage_level": "pct",
+            "coverage_growth": "pp",
+            "bpu_coverage": "pct",
+            "protected_per_1000": "float",
+            "own_budget_per_worker": "rupiah",
+            "regulation": "exists",
+            "csr_mobilised": "rupiah",
+            "employer_compliance": "share",
+            "data_quality": "share",
+        },
+    ),
+    Table(
+        "criteria",
+        SCO,
+        "cap_criteria",
+        {"criterion": "key:crit_", "weight": "share", "indicators": "text", "source": "text", "verify": "bool"},
+    ),
     Table("criteria_scores", SCO, "cap_criteria_scores", REGION | {"criterion": "key:crit_", "score": "score"}),
-    Table("form_answers", SCO, "cap_form_answers",
-          {"region_code": "code", "kriteria": "key:form_", "jenis_dokumen": "text", "nomor_dokumen": "text",
-           "tanggal_dokumen": "text", "nilai_rupiah": "rupiah", "uraian": "text", "referensi_dokumen": "text"}),
+    Table(
+        "form_answers",
+        SCO,
+        "cap_form_answers",
+        {
+            "region_code": "code",
+            "kriteria": "key:form_",
+            "jenis_dokumen": "text",
+            "nomor_dokumen": "text",
+            "tanggal_dokumen": "text",
+            "nilai_rupiah": "rupiah",
+            "uraian": "text",
+            "referensi_dokumen": "text",
+        },
+    ),
     Table("ranking", SCO, "cap_scorecard", {"rank": "rank"} | REGION | {"coverage": "pct", "growth": "pp"}),
-    Table("indicators", SCO, "cap_indicators",
-          REGION | {"coverage_level": "pct", "coverage_growth": "pp", "bpu_coverage": "pct", "protected_per_1000": "float",
-                    "own_budget_per_worker": "rupiah", "regulation": "exists", "csr_mobilised": "rupiah",
-                    "employer_compliance": "share", "data_quality": "share"}),
-    Table("scorecard", SCO, "cap_scorecard_index",
-          {"rank": "rank"} | REGION | {"score": "score", "rank_median": "score", "rank_p10": "rank", "rank_p90": "rank",
-                                      "p_top3": "share"}),
-    Table("invoice_checks", OV, "cap_invoice_checks", {"check": "key:check_inv_", "cases": "count", "rupiah": "rupiah"}),
+    Table(
+        "indicators",
+        SCO,
+        "cap_indicators",
+        REGION
+        | {
+            "coverage_level": "pct",
+            "coverage_growth": "pp",
+            "bpu_coverage": "pct",
+            "protected_per_1000": "float",
+            "own_budget_per_worker": "rupiah",
+            "regulation": "exists",
+            "csr_mobilised": "rupiah",
+            "employer_compliance": "share",
+            "data_quality": "share",
+        },
+    ),
+    Table(
+        "scorecard",
+        SCO,
+        "cap_scorecard_index",
+        {"rank": "rank"}
+        | REGION
+        | {"score": "score", "rank_median": "score", "rank_p10": "rank", "rank_p90": "rank", "p_top3": "share"},
+    ),
+    Table(
+        "invoice_checks", OV, "cap_invoice_checks", {"check": "key:check_inv_", "cases": "count", "rupiah": "rupiah"}
+    ),
     Table("invoice_by_region", OV, "cap_invoice_by_region", REGION | {k: "count" for k in INVOICE_CHECKS}),
-    Table("invoice_cases", OV, "cap_invoice_cases", {"kind": "key:check_inv_", "case_id": "name", "region_code": "code",
-                                                     "periode": "text", "rupiah": "rupiah"}),
-    Table("realisation", OV, "cap_realisation",
-          {"year": "year", "quarter": "count", "month": "count", "paid": "rupiah", "cumulative": "rupiah",
-           "plan_cumulative": "rupiah", "realisation_pct": "pct"}, chart_data=True),
-    Table("continuity", OV, "cap_continuity",
-          {"year": "year", "determined": "persons", "billed_persons": "persons", "months_covered": "float",
-           "lapsed": "persons", "died": "persons", "gap_months": "count"}),
-    Table("funding_observed", OV, "cap_funding_observed",
-          REGION | {"share_province_pct": "pct", "share_kabkota_pct": "pct", "share_csr_pct": "pct"}),
-    Table("claims_by_benefit", OV, "cap_claims_by_benefit",
-          {"program": "text", "jenis_manfaat": "text", "cases": "count", "persons": "persons", "rupiah": "rupiah"}),
-    Table("claims_detail", OV, "cap_claims_detail",
-          {"month": "month", "program": "text", "jenis_manfaat": "text"} | REGION
-          | {"cases": "count", "persons": "persons", "rupiah": "rupiah"}),
-    Table("claims_rates", OV, "cap_claims_rates",
-          {"measure": "key:ov_measure_", "cases_observed": "count", "rate_per_1000": "float", "ci_low": "float",
-           "ci_high": "float", "assumed_per_1000": "float", "expected": "float"}),
-    Table("quarterly", OV, "cap_quarterly",
-          {"indicator": "key:qi_", "previous": "float", "latest": "float", "threshold": "float", "flag": "bool"}),
+    Table(
+        "invoice_cases",
+        OV,
+        "cap_invoice_cases",
+        {"kind": "key:check_inv_", "case_id": "name", "region_code": "code", "periode": "text", "rupiah": "rupiah"},
+    ),
+    Table(
+        "realisation",
+        OV,
+        "cap_realisation",
+        {
+            "year": "year",
+            "quarter": "count",
+            "month": "count",
+            "paid": "rupiah",
+            "cumulative": "rupiah",
+            "plan_cumulative": "rupiah",
+            "realisation_pct": "pct",
+        },
+        chart_data=True,
+    ),
+    Table(
+        "continuity",
+        OV,
+        "cap_continuity",
+        {
+            "year": "year",
+            "determined": "persons",
+            "billed_persons": "persons",
+            "months_covered": "float",
+            "lapsed": "persons",
+            "died": "persons",
+            "gap_months": "count",
+        },
+    ),
+    Table(
+        "funding_observed",
+        OV,
+        "cap_funding_observed",
+        REGION | {"share_province_pct": "pct", "share_kabkota_pct": "pct", "share_csr_pct": "pct"},
+    ),
+    Table(
+        "claims_by_benefit",
+        OV,
+        "cap_claims_by_benefit",
+        {"program": "text", "jenis_manfaat": "text", "cases": "count", "persons": "persons", "rupiah": "rupiah"},
+    ),
+    Table(
+        "claims_detail",
+        OV,
+        "cap_claims_detail",
+        {"month": "month", "program": "text", "jenis_manfaat": "text"}
+        | REGION
+        | {"cases": "count", "persons": "persons", "rupiah": "rupiah"},
+    ),
+    Table(
+        "claims_rates",
+        OV,
+        "cap_claims_rates",
+        {
+            "measure": "key:ov_measure_",
+            "cases_observed": "count",
+            "rate_per_1000": "float",
+            "ci_low": "float",
+            "ci_high": "float",
+            "assumed_per_1000": "float",
+            "expected": "float",
+        },
+    ),
+    Table(
+        "quarterly",
+        OV,
+        "cap_quarterly",
+        {"indicator": "key:qi_", "previous": "float", "latest": "float", "threshold": "float", "flag": "bool"},
+    ),
     Table("headlines", SUM, "cap_summary_headlines", {"indicator": "text", "value": "text", "provenance": "key:prov_"}),
-    Table("coverage_trend", SUM, "cap_summary_coverage",
-          {"period": "month", "kaltim_pct": "pct", "other_p10_pct": "pct", "other_median_pct": "pct",
-           "other_p90_pct": "pct"}, chart_data=True),
-    Table("scorecard", SUM, "cap_scorecard_index",
-          {"rank": "rank"} | REGION | {"score": "score", "rank_p10": "rank", "rank_p90": "rank"}),
+    Table(
+        "coverage_trend",
+        SUM,
+        "cap_summary_coverage",
+        {
+            "period": "month",
+            "kaltim_pct": "pct",
+            "other_p10_pct": "pct",
+            "other_median_pct": "pct",
+            "other_p90_pct": "pct",
+        },
+        chart_data=True,
+    ),
+    Table(
+        "scorecard",
+        SUM,
+        "cap_scorecard_index",
+        {"rank": "rank"} | REGION | {"score": "score", "rank_p10": "rank", "rank_p90": "rank"},
+    ),
 ]
 
 _COMPANIES = data("companies")
@@ -327,18 +757,25 @@ TABLE_PROVENANCE: dict[tuple[str, str], tuple[Provenance, dict[str, Provenance]]
     (DQ, "verification_summary"): (data("recipients"), {}),
     (DQ, "verification_by_region"): (data("recipients"), {}),
     (DQ, "churn"): (data("recipients"), {}),
-    **{(DQ, name): (_COMPANIES, {}) for name in ("compliance_by_region", "compliance_by_sector", "arrears_by_age",
-                                                 "top_arrears")},
+    **{
+        (DQ, name): (_COMPANIES, {})
+        for name in ("compliance_by_region", "compliance_by_sector", "arrears_by_age", "top_arrears")
+    },
     (DQ, "compliance_categories"): (_COMPANIES.plus("params:compliance"), {"workers_unprotected": _COMPANIES}),
     **{(COV, name): (_DESIGN, {}) for name in ("comparison", *(f"design_{d}" for d in CHARTED_DESIGNS))},
     (BUD, "unit_cost"): (UNIT_COST, {}),
-    (BUD, "cost_by_year"): (derived("data:panel", *_params(*COST)),
-                            {c: PANEL for c in ("year", "listed_prov", "subsidised_prov", "subsidised_kabkota",
-                                                "subsidised_csr")}),
-    (BUD, "funding_shares"): (derived("data:panel", *_params("budget.funding_shares", "budget.kabkota_cofunding_share")),
-                              {}),
-    (BUD, "kabkota_gap"): (derived("data:panel", *_params(*TARGET, *COST)),
-                           {"total_coverage_pct": PANEL, "vulnerable_coverage_pct": PANEL}),
+    (BUD, "cost_by_year"): (
+        derived("data:panel", *_params(*COST)),
+        {c: PANEL for c in ("year", "listed_prov", "subsidised_prov", "subsidised_kabkota", "subsidised_csr")},
+    ),
+    (BUD, "funding_shares"): (
+        derived("data:panel", *_params("budget.funding_shares", "budget.kabkota_cofunding_share")),
+        {},
+    ),
+    (BUD, "kabkota_gap"): (
+        derived("data:panel", *_params(*TARGET, *COST)),
+        {"total_coverage_pct": PANEL, "vulnerable_coverage_pct": PANEL},
+    ),
     (BUD, "allocation"): (_ALLOCATED, {}),
     (BUD, "pagu_allocation"): (_ALLOCATED.plus("params:budget.pagu"), {}),
     (BUD, "allocation_rules"): (_ALLOCATED, {}),
@@ -356,14 +793,22 @@ TABLE_PROVENANCE: dict[tuple[str, str], tuple[Provenance, dict[str, Provenance]]
     (OV, "realisation"): (data("payments", "dpa"), {}),
     (OV, "claims_by_benefit"): (data("claims"), {}),
     (OV, "claims_detail"): (data("claims"), {}),
-    (OV, "claims_rates"): (data("claims", "invoices"), {c: assumption(*VALUE) for c in ("assumed_per_1000", "expected")}),
+    (OV, "claims_rates"): (
+        data("claims", "invoices"),
+        {c: assumption(*VALUE) for c in ("assumed_per_1000", "expected")},
+    ),
     (OV, "quarterly"): (data("invoices", "determined", "payments", "dpa", "claims"), {}),
     (SUM, "headlines"): (derived("data:panel", "estimate:comparison", *_params(*TARGET, *GROWTH)), {}),
     (SUM, "scorecard"): (_SCORECARD, {}),
 }
-TABLE_LIST = [replace(tb, provenance=TABLE_PROVENANCE.get((tb.producer, tb.name), (DEFAULT_PROVENANCE[tb.producer],))[0],
-                      column_provenance=tuple(TABLE_PROVENANCE.get((tb.producer, tb.name), (None, {}))[1].items()))
-              for tb in TABLE_LIST]
+TABLE_LIST = [
+    replace(
+        tb,
+        provenance=TABLE_PROVENANCE.get((tb.producer, tb.name), (DEFAULT_PROVENANCE[tb.producer],))[0],
+        column_provenance=tuple(TABLE_PROVENANCE.get((tb.producer, tb.name), (None, {}))[1].items()),
+    )
+    for tb in TABLE_LIST
+]
 
 FIGURE_LIST = [
     Figure("coverage_heatmap", DQ, "cap_dq_heatmap", "coverage_by_month"),
@@ -435,8 +880,10 @@ def scenario_runs(scenario_dir: Path):
     """The run folders of a scenario evalkit wrote, newest first, with their manifests: ``(folder, manifest)``.
     The ``latest`` link, unfinished (``.partial-*``, ``.interrupted-*``) folders and folders without a readable
     ``manifest.json`` are left out."""
-    for folder in sorted((p for p in scenario_dir.iterdir() if p.is_dir() and not p.is_symlink()
-                          and not p.name.startswith(".")), reverse=True):
+    for folder in sorted(
+        (p for p in scenario_dir.iterdir() if p.is_dir() and not p.is_symlink() and not p.name.startswith(".")),
+        reverse=True,
+    ):
         try:
             yield folder, json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -492,9 +939,23 @@ _DISPLAY = {
 }
 NUMERIC = set(_DISPLAY) | {BY_KEY}
 
-EXCEL_FORMATS = {"persons": "#,##0", "persons_est": "#,##0", "count": "#,##0", "rank": "0", "year": "0",
-                 "pct": "0.0", "share": "0.0%", "share2": "0.00%", "pp": "+0.00;-0.00;0.00", "pp2": "+0.00;-0.00;0.00",
-                 "rupiah": '"Rp" #,##0', "float": "0.000", "float3": "0.000", "score": "0.0", "pvalue": "0.000"}
+EXCEL_FORMATS = {
+    "persons": "#,##0",
+    "persons_est": "#,##0",
+    "count": "#,##0",
+    "rank": "0",
+    "year": "0",
+    "pct": "0.0",
+    "share": "0.0%",
+    "share2": "0.00%",
+    "pp": "+0.00;-0.00;0.00",
+    "pp2": "+0.00;-0.00;0.00",
+    "rupiah": '"Rp" #,##0',
+    "float": "0.000",
+    "float3": "0.000",
+    "score": "0.0",
+    "pvalue": "0.000",
+}
 
 
 def _missing(v) -> bool:

@@ -9,6 +9,7 @@ notebooks store it, resolved, with each headline in ``results/<notebook>.json`` 
 A source is written ``data:<input>`` (``panel``, ``recipients``, ``companies``), ``estimate:<what>`` (a design or
 the comparison table) or ``params:<dotted key>``.
 """
+
 from __future__ import annotations
 
 import html as _html
@@ -40,7 +41,7 @@ class Provenance:
             if s.partition(":")[0] not in PREFIXES or not s.partition(":")[2]:
                 raise ValueError(f"provenance source {s!r}: write data:<input>, estimate:<what> or params:<key>")
 
-    def plus(self, *more: str) -> "Provenance":
+    def plus(self, *more: str) -> Provenance:
         """This provenance with more sources (``derived`` when they add another kind)."""
         added = tuple(m for m in dict.fromkeys(more) if m and m not in self.sources)
         if not added:
@@ -181,12 +182,21 @@ def resolve(prov: Provenance, params) -> dict:
 
 #: params keys under a named entry, in words: (pattern, catalogue key, how the parts become its fields)
 _KEY_PATTERNS = (
-    (re.compile(r"^budget\.uncertainty\.parameters\.(\w+)\.(\w+)$"), "param_uncertainty",
-     lambda m, lang: {"name": key_label(f"budget.{m[1]}", lang), "field": _catalogue(f"dist_{m[2]}", lang, m[2])}),
-    (re.compile(r"^budget\.kabkota_cofunding_share\.(\w+)$"), "param_kabkota_cofunding",
-     lambda m, lang: {"code": m[1]}),
-    (re.compile(r"^scorecard\.indicators\.(\w+)\.(weight|direction)$"), None,
-     lambda m, lang: {"name": _catalogue(f"col_{m[1]}", lang, m[1].replace("_", " "))}),
+    (
+        re.compile(r"^budget\.uncertainty\.parameters\.(\w+)\.(\w+)$"),
+        "param_uncertainty",
+        lambda m, lang: {"name": key_label(f"budget.{m[1]}", lang), "field": _catalogue(f"dist_{m[2]}", lang, m[2])},
+    ),
+    (
+        re.compile(r"^budget\.kabkota_cofunding_share\.(\w+)$"),
+        "param_kabkota_cofunding",
+        lambda m, lang: {"code": m[1]},
+    ),
+    (
+        re.compile(r"^scorecard\.indicators\.(\w+)\.(weight|direction)$"),
+        None,
+        lambda m, lang: {"name": _catalogue(f"col_{m[1]}", lang, m[1].replace("_", " "))},
+    ),
 )
 
 
@@ -251,8 +261,9 @@ def note_reader(keys, lang: str):
     dotted path or by a leaf that is an identifier (``churn_share``), never a plain word such as "year", which stays
     as written."""
     keys = list(keys)
-    words = {k: key_label(k, lang) for k in keys} | {k.rsplit(".", 1)[-1]: key_label(k, lang) for k in keys
-                                                     if "_" in k.rsplit(".", 1)[-1]}
+    words = {k: key_label(k, lang) for k in keys} | {
+        k.rsplit(".", 1)[-1]: key_label(k, lang) for k in keys if "_" in k.rsplit(".", 1)[-1]
+    }
     if not words:
         return lambda note: note
     named = re.compile(r"(?<![\w.])(" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?![\w])")
@@ -282,5 +293,7 @@ def marker(resolved: dict | Provenance | None, lang: str, href: str = "run.html#
     esc = _html.escape
     title = esc(describe(resolved, lang))
     link = f' href="{esc(href)}"' if tag == "a" else ""
-    return (f'<{tag} class="evk-prov evk-prov-{esc(kind)}"{link} title="{title}">'
-            f'{esc(i18n.t("prov_" + kind, lang))}</{tag}>')
+    return (
+        f'<{tag} class="evk-prov evk-prov-{esc(kind)}"{link} title="{title}">'
+        f"{esc(i18n.t('prov_' + kind, lang))}</{tag}>"
+    )

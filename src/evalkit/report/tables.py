@@ -1,4 +1,5 @@
 """Result tables as CSV: written deterministically, stamped when built on synthetic data."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,8 +22,6 @@ def write_table(df: pd.DataFrame, path: Path, synthetic: bool) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-
-
 def defused(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with every text cell that starts like a formula prefixed with ``'`` (OWASP's neutralisation), so
     that opening the CSV in Excel shows the text instead of running it. Numbers are left alone (a negative number
@@ -43,8 +42,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
     df = pd.read_csv(path, comment=None, skiprows=_header_lines(Path(path)))
     for col in df.columns:
         if df[col].dtype == object or pd.api.types.is_string_dtype(df[col].dtype):
-            marked = df[col].map(lambda v: isinstance(v, str) and v[:1] == "'" and v[1:2].startswith(FORMULA_START)
-                                 and len(v) > 1)
+            marked = df[col].map(
+                lambda v: isinstance(v, str) and v[:1] == "'" and v[1:2].startswith(FORMULA_START) and len(v) > 1
+            )
             if marked.any():
                 df[col] = df[col].where(~marked, df[col].astype(str).str[1:])
     return df

@@ -8,6 +8,7 @@
 In-space placebos are part of the estimators' own inference; power is the minimum detectable effect each design
 reports (:func:`evalkit.methods.inference.placebo_mde`, :func:`evalkit.methods.sensitivity.normal_mde`).
 """
+
 from .base import CheckResult, PointFit
 from .leave_one_out import leave_one_out
 from .placebo_time import placebo_in_time

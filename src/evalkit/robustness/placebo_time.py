@@ -10,8 +10,18 @@ from ..methods.panel import period_index, period_of
 from .base import CheckResult, PointFit
 
 
-def placebo_in_time(fit: PointFit, df: pd.DataFrame, outcome: str, unit: str, time: str, treated, treatment_time,
-                    *, fake_times: list | None = None, reference: float | None = None) -> CheckResult:
+def placebo_in_time(
+    fit: PointFit,
+    df: pd.DataFrame,
+    outcome: str,
+    unit: str,
+    time: str,
+    treated,
+    treatment_time,
+    *,
+    fake_times: list | None = None,
+    reference: float | None = None,
+) -> CheckResult:
     """One row per fake start: ``fake_time``, ``pre_periods`` and ``post_periods`` (of the truncated panel) and
     ``estimate`` (the effect the design finds where there is none by construction).
 
@@ -30,12 +40,19 @@ def placebo_in_time(fit: PointFit, df: pd.DataFrame, outcome: str, unit: str, ti
         tf = period_of(fake)
         n_pre, n_post = int((periods < tf).sum()), int((periods >= tf).sum())
         if n_pre < 2 or n_post < 1:
-            raise ValueError(f"placebo in time: fake start {fake} leaves {n_pre} periods before it and {n_post} "
-                             "after it before the real start (needs at least 2 and 1)")
+            raise ValueError(
+                f"placebo in time: fake start {fake} leaves {n_pre} periods before it and {n_post} "
+                "after it before the real start (needs at least 2 and 1)"
+            )
         est, _ = fit(before, outcome, unit, time, treated, fake)
         rows.append({"fake_time": fake, "pre_periods": n_pre, "post_periods": n_post, "estimate": est})
     table = pd.DataFrame(rows, columns=["fake_time", "pre_periods", "post_periods", "estimate"])
     largest = float(table["estimate"].abs().max()) if len(table) else float("nan")
     passed = None if reference is None or not len(table) else bool(largest < abs(reference) / 2)
-    return CheckResult("placebo_in_time", passed, table,
-                       f"{len(table)} backdated starts: largest |estimate| {largest:.3f}", {"largest": largest})
+    return CheckResult(
+        "placebo_in_time",
+        passed,
+        table,
+        f"{len(table)} backdated starts: largest |estimate| {largest:.3f}",
+        {"largest": largest},
+    )

@@ -20,31 +20,42 @@ Kernels started by the runner use one BLAS/OpenMP thread (:func:`kernel_env`): t
 ``jobs`` notebooks at once, and OpenBLAS threads of two kernels on two cores spin against each other
 (measured on notebook 02: 7.3 s of CPU with the default threads, 5.7 s with one, same wall time).
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import signal
 from pathlib import Path
+from typing import Any
 
 from traitlets.config import Config
 
 log = logging.getLogger(__name__)
 
 #: Modules every report notebook needs; imported once per kernel.
-WARM_IMPORTS = ("evalkit.report.notebook", "evalkit.runner.warm_state", "evalkit.evaluation", "evalkit.budget",
-                "evalkit.monitoring", "evalkit.scorecard", "evalkit.data.quality", "matplotlib.pyplot", "seaborn")
+WARM_IMPORTS = (
+    "evalkit.report.notebook",
+    "evalkit.runner.warm_state",
+    "evalkit.evaluation",
+    "evalkit.budget",
+    "evalkit.monitoring",
+    "evalkit.scorecard",
+    "evalkit.data.quality",
+    "matplotlib.pyplot",
+    "seaborn",
+)
 
 # CurveZMQ-encrypted kernel traffic where the kernel supports it (also silences ipykernel 7's TCP warning)
 KERNEL_CONFIG = {"KernelManager": {"transport_encryption": "auto"}}
 
 # the warm-up leaves the modules imported but no name behind in the user namespace; reset(new_session=True)
 # is %reset -f plus a new history session with the execution counter back at 1
-WARMUP = "\n".join([f"import {m}" for m in WARM_IMPORTS]
-                   + ["evalkit.runner.warm_state.snapshot()", "get_ipython().reset(new_session=True)"])
-RESET = ("import evalkit.runner.warm_state\n"
-         "evalkit.runner.warm_state.restore()\n"
-         "get_ipython().reset(new_session=True)\n")
+WARMUP = "\n".join(
+    [f"import {m}" for m in WARM_IMPORTS]
+    + ["evalkit.runner.warm_state.snapshot()", "get_ipython().reset(new_session=True)"]
+)
+RESET = "import evalkit.runner.warm_state\nevalkit.runner.warm_state.restore()\nget_ipython().reset(new_session=True)\n"
 
 _ENGINE = "evalkit"
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -66,15 +77,32 @@ def _register_engine() -> None:
 
     class WarmEngine(NBClientEngine):
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, km=None,
-                                     **kwargs):
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            km=None,
+            **kwargs,
+        ):
             for unused in ("input_path", "timeout", "startup_timeout"):
                 kwargs.pop(unused, None)
             client = PapermillNotebookClient(
-                nb_man, km=km, timeout=execution_timeout, startup_timeout=start_timeout,
-                kernel_name=kernel_name, log=logging.getLogger("papermill"), log_output=log_output,
-                stdout_file=stdout_file, stderr_file=stderr_file, **kwargs)
+                nb_man,
+                km=km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logging.getLogger("papermill"),
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
             try:
                 return client.execute() if km is not None else client.execute(env=kernel_env())
             finally:  # the kernel stays for the next notebook; its client for this one does not
@@ -93,7 +121,7 @@ class WarmKernel:
 
     def __init__(self, kernel_name: str):
         self.kernel_name = kernel_name
-        self.km = None
+        self.km: Any = None
         self.used = False
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -119,8 +147,9 @@ class WarmKernel:
         kc.start_channels()
         try:
             run_sync(kc.wait_for_ready)(timeout=60)
-            reply = run_sync(kc.execute_interactive)(code, store_history=False, timeout=120,
-                                                      output_hook=lambda msg: None)
+            reply = run_sync(kc.execute_interactive)(
+                code, store_history=False, timeout=120, output_hook=lambda msg: None
+            )
         finally:
             kc.stop_channels()
         if reply["content"]["status"] != "ok":
@@ -177,8 +206,13 @@ def execute(nb: Path, out: Path, parameters: dict, kernel_name: str, warm: WarmK
     """Run ``nb`` through papermill into ``out``: on ``warm`` when given, else on a new kernel."""
     import papermill as pm
 
-    common = dict(parameters=parameters, kernel_name=kernel_name, progress_bar=False, log_output=False,
-                  request_save_on_cell_execute=False)  # no cwd=: chdir is process-wide (threads)
+    common = dict(
+        parameters=parameters,
+        kernel_name=kernel_name,
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+    )  # no cwd=: chdir is process-wide (threads)
     _register_engine()
     if warm is None:
         pm.execute_notebook(str(nb), str(out), engine_name=_ENGINE, config=Config(KERNEL_CONFIG), **common)

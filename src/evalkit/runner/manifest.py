@@ -1,4 +1,5 @@
 """Run provenance: everything needed to rerun a report exactly."""
+
 from __future__ import annotations
 
 import platform
@@ -12,12 +13,27 @@ from packaging.markers import Marker
 from packaging.utils import canonicalize_name
 
 from ..core.hashing import sha256_file, sha256_text
+from ..core.version import __version__
 from ..params import params_hash
 from ..report.provenance import params_notes
-from ..core.version import __version__
 
-PACKAGES = ("evalkit", "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "pydantic", "pyyaml",
-            "openpyxl", "papermill", "nbconvert", "nbclient", "ipykernel", "jinja2")
+PACKAGES = (
+    "evalkit",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "matplotlib",
+    "seaborn",
+    "pydantic",
+    "pyyaml",
+    "openpyxl",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "ipykernel",
+    "jinja2",
+)
 
 
 def data_hash(dataset) -> str:
@@ -47,7 +63,7 @@ _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?
 
 def locked_versions(lock: Path) -> dict[str, str]:
     """``{canonical name: version}`` of the lock's pins whose environment marker holds on this interpreter."""
-    pins = {}
+    pins: dict[str, str] = {}
     for line in lock.read_text(encoding="utf-8").splitlines():
         m = _PIN.match(line)
         if m and (m.group(3) is None or Marker(m.group(3)).evaluate()):
@@ -75,12 +91,17 @@ def environment_state(lock: Path = RUN_LOCK) -> dict:
     if not lock.is_file():
         return {"lock": None, "lock_sha256": None, "matches_lock": None, "differences": []}
     diffs = lock_differences(lock)
-    return {"lock": f"{lock.parent.name}/{lock.name}", "lock_sha256": sha256_file(lock),
-            "matches_lock": not diffs, "differences": diffs[:50]}
+    return {
+        "lock": f"{lock.parent.name}/{lock.name}",
+        "lock_sha256": sha256_file(lock),
+        "matches_lock": not diffs,
+        "differences": diffs[:50],
+    }
 
 
 def git_state(root: Path) -> dict:
     """Commit of the project checkout and whether it had uncommitted changes."""
+
     def git(*args):
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
 
@@ -94,8 +115,9 @@ def git_state(root: Path) -> dict:
         return {"commit": None, "dirty": None}
 
 
-def build_manifest(params, dataset, *, run_id: str, lang: str, started: str, finished: str,
-                   notebooks: list[dict], command: list[str]) -> dict:
+def build_manifest(
+    params, dataset, *, run_id: str, lang: str, started: str, finished: str, notebooks: list[dict], command: list[str]
+) -> dict:
     files = [{"path": str(p), "sha256": sha256_file(p)} for p in params.files]
     return {
         "evalkit_version": __version__,
@@ -107,10 +129,18 @@ def build_manifest(params, dataset, *, run_id: str, lang: str, started: str, fin
         "lang": lang,
         "seed": params.seed,
         "command": command,
-        "params": {"hash": params_hash(params), "files": files, "resolved": params.model_dump(mode="json"),
-                   "notes": params_notes(params)},  # the source notes beside each value: a rerun shows the same
-        "data": {"synthetic": dataset.is_synthetic, "panel_sha256": data_hash(dataset), "files": dataset.files,
-                 "rows": int(len(dataset.panel))},
+        "params": {
+            "hash": params_hash(params),
+            "files": files,
+            "resolved": params.model_dump(mode="json"),
+            "notes": params_notes(params),
+        },  # the source notes beside each value: a rerun shows the same
+        "data": {
+            "synthetic": dataset.is_synthetic,
+            "panel_sha256": data_hash(dataset),
+            "files": dataset.files,
+            "rows": int(len(dataset.panel)),
+        },
         "packages": package_versions(),
         "environment": environment_state(),
         "python": sys.version.split()[0],

@@ -18,6 +18,7 @@ notebook (the HTML page is still rendered for the new scenario); two runs needin
 wait for one another instead of both computing. ``evalkit run --no-cache`` and ``evalkit rerun`` always
 execute everything. Notebooks without ``evalkit.uses`` (here ``03`` budget and ``00`` summary) always run.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -81,9 +82,16 @@ def input_files(params) -> dict[str, str]:
 
 def key(nb_path: Path, params, panel_hash: str, lang: str, uses: list[str]) -> str:
     """The cache entry name of a notebook's outputs; ``panel_hash``: :func:`manifest.data_hash` of the data."""
-    parts = {"notebook": hashlib.sha256(Path(nb_path).read_bytes()).hexdigest(), "name": Path(nb_path).stem,
-             "uses": used_values(params, uses), "panel": panel_hash, "files": input_files(params),
-             "lang": lang, "salt": cache.salt_fingerprint(), "code": code_fingerprint()}
+    parts = {
+        "notebook": hashlib.sha256(Path(nb_path).read_bytes()).hexdigest(),
+        "name": Path(nb_path).stem,
+        "uses": used_values(params, uses),
+        "panel": panel_hash,
+        "files": input_files(params),
+        "lang": lang,
+        "salt": cache.salt_fingerprint(),
+        "code": code_fingerprint(),
+    }
     return cache.key_of("notebook", parts)
 
 
@@ -99,8 +107,12 @@ def _is_output_path(rel: str) -> bool:
     """A path a notebook writes in its run folder: ``<folder>/<file>`` with folder notebooks, results, tables
     or figures, and nothing that climbs out (``..``, absolute paths)."""
     parts = Path(rel).parts
-    return len(parts) == 2 and parts[0] in ("notebooks", "results", "tables", "figures") and \
-        parts[1] not in ("..", ".") and not Path(rel).is_absolute()
+    return (
+        len(parts) == 2
+        and parts[0] in ("notebooks", "results", "tables", "figures")
+        and parts[1] not in ("..", ".")
+        and not Path(rel).is_absolute()
+    )
 
 
 @contextlib.contextmanager
@@ -143,13 +155,15 @@ def restore(project_root: Path, name: str, run_dir: Path, stem: str, params_path
 
 def store(project_root: Path, name: str, run_dir: Path, stem: str, params_path: Path) -> None:
     """Keep a successful notebook's outputs under ``name`` (errors only mean no reuse later)."""
+
     def fill(tmp: Path) -> None:
         files = [p.relative_to(run_dir).as_posix() for p in _outputs(run_dir, stem)]
         for rel in files:
             (tmp / "files" / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(run_dir / rel, tmp / "files" / rel)
-        (tmp / "meta.json").write_text(json.dumps({"files": files, "run_dir": str(run_dir),
-                                                   "params_path": str(params_path)}), encoding="utf-8")
+        (tmp / "meta.json").write_text(
+            json.dumps({"files": files, "run_dir": str(run_dir), "params_path": str(params_path)}), encoding="utf-8"
+        )
         cache.seal(tmp, name)
 
     try:

@@ -21,6 +21,7 @@ An interrupted run leaves its ``.partial-*`` folders (renamed ``.interrupted-*``
 index and the exit status while the others still render; its executed notebook is kept under
 ``notebooks/`` for debugging.
 """
+
 from __future__ import annotations
 
 import functools
@@ -40,12 +41,24 @@ import papermill as pm
 from ..core import cache
 from ..core.publish import clean_stale, point_latest, probe_writable, publish_unique
 from ..core.version import __version__
+from ..data.dataset import Dataset
 from ..errors import EvalkitError, OutputsError, ParamsError, Problem
+from ..params.schema import Params
 from ..report import i18n
 from ..report.compare import write_comparison
 from ..report.excel import export_workbook
-from ..report.html import (describe_data, export_html, html_exporter, render_brief, render_glossary, render_index,
-                           render_run_details, render_runs_index, scenario_title, site_pages)
+from ..report.html import (
+    describe_data,
+    export_html,
+    html_exporter,
+    render_brief,
+    render_glossary,
+    render_index,
+    render_run_details,
+    render_runs_index,
+    scenario_title,
+    site_pages,
+)
 from . import reuse
 from .kernels import WarmKernel, execute
 from .manifest import build_manifest, data_hash
@@ -109,8 +122,14 @@ class _Progress:
     def __init__(self, total: int, scenario: str, quiet: bool):
         from tqdm import tqdm
 
-        self.bar = tqdm(total=total, desc=scenario, unit="nb", file=sys.stderr, disable=quiet,
-                        bar_format="{desc}: {n_fmt}/{total_fmt} notebooks |{bar:20}| {elapsed}{postfix}")
+        self.bar = tqdm(
+            total=total,
+            desc=scenario,
+            unit="nb",
+            file=sys.stderr,
+            disable=quiet,
+            bar_format="{desc}: {n_fmt}/{total_fmt} notebooks |{bar:20}| {elapsed}{postfix}",
+        )
 
     def done(self, prefix: str, info: dict) -> None:
         self.bar.update(1)
@@ -129,6 +148,7 @@ STOP_REQUESTED = threading.Event()
 def install_sigterm() -> None:
     """Make ``kill`` (SIGTERM) and Ctrl-C (SIGINT) stop a command-line run cleanly; the CLI calls this,
     library users need not."""
+
     def handler(signum, frame):  # turn `kill` into the same clean stop as Ctrl-C, and remember it
         STOP_REQUESTED.set()
         raise KeyboardInterrupt
@@ -146,8 +166,8 @@ class _Scenario:
 
     index: int
     path: Path
-    params: object
-    dataset: object
+    params: Params
+    dataset: Dataset
     lang: str
     notebooks: list[Path]
     partial: Path
@@ -188,8 +208,9 @@ class _Scenario:
         return ready
 
 
-def _open_scenario(index: int, path: Path, params, dataset, *, outputs: Path, lang: str, run_id: str,
-                   notebooks_dir) -> _Scenario:
+def _open_scenario(
+    index: int, path: Path, params, dataset, *, outputs: Path, lang: str, run_id: str, notebooks_dir
+) -> _Scenario:
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     scenario_dir = outputs / params.scenario.name
     scenario_dir.mkdir(parents=True, exist_ok=True)
@@ -197,16 +218,24 @@ def _open_scenario(index: int, path: Path, params, dataset, *, outputs: Path, la
     partial.mkdir()
     (partial / "notebooks").mkdir()
     (partial / "params.resolved.yaml").write_text(_resolved_yaml(params), encoding="utf-8")
-    return _Scenario(index, path, params, dataset, lang, find_notebooks(params.project_root, notebooks_dir),
-                     partial, run_id, started)
+    return _Scenario(
+        index, path, params, dataset, lang, find_notebooks(params.project_root, notebooks_dir), partial, run_id, started
+    )
 
 
 def _execute(sc: _Scenario, nb: Path, kernel: str, warm) -> dict:
     """Run one notebook of a scenario, or reuse its outputs (:mod:`evalkit.report.reuse`); never raises
     (a failure is reported in the returned info)."""
     t0 = time.monotonic()
-    info = {"name": nb.stem, "status": "ok", "error": None, "executed": f"notebooks/{nb.name}",
-            "html": f"{nb.stem}.html", "title": "", "reused": False}
+    info = {
+        "name": nb.stem,
+        "status": "ok",
+        "error": None,
+        "executed": f"notebooks/{nb.name}",
+        "html": f"{nb.stem}.html",
+        "title": "",
+        "reused": False,
+    }
     root = sc.params.project_root
     try:
         uses = reuse.declared_uses(nb)
@@ -215,16 +244,20 @@ def _execute(sc: _Scenario, nb: Path, kernel: str, warm) -> dict:
             if name is not None and reuse.restore(root, name, sc.partial, nb.stem, sc.path):
                 info["reused"] = True
             else:
-                execute(nb, sc.partial / "notebooks" / nb.name,
-                        {"params_path": str(sc.path), "output_dir": str(sc.partial), "lang": sc.lang, "uses": uses},
-                        kernel, warm)
+                execute(
+                    nb,
+                    sc.partial / "notebooks" / nb.name,
+                    {"params_path": str(sc.path), "output_dir": str(sc.partial), "lang": sc.lang, "uses": uses},
+                    kernel,
+                    warm,
+                )
                 if name is not None:
                     reuse.store(root, name, sc.partial, nb.stem, sc.path)
     except pm.PapermillExecutionError as exc:
         info.update(status="failed", error=f"{exc.ename}: {exc.evalue}".strip()[:500])
     except Exception as exc:  # kernel died, notebook unreadable …: report, keep going
         info.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:500])
-    info["seconds"] = round(time.monotonic() - t0, 1)
+    info["seconds"] = round(time.monotonic() - t0, 1)  # type: ignore[assignment]
     return info
 
 
@@ -243,8 +276,10 @@ class _Pool:
         self.kernels = [None if fresh else WarmKernel(kernel) for _ in range(jobs)]
         self.kernel = kernel
         self._seq = 0
-        self.threads = [threading.Thread(target=self._work, args=(k,), daemon=True, name=f"evalkit-worker-{i}")
-                        for i, k in enumerate(self.kernels)]
+        self.threads = [
+            threading.Thread(target=self._work, args=(k,), daemon=True, name=f"evalkit-worker-{i}")
+            for i, k in enumerate(self.kernels)
+        ]
         for t in self.threads:
             t.start()
 
@@ -304,8 +339,15 @@ def _export_page(sc: _Scenario, info: dict) -> None:
     executed = sc.partial / info["executed"]
     if executed.is_file():
         try:
-            export_html(executed, sc.partial / info["html"], sc.lang, scenario_title(sc.params, sc.lang),
-                        sc.dataset.is_synthetic, meta, site_pages([nb.stem for nb in sc.notebooks], sc.lang))
+            export_html(
+                executed,
+                sc.partial / info["html"],
+                sc.lang,
+                scenario_title(sc.params, sc.lang),
+                sc.dataset.is_synthetic,
+                meta,
+                site_pages([nb.stem for nb in sc.notebooks], sc.lang),
+            )
         except Exception as exc:  # a broken page must not hide the others
             info.update(status="failed", error=f"HTML export: {type(exc).__name__}: {exc}"[:500])
 
@@ -316,14 +358,23 @@ def _finish(sc: _Scenario) -> ScenarioResult:
     ordered = [sc.infos[nb.stem] for nb in sorted(sc.notebooks)]
     run_date = datetime.now().strftime("%Y-%m-%d %H:%M")
     index = render_index(partial, lang=sc.lang, params=params, dataset=dataset, notebooks=ordered, run_date=run_date)
-    pages = dict(lang=sc.lang, params=params, synthetic=dataset.is_synthetic, notebooks=ordered)
+    pages: dict = dict(lang=sc.lang, params=params, synthetic=dataset.is_synthetic, notebooks=ordered)
     render_brief(partial, **pages)
     render_glossary(partial, **pages)
     finished = datetime.now().astimezone().isoformat(timespec="seconds")
-    manifest = build_manifest(params, dataset, run_id=sc.run_id, lang=sc.lang, started=sc.started,
-                              finished=finished, notebooks=ordered, command=sys.argv)
-    (partial / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, default=str),
-                                           encoding="utf-8")
+    manifest = build_manifest(
+        params,
+        dataset,
+        run_id=sc.run_id,
+        lang=sc.lang,
+        started=sc.started,
+        finished=finished,
+        notebooks=ordered,
+        command=sys.argv,
+    )
+    (partial / "manifest.json").write_text(
+        json.dumps(manifest, indent=1, ensure_ascii=False, default=str), encoding="utf-8"
+    )
     render_run_details(partial, manifest=manifest, **pages)
     export_workbook(partial, partial / f"{params.scenario.name}.xlsx", sc.lang)
     ok = manifest["status"] == "ok"
@@ -347,6 +398,7 @@ def _interrupted(scenarios: list[_Scenario]) -> None:
                 os.rename(sc.partial, sc.partial.with_name(sc.partial.name.replace(".partial-", ".interrupted-", 1)))
             except OSError:
                 pass
+
 
 def _resolved_yaml(params) -> str:
     import yaml
@@ -372,24 +424,39 @@ def check_outputs(outputs: Path, scenarios: list[str]) -> None:
         try:
             probe_writable(folder)
         except OSError as exc:
-            problems.append(Problem(str(folder), "outputs folder", "",
-                                    f"a run cannot be written there ({exc.strerror or exc}); choose another folder with "
-                                    "--outputs, or fix its permissions or free disk space"))
+            problems.append(
+                Problem(
+                    str(folder),
+                    "outputs folder",
+                    "",
+                    f"a run cannot be written there ({exc.strerror or exc}); choose another folder with "
+                    "--outputs, or fix its permissions or free disk space",
+                )
+            )
             break
     for name in scenarios:
         latest = outputs / name / "latest"
         if (latest.exists() or latest.is_symlink()) and not latest.is_symlink():
             what = "a folder" if latest.is_dir() else "a file"
-            problems.append(Problem(str(latest), "latest", "",
-                                    f"is {what}, not the link to the newest run evalkit keeps there; move it away "
-                                    f"(e.g. mv {latest} {latest}-old) and run again"))
+            problems.append(
+                Problem(
+                    str(latest),
+                    "latest",
+                    "",
+                    f"is {what}, not the link to the newest run evalkit keeps there; move it away "
+                    f"(e.g. mv {latest} {latest}-old) and run again",
+                )
+            )
     if problems:
         raise OutputsError(problems)
     for folder in [*(outputs / name for name in scenarios), outputs / "compare"]:
         removed = clean_stale(folder)
         if removed:
-            print(f"Removed {len(removed)} unfinished run folder(s) older than a day from {folder}: "
-                  + ", ".join(removed), file=sys.stderr)
+            print(
+                f"Removed {len(removed)} unfinished run folder(s) older than a day from {folder}: "
+                + ", ".join(removed),
+                file=sys.stderr,
+            )
 
 
 def default_jobs() -> int:
@@ -400,8 +467,17 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str | Path = "outputs",
-        notebooks_dir=None, quiet: bool = False, fresh_kernels: bool = False, checked=None) -> RunResult:
+def run(
+    paths,
+    *,
+    jobs: int | None = None,
+    lang: str | None = None,
+    outputs: str | Path = "outputs",
+    notebooks_dir=None,
+    quiet: bool = False,
+    fresh_kernels: bool = False,
+    checked=None,
+) -> RunResult:
     """Render the report of every params file in ``paths`` (see the module docstring).
 
     ``jobs``: notebooks run at once (default :func:`default_jobs`); ``fresh_kernels``: a new kernel for
@@ -425,15 +501,25 @@ def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str
     failed: dict[int, ScenarioResult] = {}
     for i, (path, params, dataset) in enumerate(checked):
         try:
-            scenarios.append(_open_scenario(i, path.resolve(), params, dataset, outputs=outputs,
-                                            lang=lang or params.report.language, run_id=run_id,
-                                            notebooks_dir=notebooks_dir))
+            scenarios.append(
+                _open_scenario(
+                    i,
+                    path.resolve(),
+                    params,
+                    dataset,
+                    outputs=outputs,
+                    lang=lang or params.report.language,
+                    run_id=run_id,
+                    notebooks_dir=notebooks_dir,
+                )
+            )
         except Exception as exc:  # one broken scenario must not stop the others
             failed[i] = _failed(params.scenario.name, exc)
     total = sum(len(sc.notebooks) for sc in scenarios)
     label = scenarios[0].params.scenario.name if len(scenarios) == 1 else f"{len(scenarios)} scenarios"
     progress = _Progress(total, label, quiet)
-    pool = _Pool(max(1, min(jobs, total)), kernel, fresh_kernels) if total else None
+    # no pool without notebooks (the loops below then never touch it)
+    pool: _Pool = _Pool(max(1, min(jobs, total)), kernel, fresh_kernels) if total else None  # type: ignore[assignment]
     try:
         for sc in scenarios:
             for nb in sc.ready():
@@ -465,12 +551,16 @@ def run(paths, *, jobs: int | None = None, lang: str | None = None, outputs: str
     comparison = None
     if len(results) > 1:
         comparison = write_comparison(results, outputs, lang or checked[0][1].report.language)
-    return RunResult(results, comparison)
+    return RunResult(results, comparison)  # type: ignore[arg-type]  # every index has a result by now
 
 
 def _failed(name: str, exc: Exception) -> ScenarioResult:
-    return ScenarioResult(name, None, None, [{"name": "(scenario)", "status": "failed", "seconds": 0,
-                                              "error": f"{type(exc).__name__}: {exc}"[:500]}])
+    return ScenarioResult(
+        name,
+        None,
+        None,
+        [{"name": "(scenario)", "status": "failed", "seconds": 0, "error": f"{type(exc).__name__}: {exc}"[:500]}],
+    )
 
 
 __all__ = ["run", "RunResult", "ScenarioResult", "find_notebooks", "validate_all", "__version__"]

@@ -1,5 +1,6 @@
 """Check every params file of a run and its data before anything runs (no heavy imports: the command line
 calls this before it loads the notebook machinery, so bad input is refused at once)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,9 +8,11 @@ from pathlib import Path
 from ..compliance import read_companies
 from ..data import load_data
 from ..data.assessment import read_form
+from ..data.dataset import Dataset
 from ..data.oversight import read_oversight
 from ..errors import EvalkitError, ParamsError, Problem
 from ..params import load_params
+from ..params.schema import Params
 from ..recipients.io import read_recipients
 
 
@@ -28,7 +31,7 @@ def check_inputs(params):
     return dataset
 
 
-def validate_all(paths: list[str | Path]) -> list[tuple[Path, object, object]]:
+def validate_all(paths: list[str | Path]) -> list[tuple[Path, Params, Dataset]]:
     """Load every params file and its data; raise one error listing every problem found."""
     loaded, problems, errors = [], [], []
     for path in paths:
@@ -42,9 +45,18 @@ def validate_all(paths: list[str | Path]) -> list[tuple[Path, object, object]]:
     names = [p.scenario.name for _, p in loaded]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
-        raise ParamsError([Problem(str(path), "key `scenario.name`", repr(p.scenario.name),
-                                   "two params files in one run share this scenario name; give each its own")
-                           for path, p in loaded if p.scenario.name in dup])
+        raise ParamsError(
+            [
+                Problem(
+                    str(path),
+                    "key `scenario.name`",
+                    repr(p.scenario.name),
+                    "two params files in one run share this scenario name; give each its own",
+                )
+                for path, p in loaded
+                if p.scenario.name in dup
+            ]
+        )
     out = []
     for path, params in loaded:
         try:

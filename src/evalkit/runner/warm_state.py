@@ -2,6 +2,7 @@
 
 Runs inside report kernels (see :mod:`evalkit.runner.kernels`); not useful elsewhere.
 """
+
 from __future__ import annotations
 
 import copy
@@ -42,8 +43,8 @@ def restore() -> None:
         pd.reset_option("all")  # evalkit sets no pandas option at import: defaults = a new kernel's state
     np.set_printoptions(**_saved["numpy"])
     np.seterr(**_saved["numpy_err"])
-    warnings.filters[:] = _saved["warnings"]
-    warnings._filters_mutated()  # warnings already shown once are shown again, as in a new kernel
+    warnings.filters[:] = _saved["warnings"]  # type: ignore[index]
+    warnings._filters_mutated()  # type: ignore[attr-defined]  # warnings already shown once are shown again, as in a new kernel
     if os.getcwd() != _saved["cwd"]:
         os.chdir(_saved["cwd"])
     for key in set(os.environ) - set(_saved["environ"]):

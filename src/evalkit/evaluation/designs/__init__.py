@@ -46,8 +46,11 @@ METHODS: tuple[str, ...] = tuple(n for n, d in REGISTRY.items() if d.companion_o
 #: designs that compare Kaltim with other provinces: skipped (with that reason) when the panel has none
 NEEDS_COMPARISON: tuple[str, ...] = tuple(n for n, d in REGISTRY.items() if d.needs_comparison)
 #: the designs whose estimate the summary reports as "the effect", in order of preference
-HEADLINE_DESIGNS: tuple[str, ...] = tuple(sorted((n for n, d in REGISTRY.items() if d.headline_rank is not None),
-                                                 key=lambda n: REGISTRY[n].headline_rank or 0))
+HEADLINE_DESIGNS: tuple[str, ...] = tuple(
+    sorted(
+        (n for n, d in REGISTRY.items() if d.headline_rank is not None), key=lambda n: REGISTRY[n].headline_rank or 0
+    )
+)
 #: the headline designs whose estimand weights kab/kota by vulnerable workers — the one that, times Kaltim's
 #: vulnerable workers, counts the workers protected (the kab/kota DiD's unweighted mean overstates the count when
 #: small kab/kota gain most)
@@ -80,9 +83,14 @@ def run_designs(data: Dataset, params, designs=None) -> list[DesignResult]:
     ev = params.evaluation
     names = with_companions(list(designs or ev.methods))
     comparison = comparison_units(data.panel, params)
-    inputs = Inputs(data=data, params=params, outcome=ev.outcome, start=params.policy_start.to_timestamp(),
-                    synthetic=data.truth is not None and ev.outcome == "vulnerable_coverage_pct",
-                    has_comparison=bool((comparison["level"] == "provinsi").any()))
+    inputs = Inputs(
+        data=data,
+        params=params,
+        outcome=ev.outcome,
+        start=params.policy_start.to_timestamp(),
+        synthetic=data.truth is not None and ev.outcome == "vulnerable_coverage_pct",
+        has_comparison=bool((comparison["level"] == "provinsi").any()),
+    )
     done: dict[str, DesignResult] = {}
     out: list[DesignResult] = []
     for name in names:
@@ -100,6 +108,23 @@ def run_designs(data: Dataset, params, designs=None) -> list[DesignResult]:
     return out
 
 
-__all__ = ["ASSIGNMENT", "CANNOT_RUN", "CHARTED_DESIGNS", "DESIGNS", "Design", "DesignResult", "HEADLINE_DESIGNS",
-           "Inference", "Inputs", "METHODS", "NEEDS_COMPARISON", "PERGUB_EFFECT_DESIGNS", "REGISTRY", "Sentence",
-           "WORKER_WEIGHTED_DESIGNS", "design", "run_designs", "with_companions"]
+__all__ = [
+    "ASSIGNMENT",
+    "CANNOT_RUN",
+    "CHARTED_DESIGNS",
+    "DESIGNS",
+    "Design",
+    "DesignResult",
+    "HEADLINE_DESIGNS",
+    "Inference",
+    "Inputs",
+    "METHODS",
+    "NEEDS_COMPARISON",
+    "PERGUB_EFFECT_DESIGNS",
+    "REGISTRY",
+    "Sentence",
+    "WORKER_WEIGHTED_DESIGNS",
+    "design",
+    "run_designs",
+    "with_companions",
+]

@@ -166,18 +166,33 @@ class Design:
         """Its chart (``labels``: :attr:`plot_labels` worded); ``None`` without a chart."""
         return None
 
-    def intro(self, result: DesignResult, fmt: Formatter, params: Params,
-              earlier: dict[str, DesignResult]) -> list[Sentence]:
+    def intro(
+        self, result: DesignResult, fmt: Formatter, params: Params, earlier: dict[str, DesignResult]
+    ) -> list[Sentence]:
         """What is said before the chart: by default the design's assumption in plain words."""
-        return [(f"assume_{self.name}", {"start": fmt.month(params.policy_start),
-                                         "control": fmt.t(f"control_{params.evaluation.staggered_control}")})]
+        return [
+            (
+                f"assume_{self.name}",
+                {
+                    "start": fmt.month(params.policy_start),
+                    "control": fmt.t(f"control_{params.evaluation.staggered_control}"),
+                },
+            )
+        ]
 
     def sentences(self, result: DesignResult, fmt: Formatter) -> list[Sentence]:
         """What is said after the result line (pre-trend tests, donors, robustness checks …)."""
         return []
 
-    def result(self, inputs: Inputs, estimate: Estimate | None, fitted: object, truth: float | None = None,
-               notes: dict | None = None) -> DesignResult:
+    def result(
+        self,
+        inputs: Inputs,
+        estimate: Estimate | None,
+        fitted: object,
+        truth: float | None = None,
+        notes: dict | None = None,
+    ) -> DesignResult:
         """A :class:`DesignResult` of this design, with its inference and estimand recorded."""
-        return DesignResult(self.name, estimate, fitted, truth, notes, inference=self.inference(inputs).kind,
-                            estimand=self.estimand)
+        return DesignResult(
+            self.name, estimate, fitted, truth, notes, inference=self.inference(inputs).kind, estimand=self.estimand
+        )

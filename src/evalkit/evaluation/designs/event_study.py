@@ -29,11 +29,24 @@ class EventStudy(Design):
         p = kabkota_vs_provinces(inputs.data, inputs.params)
         lo, hi = ev.event_window
         inf = self.inference(inputs)
-        r = did.event_study(p, inputs.outcome, "region_code", "period", "first_treated", ref=-1, window=(lo, hi),
-                            alpha=ev.alpha, cluster=inf.cluster, inference=inf.kind, post=(0, hi),
-                            seed=inputs.params.seed)
+        r = did.event_study(
+            p,
+            inputs.outcome,
+            "region_code",
+            "period",
+            "first_treated",
+            ref=-1,
+            window=(lo, hi),
+            alpha=ev.alpha,
+            cluster=inf.cluster,
+            inference=inf.kind,
+            post=(0, hi),
+            seed=inputs.params.seed,
+        )
         ks = list(range(0, hi))
         e = r.post_mean
+        if e is None:  # post=(0, hi) always asks for the mean; kept for the type checker
+            raise ValueError("the event study has no post-period mean")
         notes: dict = {"pretrend": r.pretrend}
         if lo < -1 and np.isfinite(e.ci_low) and np.isfinite(e.ci_high):
             notes["sensitivity"] = sensitivity.relative_magnitude_bounds(r.coefs, r.ref, ks, e.ci_low, e.ci_high)
@@ -53,13 +66,25 @@ class EventStudy(Design):
         if "max_t" in pt:
             out.append(("pretrend_max_line", {"max_t": fmt.num(pt["max_t"], 2), "p": fmt.num(pt["pvalue"], 3)}))
         else:
-            out.append(("pretrend_line", {"df1": pt["df1"], "df2": pt["df2"], "F": fmt.num(pt["F"], 2),
-                                          "p": fmt.num(pt["pvalue"], 3)}))
+            out.append(
+                (
+                    "pretrend_line",
+                    {"df1": pt["df1"], "df2": pt["df2"], "F": fmt.num(pt["F"], 2), "p": fmt.num(pt["pvalue"], 3)},
+                )
+            )
         bounds = (result.notes or {}).get("sensitivity")
         if bounds is not None:
             one = bounds.set_index("mbar").loc[1.0]
-            out.append(("sensitivity_line", {"lo1": fmt.pp(one["ci_low"], 2), "hi1": fmt.pp(one["ci_high"], 2),
-                                             "breakdown": fmt.num(result.notes["breakdown_mbar"], 2)}))
+            out.append(
+                (
+                    "sensitivity_line",
+                    {
+                        "lo1": fmt.pp(one["ci_low"], 2),
+                        "hi1": fmt.pp(one["ci_high"], 2),
+                        "breakdown": fmt.num(result.notes["breakdown_mbar"], 2),
+                    },
+                )
+            )
         return out
 
 

@@ -14,8 +14,13 @@ class ITS(Design):
     worker_weighted = True
     in_glossary = True
     chart_columns = {"period": "month", "observed": "pct", "fitted": "pct", "counterfactual": "pct", "post": "bool"}
-    plot_labels = {"observed": "legend_observed", "fitted": "legend_fitted", "counterfactual": "legend_counterfactual",
-                   "start": "legend_pergub_start", "ylabel": "axis_coverage_pct"}
+    plot_labels = {
+        "observed": "legend_observed",
+        "fitted": "legend_fitted",
+        "counterfactual": "legend_counterfactual",
+        "start": "legend_pergub_start",
+        "ylabel": "axis_coverage_pct",
+    }
 
     def inference(self, inputs: Inputs) -> Inference:
         return Inference("hac")
@@ -25,8 +30,9 @@ class ITS(Design):
 
         s = kaltim_series(inputs.data, inputs.params)
         ev = inputs.ev
-        r = its.fit(s, inputs.outcome, "period", inputs.start, seasonality=12 if ev.its_seasonality else None,
-                    alpha=ev.alpha)
+        r = its.fit(
+            s, inputs.outcome, "period", inputs.start, seasonality=12 if ev.its_seasonality else None, alpha=ev.alpha
+        )
         truth = truth_aggregate(s, inputs.start) if inputs.synthetic else None
         return self.result(inputs, r.att, r, truth, {"level_change": r.level_change, "slope_change": r.slope_change})
 

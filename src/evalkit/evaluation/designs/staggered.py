@@ -28,10 +28,22 @@ class Staggered(Design):
         # read for its point value
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            r = did.callaway_santanna(p, inputs.outcome, "region_code", "period", "first_treated",
-                                      control=ev.staggered_control, alpha=ev.alpha)
-            truth = (did.callaway_santanna(p, "effect_cofunding_pp", "region_code", "period", "first_treated",
-                                           control=ev.staggered_control).att.estimate if inputs.synthetic else None)
+            r = did.callaway_santanna(
+                p,
+                inputs.outcome,
+                "region_code",
+                "period",
+                "first_treated",
+                control=ev.staggered_control,
+                alpha=ev.alpha,
+            )
+            truth = (
+                did.callaway_santanna(
+                    p, "effect_cofunding_pp", "region_code", "period", "first_treated", control=ev.staggered_control
+                ).att.estimate
+                if inputs.synthetic
+                else None
+            )
         return self.result(inputs, r.att, r, truth)
 
     def figure_data(self, result):

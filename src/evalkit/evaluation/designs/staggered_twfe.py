@@ -29,8 +29,15 @@ class StaggeredTWFE(Design):
         cs = earlier.get("staggered")
         cs_estimate = cs.estimate.estimate if cs is not None and cs.estimate is not None else None
         assert result.estimate is not None
-        return [("twfe_bias_note", {"twfe": fmt.pp(result.estimate.estimate, 2),
-                                    "cs": fmt.pp(cs_estimate, 2) if cs_estimate is not None else "–"})]
+        return [
+            (
+                "twfe_bias_note",
+                {
+                    "twfe": fmt.pp(result.estimate.estimate, 2),
+                    "cs": fmt.pp(cs_estimate, 2) if cs_estimate is not None else "–",
+                },
+            )
+        ]
 
 
 DESIGN = StaggeredTWFE()

@@ -34,8 +34,13 @@ class SyntheticControl(Design):
     worker_weighted = True
     in_glossary = True
     chart_columns = {"period": "month", "observed": "pct", "synthetic": "pct", "gap": "pp2", "post": "bool"}
-    plot_labels = {"observed": "legend_kaltim", "synthetic": "legend_synthetic", "gap": "legend_gap",
-                   "placebo": "legend_placebo", "ylabel": "axis_coverage_pct"}
+    plot_labels = {
+        "observed": "legend_kaltim",
+        "synthetic": "legend_synthetic",
+        "gap": "legend_gap",
+        "placebo": "legend_placebo",
+        "ylabel": "axis_coverage_pct",
+    }
 
     def inference(self, inputs: Inputs) -> Inference:
         return Inference("placebo")
@@ -50,10 +55,15 @@ class SyntheticControl(Design):
         alpha = inputs.ev.alpha
         r = synth.synthetic_control(*args, alpha=alpha)
         names = inputs.data.province_panel().drop_duplicates("region_code").set_index("region_code")["region_name"]
-        notes: dict = {"conformal": synth.conformal(*args, alpha=alpha), "leave_one_out": leave_one_out(point_fit, *args),
-                       "donor_names": names.to_dict()}
+        notes: dict = {
+            "conformal": synth.conformal(*args, alpha=alpha),
+            "leave_one_out": leave_one_out(point_fit, *args),
+            "donor_names": names.to_dict(),
+        }
         try:
-            notes["placebo_in_time"] = placebo_in_time(point_fit, *args, reference=r.att.estimate)  # none under 4 months
+            notes["placebo_in_time"] = placebo_in_time(
+                point_fit, *args, reference=r.att.estimate
+            )  # none under 4 months
         except ValueError:  # the weights do not converge on the truncated panel: the check is left out
             pass
         return self.result(inputs, r.att, r, truth, notes)
@@ -68,24 +78,46 @@ class SyntheticControl(Design):
         r, notes = result.result, result.notes or {}
         names = notes.get("donor_names", {})
         top = r.weights.sort_values(ascending=False).head(4)
-        out = [("synth_line", {"donors": ", ".join(f"{names.get(k, k)} ({fmt.num(v, 2)})" for k, v in top.items()
-                                                   if v > 0.005),
-                               "rmspe": fmt.num(r.pre_rmspe, 2), "p": fmt.num(r.placebo().attrs["pvalue_ratio"], 3)})]
+        out = [
+            (
+                "synth_line",
+                {
+                    "donors": ", ".join(f"{names.get(k, k)} ({fmt.num(v, 2)})" for k, v in top.items() if v > 0.005),
+                    "rmspe": fmt.num(r.pre_rmspe, 2),
+                    "p": fmt.num(r.placebo().attrs["pvalue_ratio"], 3),
+                },
+            )
+        ]
         unit = lambda x: fmt.pp(x, 2)  # noqa: E731
         conf = notes.get("conformal")
         if conf is not None:
             if np.isfinite(conf.ci_low):
-                out.append(("conformal_line", {"lo": unit(conf.ci_low), "hi": unit(conf.ci_high),
-                                               "p": fmt.num(conf.pvalue, 3), "level": fmt.pct(100 * conf.level, 0)}))
+                out.append(
+                    (
+                        "conformal_line",
+                        {
+                            "lo": unit(conf.ci_low),
+                            "hi": unit(conf.ci_high),
+                            "p": fmt.num(conf.pvalue, 3),
+                            "level": fmt.pct(100 * conf.level, 0),
+                        },
+                    )
+                )
             else:
                 out.append(("conformal_empty_line", {"p": fmt.num(conf.pvalue, 3)}))
         loo = notes.get("leave_one_out")
         if loo is not None and len(loo.table):
-            out.append(("loo_line", {"n": len(loo.table), "lo": unit(loo.values["low"]), "hi": unit(loo.values["high"])}))
+            out.append(
+                ("loo_line", {"n": len(loo.table), "lo": unit(loo.values["low"]), "hi": unit(loo.values["high"])})
+            )
         pit = notes.get("placebo_in_time")
         if pit is not None and len(pit.table):
-            out.append(("placebo_time_line", {"fake": fmt.month(pit.table["fake_time"].iloc[0]),
-                                              "est": unit(pit.table["estimate"].iloc[0])}))
+            out.append(
+                (
+                    "placebo_time_line",
+                    {"fake": fmt.month(pit.table["fake_time"].iloc[0]), "est": unit(pit.table["estimate"].iloc[0])},
+                )
+            )
         return out
 
 
