@@ -69,13 +69,13 @@ def test_panel_is_read_once_and_served_identically(files_project, monkeypatch):
 
 
 def test_monitoring_cache_equals_computation_and_holds_no_raw_nik(files_project, monkeypatch):
-    from evalkit import monitoring
+    from evalkit import verified_inputs
 
     project, recipients = files_project
     params = evalkit.load_params(project / "params" / "files.yaml")
-    computed = monitoring._compute(params)
-    first = monitoring.load_monitoring(params)
-    second = monitoring.load_monitoring(params)
+    computed = verified_inputs._compute(params)
+    first = verified_inputs.load_verified_inputs(params)
+    second = verified_inputs.load_verified_inputs(params)
     for m in (first, second):
         for name in ("issues", "clean", "churn", "by_region"):
             pd.testing.assert_frame_equal(getattr(m.verification, name), getattr(computed.verification, name))
@@ -91,25 +91,25 @@ def test_monitoring_cache_equals_computation_and_holds_no_raw_nik(files_project,
         for col in table.columns:
             assert not raw & set(table[col].astype(str)), f"raw NIK or name cached in column {col}"
     monkeypatch.setenv("EVALKIT_SALT", "another-salt")  # hashed ids depend on the salt: a new entry
-    other = monitoring.load_monitoring(params)
+    other = verified_inputs.load_verified_inputs(params)
     assert len(entries(project)) == 2
     assert set(other.verification.clean["id_hash"]).isdisjoint(first.verification.clean["id_hash"])
 
 
 def test_cache_off_writes_nothing_and_damaged_entries_are_recomputed(files_project, monkeypatch):
-    from evalkit import monitoring
+    from evalkit import verified_inputs
 
     project, _ = files_project
     params = evalkit.load_params(project / "params" / "files.yaml")
     monkeypatch.setenv("EVALKIT_CACHE", "off")
-    off = monitoring.load_monitoring(params)
+    off = verified_inputs.load_verified_inputs(params)
     assert entries(project) == []
     monkeypatch.setenv("EVALKIT_CACHE", "on")
-    monitoring.load_monitoring(params)
+    verified_inputs.load_verified_inputs(params)
     (entry,) = entries(project)
     damaged = sorted((project / "outputs" / ".cache" / entry).glob("*.parquet"))[0]
     damaged.write_bytes(b"not parquet")
-    again = monitoring.load_monitoring(params)
+    again = verified_inputs.load_verified_inputs(params)
     pd.testing.assert_frame_equal(again.verification.issues, off.verification.issues)
     assert cache.info(project)[1] == 1 and cache.clear(project) == 1 and entries(project) == []
 

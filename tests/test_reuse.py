@@ -1,4 +1,4 @@
-"""Notebook reuse: undeclared params fail loudly; declared ones key the reuse (evalkit.params.restrict, report.reuse)."""
+"""Notebook reuse: undeclared params fail loudly; declared ones key the reuse (evalkit.params.restrict, runner.reuse)."""
 
 from __future__ import annotations
 

@@ -96,7 +96,7 @@ def indicators(
 
 def indicators_for(data, params, monitoring) -> pd.DataFrame:
     """:func:`indicators` with the compliance and data-quality tables of a
-    :class:`~evalkit.monitoring.Monitoring` (either may be missing)."""
+    :class:`~evalkit.verified_inputs.VerifiedInputs` (either may be missing)."""
     quality = monitoring.verification.by_region if monitoring.verification is not None else None
     return indicators(data, params, monitoring.compliance, quality)
 

@@ -6,7 +6,7 @@ A report notebook may declare in its metadata the params it reads::
 
 (top-level sections, or ``section.field`` for single fields). The batch runner then reuses the notebook's
 outputs from an earlier run whenever those params, the data, the notebook, the language and evalkit's
-code are unchanged (:mod:`evalkit.report.reuse`). That is only safe if the declaration is complete, so
+code are unchanged (:mod:`evalkit.runner.reuse`). That is only safe if the declaration is complete, so
 while such a notebook runs every undeclared section is replaced by :class:`Undeclared`, which raises
 :class:`UndeclaredParams` naming the notebook, the key and the fix on any use: a missing declaration
 fails the notebook loudly on its first run instead of producing a stale report later.

@@ -39,7 +39,7 @@ WARM_IMPORTS = (
     "evalkit.runner.warm_state",
     "evalkit.evaluation",
     "evalkit.budget",
-    "evalkit.monitoring",
+    "evalkit.verified_inputs",
     "evalkit.scorecard",
     "evalkit.data.quality",
     "matplotlib.pyplot",

@@ -224,7 +224,7 @@ def _open_scenario(
 
 
 def _execute(sc: _Scenario, nb: Path, kernel: str, warm) -> dict:
-    """Run one notebook of a scenario, or reuse its outputs (:mod:`evalkit.report.reuse`); never raises
+    """Run one notebook of a scenario, or reuse its outputs (:mod:`evalkit.runner.reuse`); never raises
     (a failure is reported in the returned info)."""
     t0 = time.monotonic()
     info = {

@@ -1,4 +1,4 @@
-"""Inputs of the monitoring notebooks (01, 04, 00): recipient list and company records.
+"""Inputs the monitoring notebooks (01, 03, 04, 00) share, checked once: the verified recipient list and the company records.
 
 Synthetic data (``data.source: synthetic``) generates both from the params' seed, so every notebook of
 a run sees the same lists; real data reads the files named by ``data.recipients``/``data.companies``
@@ -28,7 +28,7 @@ from .recipients.io import read_recipients
 
 
 @dataclass
-class Monitoring:
+class VerifiedInputs:
     verification: VerificationReport | None
     companies: pd.DataFrame | None
     compliance: pd.DataFrame | None
@@ -36,10 +36,10 @@ class Monitoring:
     injected: dict | None = None  # synthetic only: defects injected per check
 
 
-def load_monitoring(params) -> Monitoring:
+def load_verified_inputs(params) -> VerifiedInputs:
     """Verified recipient list and company compliance for ``params`` (from the cache when present)."""
     tables, meta = cache.cached(
-        params.project_root, "monitoring", _cache_parts(params), lambda: _to_tables(_compute(params))
+        params.project_root, "verified", _cache_parts(params), lambda: _to_tables(_compute(params))
     )
     return _from_tables(tables, meta)
 
@@ -64,7 +64,7 @@ def _cache_parts(params) -> dict:
 _REPORT_TABLES = ("issues", "clean", "churn", "by_region")
 
 
-def _to_tables(m: Monitoring) -> tuple[cache.Tables, dict]:
+def _to_tables(m: VerifiedInputs) -> tuple[cache.Tables, dict]:
     tables = {}
     if m.verification is not None:
         tables.update({f"verification_{n}": getattr(m.verification, n) for n in _REPORT_TABLES})
@@ -81,7 +81,7 @@ def _to_tables(m: Monitoring) -> tuple[cache.Tables, dict]:
     return tables, meta
 
 
-def _from_tables(tables: cache.Tables, meta: dict) -> Monitoring:
+def _from_tables(tables: cache.Tables, meta: dict) -> VerifiedInputs:
     report: VerificationReport | None = None
     if meta["verification"] is not None:
         report = VerificationReport(
@@ -89,10 +89,12 @@ def _from_tables(tables: cache.Tables, meta: dict) -> Monitoring:
             engine=meta["verification"]["engine"],
             **{n: tables[f"verification_{n}"] for n in _REPORT_TABLES},
         )
-    return Monitoring(report, tables.get("companies"), tables.get("compliance"), meta["synthetic"], meta["injected"])
+    return VerifiedInputs(
+        report, tables.get("companies"), tables.get("compliance"), meta["synthetic"], meta["injected"]
+    )
 
 
-def _compute(params) -> Monitoring:
+def _compute(params) -> VerifiedInputs:
     v = params.verification
     root = params.project_root
     if params.data.source == "synthetic":
@@ -102,7 +104,7 @@ def _compute(params) -> Monitoring:
         synthetic_report = check_recipients(df, params)
         del df  # raw identifiers end here
         companies = hash_company_ids(generate_companies(600, seed=params.seed))  # raw ids are never cached
-        return Monitoring(synthetic_report, companies, compliance_summary(companies), True, truth.counts)
+        return VerifiedInputs(synthetic_report, companies, compliance_summary(companies), True, truth.counts)
     report: VerificationReport | None = None
     if params.data.recipients:
         report = check_recipients(
@@ -115,7 +117,7 @@ def _compute(params) -> Monitoring:
         companies = hash_company_ids(
             read_companies(root / params.data.companies, params.data.companies, params.data.max_file_mb)
         )
-    return Monitoring(report, companies, compliance_summary(companies) if companies is not None else None, False)
+    return VerifiedInputs(report, companies, compliance_summary(companies) if companies is not None else None, False)
 
 
 def load_form(params):
