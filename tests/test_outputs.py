@@ -354,3 +354,21 @@ def test_comparison_names_params_in_words_with_their_source_notes(tmp_path):
     assert rows["target.year"]["source"] == "end of RPJMD, per year Recipient churn per year noted"
     assert rows["budget.uncertainty.parameters.churn_share.high"]["source"] == "BPJS TK 2024"
     assert rows["budget.uncertainty.parameters.churn_share.high"]["values"] == ["0.15", "0.2"]
+
+
+def test_headline_details_are_a_declared_contract(default_params, default_data):
+    """Each headline declares the fields of its ``detail``: the notebook context refuses any other, and the pages
+    read them as attributes — a field no headline declares is an error, never a silent ``None`` (#31)."""
+    from evalkit.report.notebook import Context
+
+    assert outputs.headline("effect_did").detail == ("design", "ci_low", "ci_high", "ci_level", "pvalue")
+    assert outputs.headline("invoice_double_billed").detail == ("rupiah",)  # declared by pattern
+    ctx = Context("02-coverage-evaluation", default_params, default_data, "en", None, 2)
+    with pytest.raises(KeyError, match="declares no detail field.*ci_width"):
+        ctx.headline("effect_did", 1.0, detail={"ci_low": 0.5, "ci_width": 1.0})
+    ctx.headline("effect_did", 1.0, detail={"ci_low": 0.5, "ci_high": 1.5})
+    d = outputs.detail(ctx.results["headlines"], "effect_did")
+    assert (d.ci_low, d.ci_high, d.design) == (0.5, 1.5, None)
+    with pytest.raises(AttributeError, match="declares no detail field 'target_pct'"):
+        d.target_pct  # noqa: B018
+    assert outputs.detail({}, "target_status").year is None  # a run without the headline

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from ..data.dataset import coverage_measure
 from . import i18n
-from .outputs import BUD, COV, DQ, Link, table, table_link
+from .outputs import BUD, COV, DQ, Link, detail, table, table_link
 from .provenance import marker
 
 
@@ -125,18 +125,18 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
     # 0. with the envelope set (budget.pagu): answered first
     pagu = h.get("pagu_recipients")
     if pagu is not None:
-        d = pagu.get("detail", {})
+        d = detail(h, "pagu_recipients")
         link, source = src(BUD, "pagu_allocation")
         fmt = dict(
-            pagu=i18n.fmt_rupiah_short(d.get("pagu_rupiah"), lang),
-            year=d.get("year", ""),
+            pagu=i18n.fmt_rupiah_short(d.pagu_rupiah, lang),
+            year=(d.year if d.year is not None else ""),
             recipients=i18n.fmt_number(pagu["value"], lang),
-            top=d.get("top_kabkota", "–"),
-            newly=i18n.fmt_number(d.get("newly_covered"), lang),
-            per=i18n.fmt_rupiah(d.get("rupiah_per_added"), lang),
-            measure=t(f"measure_{d.get('measure', 'total_coverage')}"),
-            coverage=i18n.fmt_pct(d.get("coverage_pct"), lang),
-            path=i18n.fmt_number(d.get("path_recipients"), lang),
+            top=(d.top_kabkota if d.top_kabkota is not None else "–"),
+            newly=i18n.fmt_number(d.newly_covered, lang),
+            per=i18n.fmt_rupiah(d.rupiah_per_added, lang),
+            measure=t(f"measure_{(d.measure if d.measure is not None else 'total_coverage')}"),
+            coverage=i18n.fmt_pct(d.coverage_pct, lang),
+            path=i18n.fmt_number(d.path_recipients, lang),
         )
         prov = pagu.get("provenance")
         sentences.append(Sentence(t("ans_pagu_lead", **fmt), t("ans_pagu", **fmt), link, source, prov))
@@ -144,26 +144,26 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
 
     # 1. is the subsidy working?
     if "effect_did" in h:
-        e, d = h["effect_did"], h["effect_did"].get("detail", {})
-        low, high = d.get("ci_low"), d.get("ci_high")
+        e, d = h["effect_did"], detail(h, "effect_did")
+        low, high = d.ci_low, d.ci_high
         kind = "yes" if low is not None and low > 0 else "negative" if high is not None and high < 0 else "unclear"
         persons = h.get("workers_protected", {})
-        pd_ = persons.get("detail", {})
+        pd_ = detail(h, "workers_protected")
         link, source = src(COV, "comparison")
         sentences.append(
             Sentence(
                 t(f"ans_effect_{kind}_lead"),
                 t(
                     f"ans_effect_{kind}",
-                    design=t(f"design_{d.get('design', 'did')}"),
+                    design=t(f"design_{(d.design if d.design is not None else 'did')}"),
                     effect=i18n.fmt_pp(e["value"], lang),
-                    level=_level(d.get("ci_level"), lang),
+                    level=_level(d.ci_level, lang),
                     low=i18n.fmt_pp(low, lang),
                     high=i18n.fmt_pp(high, lang),
                     persons=i18n.fmt_number(persons.get("value", float("nan")), lang),
-                    plow=i18n.fmt_number(pd_.get("ci_low"), lang),
-                    phigh=i18n.fmt_number(pd_.get("ci_high"), lang),
-                    pdesign=t(f"design_{pd_.get('design', d.get('design', 'did'))}"),
+                    plow=i18n.fmt_number(pd_.ci_low, lang),
+                    phigh=i18n.fmt_number(pd_.ci_high, lang),
+                    pdesign=t(f"design_{pd_.design or d.design or 'did'}"),
                 ),
                 link,
                 source,
@@ -177,7 +177,7 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
                 t(
                     "card_effect_note",
                     persons=i18n.fmt_number(persons.get("value", float("nan")), lang),
-                    level=_level(d.get("ci_level"), lang),
+                    level=_level(d.ci_level, lang),
                     low=i18n.fmt_number(low, lang, 1),
                     high=i18n.fmt_number(high, lang, 1),
                 ),
@@ -211,21 +211,23 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
     # 2. cost and reachability of the target
     status = h.get("target_status")
     if status is not None and "budget_need_target_year" in h:
-        d = status.get("detail", {})
-        measure = coverage_measure(d.get("measure", "total_coverage"))
+        d = detail(h, "target_status")
+        measure = coverage_measure(d.measure if d.measure is not None else "total_coverage")
         latest = h.get(f"{measure}_coverage_latest")
         p_reach = h.get("p_reach_target")
         fmt = dict(
-            target=i18n.fmt_pct(d.get("target_pct"), lang),
-            measure=t(f"measure_{d.get('measure')}"),
-            year=d.get("year", ""),
+            target=i18n.fmt_pct(d.target_pct, lang),
+            measure=t(f"measure_{d.measure}"),
+            year=(d.year if d.year is not None else ""),
             budget=h["budget_need_target_year"]["text"],
-            reached=i18n.fmt_pct(d.get("reached_pct"), lang),
+            reached=i18n.fmt_pct(d.reached_pct, lang),
             p=i18n.fmt_share(p_reach["value"], lang, 0) if p_reach else "–",
             latest=latest["text"] if latest else "–",
         )
         link, source = src(BUD, "budget_path")
-        words, fmt["conditions"] = reachable_words(d.get("decisive", []), p_reach["value"] if p_reach else None, lang)
+        words, fmt["conditions"] = reachable_words(
+            (d.decisive if d.decisive is not None else []), p_reach["value"] if p_reach else None, lang
+        )
         fmt["sure"] = i18n.fmt_share(SURE, lang, 0)
         if status["value"]:
             lead = "ans_budget_if_lead" if words == "reachable_if" else "ans_budget_yes_lead"
@@ -271,20 +273,20 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
     # 3. the kab/kota that lags most
     lag = h.get("lagging_kabkota")
     if lag is not None:
-        d = lag.get("detail", {})
+        d = detail(h, "lagging_kabkota")
         link, source = src(BUD, "kabkota_gap")
-        budget_measure = (status or {}).get("detail", {}).get("measure", "total_coverage")
+        budget_measure = detail(h, "target_status").measure or "total_coverage"
         fmt = dict(
             name=lag["value"],
-            pct=i18n.fmt_pct(d.get("coverage_pct"), lang),
+            pct=i18n.fmt_pct(d.coverage_pct, lang),
             measure=t(f"short_{budget_measure}") if f"short_{budget_measure}" in i18n.TEXT else "",
-            persons=i18n.fmt_number(d.get("gap_persons"), lang),
-            fundable=i18n.fmt_number(d.get("fundable_persons"), lang),
-            employer=i18n.fmt_number(d.get("employer_persons"), lang),
-            rupiah=i18n.fmt_rupiah_short(d.get("fundable_rupiah_year"), lang),
-            target=i18n.fmt_pct(status.get("detail", {}).get("target_pct"), lang) if status else "–",
+            persons=i18n.fmt_number(d.gap_persons, lang),
+            fundable=i18n.fmt_number(d.fundable_persons, lang),
+            employer=i18n.fmt_number(d.employer_persons, lang),
+            rupiah=i18n.fmt_rupiah_short(d.fundable_rupiah_year, lang),
+            target=i18n.fmt_pct(detail(h, "target_status").target_pct, lang) if status else "–",
         )
-        only_fundable = not d.get("employer_persons")  # no wage-worker part: the sentence does not mention one
+        only_fundable = not d.employer_persons  # no wage-worker part: the sentence does not mention one
         sentences.append(
             Sentence(
                 t("ans_lagging_lead", **fmt),
@@ -301,11 +303,11 @@ def build(headlines: dict[str, dict], lang: str) -> Answer:
     checks_text = checks["text"] if checks else "–"
     if "data_quality" in h:
         q = h["data_quality"]
-        d = q.get("detail", {})
+        d = detail(h, "data_quality")
         link, source = src(DQ, "verification_summary")
         fmt = dict(
-            clean=i18n.fmt_number(d.get("clean"), lang),
-            rows=i18n.fmt_number(d.get("rows"), lang),
+            clean=i18n.fmt_number(d.clean, lang),
+            rows=i18n.fmt_number(d.rows, lang),
             share=i18n.fmt_share(q["value"], lang),
             checks=checks_text,
         )

@@ -23,7 +23,7 @@ import yaml
 
 from . import i18n
 from .answer import reachable_words
-from .outputs import BUD, DQ, OV, SCO, Link, lever_value, table, table_link
+from .outputs import BUD, DQ, OV, SCO, Link, detail, lever_value, table, table_link
 from .tables import read_table
 
 TOPICS = ("eligibility", "data_cycle", "cost_sharing", "ceiling", "oversight")
@@ -94,7 +94,7 @@ def _eligibility(run: _Run, params) -> Finding:
     if summary is None or quality is None:
         return Finding("eligibility", run.t("brief_eligibility_no_list"), run.t("brief_opt_eligibility_list"))
     counts = dict(zip(summary["check"], summary["count"]))
-    rows = max(int(quality.get("detail", {}).get("rows", 0)), 1)
+    rows = max(int(detail(run.h, "data_quality").rows or 0), 1)
     ineligible = int(counts.get("check_ineligible", 0))
     duplicates = int(counts.get("check_duplicate_within_source", 0) + counts.get("check_duplicate_cross_source", 0))
     invalid = int(counts.get("check_invalid_nik", 0))
@@ -118,8 +118,8 @@ def _eligibility(run: _Run, params) -> Finding:
 
 
 def _data_cycle(run: _Run, params) -> Finding:
-    need = (run.h.get("budget_need_target_year") or {}).get("detail", {})
-    gap, measured = need.get("gap_months"), need.get("gap_from") == "observed"
+    need = detail(run.h, "budget_need_target_year")
+    gap, measured = need.gap_months, need.gap_from == "observed"
     churn = run.table(DQ, "churn")
     evidence = [run.evidence(BUD, "cost_by_year")]
     if churn is not None and len(churn):
@@ -133,7 +133,7 @@ def _data_cycle(run: _Run, params) -> Finding:
     assumptions: list[tuple[tuple[str, ...], str]] = []
     if gap is not None and measured:
         finding += " " + run.t("brief_data_cycle_gap", gap=gap)
-    elif gap is not None and need.get("gap_from") == "params":
+    elif gap is not None and need.gap_from == "params":
         assumptions.append((("budget.determination_gap_months",), run.t("brief_assume_gap", gap=gap)))
     option = run.t("brief_opt_data_cycle_gap" if gap else "brief_opt_data_cycle_keep", gap=gap or 0)
     return Finding("data_cycle", finding, option, evidence, assumptions)
@@ -160,10 +160,10 @@ def _cost_sharing(run: _Run, params) -> Finding | None:
     evidence = [run.evidence(BUD, "cost_by_year")]
     assumptions: list[tuple[tuple[str, ...], str]] = []
     if split is not None and status is not None:
-        year = status.get("detail", {}).get("year")
+        year = detail(run.h, "target_status").year
         row = split[split["year"] == year]
         row = (row if len(row) else split.tail(1)).iloc[0]
-        assumed = (run.h.get("budget_need_target_year") or {}).get("detail", {}).get("shares_from") == "params"
+        assumed = detail(run.h, "budget_need_target_year").shares_from == "params"
         assumptions.append(
             (
                 ("budget.funding_shares", "budget.kabkota_cofunding_share"),
@@ -186,18 +186,18 @@ def _ceiling(run: _Run, params) -> Finding | None:
     need = run.h.get("budget_need_target_year")
     if status is None or need is None:
         return None
-    d = status.get("detail", {})
-    measure = d.get("measure", "total_coverage")
+    d = detail(run.h, "target_status")
+    measure = d.measure if d.measure is not None else "total_coverage"
     latest = run.h.get(f"{'vulnerable' if measure == 'vulnerable_coverage' else 'total'}_coverage_latest")
-    p = d.get("p_reach")
-    words, conditions = reachable_words(d.get("decisive", []), p, run.lang)
+    p = d.p_reach
+    words, conditions = reachable_words((d.decisive if d.decisive is not None else []), p, run.lang)
     fmt = dict(
-        target=i18n.fmt_pct(d.get("target_pct"), run.lang),
-        year=d.get("year"),
+        target=i18n.fmt_pct(d.target_pct, run.lang),
+        year=d.year,
         budget=need["text"],
-        reached=i18n.fmt_pct(d.get("reached_pct"), run.lang),
+        reached=i18n.fmt_pct(d.reached_pct, run.lang),
         cap=i18n.fmt_share(params.budget.cap_share_of_revenue, run.lang, 2),
-        binding="; ".join(run.t(f"binding_{b}") for b in d.get("binding", [])) or "–",
+        binding="; ".join(run.t(f"binding_{b}") for b in (d.binding if d.binding is not None else [])) or "–",
         latest=latest["text"] if latest else "–",
         measure=run.t(f"short_{measure}"),
         p=i18n.fmt_share(p, run.lang, 0) if p is not None else "–",
@@ -242,7 +242,7 @@ def _oversight(run: _Run, params) -> Finding | None:
         return None
     column = next(c for c in gap.columns if c.endswith("coverage_pct"))  # named by its measure
     lo, hi = gap.iloc[0], gap.iloc[-1]
-    measure = (run.h.get("target_status") or {}).get("detail", {}).get("measure", params.budget.measure)
+    measure = detail(run.h, "target_status").measure or params.budget.measure
     words = run.t(f"short_{measure}")
     fmt = dict(
         measure=words[:1].upper() + words[1:],

@@ -209,6 +209,7 @@ class Context:
         ``also`` (sources known only at run time, e.g. ``params:budget.determination_gap_months`` when the gap is
         written, not measured), stored resolved (values and source notes of params keys)."""
         spec = outputs.headline(key)
+        outputs.check_detail(key, detail or {})
         if spec.producer != self.notebook:
             raise KeyError(f"headline {key!r} is declared for {spec.producer}, not {self.notebook}")
         shown = text if text is not None else outputs.display_value(spec.unit, value, self.lang)

@@ -33,8 +33,10 @@ pvalue     a p-value                                            0,027 / < 0,001 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -102,6 +104,9 @@ class Headline:
     #: where the number comes from (:mod:`evalkit.report.provenance`); a notebook may add the sources it learns
     #: at run time (the additionality it used, a gap observed or assumed)
     provenance: Provenance
+    #: the fields its ``detail`` may hold (:data:`DETAIL_FIELDS`): ``ctx.headline`` refuses any other, and the pages
+    #: read them as attributes (:func:`detail`)
+    detail: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -840,7 +845,88 @@ def _index(items, key) -> dict:
     return out
 
 
+#: What each headline's ``detail`` holds besides its value (key or key pattern → fields): the typed contract between
+#: the notebooks that write them and the pages (answer, brief) that read them.
+DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
+    "checks_passed": ("total",),
+    "data_quality": ("rows", "clean"),
+    r"compliance_\w+_companies": ("checked",),
+    "effect_did": ("design", "ci_low", "ci_high", "ci_level", "pvalue"),
+    "workers_protected": ("ci_low", "ci_high", "workers", "design", "effect_pp", "ci_level"),
+    "budget_need_target_year": ("year", "recipients", "gap_months", "gap_from", "shares_from"),
+    r"\w+_coverage_latest": ("month",),
+    "top_allocation": ("budget_rupiah",),
+    "p_reach_target": ("draws",),
+    "lagging_kabkota": (
+        "coverage_pct",
+        "gap_persons",
+        "fundable_persons",
+        "employer_persons",
+        "fundable_rupiah_year",
+        "region_code",
+    ),
+    "pagu_recipients": (
+        "year",
+        "pagu_rupiah",
+        "newly_covered",
+        "rupiah_per_added",
+        "coverage_pct",
+        "path_recipients",
+        "top_kabkota",
+        "measure",
+    ),
+    "target_status": ("target_pct", "year", "reached_pct", "measure", "binding", "decisive", "p_reach"),
+    r"invoice_\w+": ("rupiah",),
+    "realisation_pct": ("year", "pagu_rupiah", "paid_rupiah"),
+    "determination_gap_months_measured": ("year",),
+    "benefit_ratio_measured": ("expected_ratio",),
+}
+HEADLINE_LIST = [
+    replace(h, detail=next((f for p, f in DETAIL_FIELDS.items() if re.fullmatch(p, h.key)), ())) for h in HEADLINE_LIST
+]
 HEADLINES: dict[str, Headline] = _index(HEADLINE_LIST, lambda h: h.key)
+
+
+class Detail:
+    """A headline's declared detail read back from a run's results: its fields as attributes (``None`` when the
+    run did not record one); a field the headline does not declare is an error, never a silent ``None``."""
+
+    __slots__ = ("_key", "_fields", "_values")
+
+    def __init__(self, key: str, values: dict | None = None):
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_fields", headline(key).detail)
+        object.__setattr__(self, "_values", dict(values or {}))
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._fields:
+            raise AttributeError(
+                f"headline {self._key!r} declares no detail field {name!r}; declared: "
+                + (", ".join(self._fields) or "none")
+            )
+        return self._values.get(name)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("a headline's detail is read-only")
+
+
+def detail(headlines: dict[str, dict], key: str) -> Detail:
+    """The declared detail of headline ``key`` in ``headlines`` (a run's :func:`read_headlines`); every field
+    ``None`` when the run has no such headline."""
+    return Detail(key, (headlines.get(key) or {}).get("detail"))
+
+
+def check_detail(key: str, values: dict) -> None:
+    """Refuse detail fields headline ``key`` does not declare (:data:`DETAIL_FIELDS`)."""
+    extra = sorted(set(values) - set(headline(key).detail))
+    if extra:
+        raise KeyError(
+            f"headline {key!r} declares no detail field(s) {', '.join(extra)}; declared: "
+            + (", ".join(headline(key).detail) or "none")
+            + " (report/outputs.py DETAIL_FIELDS)"
+        )
+
+
 TABLES: dict[tuple[str, str], Table] = _index(TABLE_LIST, lambda tb: (tb.producer, tb.name))
 FIGURES: dict[tuple[str, str], Figure] = _index(FIGURE_LIST, lambda f: (f.producer, f.name))
 for _u in [h.unit for h in HEADLINE_LIST] + [u for tb in TABLE_LIST for u in tb.columns.values()]:
