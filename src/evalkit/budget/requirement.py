@@ -241,7 +241,7 @@ class RequiredBudget:
     message: str
     binding: list[str]
     by_kabkota: pd.DataFrame
-    engine: Requirement | None = field(repr=False, default=None)
+    engine: Requirement = field(repr=False)  # the engine that solved it (for totals, draws and allocation)
 
     @property
     def budget(self) -> pd.Series:

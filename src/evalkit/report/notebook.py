@@ -23,6 +23,7 @@ from ..data import load_data
 from ..params import load_params, params_hash
 from ..params.restrict import restrict
 from . import i18n, outputs, provenance
+from .answer import SURE, reachable_words
 from .answer import build as build_answer
 from .tables import SYNTHETIC_HEADER, read_table, write_table
 
@@ -60,6 +61,20 @@ class Context:
 
     def rupiah_short(self, x: float) -> str:
         return i18n.fmt_rupiah_short(x, self.lang)
+
+    def lever_value(self, key: str, value: object) -> str:
+        """A budget lever's value in its unit (:func:`evalkit.report.outputs.lever_value`)."""
+        return outputs.lever_value(key, value, self.lang)
+
+    def reachable_words(self, decisive: list, p_reach: float | None) -> tuple[str, str]:
+        """How "reachable" is worded with its probability and decisive assumptions
+        (:func:`evalkit.report.answer.reachable_words`): the catalogue key and the conditions."""
+        return reachable_words(decisive, p_reach, self.lang)
+
+    @property
+    def sure(self) -> float:
+        """The probability from which "reachable" stands alone (:data:`evalkit.report.answer.SURE`)."""
+        return SURE
 
     def month(self, ts) -> str:
         return i18n.fmt_month(ts, self.lang)
