@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -116,3 +117,25 @@ def test_summary_in_jupyterlab_reads_the_newest_completed_run_of_the_same_params
     assert "11,1%" not in text and "22,2%" not in text
     assert i18n.t("summary_no_run", "id")[:40] not in text and "tidak tersedia" not in text
     assert not (project / "outputs" / "default" / "20260101-000000" / "tables").exists()  # nothing written
+
+
+def _code_cells(path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_each_notebook_reads_as_the_analysis(path):
+    """Logic and charts live in the package (#31): no code cell over 25 lines, no chart drawn in a cell, notebook
+    03 at most 80 code lines, and a markdown cell stating the question and method of each section."""
+    cells = _code_cells(path)
+    sizes = [len([line for line in c.splitlines() if line.strip()]) for c in cells]
+    assert max(sizes) <= 25, (path.stem, sizes)
+    assert not any("plt." in c or "ax." in c for c in cells), path.stem
+    if path.stem.startswith("03-"):
+        assert sum(sizes) <= 80, sum(sizes)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    methods = [c for c in nb["cells"] if c["cell_type"] == "markdown" and "*Method:*" in "".join(c["source"])]
+    if not path.stem.startswith("00-"):  # the summary has one section: the answer
+        assert len(methods) >= 2, path.stem
+    assert all(c["metadata"].get("tags") == ["dev"] for c in methods)  # for the researcher, never on a page

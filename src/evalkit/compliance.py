@@ -439,3 +439,15 @@ def top_arrears(df: pd.DataFrame, n: int = 10, salt: str | None = None, hashed: 
     ids = top["company_id"].to_numpy()
     top.insert(0, "company_hash", ids if hashed else salted_hash(ids, get_salt() if salt is None else salt))
     return top.drop(columns="company_id").reset_index(drop=True)
+
+
+def plot_arrears(ages: pd.DataFrame, labels: dict[str, str], ax=None):
+    """Arrears (Rupiah billion) by months in arrears (:func:`arrears_by_age`); ``labels``: ``xlabel``, ``ylabel``."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(7, 3.5))
+    ax.bar(ages["age_months"], ages["arrears_rupiah"] / 1e9, color="#e07b39")
+    ax.set_xlabel(labels.get("xlabel", ""))
+    ax.set_ylabel(labels.get("ylabel", ""))
+    ax.set_ylim(bottom=0)
+    return fig

@@ -86,3 +86,14 @@ def time_axis(ax) -> None:
 def vline_policy(ax, when, label: str) -> None:
     """Dashed vertical line at the policy start."""
     ax.axvline(when, color="#333333", ls="--", lw=1, label=label)
+
+
+def plot_counts(names, counts, labels: dict[str, str], ax=None, figsize: tuple[float, float] = (8, 3.8)):
+    """Horizontal bars of ``counts`` per worded ``names`` (the first name on top), in the alert colour: how many
+    rows or cases each check flags; ``labels``: ``xlabel``."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=figsize)
+    ax.barh(list(names)[::-1], list(counts)[::-1], color="#c0392b")
+    ax.set_xlabel(labels.get("xlabel", ""))
+    return fig

@@ -5,7 +5,7 @@
 * :mod:`.designs` — the designs as plug-ins, one module each, and :func:`run_designs`;
 * :mod:`.comparison` — the comparison table, the effect the summary quotes and the dose-response additionality the
   budget reads back (:func:`additionality_from_table`);
-* :mod:`.presentation` — the forest plot and the notebook text of each design;
+* :mod:`.presentation` — the forest plot, the notebook text of each design and notebook 02's headlines;
 * :mod:`.headlines` — the headlines notebook 02 hands to the pages.
 
 The estimators themselves are the numeric core in :mod:`evalkit.methods`.
@@ -30,7 +30,7 @@ _LAZY = {
         "designs",
     ),
     **dict.fromkeys(("kabkota_vs_provinces", "kaltim_series", "staggered_panel", "windows"), "panels"),
-    **dict.fromkeys(("forest_plot", "present", "reading"), "presentation"),
+    **dict.fromkeys(("comparison_section", "forest_plot", "headlines", "present", "reading"), "presentation"),
 }
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .comparison import ci_level, mde
-from .designs import PERGUB_EFFECT_DESIGNS, REGISTRY, DesignResult
+from .comparison import ci_level, comparison_table, headline_effect, mde
+from .designs import PERGUB_EFFECT_DESIGNS, REGISTRY, WORKER_WEIGHTED_DESIGNS, DesignResult
 
 
 def forest_plot(table: pd.DataFrame, labels: dict[str, str], xlabel: str, truth_label: str = "True effect"):
@@ -110,3 +110,67 @@ def reading(ctx, table: pd.DataFrame) -> None:
         add=ctx.num(add, 2) if np.isfinite(add) else "–",
         per100=ctx.num(100 * add, 0) if np.isfinite(add) else "–",
     )
+
+
+def headlines(ctx, comparison: pd.DataFrame) -> None:
+    """Notebook 02's headlines: the effect the summary quotes (:func:`~.comparison.headline_effect`) and the workers
+    it protected — Kaltim's vulnerable workers times a *worker-weighted* effect (:data:`WORKER_WEIGHTED_DESIGNS`),
+    never the kab/kota DiD's unweighted mean, in which each kab/kota counts once whatever its size — with the
+    sentence that states that estimand. Nothing when no design gave a finite interval."""
+    effect = headline_effect(comparison)
+    if effect is None:
+        return
+    kaltim = ctx.data.kaltim
+    workers = float(kaltim.loc[kaltim["period"] == kaltim["period"].max(), "vulnerable_workers"].sum())
+    counted = headline_effect(comparison, WORKER_WEIGHTED_DESIGNS) or effect
+    persons = {k: round(counted[k] / 100 * workers) for k in ("estimate", "ci_low", "ci_high")}
+    interval = ctx.t(
+        "interval_text",
+        low=ctx.num(effect["ci_low"], 1),
+        high=ctx.num(effect["ci_high"], 1),
+        level=ctx.pct(100 * effect["ci_level"], 1),
+    )
+    ctx.headline(
+        "effect_did",
+        effect["estimate"],
+        f"{ctx.pp(effect['estimate'])} ({interval})",
+        detail={k: effect[k] for k in ("design", "ci_low", "ci_high", "ci_level", "pvalue")},
+    )
+    ctx.headline(
+        "workers_protected",
+        persons["estimate"],
+        f"{ctx.num(persons['estimate'])} ({ctx.num(persons['ci_low'])} – {ctx.num(persons['ci_high'])})",
+        detail={
+            "ci_low": persons["ci_low"],
+            "ci_high": persons["ci_high"],
+            "workers": workers,
+            "design": counted["design"],
+            "effect_pp": counted["estimate"],
+            "ci_level": counted["ci_level"],
+        },
+    )
+    ctx.say(
+        "workers_estimand",
+        design=ctx.t(f"design_{counted['design']}"),
+        effect=ctx.pp(counted["estimate"]),
+        persons=ctx.num(persons["estimate"]),
+        did=ctx.pp(effect["estimate"]),
+    )
+
+
+def comparison_section(ctx, results: list[DesignResult]) -> pd.DataFrame:
+    """The designs side by side: the comparison table (the true effect only on synthetic data), the forest plot,
+    the reading across designs and the headlines; returns the comparison table."""
+    comparison = comparison_table(results, ctx.params.evaluation.alpha)
+    shown = comparison.assign(
+        ci_level=100 * comparison["ci_level"], not_run=comparison["not_run"].map(lambda k: k or "none")
+    )
+    if not comparison["truth"].notna().any():  # real data: there is no true effect to show
+        shown = shown.drop(columns=["truth", "covers"])
+    ctx.table(shown.drop(columns=["method"]), "comparison")
+    labels = {d: ctx.t(f"design_{d}") for d in comparison["design"]}
+    fig = forest_plot(comparison, labels, ctx.t("axis_effect_pp"), ctx.t("legend_truth"))
+    ctx.figure(fig, "forest", headline=True)
+    reading(ctx, comparison)
+    headlines(ctx, comparison)
+    return comparison

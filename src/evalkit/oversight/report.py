@@ -77,3 +77,21 @@ def previous_results(run_dir: Path, notebook: str) -> dict | None:
         if manifest.get("status") == "ok" and isinstance(results.get("oversight_counts"), dict):
             return {**results["oversight_counts"], "run": folder.name}
     return None
+
+
+def plot_realisation(shown: pd.DataFrame, pagu_rupiah: float, labels: dict[str, str], ax=None):
+    """Cumulative payments against the DPA's quarterly plan and the pagu (Rupiah billion, months 1–12);
+    ``labels``: ``paid``, ``plan``, ``pagu``, ``xlabel``, ``ylabel``."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(8, 3.8))
+    ax.plot(shown["month"], shown["cumulative"] / 1e9, marker="o", label=labels.get("paid"))
+    if shown["plan_cumulative"].notna().all():
+        ax.step(shown["month"], shown["plan_cumulative"] / 1e9, where="post", linestyle="--", label=labels.get("plan"))
+    ax.axhline(pagu_rupiah / 1e9, color="#555", linewidth=1, label=labels.get("pagu"))
+    ax.set_xlabel(labels.get("xlabel", ""))
+    ax.set_ylabel(labels.get("ylabel", ""))
+    ax.set_xticks(range(1, 13))
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False)
+    return fig
