@@ -9,6 +9,7 @@ denominators — so the example shows what a data officer's own files will do.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from .data.schemas import SYNTHETIC_LABEL
 from .data.synthetic import config_from_params
 from .oversight.generate import generate_oversight
 from .recipients.generate import defect_counts, generate_recipients, generate_reference_lists
+
+if TYPE_CHECKING:
+    from .params.schema import Params
 
 FILES = {
     "participants": "participants.csv",
@@ -67,7 +71,7 @@ orang, perusahaan, atau angka wilayah yang sebenarnya.
 """
 
 
-def write_example(params, folder: Path) -> list[Path]:
+def write_example(params: Params, folder: Path) -> list[Path]:
     """Write the example inputs for ``params`` (its seed and simulator settings) into ``folder``."""
     dataset = generate(config_from_params(params))
     v = params.verification

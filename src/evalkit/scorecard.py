@@ -28,14 +28,19 @@ and the ranks recomputed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .budget.cost import unit_cost
 from .params.schema import SCORE_INDICATORS as INDICATORS
 
+if TYPE_CHECKING:
+    from .params.schema import Params
 
-def coverage_ranking(data, params, outcome: str | None = None) -> pd.DataFrame:
+
+def coverage_ranking(data, params: Params, outcome: str | None = None) -> pd.DataFrame:
     """Rank the participating kab/kota (``scorecard.participants``; all when empty) by the latest 12-month mean
     coverage; growth = change since the 12 months before the policy."""
     outcome = outcome or params.evaluation.outcome
@@ -55,7 +60,7 @@ def coverage_ranking(data, params, outcome: str | None = None) -> pd.DataFrame:
 
 
 def indicators(
-    data, params, compliance: pd.DataFrame | None = None, quality: pd.DataFrame | None = None
+    data, params: Params, compliance: pd.DataFrame | None = None, quality: pd.DataFrame | None = None
 ) -> pd.DataFrame:
     """Raw indicator values per kab/kota and year (see the module docstring for units)."""
     kt = data.kaltim.copy()
@@ -94,7 +99,7 @@ def indicators(
     return yearly[["region_code", "region_name", "year", *INDICATORS]].reset_index(drop=True)
 
 
-def indicators_for(data, params, monitoring) -> pd.DataFrame:
+def indicators_for(data, params: Params, monitoring) -> pd.DataFrame:
     """:func:`indicators` with the compliance and data-quality tables of a
     :class:`~evalkit.verified_inputs.VerifiedInputs` (either may be missing)."""
     quality = monitoring.verification.by_region if monitoring.verification is not None else None
@@ -110,13 +115,13 @@ def _normalise(x: pd.DataFrame, method: str) -> pd.DataFrame:
     return (100 * (x - lo) / span).fillna(50).where(x.notna())
 
 
-def participating(ind: pd.DataFrame, params) -> pd.DataFrame:
+def participating(ind: pd.DataFrame, params: Params) -> pd.DataFrame:
     """The rows of the kab/kota taking part in the assessment (``scorecard.participants``; all when empty)."""
     codes = params.scorecard.participants
     return ind if not codes else ind[ind["region_code"].astype(str).isin(codes)]
 
 
-def declines(data, params) -> pd.DataFrame:
+def declines(data, params: Params) -> pd.DataFrame:
     """Kab/kota whose total or vulnerable-worker coverage fell from the previous year to the latest (annual means),
     largest fall first: ``region_code, region_name, year, total_change_pp, vulnerable_change_pp`` and the two
     coverages in the latest year. Empty when none fell."""
@@ -162,7 +167,9 @@ def declines(data, params) -> pd.DataFrame:
     return out.sort_values(["total_change_pp", "vulnerable_change_pp"], ignore_index=True) if len(out) else out
 
 
-def composite(ind: pd.DataFrame, params, year: int | None = None, weights: np.ndarray | None = None) -> pd.DataFrame:
+def composite(
+    ind: pd.DataFrame, params: Params, year: int | None = None, weights: np.ndarray | None = None
+) -> pd.DataFrame:
     """Normalised indicators, composite score (0–100) and rank for one year (latest by default), among the
     participating kab/kota only (:func:`participating`)."""
     sc = params.scorecard
@@ -184,7 +191,7 @@ def composite(ind: pd.DataFrame, params, year: int | None = None, weights: np.nd
     return out.sort_values("rank", ignore_index=True)
 
 
-def rank_uncertainty(ind: pd.DataFrame, params, year: int | None = None) -> pd.DataFrame:
+def rank_uncertainty(ind: pd.DataFrame, params: Params, year: int | None = None) -> pd.DataFrame:
     """Ranks under random weights: median rank, P10–P90 range and probability of a top-3 place.
 
     Vectorised: the normalised indicators are fixed; every weight draw is one column of a matrix product.
@@ -211,7 +218,9 @@ def rank_uncertainty(ind: pd.DataFrame, params, year: int | None = None) -> pd.D
     return out.sort_values("rank_median", ignore_index=True)
 
 
-def ranked(ind: pd.DataFrame, params, year: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def ranked(
+    ind: pd.DataFrame, params: Params, year: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """``(composite table, rank uncertainty, published table)`` for one year (latest by default); the
     published table is rank, code, name, score and the rank-uncertainty columns."""
     table = composite(ind, params, year)
@@ -256,7 +265,7 @@ FORM_TO_CRITERION = {
 }
 
 
-def criteria_table(params) -> pd.DataFrame:
+def criteria_table(params: Params) -> pd.DataFrame:
     """The criteria with their weight (the sum of their indicators' weights), indicators and source."""
     sc = params.scorecard
     rows = [
@@ -272,7 +281,7 @@ def criteria_table(params) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def criteria_scores(table: pd.DataFrame, params) -> pd.DataFrame:
+def criteria_scores(table: pd.DataFrame, params: Params) -> pd.DataFrame:
     """Per participating kab/kota and criterion: the weighted mean (0–100) of its indicators' normalised values
     (``z_*`` of :func:`composite`); empty (NaN) for a criterion without an indicator with data — the form evidences it."""
     sc = params.scorecard
@@ -300,7 +309,7 @@ def profiles(
     raw: pd.DataFrame,
     form: pd.DataFrame | None,
     falls: pd.DataFrame,
-    params,
+    params: Params,
 ) -> list[dict]:
     """One profile per participating kab/kota, in rank order: rank and rank interval, strengths (its two best-scored
     criteria) and gaps (its two weakest), the evidence (indicator values; form answers with their document) and

@@ -15,6 +15,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from .recipients.engine import VerificationReport, check_recipients
 from .recipients.generate import defect_counts, generate_recipients
 from .recipients.io import read_recipients
 
+if TYPE_CHECKING:
+    from .params.schema import Params
+
 
 @dataclass
 class VerifiedInputs:
@@ -36,7 +40,7 @@ class VerifiedInputs:
     injected: dict | None = None  # synthetic only: defects injected per check
 
 
-def load_verified_inputs(params) -> VerifiedInputs:
+def load_verified_inputs(params: Params) -> VerifiedInputs:
     """Verified recipient list and company compliance for ``params`` (from the cache when present)."""
     tables, meta = cache.cached(
         params.project_root, "verified", _cache_parts(params), lambda: _to_tables(_compute(params))
@@ -44,10 +48,10 @@ def load_verified_inputs(params) -> VerifiedInputs:
     return _from_tables(tables, meta)
 
 
-def _cache_parts(params) -> dict:
+def _cache_parts(params: Params) -> dict:
     """Everything the monitoring tables depend on (see :func:`evalkit.cache.key_of`)."""
     d = params.data
-    parts = {
+    parts: dict[str, object] = {
         "data": d.model_dump(mode="json"),
         "verification": params.verification.model_dump(mode="json"),
         "salt": cache.salt_fingerprint(),
@@ -94,7 +98,7 @@ def _from_tables(tables: cache.Tables, meta: dict) -> VerifiedInputs:
     )
 
 
-def _compute(params) -> VerifiedInputs:
+def _compute(params: Params) -> VerifiedInputs:
     v = params.verification
     root = params.project_root
     if params.data.source == "synthetic":
@@ -120,7 +124,7 @@ def _compute(params) -> VerifiedInputs:
     return VerifiedInputs(report, companies, compliance_summary(companies) if companies is not None else None, False)
 
 
-def load_form(params):
+def load_form(params: Params):
     """The kab/kota self-assessment answers: the file ``data.self_assessment`` names, or synthetic answers for synthetic
     data (put through the same checks); ``None`` for files without a form."""
     if params.data.source != "synthetic":

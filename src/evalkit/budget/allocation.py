@@ -18,6 +18,7 @@ and the Gini index of vulnerable-worker coverage across kab/kota, so a planner c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,9 @@ import pandas as pd
 from .basis import basis
 from .cost import unit_cost
 from .state import BudgetInfeasible, added, base_state, central, grow, one_for_one, years_of
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 ALLOCATION_RULES = ("optimal", "proportional_uncovered", "equal_gap", "per_capita")
 
@@ -61,7 +65,7 @@ def gini(values: np.ndarray, weights: np.ndarray | None = None) -> float:
     return float(1 - 2 * area)
 
 
-def _inputs(params, data, budget: int, year: int | None, a: float):
+def _inputs(params: Params, data, budget: int, year: int | None, a: float):
     b = params.budget
     year = year or b.start_year
     base = base_state(params, data)
@@ -81,7 +85,7 @@ def _inputs(params, data, budget: int, year: int | None, a: float):
     return base, one, codes, E, price, lo, hi
 
 
-def _check(base, codes, lo, hi, price, budget: int, params) -> None:
+def _check(base, codes, lo, hi, price, budget: int, params: Params) -> None:
     problems = []
     for i, code in enumerate(codes):
         if lo[i] > hi[i]:
@@ -159,7 +163,7 @@ def _top_up(R: np.ndarray, hi: np.ndarray, price: np.ndarray, budget: int, value
 
 
 def allocate(
-    params, data, budget: float, additionality_share: float, rule: str | None = None, year: int | None = None
+    params: Params, data, budget: float, additionality_share: float, rule: str | None = None, year: int | None = None
 ) -> Allocation:
     """Split the province's ``budget`` (Rupiah, one APBD year) across the 10 kab/kota (see the module docstring)."""
     b = params.budget
@@ -209,7 +213,9 @@ def allocate(
     return Allocation(table, rule, budget, int(budget - spent.sum()), shadow)
 
 
-def compare_rules(params, data, budget: float, additionality_share: float, year: int | None = None) -> pd.DataFrame:
+def compare_rules(
+    params: Params, data, budget: float, additionality_share: float, year: int | None = None
+) -> pd.DataFrame:
     """Every rule under the same limits: newly covered workers, Rupiah used, and what it means for equity —
     the vulnerable-worker coverage of the worst-off kab/kota and the Gini index across kab/kota."""
     rows = []

@@ -24,11 +24,15 @@ which was used.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..data.oversight import invoice_gaps, invoice_shares, measured_invoices
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 SOURCES = ("province", "kabkota", "csr")
 COLUMNS = {"province": "subsidised_prov", "kabkota": "subsidised_kabkota", "csr": "subsidised_csr"}
@@ -105,7 +109,7 @@ def _per_region(counts: pd.DataFrame, codes) -> pd.DataFrame:
     return pd.DataFrame(rows).T[list(SOURCES)]
 
 
-def basis(params, data, codes=None) -> Basis:
+def basis(params: Params, data, codes=None) -> Basis:
     """The funding shares and months unpaid the budget uses (see the module docstring)."""
     b = params.budget
     codes = [str(c) for c in (codes if codes is not None else sorted(data.kaltim["region_code"].astype(str).unique()))]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -10,10 +11,13 @@ import pandas as pd
 from ..data.dataset import COVERAGE_COLUMNS, coverage_measure
 from ..data.oversight import measured_invoices
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
+
 PROGRAMMES = ("jkk", "jkm", "jht", "jp")
 
 
-def unit_cost_table(params, programmes=None, declared_income_rupiah: float | None = None) -> pd.DataFrame:
+def unit_cost_table(params: Params, programmes=None, declared_income_rupiah: float | None = None) -> pd.DataFrame:
     """Contribution per worker per month by programme, in Rupiah per month.
 
     JKK = ``jkk_rate_share`` × declared income; JKM = ``jkm_rupiah`` flat; JHT = ``jht_rate_share`` ×
@@ -31,12 +35,12 @@ def unit_cost_table(params, programmes=None, declared_income_rupiah: float | Non
     return pd.DataFrame(rows, columns=["programme", "rupiah_month"])
 
 
-def unit_cost(params, programmes=None, declared_income_rupiah: float | None = None) -> float:
+def unit_cost(params: Params, programmes=None, declared_income_rupiah: float | None = None) -> float:
     """Total contribution per worker per month in Rupiah (e.g. JKK 10.000 + JKM 6.800 = 16.800)."""
     return float(unit_cost_table(params, programmes, declared_income_rupiah)["rupiah_month"].sum())
 
 
-def recipients_cost_by_year(panel: pd.DataFrame, params) -> pd.DataFrame:
+def recipients_cost_by_year(panel: pd.DataFrame, params: Params) -> pd.DataFrame:
     """Yearly recipient-months and contribution cost of the Kaltim subsidies in the panel.
 
     Columns: ``year``, ``listed_prov`` (the provincial list of the year: its largest monthly count, persons),
@@ -95,7 +99,7 @@ def invoice_cost_by_year(summary: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def kabkota_gap(params, data) -> pd.DataFrame:
+def kabkota_gap(params: Params, data) -> pd.DataFrame:
     """How far each Kaltim kab/kota is from the coverage target in the latest month, lowest coverage first.
 
     Coverage is the budget's measure (``budget.measure``: all workers or vulnerable workers, percent).
@@ -128,7 +132,7 @@ def kabkota_gap(params, data) -> pd.DataFrame:
     return out.sort_values(["coverage_pct", "region_code"], ignore_index=True)
 
 
-def invoices_against_panel(panel: pd.DataFrame, params) -> dict | None:
+def invoices_against_panel(panel: pd.DataFrame, params: Params) -> dict | None:
     """With an invoice file: the mean monthly recipients it bills in its latest year against the panel's subsidised
     recipients (all funders) in the same year — ``{"year", "invoiced", "panel", "ratio"}`` — so that a page can say when
     the file is not the whole programme (a sample, a missing month). ``None`` without invoices or a common year."""

@@ -3,6 +3,8 @@ recipients kept as a path, and the additionality the budget uses (an input: the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -12,8 +14,11 @@ from .requirement import Requirement, revenue_path, solve
 from .state import base_state, central, years_of
 from .value import extra_groups_cost
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
-def additionality(params, estimate: float | None) -> tuple[float, str]:
+
+def additionality(params: Params, estimate: float | None) -> tuple[float, str]:
     """Additionality used by the budget and where it comes from: the evaluation's ``estimate`` (a share, read
     from notebook 02's result table) when ``budget.use_estimated_additionality`` allows it and one is
     given, else ``budget.additionality_share``."""
@@ -23,14 +28,14 @@ def additionality(params, estimate: float | None) -> tuple[float, str]:
     return b.additionality_share, "params"
 
 
-def status_quo(params, data, additionality_share: float) -> Requirement:
+def status_quo(params: Params, data, additionality_share: float) -> Requirement:
     """Today's recipients kept every year (as many as each kab/kota still has eligible), through the engine."""
     base = base_state(params, data)
     today = np.repeat(base.table["R"].to_numpy()[:, None], len(years_of(params)), axis=1)
     return solve(params, data, central(params, additionality_share), base=base, plan=today)
 
 
-def totals(params, req: Requirement, draw: int = 0) -> pd.DataFrame:
+def totals(params: Params, req: Requirement, draw: int = 0) -> pd.DataFrame:
     """Yearly province-level sums of one draw: recipients (int), cost by source and in total, the province's
     cost with no kab/kota or CSR contribution, its ceiling, revenue, coverage, and extra groups (Rupiah)."""
     years = req.years
@@ -47,7 +52,7 @@ def totals(params, req: Requirement, draw: int = 0) -> pd.DataFrame:
     return out
 
 
-def with_pagu(params, data, need, additionality_share: float) -> list[tuple[dict, pd.DataFrame]]:
+def with_pagu(params: Params, data, need, additionality_share: float) -> list[tuple[dict, pd.DataFrame]]:
     """The answer to "with Rp X in year Y": for each ``budget.pagu`` year, what the envelope buys under
     ``budget.allocation`` — the same :func:`evalkit.budget.allocation.allocate` the budget path and the allocation
     table use. Returns ``(summary, table)`` per year: ``summary`` holds ``year, pagu_rupiah, recipients,

@@ -28,6 +28,7 @@ Steps, for each draw:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,9 @@ from .allocation import allocate
 from .basis import basis
 from .cost import unit_cost
 from .state import BaseState, BudgetInfeasible, base_state, central, coverage_pct, grow, measure_parts, years_of
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 LIMITS = ("room", "capacity", "cap")
 LIMIT_KEYS = {
@@ -81,7 +85,7 @@ class Requirement:
         return self.reached >= self.target_pct - 1e-9
 
 
-def revenue_path(params, years: np.ndarray) -> np.ndarray:
+def revenue_path(params: Params, years: np.ndarray) -> np.ndarray:
     """Provincial revenue per year (Rupiah): ``apbd_revenue_rupiah`` in ``revenue_base_year``, growing at
     ``revenue_growth_share``."""
     b = params.budget
@@ -117,7 +121,7 @@ def _need(state: dict, target_pct: float, measure: str) -> tuple[np.ndarray, np.
 
 
 def solve(
-    params,
+    params: Params,
     data,
     draws: dict[str, np.ndarray],
     target_pct: float | None = None,
@@ -300,7 +304,7 @@ def describe(req: Requirement, draw: int = 0) -> RequiredBudget:
 
 
 def required_budget(
-    params,
+    params: Params,
     data,
     additionality_share: float,
     target_pct: float | None = None,

@@ -10,11 +10,16 @@ measured gap the scenario's ``formal_coverage_growth_pp`` assumes is closed.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from .requirement import describe, solve
 from .state import added, base_state, central, measure_parts, self_paid_share0
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 #: params keys a planner can move, with the most the search tries for each (the schema's upper bounds)
 CHANGES = {
@@ -26,7 +31,7 @@ CHANGES = {
 
 
 def route_to_target(
-    params, data, additionality_share: float, registration_gap: pd.Series | None = None
+    params: Params, data, additionality_share: float, registration_gap: pd.Series | None = None
 ) -> pd.DataFrame:
     """Persons covered in the base year and the target year, by lever, for the fixed path.
 
@@ -81,7 +86,7 @@ def route_to_target(
     return out
 
 
-def _feasible_with(params, data, additionality_share: float, key: str, value: float):
+def _feasible_with(params: Params, data, additionality_share: float, key: str, value: float):
     if key in ("formal_coverage_growth_pp", "self_paid_growth_pp"):
         draws = central(params, additionality_share) | {key: np.array([value])}
         return describe(solve(params, data, draws))
@@ -90,7 +95,7 @@ def _feasible_with(params, data, additionality_share: float, key: str, value: fl
     return describe(solve(moved, data, central(moved, additionality_share)))
 
 
-def smallest_changes(params, data, additionality_share: float) -> pd.DataFrame:
+def smallest_changes(params: Params, data, additionality_share: float) -> pd.DataFrame:
     """For a target out of reach: the smallest value of each lever (alone, the others as in params) that
     reaches it, found by bisection on the engine; ``reachable`` False when even the lever's maximum does not.
 
@@ -147,7 +152,7 @@ GROWTH_ASSUMPTIONS = (
 )
 
 
-def decisive_assumptions(params, data, additionality_share: float) -> list[dict]:
+def decisive_assumptions(params: Params, data, additionality_share: float) -> list[dict]:
     """The growth assumptions a reachable target turns on: each key of :data:`GROWTH_ASSUMPTIONS` whose scenario
     value differs from evalkit's default (the params schema's value, which ``params/default.yaml`` keeps) and
     without which — that one value set back to the default, the others as written — the target is out of reach.

@@ -30,6 +30,7 @@ probability ``a`` (:func:`self_paid_share0`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,9 @@ import pandas as pd
 from ..errors import EvalkitError
 from ..params.schema import UNCERTAIN
 from .basis import basis
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 
 class BudgetInfeasible(EvalkitError):
@@ -59,7 +63,7 @@ class BaseState:
     table: pd.DataFrame
 
 
-def base_state(params, data) -> BaseState:
+def base_state(params: Params, data) -> BaseState:
     """Kab/kota state in the last panel month of ``target.base_year`` (or the latest month before it)."""
     kt = data.kaltim
     year = params.target.base_year
@@ -86,12 +90,12 @@ def base_state(params, data) -> BaseState:
     return BaseState(year, month, t)
 
 
-def years_of(params) -> np.ndarray:
+def years_of(params: Params) -> np.ndarray:
     """The APBD years projected: ``budget.start_year`` … ``budget.end_year``."""
     return np.arange(params.budget.start_year, params.budget.end_year + 1)
 
 
-def central(params, additionality: float) -> dict[str, np.ndarray]:
+def central(params: Params, additionality: float) -> dict[str, np.ndarray]:
     """The uncertain inputs at their params values, as one draw (arrays of length 1)."""
     values = {name: float(getattr(params.budget, name)) for name in UNCERTAIN}
     values["additionality_share"] = float(additionality)
@@ -106,7 +110,7 @@ def self_paid_share0(table: pd.DataFrame, a) -> np.ndarray:
     return np.clip(1 - per("u0") * np.exp(a * per("R") / (per("u0") * per("V"))), 0, 1)
 
 
-def grow(base: BaseState, params, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def grow(base: BaseState, params: Params, draws: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """``W, V, PU, S, E`` and the additionality slope ``k``, each ``draws × kab/kota × years``.
 
     ``draws`` holds one array (length = number of draws) per name in :data:`UNCERTAIN`."""
@@ -172,7 +176,7 @@ def coverage_pct(R: np.ndarray, state: dict[str, np.ndarray], measure: str) -> n
     return 100 * (covered + added(R, state).sum(axis=1)) / denominator
 
 
-def funding_split(params, data, codes) -> pd.DataFrame:
+def funding_split(params: Params, data, codes) -> pd.DataFrame:
     """Share of each recipient's contribution paid by province / kab/kota / CSR, per kab/kota (rows sum to 1):
     observed in the data unless params write them (:func:`evalkit.budget.basis.basis`)."""
     return basis(params, data, codes).shares.loc[[str(c) for c in codes]]

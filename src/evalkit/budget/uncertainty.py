@@ -15,6 +15,7 @@ an input without a distribution stays at its params value. Two questions per dra
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -23,8 +24,13 @@ from ..params.schema import UNCERTAIN
 from .requirement import RequiredBudget, solve
 from .state import central
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
-def draw(params, additionality_share: float, n: int | None = None, seed: int | None = None) -> dict[str, np.ndarray]:
+
+def draw(
+    params: Params, additionality_share: float, n: int | None = None, seed: int | None = None
+) -> dict[str, np.ndarray]:
     """``n`` draws of every uncertain input (inputs without a distribution keep their central value; the
     central additionality is ``additionality_share``)."""
     b = params.budget
@@ -36,12 +42,13 @@ def draw(params, additionality_share: float, n: int | None = None, seed: int | N
         d = b.uncertainty.parameters.get(name)
         if d is None:
             out[name] = np.full(n, fixed[name][0])
-        elif d.dist == "normal":
-            out[name] = rng.normal(d.mean, d.sd, n)
+        elif d.dist == "normal":  # the schema requires each distribution's own parameters (Distribution._complete)
+            out[name] = rng.normal(cast(float, d.mean), cast(float, d.sd), n)
         elif d.dist == "uniform":
-            out[name] = rng.uniform(d.low, d.high, n)
+            out[name] = rng.uniform(cast(float, d.low), cast(float, d.high), n)
         else:
-            out[name] = rng.triangular(d.low, d.mode, d.high, n) if d.high > d.low else np.full(n, d.mode)
+            low, mode, high = cast(float, d.low), cast(float, d.mode), cast(float, d.high)
+            out[name] = rng.triangular(low, mode, high, n) if high > low else np.full(n, mode)
     out["additionality_share"] = np.clip(out["additionality_share"], 0.01, 1.0)
     out["churn_share"] = np.clip(out["churn_share"], 0.0, 1.0)
     return out
@@ -58,7 +65,12 @@ class MonteCarlo:
 
 
 def simulate(
-    params, data, plan: RequiredBudget, additionality_share: float, n: int | None = None, seed: int | None = None
+    params: Params,
+    data,
+    plan: RequiredBudget,
+    additionality_share: float,
+    n: int | None = None,
+    seed: int | None = None,
 ) -> MonteCarlo:
     """The Monte Carlo of the module docstring, for the fixed path ``plan``."""
     d = draw(params, additionality_share, n, seed)
@@ -84,7 +96,7 @@ def simulate(
     )
 
 
-def tornado(params, data, additionality_share: float) -> pd.DataFrame:
+def tornado(params: Params, data, additionality_share: float) -> pd.DataFrame:
     """Target-year cost when each uncertain input alone moves to its P10 and P90 (the others central).
 
     Columns: ``parameter, low_value, high_value, cost_low, cost_high, base_cost, swing`` (Rupiah), sorted by

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
-def value_of(params, recipients: int, newly_covered: int, cost_rupiah: float) -> dict:
+
+def value_of(params: Params, recipients: int, newly_covered: int, cost_rupiah: float) -> dict:
     """Expected yearly claims paid to households of ``recipients`` (whole persons) and the cost of each worker
     covered because of the subsidy (``newly_covered``)."""
     v = params.budget.value
@@ -24,7 +29,7 @@ def value_of(params, recipients: int, newly_covered: int, cost_rupiah: float) ->
     }
 
 
-def extra_groups_cost(params, year: int) -> pd.DataFrame:
+def extra_groups_cost(params: Params, year: int) -> pd.DataFrame:
     """Cost in ``year`` of each extra group, one row per programme (Rupiah).
 
     Columns: ``group, programme, status`` (``already_provided`` — not costed again, with its basis — or

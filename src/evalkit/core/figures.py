@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import matplotlib
 import numpy as np
 
@@ -61,7 +63,6 @@ def month_axis(ax) -> None:
     The ticks are fixed from the plotted data's date range: the same ticks ``YearLocator`` gives,
     without recomputing a date rule at every draw (a third of the drawing time of the 10-panel trends).
     """
-    import datetime as dt
 
     from matplotlib.ticker import FixedLocator
 

@@ -14,8 +14,10 @@ Three uses, one implementation each:
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -106,8 +108,6 @@ def clean_stale(parent: Path, max_age_seconds: float = 86_400) -> list[str]:
 def probe_writable(folder: Path, reserve_bytes: int = 50_000_000) -> None:
     """Create ``folder`` if needed and write and remove a small file in it; raise ``OSError`` when that fails
     or when less than ``reserve_bytes`` are free on its disk."""
-    import errno
-    import tempfile
 
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=".tmp-probe-", dir=folder)
@@ -125,7 +125,7 @@ def probe_writable(folder: Path, reserve_bytes: int = 50_000_000) -> None:
 def file_lock(path: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``path`` (created if missing) for the duration of the block."""
     try:
-        import fcntl
+        import fcntl  # POSIX only: imported here, where its absence has a fallback
     except ImportError:  # not POSIX: no waiting, at worst the same work is done twice
         yield
         return

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..core import cache
 from .dataset import Dataset, add_coverage, aggregate_kaltim, before_after
 from .loaders import load_panel
 from .published import load_published
 from .synthetic import SYNTHETIC_LABEL, SimConfig, config_from_params, generate
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 __all__ = [
     "Dataset",
@@ -23,7 +28,7 @@ __all__ = [
 ]
 
 
-def load_data(params) -> Dataset:
+def load_data(params: Params) -> Dataset:
     """The dataset a params object points to: synthetic from its seed, or its validated real files.
 
     A real panel is read and validated once per file content and then served from the Parquet cache
@@ -39,18 +44,18 @@ def load_data(params) -> Dataset:
             "published",
             [d.participants, d.denominators, d.offices],
             lambda: load_published(
-                root, d.participants, d.denominators, d.offices, max_mb=d.max_file_mb, max_count=d.max_count
+                root, d.participants, str(d.denominators), d.offices, max_mb=d.max_file_mb, max_count=d.max_count
             ),
         )
     return _cached(
         params,
         "panel",
         [d.panel],
-        lambda: load_panel(root / d.panel, max_mb=d.max_file_mb, display=d.panel, max_count=d.max_count),
+        lambda: load_panel(root / str(d.panel), max_mb=d.max_file_mb, display=str(d.panel), max_count=d.max_count),
     )
 
 
-def _cached(params, kind: str, names: list[str | None], load) -> Dataset:
+def _cached(params: Params, kind: str, names: list[str | None], load) -> Dataset:
     """``load()`` once per content of the named files, then from the Parquet cache (keyed by each file's SHA-256,
     its name and the data limits)."""
     root = params.project_root

@@ -6,6 +6,8 @@ anything runs."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -15,8 +17,11 @@ from .loaders import open_sheet
 from .oversight import _raw, _typed, load_checked
 from .schemas import SELF_ASSESSMENT
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
-def read_form(params) -> pd.DataFrame | None:
+
+def read_form(params: Params) -> pd.DataFrame | None:
     """The self-assessment answers the params name (``None`` when none): typed, free text safe."""
     import duckdb
 
@@ -42,7 +47,7 @@ def read_form(params) -> pd.DataFrame | None:
     return form
 
 
-def generate_form(params, seed: int | None = None) -> pd.DataFrame:
+def generate_form(params: Params, seed: int | None = None) -> pd.DataFrame:
     """Synthetic self-assessment answers (SYNTHETIC DATA) of the participating kab/kota, in the template's layout:
     a regulation where ``policy.cofunding`` names one, an APBD line for vulnerable workers there, CSR partners and an
     innovation in some, nothing in others — so that the profiles show evidence, gaps and missing documents."""

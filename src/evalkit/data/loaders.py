@@ -8,6 +8,7 @@ a file are collected before raising, so a data officer can fix them in one pass.
 from __future__ import annotations
 
 import re
+import zipfile
 from io import StringIO
 from pathlib import Path
 
@@ -174,7 +175,6 @@ def open_sheet(path: Path, shown: str, max_mb: float, read_only: bool = False, s
     layout), else the only
     visible sheet — never silently the first of several. The workbook's uncompressed size is checked first (a
     small zip can hold gigabytes), and a read-only sheet's stored dimensions are ignored (they can be stale)."""
-    import zipfile
 
     import openpyxl
 

@@ -19,6 +19,7 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,9 @@ from ..errors import DataError, Problem, short_repr
 from ..reference import kaltim_codes
 from .loaders import ARCHIVE, _check_columns, check_file, is_archive, open_sheet
 from .schemas import DEATHS, MEMBERS, OVERSIGHT_SCHEMAS, Column
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 FILES = ("determined", "invoices", "payments", "dpa", "claims", "deaths", "members")
 SCHEMAS = {**OVERSIGHT_SCHEMAS, "deaths": DEATHS, "members": MEMBERS}
@@ -371,12 +375,20 @@ def _typed(con, table: str, columns: list[str], schema: list[Column], salt: str)
     )
 
 
-def _window(params) -> tuple[str, str]:
+def _window(params: Params) -> tuple[str, str]:
     return params.policy.start_month, f"{params.budget.end_year}-12"
 
 
 def load_checked(
-    con, table: str, source, schema: list[Column], shown: str, numeric: set[int], params, mapping=None, where: str = ""
+    con,
+    table: str,
+    source,
+    schema: list[Column],
+    shown: str,
+    numeric: set[int],
+    params: Params,
+    mapping=None,
+    where: str = "",
 ) -> tuple[list[str], list[Problem]]:
     """One input file (a text frame or a :class:`CsvFile`) as the DuckDB table ``table``, mapped onto its template
     (``mapping``, params key ``where``) and checked: its columns, then every value. Returns its column names and
@@ -389,7 +401,7 @@ def load_checked(
 
 
 def check_tables(
-    frames: dict[str, tuple[object, str, set[int]]], params, salt: str, mappings: dict | None = None
+    frames: dict[str, tuple[object, str, set[int]]], params: Params, salt: str, mappings: dict | None = None
 ) -> OversightInputs:
     """Check the files (name → (a text frame or a :class:`CsvFile`, the file shown in messages, rows with a numeric
     NIK)) and hash them; raise one :class:`DataError` listing every problem of every file."""
@@ -467,7 +479,7 @@ def _across(t: OversightInputs, frames: dict) -> list[Problem]:
     return problems
 
 
-def _parts(params) -> dict | None:
+def _parts(params: Params) -> dict | None:
     """What the checked oversight tables depend on (the cache key's parts); ``None`` when no file is named."""
     d, root = params.data, params.project_root
     named = {name: getattr(d, name) for name in FILES if getattr(d, name)}
@@ -482,7 +494,7 @@ def _parts(params) -> dict | None:
     }
 
 
-def read_oversight(params) -> OversightInputs:
+def read_oversight(params: Params) -> OversightInputs:
     """The oversight files the params name (``data.determined`` … ``data.members``), checked and hashed (cached
     by the files' digests and the salt's fingerprint). Empty when none is named."""
     d, root = params.data, params.project_root
@@ -575,7 +587,7 @@ class MeasuredInvoices:
 _MEASURED: dict[str, MeasuredInvoices | None] = {}
 
 
-def measured_invoices(params) -> MeasuredInvoices | None:
+def measured_invoices(params: Params) -> MeasuredInvoices | None:
     """The invoice summary and list sizes of the files the params name (``None`` without ``data.invoices``), read
     once per process for the same files: the budget engine asks for them in every solve."""
     if not params.data.invoices:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from .dataset import Dataset
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
-def panel_checks(data: Dataset, params) -> pd.DataFrame:
+
+def panel_checks(data: Dataset, params: Params) -> pd.DataFrame:
     """One row per check: ``check`` (translation key), ``rows_affected`` and ``passed`` (bool)."""
     p = data.panel.sort_values(["region_code", "period"])
     months = p["period"].nunique()

@@ -30,6 +30,7 @@ The exact effect of every unit-month is returned in :attr:`Dataset.truth` and su
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,9 @@ from ..core.persons import whole_persons
 from ..reference import regions as reference_regions
 from .dataset import Dataset, add_coverage
 from .schemas import SYNTHETIC_LABEL
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 # Share of Kaltim's working population and share of it that is vulnerable (BPU-eligible), by kab/kota.
 # Order-of-magnitude calibration for the simulator only (cities: more formal work; interior: less).
@@ -128,7 +132,7 @@ class SimConfig:
     extra: dict = field(default_factory=dict)
 
 
-def config_from_params(params) -> SimConfig:
+def config_from_params(params: Params) -> SimConfig:
     """The simulator configuration a params object describes."""
     syn = params.data.synthetic
     return SimConfig(

@@ -6,12 +6,17 @@ of its own beyond English defaults.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.lines import Line2D
 
 from ..core.figures import KALTIM_COLOR, OTHER_COLOR, month_axis, vline_policy
 from ..data.dataset import KALTIM_CODE, Dataset, aggregate_kaltim, before_after
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 TREND_LABELS = {
     "other_provinces": "Other provinces (median)",
@@ -25,7 +30,7 @@ TREND_LABELS = {
 }
 
 
-def before_after_table(data: Dataset, params, outcome: str | None = None) -> pd.DataFrame:
+def before_after_table(data: Dataset, params: Params, outcome: str | None = None) -> pd.DataFrame:
     """Mean coverage before vs after the policy start for each Kaltim kab/kota and for Kaltim overall.
 
     Columns: ``region_code``, ``region_name``, ``before``, ``after``, ``change`` (percent and
@@ -43,7 +48,7 @@ def before_after_table(data: Dataset, params, outcome: str | None = None) -> pd.
     return out
 
 
-def trend_table(data: Dataset, params, outcome: str | None = None) -> pd.DataFrame:
+def trend_table(data: Dataset, params: Params, outcome: str | None = None) -> pd.DataFrame:
     """Kaltim's monthly coverage beside the other provinces' median and P10–P90 (percent): the data of
     :func:`plot_kaltim_vs_provinces`. Columns ``period`` (``YYYY-MM``), ``kaltim_pct``, ``other_p10_pct``,
     ``other_median_pct``, ``other_p90_pct`` (empty on a Kaltim-only panel)."""
@@ -75,7 +80,9 @@ def kabkota_monthly(data: Dataset, outcome: str) -> pd.DataFrame:
     return kt.assign(period=pd.DatetimeIndex(kt["period"]).strftime("%Y-%m")).reset_index(drop=True)
 
 
-def plot_kaltim_vs_provinces(data: Dataset, params, labels: dict[str, str] | None = None, outcome: str | None = None):
+def plot_kaltim_vs_provinces(
+    data: Dataset, params: Params, labels: dict[str, str] | None = None, outcome: str | None = None
+):
     """Kaltim aggregate coverage against the median and spread of the other provinces.
 
     ``labels``: ``other_provinces``, ``kaltim``, ``start``, ``ylabel``, ``xlabel`` (defaults: :data:`TREND_LABELS`).
@@ -107,7 +114,7 @@ def plot_kaltim_vs_provinces(data: Dataset, params, labels: dict[str, str] | Non
 
 def plot_kabkota_trends(
     data: Dataset,
-    params,
+    params: Params,
     ylabel: str = "Coverage (%)",
     outcome: str | None = None,
     labels: dict[str, str] | None = None,

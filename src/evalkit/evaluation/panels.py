@@ -3,21 +3,26 @@ and — for synthetic data only — each design's exact target computed from ``D
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
 from ..core.months import month_numbers, month_ord, window
 from ..data.dataset import Dataset, aggregate_kaltim
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
-def windows(params) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
+
+def windows(params: Params) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
     """(first pre month, policy start, first month after the post window)."""
     start = params.policy_start.to_timestamp()
     lo, hi = window(start, params.evaluation.pre_window_months, params.evaluation.post_window_months)
     return lo, start, hi
 
 
-def in_window(df: pd.DataFrame, params) -> pd.DataFrame:
+def in_window(df: pd.DataFrame, params: Params) -> pd.DataFrame:
     lo, _, hi = windows(params)
     return df[(df["period"] >= lo) & (df["period"] < hi)].reset_index(drop=True)
 
@@ -29,7 +34,7 @@ def with_truth(data: Dataset) -> pd.DataFrame:
     return p.join(data.truth[["effect_pp", "effect_pergub_pp", "effect_cofunding_pp"]])
 
 
-def comparison_units(df: pd.DataFrame, params, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+def comparison_units(df: pd.DataFrame, params: Params, keep: tuple[str, ...] = ()) -> pd.DataFrame:
     """Keep the kab/kota (or ``keep`` codes) and the comparison provinces chosen by ``evaluation.comparison``."""
     codes = params.comparison_codes
     if codes is None:
@@ -37,7 +42,7 @@ def comparison_units(df: pd.DataFrame, params, keep: tuple[str, ...] = ()) -> pd
     return df[(df["level"] == "kabkota") | df["region_code"].isin([*codes, *keep])].reset_index(drop=True)
 
 
-def kabkota_vs_provinces(data: Dataset, params) -> pd.DataFrame:
+def kabkota_vs_provinces(data: Dataset, params: Params) -> pd.DataFrame:
     """Window panel of the 10 kab/kota and the comparison provinces (``evaluation.comparison``) with
     ``treat`` (0/1), ``first_treated``, ``dose`` and ``province_code`` (the level the Pergub is assigned at: 64 for
     every Kaltim kab/kota)."""
@@ -52,7 +57,7 @@ def kabkota_vs_provinces(data: Dataset, params) -> pd.DataFrame:
     return p
 
 
-def kaltim_series(data: Dataset, params) -> pd.DataFrame:
+def kaltim_series(data: Dataset, params: Params) -> pd.DataFrame:
     """Kaltim aggregate monthly series in the window (with the aggregate true effect when synthetic)."""
     agg = aggregate_kaltim(data.panel)
     if data.truth is not None:
@@ -67,7 +72,7 @@ def kaltim_series(data: Dataset, params) -> pd.DataFrame:
     return in_window(agg, params)
 
 
-def staggered_panel(data: Dataset, params) -> pd.DataFrame:
+def staggered_panel(data: Dataset, params: Params) -> pd.DataFrame:
     """Kab/kota from the Pergub start on, ``first_treated`` = own co-funding start (NaT if none)."""
     p = with_truth(data)
     start = params.policy_start.to_timestamp()

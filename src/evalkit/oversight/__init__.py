@@ -8,6 +8,8 @@ synthetic data, generates them from the params' seed (:mod:`.generate`) and puts
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..core import cache
 from ..core.salt import get_salt
 from ..data.oversight import ENROLLED_SHARE, OversightInputs, check_tables, read_oversight
@@ -15,11 +17,14 @@ from . import reconcile as reconcile_module
 from .generate import KINDS, generate_oversight
 from .reconcile import Reconciliation, reconcile
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
+
 #: synthetic data: provincial recipients per kab/kota and year in the generated files (a sample, not the programme)
 SYNTHETIC_PER_REGION = 60
 
 
-def synthetic_inputs(params, codes: list[str], per_region: int = SYNTHETIC_PER_REGION) -> OversightInputs:
+def synthetic_inputs(params: Params, codes: list[str], per_region: int = SYNTHETIC_PER_REGION) -> OversightInputs:
     """Generated oversight files for ``params`` put through the real files' checks (cached by seed and salt)."""
     parts = {
         "seed": params.seed,
@@ -48,7 +53,7 @@ def synthetic_inputs(params, codes: list[str], per_region: int = SYNTHETIC_PER_R
     )
 
 
-def load_inputs(params, codes: list[str]) -> OversightInputs:
+def load_inputs(params: Params, codes: list[str]) -> OversightInputs:
     """The oversight inputs of a run: the named files, or synthetic ones when the data is synthetic."""
     if params.data.source == "synthetic":
         return synthetic_inputs(params, codes)

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from ..budget.cost import unit_cost_table
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 KINDS = (
     "billed_not_determined",
@@ -53,7 +56,12 @@ def _nik(code: str, rng, n: int, used: set) -> list[str]:
 
 
 def generate_oversight(
-    params, codes: list[str], per_region: int = 60, years=(2024, 2025), seed: int | None = None, inject: bool = True
+    params: Params,
+    codes: list[str],
+    per_region: int = 60,
+    years=(2024, 2025),
+    seed: int | None = None,
+    inject: bool = True,
 ) -> SyntheticOversight:
     """Synthetic oversight files for the kab/kota ``codes`` (``per_region`` provincial recipients each a year, a few
     kab/kota- and CSR-funded ones where the code is even), with the discrepancies of :data:`KINDS` injected when

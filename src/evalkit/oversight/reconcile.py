@@ -24,6 +24,7 @@ it do not count), and the recipient-months billed to each funder in the latest y
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +32,9 @@ from scipy import stats
 
 from ..budget.cost import unit_cost_table
 from ..data.oversight import OversightInputs, invoice_gaps, invoice_shares, invoice_summary, list_sizes
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 KINDS = (
     "billed_not_determined",
@@ -78,7 +82,7 @@ def _con(t: OversightInputs):
     return con
 
 
-def invoice_cases(t: OversightInputs, params, con=None) -> pd.DataFrame:
+def invoice_cases(t: OversightInputs, params: Params, con=None) -> pd.DataFrame:
     """Every case of the invoice-against-decree checks (see the module docstring)."""
     own = con is None
     con = con or _con(t)
@@ -211,7 +215,7 @@ def poisson_interval(k: int, exposure: float, level: float = 0.95) -> tuple[floa
     return low / exposure, high / exposure
 
 
-def _claims(t: OversightInputs, con, params) -> tuple[pd.DataFrame | None, dict]:
+def _claims(t: OversightInputs, con, params: Params) -> tuple[pd.DataFrame | None, dict]:
     if t.claims is None or t.invoices is None:
         return None, {}
     table = con.execute("""SELECT program, jenis_manfaat, kode_wilayah, strftime(tanggal_bayar, '%Y-%m') AS month,
@@ -225,7 +229,7 @@ def _claims(t: OversightInputs, con, params) -> tuple[pd.DataFrame | None, dict]
     )
     rupiah = float(table["rupiah"].sum())
     v = params.budget.value
-    summary = {
+    summary: dict[str, Any] = {
         "cases": int(table["cases"].sum()),
         "rupiah": rupiah,
         "families_jkm": deaths,
@@ -297,7 +301,7 @@ def _quarterly(
     return q.tail(2).reset_index(drop=True)
 
 
-def reconcile(t: OversightInputs, params) -> Reconciliation:
+def reconcile(t: OversightInputs, params: Params) -> Reconciliation:
     """Every check of the module docstring on the hashed inputs ``t``."""
     con = _con(t)
     cases = (

@@ -14,7 +14,12 @@ fails the notebook loudly on its first run instead of producing a stale report l
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import EvalkitError
+
+if TYPE_CHECKING:
+    from .schema import Params
 
 
 class UndeclaredParams(EvalkitError):
@@ -104,7 +109,7 @@ for _name in (
     setattr(Undeclared, _name, _raiser(_name))
 
 
-def check_uses(params, uses) -> tuple[str, ...]:
+def check_uses(params: Params, uses) -> tuple[str, ...]:
     """The declaration as a tuple, each entry a section or ``section.field`` of ``params``."""
     fields = type(params).model_fields
     out = []
@@ -117,7 +122,7 @@ def check_uses(params, uses) -> tuple[str, ...]:
     return tuple(out)
 
 
-def restrict(params, uses, notebook: str):
+def restrict(params: Params, uses, notebook: str):
     """A copy of ``params`` where everything ``uses`` does not name is :class:`Undeclared`."""
     uses = check_uses(params, uses)
     whole = {u for u in uses if "." not in u}
@@ -138,7 +143,7 @@ def restrict(params, uses, notebook: str):
     return params.model_copy(update=update)
 
 
-def used_values(params, uses) -> dict:
+def used_values(params: Params, uses) -> dict:
     """The JSON values of the declared keys: what a reused notebook's outputs depend on."""
     dumped = params.model_dump(mode="json")
     out = {}

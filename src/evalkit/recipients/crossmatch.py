@@ -18,6 +18,7 @@ schema (:data:`evalkit.data.schemas.MEMBERS`, ``DEATHS``, ``NON_ELIGIBLE``) and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from ..core.salt import get_salt
 from .io import check_reference
 from .schema import check_columns, source_column
 from .sql import SAFE, build_flags, register_frame
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 FLAGS = ("already_member", "deceased", "non_eligible_status")
 FUNDER_PAIRS = (("apbd_prov", "apbd_kabkota"), ("apbd_prov", "csr"), ("apbd_kabkota", "csr"))
@@ -102,7 +106,7 @@ def register_previous(con, previous: pd.DataFrame, mapping) -> None:
 
 def cross_match(
     recipients: pd.DataFrame,
-    params,
+    params: Params,
     *,
     members: pd.DataFrame | None = None,
     deaths: pd.DataFrame | None = None,

@@ -31,6 +31,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -42,6 +43,9 @@ from ..reference import kaltim_codes
 from .crossmatch import FLAGS, match_conditions, reference_counts, register_previous
 from .schema import CHECKS, SOURCE_PRIORITY, check_columns, check_period
 from .sql import SAFE, build_flags, register_frame
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 #: Why a proposal is excluded, in the order reasons are tried (the first that applies is reported).
 REASONS = (
@@ -221,7 +225,7 @@ def read_quotas(path: str | Path) -> Quotas:
 
 def determine(
     proposals: pd.DataFrame,
-    params,
+    params: Params,
     quotas: Mapping,
     period: str,
     *,

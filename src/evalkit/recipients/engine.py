@@ -27,6 +27,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -37,6 +38,9 @@ from ..errors import DataError, Problem
 from .io import read_recipients
 from .schema import CHECKS, check_columns, check_period, source_column
 from .sql import SAFE, build_flags, issues_sql, mapped_source, register_frame, summary_sql
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 ISSUE_COLUMNS = ["row", "check", "detail", "id_hash", "kode_wilayah", "sumber_dana", "periode"]
 
@@ -70,7 +74,7 @@ def _connect(**config):
     return con
 
 
-def _flag_file(con, path: Path, params, period: str | None) -> None:
+def _flag_file(con, path: Path, params: Params, period: str | None) -> None:
     """Read a CSV/Parquet file through DuckDB's Python API (the path is an argument, never spliced into SQL: a file
     named ``Jum'at.csv`` or a crafted name is only a name), map its layout (``verification.mapping``) and build the
     ``flags`` table. Read errors surface while the flags are built and never echo the file's content."""
@@ -121,7 +125,11 @@ def _rows_in_period(con, period: str | None, shown: str) -> None:
 
 
 def check_recipients(
-    df: pd.DataFrame, params, previous: pd.DataFrame | None = None, salt: str | None = None, shown: str = "recipients"
+    df: pd.DataFrame,
+    params: Params,
+    previous: pd.DataFrame | None = None,
+    salt: str | None = None,
+    shown: str = "recipients",
 ) -> VerificationReport:
     """Run every check on a recipient list in memory (see the module docstring) → :class:`VerificationReport`.
 
@@ -137,7 +145,7 @@ def check_recipients(
 
 def check_file(
     path,
-    params,
+    params: Params,
     previous: pd.DataFrame | None = None,
     salt: str | None = None,
     period: str | None = None,
@@ -167,7 +175,7 @@ def check_file(
 
 def check_file_duckdb(
     path: str | Path,
-    params,
+    params: Params,
     issues_path: str | Path | None = None,
     salt: str | None = None,
     memory_limit: str = "2GB",
@@ -194,7 +202,7 @@ def check_file_duckdb(
 
 def _report(
     con,
-    params,
+    params: Params,
     salt: str | None,
     previous: pd.DataFrame | None,
     engine: str,

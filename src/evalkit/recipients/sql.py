@@ -7,6 +7,8 @@ NIK (bound as ``$salt``): the NIK and the name never leave DuckDB.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 
@@ -14,6 +16,9 @@ from ..core.hashing import salted_hash_sql
 from ..params.schema import DATE_FORMATS, RECIPIENT_FIELDS
 from ..reference import eligible_occupation_labels, kaltim_codes, kemendagri_bps, regions
 from .schema import CHECKS, INFO
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 DETAIL = {
     "invalid_nik": "CASE WHEN nik LIKE 'NUMERIC:%' THEN 'NIK stored as a number in Excel (digits lost): format the "
@@ -120,7 +125,12 @@ def register_frame(con, df: pd.DataFrame, mapping) -> tuple[str, dict]:
 
 
 def build_flags(
-    con, source_sql: str, params, period: str | None = None, row_sql: str | None = None, bound: dict | None = None
+    con,
+    source_sql: str,
+    params: Params,
+    period: str | None = None,
+    row_sql: str | None = None,
+    bound: dict | None = None,
 ) -> None:
     """Create the view ``flags`` (one row per input row of ``period``, a boolean per check) over ``source_sql``.
 
@@ -222,7 +232,7 @@ def summary_sql(con) -> dict:
     return {c: int(row[i] or 0) for i, c in enumerate(counted)} | {"rows": int(row[-2]), "clean": int(row[-1] or 0)}
 
 
-def issues_sql(params) -> str:
+def issues_sql(params: Params) -> str:
     """One row per (row, check) flagged; the id is the salted hash of the NIK (bind ``$salt``). One scan of
     ``flags``: the flagged rows are unnested into one row per check they fail."""
     v = params.verification

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import yaml
@@ -25,6 +26,9 @@ from . import i18n
 from .answer import reachable_words
 from .outputs import BUD, DQ, OV, SCO, Link, detail, lever_value, table, table_link
 from .tables import read_table
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 TOPICS = ("eligibility", "data_cycle", "cost_sharing", "ceiling", "oversight")
 #: above this share of listed recipients failing the eligibility check, the brief asks for tighter criteria
@@ -88,7 +92,7 @@ class _Run:
         return i18n.t(key, self.lang, **kw)
 
 
-def _eligibility(run: _Run, params) -> Finding:
+def _eligibility(run: _Run, params: Params) -> Finding:
     summary = run.table(DQ, "verification_summary")
     quality = run.h.get("data_quality")
     if summary is None or quality is None:
@@ -117,7 +121,7 @@ def _eligibility(run: _Run, params) -> Finding:
     )
 
 
-def _data_cycle(run: _Run, params) -> Finding:
+def _data_cycle(run: _Run, params: Params) -> Finding:
     need = detail(run.h, "budget_need_target_year")
     gap, measured = need.gap_months, need.gap_from == "observed"
     churn = run.table(DQ, "churn")
@@ -139,7 +143,7 @@ def _data_cycle(run: _Run, params) -> Finding:
     return Finding("data_cycle", finding, option, evidence, assumptions)
 
 
-def _cost_sharing(run: _Run, params) -> Finding | None:
+def _cost_sharing(run: _Run, params: Params) -> Finding | None:
     history = run.table(BUD, "cost_by_year")
     split = run.table(BUD, "funding_split")
     status = run.h.get("target_status")
@@ -181,7 +185,7 @@ def _cost_sharing(run: _Run, params) -> Finding | None:
     return Finding("cost_sharing", run.t("brief_cost_sharing", **fmt), run.t(option, **fmt), evidence, assumptions)
 
 
-def _ceiling(run: _Run, params) -> Finding | None:
+def _ceiling(run: _Run, params: Params) -> Finding | None:
     status = run.h.get("target_status")
     need = run.h.get("budget_need_target_year")
     if status is None or need is None:
@@ -236,7 +240,7 @@ def _ceiling(run: _Run, params) -> Finding | None:
     return Finding("ceiling", finding, option, evidence, [(keys, run.t("brief_ceiling_short", **fmt))])
 
 
-def _oversight(run: _Run, params) -> Finding | None:
+def _oversight(run: _Run, params: Params) -> Finding | None:
     gap = run.table(BUD, "kabkota_gap")
     if gap is None or gap.empty:
         return None
@@ -285,7 +289,7 @@ def _pct(q, key: str, lang: str) -> str:
 RULES = (_eligibility, _data_cycle, _cost_sharing, _ceiling, _oversight)
 
 
-def findings(run_dir: Path, headlines: dict[str, dict], params, lang: str) -> list[Finding]:
+def findings(run_dir: Path, headlines: dict[str, dict], params: Params, lang: str) -> list[Finding]:
     """One finding per topic whose inputs the run has, in :data:`TOPICS` order."""
     run = _Run(run_dir, headlines, lang)
     out = [rule(run, params) for rule in RULES]

@@ -10,6 +10,7 @@ import os
 import re
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
@@ -23,6 +24,9 @@ from .brief import findings
 from .outputs import read_headlines, scenario_runs
 from .provenance import flatten, key_label, note_reader, params_notes, source_note, value_text
 
+if TYPE_CHECKING:
+    from ..params.schema import Params
+
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 REMOVE_TAGS = {"dev", "parameters", "injected-parameters", "remove-cell"}
 
@@ -31,7 +35,7 @@ def _asset(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
-def describe_data(dataset, params, lang: str) -> tuple[str, str]:
+def describe_data(dataset, params: Params, lang: str) -> tuple[str, str]:
     """(data period, data source) as shown on every page."""
     panel = dataset.panel
     period = f"{i18n.fmt_month(panel['period'].min(), lang)} – {i18n.fmt_month(panel['period'].max(), lang)}"
@@ -151,7 +155,7 @@ def _env():
 
 
 def _write_page(
-    target: Path, template: str, *, lang: str, params, synthetic: bool, notebooks: list[dict], **context
+    target: Path, template: str, *, lang: str, params: Params, synthetic: bool, notebooks: list[dict], **context
 ) -> Path:
     """Render ``template`` into ``target`` with the header, navigation and footer of a run's pages; the template
     also gets ``pages`` (every page of the run in reading order, :func:`site_pages`)."""
@@ -180,12 +184,12 @@ def title_in(lang: str, title: str, title_en: str | None) -> str:
     return title_en if lang == "en" and title_en else title
 
 
-def scenario_title(params, lang: str) -> str:
+def scenario_title(params: Params, lang: str) -> str:
     """The scenario's title of ``params`` in the report language (see :func:`title_in`)."""
     return title_in(lang, params.scenario.title, params.scenario.title_en)
 
 
-def equals_default(params) -> bool:
+def equals_default(params: Params) -> bool:
     """True when a scenario's params equal ``default.yaml`` beside it in every key but its name, title, description
     and language — its numbers are then the default's, and its index says so at the top."""
     files = [Path(f) for f in (getattr(params, "_files", ()) or ())]
@@ -206,7 +210,7 @@ def equals_default(params) -> bool:
     return keep(params) == keep(base)
 
 
-def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[dict], run_date: str) -> Path:
+def render_index(run_dir: Path, *, lang: str, params: Params, dataset, notebooks: list[dict], run_date: str) -> Path:
     """Write ``index.html``: the answer first (sentences with their sources, at most six cards), then the
     sections with their status, the headline figures and the scenario details."""
     answer = build_answer(read_headlines(run_dir / "results"), lang)
@@ -246,7 +250,7 @@ def render_index(run_dir: Path, *, lang: str, params, dataset, notebooks: list[d
     )
 
 
-def render_brief(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict]) -> Path:
+def render_brief(run_dir: Path, *, lang: str, params: Params, synthetic: bool, notebooks: list[dict]) -> Path:
     """Write ``brief.html``: the Pergub revision brief (:mod:`evalkit.report.brief`)."""
     found = findings(run_dir, read_headlines(run_dir / "results"), params, lang)
     return _write_page(
@@ -291,7 +295,7 @@ GLOSSARY = (
 )
 
 
-def render_glossary(run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict]) -> Path:
+def render_glossary(run_dir: Path, *, lang: str, params: Params, synthetic: bool, notebooks: list[dict]) -> Path:
     """Write ``glossary.html``: the terms the report cannot avoid, explained (from the catalogue)."""
     terms = sorted(
         ((i18n.t(f"gloss_{k}_term", lang), i18n.t(f"gloss_{k}", lang), k) for k in GLOSSARY), key=lambda x: x[0].lower()
@@ -308,7 +312,7 @@ def render_glossary(run_dir: Path, *, lang: str, params, synthetic: bool, notebo
 
 
 def render_run_details(
-    run_dir: Path, *, lang: str, params, synthetic: bool, notebooks: list[dict], manifest: dict
+    run_dir: Path, *, lang: str, params: Params, synthetic: bool, notebooks: list[dict], manifest: dict
 ) -> Path:
     """Write ``run.html``: the manifest in words (what ran, on which data and params, how long, with which
     versions); ``manifest.json`` stays beside it for machines."""
@@ -360,7 +364,7 @@ def render_run_details(
 NOT_ASSUMPTIONS = ("scenario.", "report.", "seed", "verification.mapping", "verification.determination.salt")
 
 
-def assumption_rows(run_dir: Path, params, lang: str) -> list[dict]:
+def assumption_rows(run_dir: Path, params: Params, lang: str) -> list[dict]:
     """The run's assumptions table (``run.html#assumptions``): every params value the run used, in words, with the
     source note written beside it in the params files, whether it is marked verify, and which headlines rest on it
     (from their stored provenance). Each row's anchor is ``asm-<key>``, the target of the provenance markers."""

@@ -13,6 +13,7 @@ import math
 from datetime import datetime
 from importlib import resources
 
+import pandas as pd
 import yaml
 from babel.dates import format_time
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
@@ -133,7 +134,6 @@ def fmt_pvalue(p: float, lang: str = "id") -> str:
 
 def fmt_month(ts, lang: str = "id") -> str:
     """``2023-07`` → ``Juli 2023`` (id) / ``July 2023`` (en)."""
-    import pandas as pd
 
     ts = pd.Timestamp(str(ts))
     return f"{MONTHS[lang][ts.month - 1]} {ts.year}"
@@ -141,7 +141,6 @@ def fmt_month(ts, lang: str = "id") -> str:
 
 def fmt_date(d, lang: str = "id") -> str:
     """``2023-06-13`` → ``13 Juni 2023`` (id) / ``13 June 2023`` (en)."""
-    import pandas as pd
 
     ts = pd.Timestamp(str(d))
     return f"{ts.day} {MONTHS[lang][ts.month - 1]} {ts.year}"

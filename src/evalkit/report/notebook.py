@@ -8,12 +8,14 @@ Notebooks stay thin: ``ctx = start(...)`` → evalkit functions → ``ctx.table`
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -26,6 +28,9 @@ from . import i18n, outputs, provenance
 from .answer import SURE, reachable_words
 from .answer import build as build_answer
 from .tables import SYNTHETIC_HEADER, read_table, write_table
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 
 @dataclass
@@ -183,7 +188,6 @@ class Context:
             path.parent.mkdir(exist_ok=True)  # inside the run folder only; never re-create an interrupted run
             path.write_bytes(png)
             self.results.setdefault("figures", []).append({"file": path.name, "caption": self.t(caption)})
-        import base64
 
         b64 = base64.b64encode(png).decode("ascii")
         self._display(
@@ -196,7 +200,6 @@ class Context:
 
     def image(self, path: Path, caption: str) -> bool:
         """Show a saved PNG (e.g. another notebook's headline figure) as a numbered figure; False if missing."""
-        import base64
 
         from IPython.display import HTML
 
@@ -298,7 +301,6 @@ class Context:
 
 
 def _png_bytes(fig) -> bytes:
-    import io
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight", metadata={"Software": None})
@@ -308,11 +310,10 @@ def _png_bytes(fig) -> bytes:
 def format_table(df: pd.DataFrame, units: dict[str, str], lang: str, threshold: int = 10) -> str:
     """HTML of ``df`` with translated headers and cells formatted by their declared unit, in a container
     that scrolls sideways on narrow screens (deterministic)."""
-    import html as _html
 
     head = "".join(
         f'<th class="{"num" if units[c] in outputs.NUMERIC else "txt"}">'
-        f"{_html.escape(outputs.column_label(c, lang))}</th>"
+        f"{html.escape(outputs.column_label(c, lang))}</th>"
         for c in df.columns
     )
     rows = []
@@ -323,7 +324,7 @@ def format_table(df: pd.DataFrame, units: dict[str, str], lang: str, threshold: 
             if unit == "persons" and pd.isna(v):
                 text = f"&lt;{threshold}"
             else:
-                text = _html.escape(outputs.display_value(unit, v, lang))
+                text = html.escape(outputs.display_value(unit, v, lang))
             cells.append(f'<td class="{"num" if unit in outputs.NUMERIC else "txt"}">{text}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (
@@ -332,7 +333,7 @@ def format_table(df: pd.DataFrame, units: dict[str, str], lang: str, threshold: 
     )
 
 
-def completed_run(params_path: Path, params) -> Path | None:
+def completed_run(params_path: Path, params: Params) -> Path | None:
     """The newest run of ``params`` that finished with every notebook done, under the project's
     ``outputs/<scenario>/`` (the project is the params file's parent's parent): what a notebook opened in
     JupyterLab reads other notebooks' results from. Only a run of the same resolved params counts."""

@@ -34,6 +34,7 @@ import re
 import shutil
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -50,6 +51,9 @@ from ..recipients.io import count_rows, read_recipients, read_reference
 from ..reference import kaltim_codes, regions
 from . import i18n
 from .i18n import t
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 EXCEL_ISSUE_ROWS = 5_000
 """Issues shown in the workbook's issues sheet; all of them are in ``masalah.csv`` beside it (a list where most
@@ -276,7 +280,7 @@ def verification_sheets(
 
 def verify_to_workbook(
     file,
-    params,
+    params: Params,
     *,
     outputs: str | Path = "outputs",
     period: str | None = None,
@@ -305,7 +309,7 @@ def verify_to_workbook(
 
 
 def _verify_into(
-    path: Path, params, out_root: Path, stamp: str, period, previous, engine: str, lang: str
+    path: Path, params: Params, out_root: Path, stamp: str, period, previous, engine: str, lang: str
 ) -> tuple[dict, Path]:
     ident = file_id(path)
     with building(out_root, f"{ident}-{stamp}") as tmp:
@@ -364,7 +368,7 @@ def mask_nik(nik: str, prefix: int, suffix: int) -> str:
 
 
 def annex_frames(
-    result: DeterminationResult, code: str, funder: str, lang: str, params, public: bool
+    result: DeterminationResult, code: str, funder: str, lang: str, params: Params, public: bool
 ) -> dict[str, pd.DataFrame]:
     """The annex of one kab/kota and funder: determined (sheet Lampiran) and reserve (sheet Cadangan) in rank
     order. ``public``: name, masked NIK, desa/kelurahan, kab/kota, funder; else the decree's full columns."""
@@ -611,7 +615,7 @@ def restricted_folder(folder: str | Path, outputs: Path) -> Path:
 
 def determine_to_workbooks(
     file,
-    params,
+    params: Params,
     quotas,
     period: str,
     *,

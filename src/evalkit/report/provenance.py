@@ -18,8 +18,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import i18n
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 KINDS = ("data", "estimate", "assumption", "derived")
 PREFIXES = {"data": "data", "estimate": "estimate", "params": "assumption"}
@@ -131,12 +135,12 @@ def _notes(files: tuple[str, ...]) -> dict[str, str]:
     return merged
 
 
-def params_notes(params) -> dict[str, str]:
+def params_notes(params: Params) -> dict[str, str]:
     """The source notes of the params files a params object was read from (its ``extends`` chain)."""
     return _notes(tuple(str(f) for f in getattr(params, "_files", ()) or ()))
 
 
-def params_value(params, key: str):
+def params_value(params: Params, key: str):
     """The value of a dotted params key, read attribute by attribute (so a notebook's params restricted to what it
     declares refuse a key it did not declare); JSON-ready. ``KeyError`` if the params have no such key."""
     node = params
@@ -160,7 +164,7 @@ def params_value(params, key: str):
     return node
 
 
-def resolve(prov: Provenance, params) -> dict:
+def resolve(prov: Provenance, params: Params | None) -> dict:
     """The JSON-ready provenance stored with a headline: ``kind`` and ``sources``, each source with its ``kind``
     and ``ref``; a params source also with its ``value``, ``note`` (the comment beside it) and ``verify``."""
     notes = params_notes(params) if params is not None else {}

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.markers import Marker
 from packaging.utils import canonicalize_name
@@ -16,6 +17,9 @@ from ..core.hashing import sha256_file, sha256_text
 from ..core.version import __version__
 from ..params import params_hash
 from ..report.provenance import params_notes
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 PACKAGES = (
     "evalkit",
@@ -116,7 +120,15 @@ def git_state(root: Path) -> dict:
 
 
 def build_manifest(
-    params, dataset, *, run_id: str, lang: str, started: str, finished: str, notebooks: list[dict], command: list[str]
+    params: Params,
+    dataset,
+    *,
+    run_id: str,
+    lang: str,
+    started: str,
+    finished: str,
+    notebooks: list[dict],
+    command: list[str],
 ) -> dict:
     files = [{"path": str(p), "sha256": sha256_file(p)} for p in params.files]
     return {

@@ -24,13 +24,19 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.metadata as md
 import json
 import shutil
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core import cache
 from ..core.publish import publish_entry
 from ..params.restrict import used_values
+
+if TYPE_CHECKING:
+    from ..params.schema import Params
 
 LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "duckdb", "pyarrow")
 
@@ -59,8 +65,6 @@ def declared_after(nb_path: Path) -> list[str]:
 @functools.lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """SHA-256 of every file of the evalkit package and of the numerical libraries' versions."""
-    import importlib.metadata as md
-    import sys
 
     root = Path(__file__).resolve().parents[1]
     h = hashlib.sha256(sys.version.encode())
@@ -75,12 +79,12 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def input_files(params) -> dict[str, str]:
+def input_files(params: Params) -> dict[str, str]:
     """SHA-256 of every data file the params name (``params.data.named_files``)."""
     return {name: cache.file_digest(params.project_root / name) for name in params.data.named_files}
 
 
-def key(nb_path: Path, params, panel_hash: str, lang: str, uses: list[str]) -> str:
+def key(nb_path: Path, params: Params, panel_hash: str, lang: str, uses: list[str]) -> str:
     """The cache entry name of a notebook's outputs; ``panel_hash``: :func:`manifest.data_hash` of the data."""
     parts = {
         "notebook": hashlib.sha256(Path(nb_path).read_bytes()).hexdigest(),

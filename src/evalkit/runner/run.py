@@ -28,6 +28,7 @@ import functools
 import json
 import logging
 import os
+import queue
 import signal
 import sys
 import threading
@@ -209,7 +210,7 @@ class _Scenario:
 
 
 def _open_scenario(
-    index: int, path: Path, params, dataset, *, outputs: Path, lang: str, run_id: str, notebooks_dir
+    index: int, path: Path, params: Params, dataset, *, outputs: Path, lang: str, run_id: str, notebooks_dir
 ) -> _Scenario:
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     scenario_dir = outputs / params.scenario.name
@@ -268,8 +269,6 @@ class _Pool:
     STOP = float("inf")
 
     def __init__(self, jobs: int, kernel: str, fresh: bool):
-        import queue
-        import threading
 
         self.tasks: queue.PriorityQueue = queue.PriorityQueue()
         self.done: queue.Queue = queue.Queue()
@@ -305,7 +304,6 @@ class _Pool:
 
     def next_done(self):
         """The next finished (scenario, info); waits in short steps so Ctrl-C is seen at once."""
-        import queue
 
         while True:
             if STOP_REQUESTED.is_set():
@@ -400,7 +398,7 @@ def _interrupted(scenarios: list[_Scenario]) -> None:
                 pass
 
 
-def _resolved_yaml(params) -> str:
+def _resolved_yaml(params: Params) -> str:
     import yaml
 
     head = "# Resolved params of this run (extends applied, defaults filled in). Rerun: evalkit rerun manifest.json\n"

@@ -16,7 +16,7 @@ from ..params.schema import Params
 from ..recipients.io import read_recipients
 
 
-def check_inputs(params):
+def check_inputs(params: Params):
     """Every data file the params name, checked before anything runs: the panel (loaded and validated), the
     recipient list (readable, required columns), the company records (columns and values) and the oversight
     files. Returns the dataset."""

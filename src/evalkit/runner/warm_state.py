@@ -10,13 +10,15 @@ import os
 import sys
 import warnings
 
+import numpy as np
+import pandas as pd
+
 _saved: dict = {}
 
 
 def snapshot() -> None:
     """Remember the state of a freshly started, warmed-up kernel."""
     import matplotlib
-    import numpy as np
 
     _saved.update(
         rc=copy.deepcopy(dict(matplotlib.rcParams)),
@@ -33,8 +35,6 @@ def restore() -> None:
     """Put the process back into the :func:`snapshot` state (the kernel then resets its namespace)."""
     import matplotlib
     import matplotlib.pyplot as plt
-    import numpy as np
-    import pandas as pd
 
     plt.close("all")
     with warnings.catch_warnings():

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ...data.dataset import Dataset
 from ..panels import comparison_units
 from .base import ASSIGNMENT, Design, DesignResult, Inference, Inputs, Sentence
+
+if TYPE_CHECKING:
+    from ...params.schema import Params
 
 #: What a design that cannot run on the given data raises; anything else is a bug and propagates.
 CANNOT_RUN = (ValueError, KeyError, ZeroDivisionError, FloatingPointError, np.linalg.LinAlgError)
@@ -78,7 +82,7 @@ def with_companions(names) -> list[str]:
     return out
 
 
-def run_designs(data: Dataset, params, designs=None) -> list[DesignResult]:
+def run_designs(data: Dataset, params: Params, designs=None) -> list[DesignResult]:
     """Run the designs named in ``params.evaluation.methods`` (or ``designs``) and their companions → results."""
     ev = params.evaluation
     names = with_companions(list(designs or ev.methods))

@@ -3,8 +3,13 @@ staggered timing (run only with ``staggered``)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..panels import staggered_panel
 from .base import Design, DesignResult, Inputs
+
+if TYPE_CHECKING:
+    from ...params.schema import Params
 
 
 class StaggeredTWFE(Design):
@@ -25,7 +30,7 @@ class StaggeredTWFE(Design):
         cs = earlier.get("staggered")
         return self.result(inputs, e, e, cs.truth if cs is not None else None)
 
-    def intro(self, result, fmt, params, earlier):
+    def intro(self, result, fmt, params: Params, earlier):
         cs = earlier.get("staggered")
         cs_estimate = cs.estimate.estimate if cs is not None and cs.estimate is not None else None
         assert result.estimate is not None
