@@ -114,6 +114,8 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/render.py
 	$(BIN)/python benchmarks/estimators.py
 	$(BIN)/python benchmarks/few_treated_size.py
+	$(BIN)/python benchmarks/placebo_coverage.py
+	$(BIN)/python benchmarks/simulator_coverage.py
 	$(BIN)/python benchmarks/budget.py
 	$(BIN)/python benchmarks/verify.py
 	$(BIN)/python benchmarks/panel_io.py

@@ -80,10 +80,8 @@ def test_design_contract(name, default_results):
     assert r.truth is not None
     if name == "staggered_twfe":
         return
-    if np.isfinite(e.ci_low) and np.isfinite(e.ci_high):
-        assert e.ci_low <= r.truth <= e.ci_high, (name, e.estimate, e.ci_low, e.ci_high, r.truth)
-    else:  # one kab/kota per co-funding date: no variance, said in words; the point is near the truth
-        assert name == "staggered" and abs(e.estimate - r.truth) < 1.5
+    assert np.isfinite(e.ci_low) and np.isfinite(e.ci_high), name  # every design has an interval (#33)
+    assert e.ci_low <= r.truth <= e.ci_high, (name, e.estimate, e.ci_low, e.ci_high, r.truth)
 
 
 def test_the_comparison_table_carries_each_designs_level(default_results):

@@ -14,9 +14,8 @@ def test_every_design_recovers_the_synthetic_truth(default_data, default_params)
     assert set(table["design"]) == {"its", "did", "event_study", "staggered", "staggered_twfe", "synth", "sdid", "dose"}
     for row in table.itertuples():
         assert row.truth is not None
-        if row.design == "staggered":  # one kab/kota per adoption date: the variance is not estimable, said so
-            assert row.se != row.se and row.ci_low != row.ci_low and abs(row.estimate - row.truth) < 1.5
-        elif row.design != "staggered_twfe":  # shown to illustrate its bias, not expected to recover
+        if row.design != "staggered_twfe":  # one kab/kota per adoption date: staggered borrows its treated-side
+            # variance from the never co-funding kab/kota (#33) and has an interval like every other design  # shown to illustrate its bias, not expected to recover
             assert row.ci_low <= row.truth <= row.ci_high, (
                 row.design,
                 row.estimate,

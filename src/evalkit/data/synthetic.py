@@ -481,6 +481,8 @@ def simulate_province_shock(
     noise_sd: float = 1.0,
     rho: float = 0.5,
     effect: float = 0.0,
+    treated_rho: float | None = None,
+    treated_shock_sd: float | None = None,
 ) -> pd.DataFrame:
     """A policy assigned to one province, for testing inference (integer periods 1 … n_pre + n_post).
 
@@ -489,6 +491,8 @@ def simulate_province_shock(
     (``shock_sd``) shared by all its units; every unit has its own AR(1) noise (``noise_sd``), plus unit
     effects and a common time path. Columns: ``unit, province, time, treat, y``. With ``effect = 0`` any test
     that counts the 10 kab/kota as independent clusters mistakes the province shock for an effect.
+    ``treated_rho`` / ``treated_shock_sd`` give the treated province's shock its own persistence and size (a
+    resource economy whose shocks persist longer and hit harder than the comparison provinces', #33).
     """
     rng = np.random.default_rng(seed)
     n_t = n_pre + n_post
@@ -496,6 +500,15 @@ def simulate_province_shock(
     unit_province = ["64"] * n_kabkota + provinces[1:]
     n_u = len(unit_province)
     shocks = dict(zip(provinces, _ar1(rng, len(provinces), n_t, shock_sd, rho)))
+    if treated_rho is not None or treated_shock_sd is not None:  # drawn after the others: their draws stay the same
+        own = _ar1(
+            rng,
+            1,
+            n_t,
+            treated_shock_sd if treated_shock_sd is not None else shock_sd,
+            treated_rho if treated_rho is not None else rho,
+        )
+        shocks["64"] = own[0]
     y = (
         rng.normal(0, 3, size=n_u)[:, None]
         + np.cumsum(rng.normal(0, 0.3, size=n_t))[None, :]

@@ -136,7 +136,8 @@ def twfe(
 
 def assignment_info(ft: FewTreated, cluster: str, j: int = 0) -> dict:
     """What an :class:`Estimate` records of assignment-level inference (statistic ``j``)."""
-    return {
+    return ft.diagnostic() | {
+        "long_run": ft.long_run,
         "assignment_level": cluster,
         "treated_clusters": len(ft.treated_clusters),
         "clusters": len(ft.scale),
@@ -509,8 +510,12 @@ class CallawaySantAnnaResult:
     seed: int
     alpha: float
     time_labels: dict = field(repr=False, default_factory=dict)
-    #: cells whose variance the influence function can estimate (at least two treated and two comparison units)
+    #: cells whose variance the influence function can estimate (at least two treated and two comparison units,
+    #: or one treated unit whose side is borrowed)
     valid: np.ndarray | None = field(repr=False, default=None)
+    #: cohorts of one unit whose treated-side variance is borrowed from the never-treated units (an assumption:
+    #: that unit's outcome changes vary as theirs do); their rows follow the units' rows in ``influence``
+    borrowed: tuple = ()
 
     # -- inference helpers ---------------------------------------------------------------
     @functools.cached_property
@@ -519,7 +524,7 @@ class CallawaySantAnnaResult:
         rng = np.random.default_rng(self.seed)
         k1, k2 = (1 - np.sqrt(5)) / 2, (1 + np.sqrt(5)) / 2
         pk = (np.sqrt(5) + 1) / (2 * np.sqrt(5))
-        return np.where(rng.random((int(self.bootstrap or 0), self.n_units)) < pk, k1, k2)
+        return np.where(rng.random((int(self.bootstrap or 0), self.influence.shape[0])) < pk, k1, k2)
 
     def _ses(self, inf: np.ndarray) -> np.ndarray:
         """Standard errors of the effects whose influence functions are the columns of ``inf``."""
@@ -548,7 +553,8 @@ class CallawaySantAnnaResult:
             p,
             self.n_obs,
             method,
-            {"control": self.control, "bootstrap": self.bootstrap or 0, "seed": self.seed, "units": self.n_units},
+            {"control": self.control, "bootstrap": self.bootstrap or 0, "seed": self.seed, "units": self.n_units}
+            | ({"borrowed_cohorts": len(self.borrowed)} if self.borrowed else {}),
             1 - self.alpha,
         )
 
@@ -566,6 +572,8 @@ class CallawaySantAnnaResult:
         w = pg / pg.sum()
         ind = np.column_stack([(self.groups_of_units == g).astype(float) for g in groups])
         wif = (ind - pg) / pg.sum() - np.outer((ind - pg).sum(axis=1), pg) / pg.sum() ** 2
+        extra = infs.shape[0] - len(wif)  # the borrowed rows: no share of their own
+        wif = np.vstack([wif, np.zeros((extra, wif.shape[1]))]) if extra else wif
         return float(w @ values), infs @ w + wif @ values
 
     @property
@@ -672,6 +680,7 @@ def callaway_santanna(
     bootstrap: int | None = None,
     seed: int = 0,
     alpha: float = 0.05,
+    single_unit: str = "borrow",
 ) -> CallawaySantAnnaResult:
     """Callaway & Sant'Anna (2021) group-time ATTs without covariates (balanced panel), as R's ``did::att_gt``.
 
@@ -684,8 +693,12 @@ def callaway_santanna(
 
     Input as R ``did``: ``first_treated`` must be constant within a unit; cohorts first treated after the last
     period are never-treated; units treated in or before the first period (no pre-period) are dropped with a
-    warning. A cell with fewer than two treated or two comparison units has no estimable variance: its standard
-    error — and that of every aggregate using it — is NaN, with a warning (never 0). Standard errors from the
+    warning. A cohort of a single unit has no treated-side variance of its own (its one outcome change is its mean):
+    with ``single_unit="borrow"`` (default) that side is borrowed from the never-treated units — each of them
+    contributes its own long differences for the cohort's cells, so any aggregate's variance gets the variance the
+    same combination shows across them (the assumption: the treated unit's changes vary as theirs do; stated on the
+    report). ``single_unit="none"`` leaves such cells, and every aggregate using them, without a standard error
+    (NaN, never 0), as does a cell with fewer than two comparison units. Standard errors from the
     influence function, analytic or with a multiplier bootstrap (``bootstrap`` draws, Mammen weights, ``seed``),
     clustered by unit.
     """
@@ -693,6 +706,8 @@ def callaway_santanna(
         raise ValueError("control must be 'never' or 'notyet'")
     if base_period not in ("varying", "universal"):
         raise ValueError("base_period must be 'varying' or 'universal'")
+    if single_unit not in ("borrow", "none"):
+        raise ValueError("single_unit must be 'borrow' or 'none'")
     d = _prepare(df, [outcome, unit, time])
     check_panel_input(d, unit, time)
     d = d.assign(_t=period_index(d[time]), _g=period_index(d[first_treated], zero_is_missing=True))
@@ -721,7 +736,11 @@ def callaway_santanna(
     G_units = np.where(np.isnan(first), 0.0, first)
     n = len(Y)
     groups = sorted(g for g in np.unique(G_units) if g > 0)
-    rows, infs, valid = [], [], []
+    rows: list[dict] = []
+    infs: list = []
+    valid: list = []
+    cell_dy: list = []
+    cell_ctrl: list = []
     for g in groups:
         in_g = G_units == g
         before = np.flatnonzero(periods + anticipation < g)
@@ -741,6 +760,8 @@ def callaway_santanna(
                 rows.append({"group": g, "time": t, "att": 0.0, "post": False, "reference": True})
                 infs.append(np.zeros(n))
                 valid.append(True)
+                cell_dy.append(None)
+                cell_ctrl.append(0)
                 continue
             b = periods[bi]
             ctrl = (G_units == 0) if control == "never" else (G_units == 0) | (G_units > max(t, b) + anticipation)
@@ -753,17 +774,29 @@ def callaway_santanna(
             rows.append({"group": g, "time": t, "att": mu_g - mu_c, "post": bool(post), "reference": False})
             infs.append(inf)
             valid.append(bool(in_g.sum() >= 2 and ctrl.sum() >= 2))
+            cell_dy.append(dy)
+            cell_ctrl.append(int(ctrl.sum()))
     if not rows:
         raise ValueError("no group-time effect could be estimated (no treated cohort with a comparison group)")
     gt = pd.DataFrame(rows)
     valid_cells = np.array(valid)
+    influence = np.column_stack(infs)
+    never = np.flatnonzero(G_units == 0)
+    borrowed: list = []
+    if single_unit == "borrow" and len(never) >= 2:
+        influence, borrowed = _borrow_single_units(influence, rows, cell_dy, cell_ctrl, valid_cells, G_units, groups)
+    if borrowed:
+        warnings.warn(
+            f"{len(borrowed)} cohort(s) have a single unit: their treated-side variance is borrowed from the "
+            f"{len(never)} never-treated units (single_unit='borrow')",
+            stacklevel=2,
+        )
     if not valid_cells.all():
         warnings.warn(
             f"{int((~valid_cells).sum())} of {len(valid_cells)} group-time cells have a single treated or comparison "
             "unit: their variance cannot be estimated and their standard errors are NaN",
             stacklevel=2,
         )
-    influence = np.column_stack(infs)
     res = CallawaySantAnnaResult(
         gt,
         influence,
@@ -776,9 +809,42 @@ def callaway_santanna(
         seed,
         alpha,
         valid=valid_cells,
+        borrowed=tuple(borrowed),
     )
     se = np.where(valid_cells, res._ses(influence), np.nan)
     se = np.where(gt["reference"].to_numpy(), 0.0, se)
     z = stats.norm.ppf(1 - alpha / 2)
     gt["se"], gt["ci_low"], gt["ci_high"] = se, gt["att"] - z * se, gt["att"] + z * se
     return res
+
+
+def _borrow_single_units(
+    influence: np.ndarray,
+    rows: list[dict],
+    cell_dy: list,
+    cell_ctrl: list,
+    valid_cells: np.ndarray,
+    G_units: np.ndarray,
+    groups: list,
+) -> tuple[np.ndarray, list]:
+    """The influence matrix with rows borrowed for every single-unit cohort: one pseudo-row per never-treated
+    unit holding that unit's centred long differences for the cohort's cells, scaled so that ``Σ rows² / n²`` is the
+    variance of a one-unit mean across them; marks those cells valid when their comparison side has two units.
+    Returns the matrix and the cohorts borrowed for."""
+    n = len(G_units)
+    never = np.flatnonzero(G_units == 0)
+    extra, borrowed = [], []
+    for g in groups:
+        if (G_units == g).sum() != 1:
+            continue
+        cells = [k for k in range(len(rows)) if rows[k]["group"] == g and cell_dy[k] is not None]
+        if not cells:
+            continue
+        block = np.zeros((len(never), len(rows)))
+        for k in cells:
+            d_never = cell_dy[k][never]
+            block[:, k] = (d_never - d_never.mean()) * n / np.sqrt(len(never) - 1)
+            valid_cells[k] = valid_cells[k] or cell_ctrl[k] >= 2
+        extra.append(block)
+        borrowed.append(g)
+    return (np.vstack([influence, *extra]) if extra else influence), borrowed

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .inference import rank_pvalue
+from .inference import placebo_critical, rank_pvalue
 from .panel import wide_outcomes
 from .result import Estimate
 from .simplex import ridge_simplex_weights
@@ -45,6 +45,13 @@ def sdid_weights(Y: np.ndarray, n_control: int, n_pre: int) -> tuple[np.ndarray,
     treated_diff = Y[n_control:, n_pre:].mean() - Y[n_control:, :n_pre].mean(axis=0) @ lam
     control_diff = Y[:n_control, n_pre:].mean(axis=1) - control_pre @ lam
     return omega, lam, float(treated_diff - omega @ control_diff)
+
+
+def pre_rmse(Y: np.ndarray, n_control: int, n_pre: int, omega: np.ndarray) -> float:
+    """Root mean square of the treated mean's pre-period gap to the ω-weighted controls, after the constant shift
+    SDID allows: how closely the fit tracks the treated unit before the start (its noise, for studentising)."""
+    gap = Y[n_control:, :n_pre].mean(axis=0) - omega @ Y[:n_control, :n_pre]
+    return float(np.sqrt(np.mean((gap - gap.mean()) ** 2)))
 
 
 @dataclass
@@ -129,29 +136,42 @@ def sdid(
     else:
         rng = np.random.default_rng(seed)
         draws = [rng.permutation(n_control) for _ in range(B)]
-    placebo = np.array([sdid_weights(Yc[idx], n_control - n_treated, n_pre)[2] for idx in draws])
+    fits = [(Yc[idx], sdid_weights(Yc[idx], n_control - n_treated, n_pre)) for idx in draws]
+    placebo = np.array([f[2] for _, f in fits])
+    # studentised by each fit's own pre-period RMSE: a treated unit noisier than the donors gets a wider interval
+    # than the donors' placebo spread alone would give (#33; the SC literature's RMSPE scaling)
+    scales = np.array([pre_rmse(Yp, n_control - n_treated, n_pre, f[0]) for Yp, f in fits])
+    own = pre_rmse(Y, n_control, n_pre, omega)
     se = float(np.sqrt(np.mean((placebo - placebo.mean()) ** 2))) if len(placebo) else float("nan")  # Alg. 4
     z = stats.norm.ppf(1 - alpha / 2)
     p_normal = float(2 * stats.norm.sf(abs(tau) / se)) if se > 0 else float("nan")
     # the p-value is the rank of |τ| among the placebos' |τ_j|: m placebos cannot support a p below 1/(m + 1), which
     # a normal tail happily reports (1.8e-266 on Kaltim, #33); the normal one is kept beside it
     p_rank = rank_pvalue(abs(tau), np.abs(placebo)) if len(placebo) else float("nan")
+    if len(placebo) and own > 0 and (scales > 0).all():
+        q, level = placebo_critical(np.abs(placebo) / scales, alpha)
+        lo, hi = tau - q * own, tau + q * own
+        p_rank = rank_pvalue(abs(tau) / own, np.abs(placebo) / scales)
+    else:
+        lo, hi, level = tau - z * se, tau + z * se, 1 - alpha
     est = Estimate(
         tau,
         se,
-        tau - z * se,
-        tau + z * se,
+        lo,
+        hi,
         p_rank,
         int(wide.size),
-        "Synthetic DiD (placebo variance)",
+        "Synthetic DiD (placebos studentised by their pre-period fit)",
         {
             "placebos": len(placebo),
             "p_rank": p_rank,
             "p_normal": p_normal,
             "mde": float((z + stats.norm.ppf(0.8)) * se),
-            "ci_level": 1 - alpha,
+            "ci_level": float(level),
+            "pre_rmse": own,
+            "donor_pre_rmse_median": float(np.median(scales)) if len(placebo) else float("nan"),
         },
-        1 - alpha,
+        float(level),
     )
     treated_path = Y[n_control:].mean(axis=0)
     weighted = omega @ Yc

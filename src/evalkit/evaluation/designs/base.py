@@ -111,6 +111,26 @@ class DesignResult:
         return None if self.estimate is None else self.estimate.level
 
 
+def persistence_sentences(result: DesignResult, fmt: Formatter) -> list[Sentence]:
+    """The treated province's pre-period shocks against the comparison provinces' (persistence and spread), for a
+    design whose interval comes from province placebos studentised by each province's long-run variance."""
+    info = result.estimate.info if result.estimate is not None else {}
+    if "treated_rho" not in info:
+        return []
+    if not info.get("long_run"):
+        return [("persistence_short_line", {})]
+    return [
+        (
+            "persistence_line",
+            {
+                "rho": fmt.num(info["treated_rho"], 2),
+                "rho_controls": fmt.num(info["control_rho_median"], 2),
+                "ratio": fmt.num(info["treated_sd_ratio"], 1),
+            },
+        )
+    ]
+
+
 def month_labels(frame: pd.DataFrame, column: str = "time") -> pd.DataFrame:
     """``frame`` with ``column`` renamed ``period`` and written as ``YYYY-MM`` (the chart tables' month column)."""
     out = frame.rename(columns={column: "period"})

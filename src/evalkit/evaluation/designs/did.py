@@ -5,7 +5,7 @@ it has)."""
 from __future__ import annotations
 
 from ..panels import kabkota_vs_provinces, truth_window_did
-from .base import Design, DesignResult, Inference, Inputs, assignment_inference
+from .base import Design, DesignResult, Inference, Inputs, assignment_inference, persistence_sentences
 
 
 class DiD(Design):
@@ -26,6 +26,9 @@ class DiD(Design):
         kw = self.inference(inputs).twfe_kwargs(inputs.params.seed, inputs.ev.alpha)
         e = did.twfe(p, inputs.outcome, "region_code", "period", "treat", **kw)
         return self.result(inputs, e, e, truth_window_did(p, inputs.start) if inputs.synthetic else None)
+
+    def sentences(self, result, fmt):
+        return persistence_sentences(result, fmt)
 
 
 DESIGN = DiD()

@@ -52,5 +52,9 @@ class Staggered(Design):
     def plot(self, result, labels, ax=None):
         return result.result.plot(ax=ax, labels=labels)
 
+    def sentences(self, result, fmt):
+        borrowed = (result.estimate.info if result.estimate is not None else {}).get("borrowed_cohorts")
+        return [("borrowed_variance_line", {"n": borrowed})] if borrowed else []
+
 
 DESIGN = Staggered()
