@@ -98,7 +98,7 @@ def _staggered(seed: int, effect: float = 0.0) -> pd.DataFrame:
 
 def test_single_unit_cohorts_borrow_their_treated_side_variance():
     """Every cohort has one unit: without borrowing no aggregate has a standard error; with it each has one, and over
-    300 simulated panels with a true zero the simple ATT's 95% interval covers it at least 90% of the time and its
+    200 simulated panels with a true zero the simple ATT's 95% interval covers it at least 90% of the time and its
     standard error is not below the estimates' spread (it is somewhat above: like R ``did`` it adds the variance of
     the estimated cohort shares)."""
     with warnings.catch_warnings():
@@ -109,7 +109,7 @@ def test_single_unit_cohorts_borrow_their_treated_side_variance():
         assert res.borrowed == (5.0, 7.0, 9.0) and res.att.info["borrowed_cohorts"] == 3
         for agg in ("group", "dynamic", "calendar"):
             assert np.isfinite(res.aggregate(agg).overall.se) and res.aggregate(agg).overall.se > 0
-        fits = [did.callaway_santanna(_staggered(s), "y", "unit", "time", "first").att for s in range(300)]
+        fits = [did.callaway_santanna(_staggered(s), "y", "unit", "time", "first").att for s in range(200)]
     estimates, ses = np.array([f.estimate for f in fits]), np.array([f.se for f in fits])
     assert np.mean([f.covers(0.0) for f in fits]) >= 0.90
     # the treated side alone (3 one-unit cohorts) has variance 68/144 here: without it the se would be ~0.13
@@ -134,6 +134,20 @@ def test_castle_group_aggregate_has_a_standard_error_with_single_state_cohorts()
     assert 0.0396 <= group.se <= 0.0396 * 1.2
 
 
+def test_the_sdid_interval_widens_with_the_treated_units_own_noise():
+    """The mechanism behind the coverage study: the same panel with the treated unit's noise tripled gives an interval
+    wider by about its pre-period RMSE's ratio, where the placebos' spread alone (the former interval) barely moves."""
+    from benchmarks.placebo_coverage import factor_panel
+    from evalkit.methods import synth
+
+    calm, noisy = (synth.sdid(factor_panel(3, m), "y", "unit", "time", 0, 24).att for m in (1.0, 3.0))
+    widths = [e.ci_high - e.ci_low for e in (calm, noisy)]
+    ratio = noisy.info["pre_rmse"] / calm.info["pre_rmse"]
+    assert ratio > 2 and widths[1] / widths[0] == pytest.approx(ratio, rel=0.35)
+    assert noisy.se / calm.se < 1.3  # the placebo sd: the donors' noise, not the treated unit's
+
+
+@pytest.mark.slow
 def test_sdid_and_synthetic_control_cover_with_a_noisier_treated_unit():
     """150 factor-model panels whose treated unit is 2x noisier than its 37 donors: the studentised placebo intervals
     cover a zero effect at least 90% of the time (stated level 97.4%; target 92% in benchmarks/placebo_coverage.py
