@@ -44,40 +44,44 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
                 for c in missing
             ]
         )
-    problems = []
+    problems: list[Problem] = []
 
-    def rows(mask) -> str:
-        idx = [int(i) + 2 for i in df.index[mask][:5]]
-        return ("row " if len(idx) == 1 else "rows ") + ", ".join(map(str, idx))
+    def flag(bad: pd.Series, col: str, allowed: str, values: pd.Series | None = None, width: int = 8) -> None:
+        """A problem naming the rows of ``bad`` (up to five) in column ``col``, with the first bad value of
+        ``values`` when it may be shown."""
+        if not bad.any():
+            return
+        idx = [int(i) + 2 for i in df.index[bad][:5]]
+        where = ("row " if len(idx) == 1 else "rows ") + ", ".join(map(str, idx))
+        value = short_repr(values[bad].iloc[0], width) if values is not None else ""
+        problems.append(Problem(shown, f"{where}, column '{col}'", value, allowed))
 
     codes = df["kode_wilayah"].astype(str).str.strip()
-    bad = ~codes.isin(kaltim_codes())
-    if bad.any():
-        problems.append(
-            Problem(
-                shown,
-                f"{rows(bad)}, column 'kode_wilayah'",
-                short_repr(codes[bad].iloc[0], 8),
-                "must be the 4-digit BPS code of a Kalimantan Timur kab/kota (6401 … 6474)",
-            )
-        )
-    bad = ~df["periode"].astype(str).str.strip().str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
-    if bad.any():
-        problems.append(Problem(shown, f"{rows(bad)}, column 'periode'", "", "months must be written YYYY-MM"))
+    flag(
+        ~codes.isin(kaltim_codes()),
+        "kode_wilayah",
+        "must be the 4-digit BPS code of a Kalimantan Timur kab/kota (6401 … 6474)",
+        codes,
+    )
+    flag(
+        ~df["periode"].astype(str).str.strip().str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])"),
+        "periode",
+        "months must be written YYYY-MM",
+    )
     for col in NUMERIC:
         num = pd.to_numeric(df[col].astype(str).str.strip(), errors="coerce")
         bad = num.isna() | ~np.isfinite(num) | (num < 0)
         if col == "paid_on_time":
             bad |= ~num.isin([0, 1])
-        if bad.any():
-            allowed = (
-                "must be 1 (paid by the 15th of the next month) or 0"
-                if col == "paid_on_time"
-                else "must be a finite number, zero or more"
-            )
-            problems.append(Problem(shown, f"{rows(bad)}, column '{col}'", "", allowed))
+        flag(
+            bad,
+            col,
+            "must be 1 (paid by the 15th of the next month) or 0"
+            if col == "paid_on_time"
+            else "must be a finite number, zero or more",
+        )
         df[col] = num
-    problems += _optional_columns(df, shown, rows)
+    _optional_columns(df, flag)
     extra = [c for c in df.columns if c not in COMPANY_COLUMNS and c not in OPTIONAL_COLUMNS and c != "data_label"]
     if extra:
         problems.append(
@@ -89,9 +93,7 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
             )
         )
     sizes = next(c.allowed for c in COMPANIES if c.name == "skala")
-    bad = ~df["skala"].astype(str).str.strip().str.lower().isin(sizes)
-    if bad.any():
-        problems.append(Problem(shown, f"{rows(bad)}, column 'skala'", "", "allowed: " + ", ".join(sizes)))
+    flag(~df["skala"].astype(str).str.strip().str.lower().isin(sizes), "skala", "allowed: " + ", ".join(sizes))
     if problems:
         raise DataError(problems)
     df["kode_wilayah"] = codes
@@ -107,66 +109,47 @@ def read_companies(path, shown: str, max_mb: float) -> pd.DataFrame:
 KALTIM_UMP_RUPIAH = {2024: 3_360_858, 2025: 3_579_313}
 
 
-def _optional_columns(df: pd.DataFrame, shown: str, rows) -> list[Problem]:
+def _optional_columns(df: pd.DataFrame, flag) -> None:
     """Check and normalise (in ``df``) the optional columns of the company file: wages, JKK risk group, programmes
-    registered, NPP and NIB (``rows``: how a mask's rows are named in a message)."""
-    problems = []
+    registered, NPP and NIB (``flag(bad, column, allowed, values=None, width=8)`` records a problem)."""
     for col in ("upah_dilaporkan_rupiah", "upah_wlkp_rupiah"):
         if col in df.columns:
             text = df[col].astype(str).str.strip()
             num = pd.to_numeric(text, errors="coerce")
-            bad = (text != "") & (num.isna() | ~np.isfinite(num) | (num < 0) | (num > 1e10))
-            if bad.any():
-                problems.append(
-                    Problem(
-                        shown,
-                        f"{rows(bad)}, column '{col}'",
-                        "",
-                        "must be a finite amount in Rupiah from 0 to 10,000,000,000, or empty",
-                    )
-                )
+            flag(
+                (text != "") & (num.isna() | ~np.isfinite(num) | (num < 0) | (num > 1e10)),
+                col,
+                "must be a finite amount in Rupiah from 0 to 10,000,000,000, or empty",
+            )
             df[col] = num
     if "kelompok_risiko_jkk" in df.columns:
         text = df["kelompok_risiko_jkk"].astype(str).str.strip()
-        bad = (text != "") & ~text.isin(["1", "2", "3", "4", "5"])
-        if bad.any():
-            problems.append(
-                Problem(
-                    shown,
-                    f"{rows(bad)}, column 'kelompok_risiko_jkk'",
-                    short_repr(text[bad].iloc[0], 8),
-                    "allowed: 1, 2, 3, 4, 5 (JKK risk group, PP 44/2015) or empty",
-                )
-            )
+        flag(
+            (text != "") & ~text.isin(["1", "2", "3", "4", "5"]),
+            "kelompok_risiko_jkk",
+            "allowed: 1, 2, 3, 4, 5 (JKK risk group, PP 44/2015) or empty",
+            text,
+        )
         df["kelompok_risiko_jkk"] = text
     if "program_terdaftar" in df.columns:
         lists = df["program_terdaftar"].astype(str).str.upper().str.replace(" ", "", regex=False)
-        bad = lists.map(lambda v: bool(v) and not set(v.split(",")) <= set(PROGRAMMES))
-        if bad.any():
-            problems.append(
-                Problem(
-                    shown,
-                    f"{rows(bad)}, column 'program_terdaftar'",
-                    short_repr(lists[bad].iloc[0], 20),
-                    "a comma list of JKK, JKM, JHT, JP (e.g. JKK,JKM,JHT), or empty",
-                )
-            )
+        flag(
+            lists.map(lambda v: bool(v) and not set(v.split(",")) <= set(PROGRAMMES)),
+            "program_terdaftar",
+            "a comma list of JKK, JKM, JHT, JP (e.g. JKK,JKM,JHT), or empty",
+            lists,
+            20,
+        )
         df["program_terdaftar"] = lists
     for col in ("npp", "nib"):
         if col in df.columns:
             text = df[col].astype(str).str.strip()
-            bad = (text != "") & ~text.str.fullmatch(r"[A-Za-z0-9./-]{1,30}")
-            if bad.any():
-                problems.append(
-                    Problem(
-                        shown,
-                        f"{rows(bad)}, column '{col}'",
-                        "",
-                        "an identifier of letters, digits, '.', '/' or '-', at most 30 characters",
-                    )
-                )
+            flag(
+                (text != "") & ~text.str.fullmatch(r"[A-Za-z0-9./-]{1,30}"),
+                col,
+                "an identifier of letters, digits, '.', '/' or '-', at most 30 characters",
+            )
             df[col] = text
-    return problems
 
 
 def ump_rupiah(year: int) -> int:

@@ -11,12 +11,6 @@ from ..methods.result import Estimate
 from .designs import HEADLINE_DESIGNS, DesignResult
 
 
-def ci_level(e: Estimate, alpha: float | None = None) -> float:
-    """The level the interval actually has (it travels with the estimate: the placebo designs can only give
-    ``j/(m + 1)``); ``alpha`` is not read and stays for callers that pass the level asked for."""
-    return float(e.level)
-
-
 def mde(e: Estimate, alpha: float) -> float:
     """Minimum detectable effect at 80% power: from the placebo distribution when the design has one, else
     ``2.8·se`` (:func:`~evalkit.methods.sensitivity.normal_mde`)."""
@@ -58,7 +52,7 @@ def comparison_table(results: list[DesignResult], alpha: float = 0.05) -> pd.Dat
                 "se": e.se,
                 "ci_low": e.ci_low,
                 "ci_high": e.ci_high,
-                "ci_level": ci_level(e, alpha),
+                "ci_level": float(e.level),
                 "pvalue": e.pvalue,
                 "mde": mde(e, alpha),
                 "n_obs": e.n_obs,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .comparison import ci_level, comparison_table, headline_effect, mde
+from .comparison import comparison_table, headline_effect, mde
 from .designs import PERGUB_EFFECT_DESIGNS, REGISTRY, WORKER_WEIGHTED_DESIGNS, DesignResult
 
 
@@ -40,11 +40,6 @@ def forest_plot(table: pd.DataFrame, labels: dict[str, str], xlabel: str, truth_
     return fig
 
 
-def figure_data(r: DesignResult) -> pd.DataFrame | None:
-    """The data the design's chart draws (months as ``YYYY-MM``); ``None`` for a design without a chart."""
-    return REGISTRY[r.design].figure_data(r)
-
-
 def _say(ctx, sentences) -> None:
     for key, values in sentences:
         ctx.say(key, **values)
@@ -65,7 +60,7 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
         ctx.figure(fig, r.design, data=design.figure_data(r))
     e = r.estimate
     unit = (lambda x: ctx.num(x, 3)) if design.unit == "ratio" else (lambda x: ctx.pp(x, 2))
-    level = ci_level(e)
+    level = e.level  # the level the interval actually has (placebo designs: j/(m + 1))
     if not (np.isfinite(e.ci_low) and np.isfinite(e.ci_high)):  # one kab/kota per adoption date: no variance
         # (the synthetic control has no standard error but a placebo interval: the interval decides, not the SE)
         ctx.say("result_no_variance_line", est=unit(e.estimate))

@@ -188,6 +188,24 @@ def twfe_assignment(
     )
 
 
+def _coefficients(ax, table: pd.DataFrame, x: str, post: np.ndarray) -> None:
+    """Estimates of ``table`` at ``x`` with their intervals: before the start in grey, from it in blue."""
+    for mask, color in ((~post, "#7f7f7f"), (post, "#1b6ca8")):
+        ax.errorbar(
+            table.loc[mask, x],
+            table.loc[mask, "estimate"],
+            yerr=[
+                table.loc[mask, "estimate"] - table.loc[mask, "ci_low"],
+                table.loc[mask, "ci_high"] - table.loc[mask, "estimate"],
+            ],
+            fmt="o",
+            ms=3.5,
+            color=color,
+            capsize=2,
+            lw=1,
+        )
+
+
 # --------------------------------------------------------------------------- event study
 @dataclass
 class EventStudyResult:
@@ -226,22 +244,7 @@ class EventStudyResult:
 
         lab = {"xlabel": "Periods relative to treatment", "ylabel": "Effect", "title": ""} | (labels or {})
         fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
-        c = self.coefs
-        pre = c["rel_time"] < 0
-        for mask, color in ((pre, "#7f7f7f"), (~pre, "#1b6ca8")):
-            ax.errorbar(
-                c.loc[mask, "rel_time"],
-                c.loc[mask, "estimate"],
-                yerr=[
-                    c.loc[mask, "estimate"] - c.loc[mask, "ci_low"],
-                    c.loc[mask, "ci_high"] - c.loc[mask, "estimate"],
-                ],
-                fmt="o",
-                ms=3.5,
-                color=color,
-                capsize=2,
-                lw=1,
-            )
+        _coefficients(ax, self.coefs, "rel_time", (self.coefs["rel_time"] >= 0).to_numpy())
         ax.axhline(0, color="black", lw=0.8)
         ax.axvline(self.ref + 0.5, color="#c0392b", ls="--", lw=1)
         ax.set_xlabel(lab["xlabel"])
@@ -474,21 +477,8 @@ class AggregateResult:
         fig, ax = (ax.figure, ax) if ax is not None else plt.subplots()
         t = self.table
         x = t.columns[0]
-        post = t[x] >= 0 if self.kind == "dynamic" else np.ones(len(t), bool)
-        for mask, color in ((~post, "#7f7f7f"), (post, "#1b6ca8")):
-            ax.errorbar(
-                t.loc[mask, x],
-                t.loc[mask, "estimate"],
-                yerr=[
-                    t.loc[mask, "estimate"] - t.loc[mask, "ci_low"],
-                    t.loc[mask, "ci_high"] - t.loc[mask, "estimate"],
-                ],
-                fmt="o",
-                ms=3.5,
-                color=color,
-                capsize=2,
-                lw=1,
-            )
+        post = (t[x] >= 0).to_numpy() if self.kind == "dynamic" else np.ones(len(t), bool)
+        _coefficients(ax, t, x, post)
         ax.axhline(0, color="black", lw=0.8)
         ax.set_xlabel(lab["xlabel"] or x)
         ax.set_ylabel(lab["ylabel"])

@@ -214,37 +214,14 @@ MIN_PRE_PERSISTENCE = 12
 MAX_RHO = 0.98
 
 
-def _demeaned_moments(rho: float, segments: tuple[int, ...]) -> tuple[float, float]:
-    """For a stationary AR(1) with persistence ``rho`` and unit variance, demeaned within consecutive ``segments``
-    (lengths): ``(E Σ ẽ_t ẽ_{t−1} / E Σ ẽ_t², E Σ ẽ_t² / (n − #segments))`` — the lag-1 autocorrelation the
-    demeaned series shows on average and the share of the stationary variance its sample variance keeps."""
-    n = int(sum(segments))
-    M = np.eye(n)
-    start = 0
-    for length in segments:
-        M[start : start + length, start : start + length] -= 1.0 / length
-        start += length
+def _demeaned_moments(rho: float, n: int) -> tuple[float, float]:
+    """For a stationary AR(1) with persistence ``rho`` and unit variance, demeaned over ``n`` periods:
+    ``(E Σ ẽ_t ẽ_{t−1} / E Σ ẽ_t², E Σ ẽ_t² / (n − 1))`` — the lag-1 autocorrelation the demeaned series shows on
+    average and the share of the stationary variance its sample variance keeps."""
+    M = np.eye(n) - 1.0 / n
     MPM = M @ _ar_matrix(n, rho) @ M
     total = float(np.trace(MPM))
-    return float(np.trace(MPM[1:, :-1])) / total, total / (n - len(segments))
-
-
-def _variogram_fit(resid: np.ndarray) -> tuple[float, float]:
-    """``(ρ, γ)`` of a stationary AR(1) fitted to the series' empirical variogram ``V(h) = mean (e_{t+h} − e_t)²``
-    for lags ``1 … n/2`` (least squares weighted by the pairs per lag): ``V(h) = 2γ(1 − ρ^h)``. Differences need no
-    demeaning, so a persistent series is not shrunk towards no persistence."""
-    n = len(resid)
-    lags = np.arange(1, max(2, n // 2) + 1)
-    v = np.array([np.mean((resid[h:] - resid[:-h]) ** 2) for h in lags])
-    w = (n - lags).astype(float)
-    best = (0.0, float(np.var(resid, ddof=1)), np.inf)
-    for rho in np.linspace(0.0, MAX_RHO, 99):
-        g = 1 - rho**lags
-        gamma = float((w * v * g).sum() / (2 * (w * g * g).sum()))
-        loss = float((w * (v - 2 * gamma * g) ** 2).sum())
-        if loss < best[2]:
-            best = (float(rho), gamma, loss)
-    return best[0], best[1]
+    return float(np.trace(MPM[1:, :-1])) / total, total / (n - 1)
 
 
 #: the grid of persistences the lag-1 autocorrelation is read against, and the simulated series per grid point
@@ -256,37 +233,34 @@ RHO_QUANTILE = 0.15
 
 
 @functools.lru_cache(maxsize=16)
-def _lag1_quantiles(segments: tuple[int, ...], quantile: float) -> np.ndarray:
+def _lag1_quantiles(n: int, quantile: float) -> np.ndarray:
     """For each persistence of :data:`_RHO_GRID`: the ``quantile`` of the lag-1 autocorrelation a stationary
-    AR(1) of that persistence shows once demeaned within ``segments`` (simulated, fixed seed: reproducible)."""
-    n = int(sum(segments))
+    AR(1) of that persistence shows once demeaned over ``n`` periods (simulated, fixed seed: reproducible)."""
     rng = np.random.default_rng(20_231_019)
     eps = rng.normal(size=(_DRAWS, n))
-    bounds = np.cumsum((0, *segments))
     out = []
     for rho in _RHO_GRID:
         e = np.empty_like(eps)
         e[:, 0] = eps[:, 0]
         for t in range(1, n):
             e[:, t] = rho * e[:, t - 1] + np.sqrt(1 - rho**2) * eps[:, t]
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            e[:, a:b] -= e[:, a:b].mean(axis=1, keepdims=True)
+        e -= e.mean(axis=1, keepdims=True)
         r = (e[:, 1:] * e[:, :-1]).sum(axis=1) / (e * e).sum(axis=1)
         out.append(np.quantile(r, quantile))
     return np.maximum.accumulate(np.array(out))
 
 
-def _persistence(resid: np.ndarray, segments: tuple[int, ...]) -> tuple[float, float]:
-    """``(ρ, γ)`` of one cluster's residual series demeaned within ``segments``: the persistence at which the
+def _persistence(resid: np.ndarray) -> tuple[float, float]:
+    """``(ρ, γ)`` of one cluster's demeaned residual series: the persistence at which the
     observed lag-1 autocorrelation is the :data:`RHO_QUANTILE` quantile of what that persistence shows (the plain
     estimate is biased towards zero by the demeaning and, at high persistence, very noisy), and the stationary
     variance ``γ`` the sample variance implies at it."""
     den = float(resid @ resid)
     observed = float(resid[1:] @ resid[:-1]) / den if den > 0 else 0.0
-    q = _lag1_quantiles(tuple(int(x) for x in segments), RHO_QUANTILE)
+    n = len(resid)
+    q = _lag1_quantiles(n, RHO_QUANTILE)
     rho = float(np.interp(observed, q, _RHO_GRID)) if observed > q[0] else 0.0
-    sample_var = den / (len(resid) - len(segments))
-    return rho, sample_var / _demeaned_moments(rho, segments)[1]
+    return rho, den / (n - 1) / _demeaned_moments(rho, n)[1]
 
 
 def pre_residuals(
@@ -316,28 +290,24 @@ def pre_residuals(
     return per.assign(resid=resid).pivot(index="t", columns="c", values="resid")
 
 
-def cluster_scales(
-    frame: pd.DataFrame, outcome: str, unit: str, time: str, cluster: str, pre: np.ndarray, weights: str | None = None
-) -> pd.Series:
-    """``s_c``: root mean square (T_pre − 1 divisor) of each cluster's pre-period residual (:func:`pre_residuals`)."""
-    resid = pre_residuals(frame, outcome, time, cluster, pre, weights)
-    return np.sqrt((resid**2).sum() / (len(resid) - 1)).rename(None)
-
-
 def cluster_noise(
     frame: pd.DataFrame, outcome: str, unit: str, time: str, cluster: str, pre: np.ndarray, weights: str | None = None
 ) -> pd.DataFrame:
     """Each cluster's shocks before the start: ``sd`` (the per-period scale ``s_c``), ``rho`` (persistence,
     :func:`_persistence`) and ``var0`` (the stationary variance the long-run standard error uses). With fewer than
-    :data:`MIN_PRE_PERSISTENCE` pre-period periods persistence is not estimated: ``rho`` 0 and ``var0 = sd²``."""
+    :data:`MIN_PRE_PERSISTENCE` pre-period periods persistence is not estimated: ``rho`` 0 and ``var0 = sd²``
+    (``attrs["long_run"]`` says which)."""
     resid = pre_residuals(frame, outcome, time, cluster, pre, weights)
     sd = np.sqrt((resid**2).sum() / (len(resid) - 1)).rename(None)
     if len(resid) < MIN_PRE_PERSISTENCE:
-        return pd.DataFrame({"sd": sd, "rho": 0.0, "var0": sd**2})
-    n = len(resid)
-    rho = pd.Series({c: _persistence(resid[c].to_numpy(float), (n,))[0] for c in resid.columns})
-    var0 = sd**2 / rho.map(lambda r: _demeaned_moments(r, (n,))[1])
-    return pd.DataFrame({"sd": sd, "rho": rho, "var0": var0})
+        noise = pd.DataFrame({"sd": sd, "rho": 0.0, "var0": sd**2})
+    else:
+        fits = {c: _persistence(resid[c].to_numpy(float)) for c in resid.columns}
+        noise = pd.DataFrame(
+            {"sd": sd, "rho": {c: f[0] for c, f in fits.items()}, "var0": {c: f[1] for c, f in fits.items()}}
+        )
+    noise.attrs["long_run"] = len(resid) >= MIN_PRE_PERSISTENCE
+    return noise
 
 
 def assignment_inference(
@@ -395,8 +365,7 @@ def assignment_inference(
         for j, n in enumerate(names):
             if n in pos and se_a[pos[n]] > 0:
                 placebo[i, j] = b_a[pos[n]] / se_a[pos[n]]
-    long_run = frame.loc[pre, time].nunique() >= MIN_PRE_PERSISTENCE
-    return FewTreated(names, b, se, placebo, alpha, treated_clusters, scale, noise["rho"], long_run)
+    return FewTreated(names, b, se, placebo, alpha, treated_clusters, scale, noise["rho"], noise.attrs["long_run"])
 
 
 def mean_path_reassign(treat: str, time: str, cluster: str, path: pd.Series) -> Reassign:

@@ -145,15 +145,16 @@ def sdid(
     se = float(np.sqrt(np.mean((placebo - placebo.mean()) ** 2))) if len(placebo) else float("nan")  # Alg. 4
     z = stats.norm.ppf(1 - alpha / 2)
     p_normal = float(2 * stats.norm.sf(abs(tau) / se)) if se > 0 else float("nan")
-    # the p-value is the rank of |τ| among the placebos' |τ_j|: m placebos cannot support a p below 1/(m + 1), which
-    # a normal tail happily reports (1.8e-266 on Kaltim, #33); the normal one is kept beside it
-    p_rank = rank_pvalue(abs(tau), np.abs(placebo)) if len(placebo) else float("nan")
+    # the p-value is the rank of |τ| among the placebos' |τ_j| (studentised when every fit has a pre-period misfit):
+    # m placebos cannot support a p below 1/(m + 1), which a normal tail happily reports (1.8e-266 on Kaltim, #33);
+    # the normal one is kept beside it
     if len(placebo) and own > 0 and (scales > 0).all():
         q, level = placebo_critical(np.abs(placebo) / scales, alpha)
         lo, hi = tau - q * own, tau + q * own
         p_rank = rank_pvalue(abs(tau) / own, np.abs(placebo) / scales)
     else:
         lo, hi, level = tau - z * se, tau + z * se, 1 - alpha
+        p_rank = rank_pvalue(abs(tau), np.abs(placebo)) if len(placebo) else float("nan")
     est = Estimate(
         tau,
         se,

@@ -301,6 +301,18 @@ _COMPLIANCE = {
     "arrears_rupiah": "rupiah",
     "companies_in_arrears": "count",
 }
+#: the scorecard's indicators and their units: the participants' table and the table of those not assessed
+_INDICATORS = {
+    "coverage_level": "pct",
+    "coverage_growth": "pp",
+    "bpu_coverage": "pct",
+    "protected_per_1000": "float",
+    "own_budget_per_worker": "rupiah",
+    "regulation": "exists",
+    "csr_mobilised": "rupiah",
+    "employer_compliance": "share",
+    "data_quality": "share",
+}
 TABLE_LIST = [
     Table("panel_checks", DQ, "cap_dq_checks", {"check": "key:", "rows_affected": "count", "passed": "bool"}),
     Table(
@@ -590,18 +602,7 @@ TABLE_LIST = [
         "not_assessed",
         SCO,
         "cap_not_assessed",
-        REGION
-        | {
-            "coverage_level": "pct",
-            "coverage_growth": "pp",
-            "bpu_coverage": "pct",
-            "protected_per_1000": "float",
-            "own_budget_per_worker": "rupiah",
-            "regulation": "exists",
-            "csr_mobilised": "rupiah",
-            "employer_compliance": "share",
-            "data_quality": "share",
-        },
+        REGION | _INDICATORS,
     ),
     Table(
         "criteria",
@@ -630,18 +631,7 @@ TABLE_LIST = [
         "indicators",
         SCO,
         "cap_indicators",
-        REGION
-        | {
-            "coverage_level": "pct",
-            "coverage_growth": "pp",
-            "bpu_coverage": "pct",
-            "protected_per_1000": "float",
-            "own_budget_per_worker": "rupiah",
-            "regulation": "exists",
-            "csr_mobilised": "rupiah",
-            "employer_compliance": "share",
-            "data_quality": "share",
-        },
+        REGION | _INDICATORS,
     ),
     Table(
         "scorecard",

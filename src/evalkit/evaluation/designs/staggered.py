@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import warnings
 
+import pandas as pd
+
 from ..panels import staggered_panel
 from .base import Design, DesignResult, Inputs
+
+
+def adopting_panel(inputs: Inputs) -> pd.DataFrame | None:
+    """The staggered design's panel (:func:`~evalkit.evaluation.panels.staggered_panel`), or ``None`` when no
+    kab/kota adopts co-funding after the Pergub start (nothing to estimate, for either estimator)."""
+    p = staggered_panel(inputs.data, inputs.params)
+    return p if p["first_treated"].gt(inputs.start).any() else None
 
 
 class Staggered(Design):
@@ -20,9 +29,9 @@ class Staggered(Design):
     def run(self, inputs: Inputs, earlier: dict[str, DesignResult]) -> DesignResult | None:
         from ...methods import did  # lazy: see base.py (the registry stays light)
 
-        p = staggered_panel(inputs.data, inputs.params)
-        if p["first_treated"].gt(inputs.start).sum() == 0:
-            return None  # no kab/kota adopts co-funding after the start: nothing to estimate
+        p = adopting_panel(inputs)
+        if p is None:
+            return None
         ev = inputs.ev
         # cells without a variance warn; the report says it in words (a NaN interval), and the truth column is only
         # read for its point value

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..panels import staggered_panel
 from .base import Design, DesignResult, Inputs
+from .staggered import adopting_panel
 
 if TYPE_CHECKING:
     from ...params.schema import Params
@@ -22,8 +22,8 @@ class StaggeredTWFE(Design):
     def run(self, inputs: Inputs, earlier: dict[str, DesignResult]) -> DesignResult | None:
         from ...methods import did  # lazy: see base.py (the registry stays light)
 
-        p = staggered_panel(inputs.data, inputs.params)
-        if p["first_treated"].gt(inputs.start).sum() == 0:
+        p = adopting_panel(inputs)
+        if p is None:
             return None
         kept = p[~(p["first_treated"] <= inputs.start)]  # as Callaway-Sant'Anna: drop already-treated units
         e = did.twfe(kept, inputs.outcome, "region_code", "period", "treat", inference="cluster", alpha=inputs.ev.alpha)
