@@ -42,8 +42,10 @@ def test_every_list_of_designs_is_derived_from_the_registry():
     assert designs.HEADLINE_DESIGNS == ("did", "sdid", "synth", "its")
     assert designs.WORKER_WEIGHTED_DESIGNS == ("sdid", "synth", "its")
     assert designs.NEEDS_COMPARISON == ("did", "event_study", "synth", "sdid")
-    charted = [tb.name for tb in outputs.TABLE_LIST if tb.name.startswith("design_")]
-    assert charted == [f"design_{d}" for d in designs.CHARTED_DESIGNS]
+    declared = [tb.name for tb in outputs.TABLE_LIST if tb.name.startswith("design_")]
+    further = [f"design_{n}_{s}" for n, d in designs.REGISTRY.items() for s in d.tables]
+    assert declared == [f"design_{d}" for d in designs.CHARTED_DESIGNS] + further
+    assert further == ["design_event_study_sensitivity"]
     from evalkit.report.html import GLOSSARY
 
     assert {d for d in designs.DESIGNS if d in GLOSSARY} == {"did", "synth", "sdid", "its"}
@@ -76,6 +78,10 @@ def test_design_contract(name, default_results):
         plt.close("all")
     else:
         assert data is None and d.plot(r, {}) is None
+    for suffix, columns in d.tables.items():  # its further tables: declared, captioned, with exactly those columns
+        assert f"cap_{name}_{suffix}" in i18n.TEXT
+        assert list(outputs.table(outputs.COV, f"design_{name}_{suffix}").columns) == list(columns)
+        assert list(d.table_data(r, suffix).columns) == list(columns)
     e = r.estimate
     assert r.truth is not None
     if name == "staggered_twfe":
@@ -197,3 +203,16 @@ def test_a_new_design_is_one_module_plus_catalogue_entries(tmp_path):
     assert header == "period,observed"  # under the SYNTHETIC DATA line
     comparison = (run / "tables" / "02-coverage-evaluation__comparison.csv").read_text(encoding="utf-8")
     assert "\ntoy," in comparison
+
+
+def test_the_event_study_breakdown_is_read_from_its_robust_sets(default_results):
+    """The page's breakdown M̄ is where the C-LF sets start to contain zero (#33), and the covariance the sets use
+    is the placebo provinces' (few treated clusters): one row per event time, positive semi-definite."""
+    r = default_results["event_study"]
+    sets, breakdown = r.notes["sensitivity"], r.notes["breakdown_mbar"]
+    assert (sets["ci_high"] - sets["ci_low"]).is_monotonic_increasing
+    assert (sets["excludes_zero"] == (sets["mbar"] < breakdown)).all()
+    assert r.notes["sensitivity_level"] == pytest.approx(0.95)
+    times, cov = r.result.coefficient_covariance()
+    assert r.result.placebo is not None and cov.shape == (len(times), len(times))
+    assert np.linalg.eigvalsh(cov).min() > -1e-12

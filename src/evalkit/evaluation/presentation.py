@@ -85,6 +85,10 @@ def present(ctx, r: DesignResult, results: list[DesignResult] | None = None) -> 
             wanted=ctx.pct(100 * (1 - ev.alpha), 0),
         )
     _say(ctx, design.sentences(r, ctx))
+    for suffix in design.tables:
+        rows = design.table_data(r, suffix)
+        if rows is not None:
+            ctx.table(rows, f"design_{r.design}_{suffix}")
     if r.truth is not None:
         ctx.say("truth_line", truth=unit(r.truth))
 

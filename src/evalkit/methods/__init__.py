@@ -8,8 +8,8 @@ scalar effects are :class:`Estimate` objects.
   ``callaway_santanna``
 * :mod:`.few_treated` — inference when the policy is assigned to one or a few clusters (Conley–Taber placebos,
   Ferman–Pinto studentisation)
-* :mod:`.sensitivity` — robustness to violations of parallel trends (Rambachan–Roth relative magnitudes) and the
-  minimum detectable effect
+* :mod:`.sensitivity` — robust confidence sets under violations of parallel trends (Rambachan–Roth: relative
+  magnitudes by the C-LF hybrid, smoothness by the FLCI; the breakdown M̄) and the minimum detectable effect
 * :mod:`.synth` — ``synthetic_control`` with in-space placebos and the V-matrix search; ``synth.sdid`` (synthetic
   difference-in-differences, :mod:`.sdid`) and ``synth.conformal`` (conformal inference, :mod:`.conformal`)
 """

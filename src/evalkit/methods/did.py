@@ -238,6 +238,22 @@ class EventStudyResult:
             + ("" if self.post_mean is None else "\nPost mean: " + self.post_mean.summary())
         )
 
+    def coefficient_covariance(self) -> tuple[list[int], np.ndarray]:
+        """The event times (reference left out, earliest first) and the covariance of their coefficients that the
+        inference chose: CR1 for ``inference="cluster"``; with few treated clusters, the second moment of the
+        placebo clusters' coefficient paths, each studentised by its own cluster's noise and put on the treated
+        clusters' scale (the Conley–Taber premise: the treated path's sampling error is drawn like a placebo's).
+        The input of :func:`.sensitivity.relative_magnitude_sets`."""
+        ks = [int(k) for k in self.coefs["rel_time"] if k != self.ref]
+        if self.placebo is None:
+            return ks, self.vcov
+        cols = [self.placebo.names.index(k) for k in ks]
+        paths = self.placebo.placebo_t[:, cols] * self.placebo.se[cols]
+        paths = paths[np.all(np.isfinite(paths), axis=1)]
+        if len(paths) < 2:
+            raise ValueError("fewer than two placebo clusters could be estimated: no covariance of the path")
+        return ks, paths.T @ paths / len(paths)
+
     def plot(self, ax=None, labels: dict | None = None):
         """The coefficients with their intervals (pre-period grey); ``labels``: ``xlabel``, ``ylabel``, ``title``."""
         import matplotlib.pyplot as plt
@@ -310,7 +326,7 @@ def event_study(
     ``inference="few_treated"``: the treatment is assigned to ``cluster`` (one or a few treated clusters); every
     coefficient and the post mean get Conley–Taber placebo inference (:mod:`.few_treated`), and the pre-trend
     test compares the largest studentised pre-period coefficient with the placebos' (``pretrend["max_t"]``).
-    A pre-trend test has low power: read :func:`.sensitivity.relative_magnitude_bounds`, not its verdict.
+    A pre-trend test has low power: read :func:`.sensitivity.relative_magnitude_sets`, not its verdict.
     """
     if window is not None and not window[0] <= ref <= window[1]:
         raise ValueError(

@@ -407,6 +407,12 @@ TABLE_LIST = [
         Table(f"design_{name}", COV, f"cap_{name}", dict(DESIGN_REGISTRY[name].chart_columns), chart_data=True)
         for name in CHARTED_DESIGNS
     ],
+    # and the further tables a design shows (the event study's robust sets by M̄)
+    *[
+        Table(f"design_{name}_{suffix}", COV, f"cap_{name}_{suffix}", dict(columns))
+        for name, d in DESIGN_REGISTRY.items()
+        for suffix, columns in d.tables.items()
+    ],
     Table("unit_cost", BUD, "cap_unit_cost", {"programme": "text", "rupiah_month": "rupiah"}),
     Table(
         "cost_by_year",
@@ -758,6 +764,7 @@ TABLE_PROVENANCE: dict[tuple[str, str], tuple[Provenance, dict[str, Provenance]]
     },
     (DQ, "compliance_categories"): (_COMPANIES.plus("params:compliance"), {"workers_unprotected": _COMPANIES}),
     **{(COV, name): (_DESIGN, {}) for name in ("comparison", *(f"design_{d}" for d in CHARTED_DESIGNS))},
+    **{(COV, f"design_{n}_{suffix}"): (_DESIGN, {}) for n, d in DESIGN_REGISTRY.items() for suffix in d.tables},
     (BUD, "unit_cost"): (UNIT_COST, {}),
     (BUD, "cost_by_year"): (
         derived("data:panel", *_params(*COST)),

@@ -167,6 +167,9 @@ class Design:
     chart_columns: ClassVar[dict[str, str]] = {}
     #: the roles of its chart's labels and the catalogue keys that word them
     plot_labels: ClassVar[dict[str, str]] = {}
+    #: further tables it shows after its sentences: suffix → columns and their report units (table
+    #: ``design_<name>_<suffix>``, caption ``cap_<name>_<suffix>``), filled by :meth:`table_data`
+    tables: ClassVar[dict[str, dict[str, str]]] = {}
 
     def inference(self, inputs: Inputs) -> Inference:
         """How this design's uncertainty is computed on ``inputs`` (chosen once; recorded on the result)."""
@@ -180,6 +183,10 @@ class Design:
 
     def figure_data(self, result: DesignResult) -> pd.DataFrame | None:
         """The data its chart draws, with exactly :attr:`chart_columns` (``None`` without a chart)."""
+        return None
+
+    def table_data(self, result: DesignResult, suffix: str) -> pd.DataFrame | None:
+        """The rows of its table ``suffix`` (one of :attr:`tables`, exactly those columns); ``None``: not shown."""
         return None
 
     def plot(self, result: DesignResult, labels: dict[str, str], ax: Axes | None = None) -> Figure | None:

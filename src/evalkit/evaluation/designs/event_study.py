@@ -1,5 +1,6 @@
-"""Event study: the kab/kota-against-provinces comparison month by month relative to the start, with sensitivity
-bounds for violations of parallel trends (:mod:`evalkit.methods.sensitivity`) instead of a pre-trend verdict."""
+"""Event study: the kab/kota-against-provinces comparison month by month relative to the start, with the
+Rambachan–Roth robust confidence sets for violations of parallel trends (:mod:`evalkit.methods.sensitivity`, C-LF)
+instead of a pre-trend verdict."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ class EventStudy(Design):
     needs_comparison = True
     chart_columns = {"rel_time": "count", "estimate": "pp2", "se": "float", "ci_low": "pp2", "ci_high": "pp2"}
     plot_labels = {"xlabel": "axis_rel_month", "ylabel": "axis_effect_pp"}
+    #: the robust confidence sets of the post mean by M̄ (relative magnitudes, C-LF)
+    tables = {"sensitivity": {"mbar": "float", "ci_low": "pp2", "ci_high": "pp2", "excludes_zero": "bool"}}
 
     def inference(self, inputs: Inputs) -> Inference:
         # the placebo inference of the DiD when it is chosen; else cluster-robust (no bootstrap of the path)
@@ -49,13 +52,26 @@ class EventStudy(Design):
             raise ValueError("the event study has no post-period mean")
         notes: dict = {"pretrend": r.pretrend}
         if lo < -1 and np.isfinite(e.ci_low) and np.isfinite(e.ci_high):
-            notes["sensitivity"] = sensitivity.relative_magnitude_bounds(r.coefs, r.ref, ks, e.ci_low, e.ci_high)
-            notes["breakdown_mbar"] = sensitivity.breakdown_mbar(r.coefs, r.ref, ks, e.ci_low, e.ci_high)
+            times, cov = r.coefficient_covariance()
+            beta = r.coefs.set_index("rel_time").loc[times, "estimate"].to_numpy(float)
+            post = [k for k in times if k >= 0]
+            l_vec = np.array([1.0 / len(ks) if k in ks else 0.0 for k in post])  # the post mean
+            args = (beta, cov, len(times) - len(post), len(post))
+            seed = inputs.params.seed
+            sets = sensitivity.relative_magnitude_sets(*args, l_vec=l_vec, alpha=ev.alpha, seed=seed)
+            notes["sensitivity"] = sets.table
+            notes["sensitivity_level"] = sets.level
+            notes["breakdown_mbar"] = sensitivity.relative_magnitude_breakdown(
+                *args, l_vec=l_vec, alpha=ev.alpha, seed=seed
+            )
         truth = truth_event(p, inputs.start, ks, -1) if inputs.synthetic else None
         return self.result(inputs, e, r, truth, notes)
 
     def figure_data(self, result):
         return result.result.coefs[list(self.chart_columns)].copy()
+
+    def table_data(self, result, suffix):
+        return (result.notes or {}).get("sensitivity")
 
     def plot(self, result, labels, ax=None):
         return result.result.plot(ax=ax, labels=labels)
@@ -72,19 +88,29 @@ class EventStudy(Design):
                     {"df1": pt["df1"], "df2": pt["df2"], "F": fmt.num(pt["F"], 2), "p": fmt.num(pt["pvalue"], 3)},
                 )
             )
-        bounds = (result.notes or {}).get("sensitivity")
+        notes = result.notes or {}
+        bounds = notes.get("sensitivity")
         if bounds is not None:
             one = bounds.set_index("mbar").loc[1.0]
+            placebo = result.result.placebo is not None
             out.append(
                 (
                     "sensitivity_line",
                     {
+                        "level": fmt.pct(100 * notes["sensitivity_level"], 0),
                         "lo1": fmt.pp(one["ci_low"], 2),
                         "hi1": fmt.pp(one["ci_high"], 2),
-                        "breakdown": fmt.num(result.notes["breakdown_mbar"], 2),
+                        "covariance": fmt.t("sensitivity_cov_placebo" if placebo else "sensitivity_cov_cluster"),
                     },
                 )
             )
+            breakdown = notes["breakdown_mbar"]
+            if breakdown == 0:
+                out.append(("sensitivity_breakdown_zero", {}))
+            elif np.isinf(breakdown):
+                out.append(("sensitivity_breakdown_none", {}))
+            else:
+                out.append(("sensitivity_breakdown_line", {"breakdown": fmt.num(breakdown, 2)}))
         return out
 
 
