@@ -26,7 +26,7 @@ class EventStudy(Design):
         return Inference("few_treated" if few else "cluster", ASSIGNMENT)
 
     def run(self, inputs: Inputs, earlier: dict[str, DesignResult]) -> DesignResult:
-        from ...methods import did, sensitivity  # lazy: see base.py (the registry stays light)
+        from ...methods import did  # lazy: see base.py (the registry stays light)
 
         ev = inputs.ev
         p = kabkota_vs_provinces(inputs.data, inputs.params)
@@ -52,20 +52,30 @@ class EventStudy(Design):
             raise ValueError("the event study has no post-period mean")
         notes: dict = {"pretrend": r.pretrend}
         if lo < -1 and np.isfinite(e.ci_low) and np.isfinite(e.ci_high):
-            times, cov = r.coefficient_covariance()
-            beta = r.coefs.set_index("rel_time").loc[times, "estimate"].to_numpy(float)
-            post = [k for k in times if k >= 0]
-            l_vec = np.array([1.0 / len(ks) if k in ks else 0.0 for k in post])  # the post mean
-            args = (beta, cov, len(times) - len(post), len(post))
-            seed = inputs.params.seed
-            sets = sensitivity.relative_magnitude_sets(*args, l_vec=l_vec, alpha=ev.alpha, seed=seed)
-            notes["sensitivity"] = sets.table
-            notes["sensitivity_level"] = sets.level
-            notes["breakdown_mbar"] = sensitivity.relative_magnitude_breakdown(
-                *args, l_vec=l_vec, alpha=ev.alpha, seed=seed
-            )
+            notes |= self._sensitivity(r, ks, ev.alpha, inputs.params.seed)
         truth = truth_event(p, inputs.start, ks, -1) if inputs.synthetic else None
         return self.result(inputs, e, r, truth, notes)
+
+    @staticmethod
+    def _sensitivity(r, ks: list[int], alpha: float, seed: int) -> dict:
+        """The C-LF sets of the post mean by M̄ and the breakdown M̄ (none when the path's covariance cannot be
+        formed: fewer than two placebo clusters estimated — the page then has no sensitivity sentence)."""
+        from ...methods import sensitivity  # lazy: see base.py (the registry stays light)
+
+        try:
+            times, cov = r.coefficient_covariance()
+        except ValueError:
+            return {}
+        beta = r.coefs.set_index("rel_time").loc[times, "estimate"].to_numpy(float)
+        post = [k for k in times if k >= 0]
+        l_vec = np.array([1.0 / len(ks) if k in ks else 0.0 for k in post])  # the post mean
+        args = (beta, cov, len(times) - len(post), len(post))
+        sets = sensitivity.relative_magnitude_sets(*args, l_vec=l_vec, alpha=alpha, seed=seed)
+        return {
+            "sensitivity": sets.table,
+            "sensitivity_level": sets.level,
+            "breakdown_mbar": sensitivity.relative_magnitude_breakdown(*args, l_vec=l_vec, alpha=alpha, seed=seed),
+        }
 
     def figure_data(self, result):
         return result.result.coefs[list(self.chart_columns)].copy()
