@@ -216,3 +216,33 @@ def test_the_event_study_breakdown_is_read_from_its_robust_sets(default_results)
     times, cov = r.result.coefficient_covariance()
     assert r.result.placebo is not None and cov.shape == (len(times), len(times))
     assert np.linalg.eigvalsh(cov).min() > -1e-12
+
+
+class _Words:
+    """A formatter that keeps keys and numbers as they are (the sentences' keys are what is tested)."""
+
+    def t(self, key, **values):
+        return key
+
+    def pp(self, x, decimals=1):
+        return f"{x:.{decimals}f}"
+
+    pct = num = pp
+
+    def month(self, ts):
+        return str(ts)
+
+
+def test_an_event_window_without_months_before_the_start_says_what_cannot_be_read(
+    default_data, default_params, default_results
+):
+    """``event_window`` starting at the reference month: no pre-trend test, no robust sets, and the page says why
+    instead of pointing to sets that are not there."""
+    ev = default_params.evaluation.model_copy(update={"event_window": (-1, 12)})
+    params = default_params.model_copy(update={"evaluation": ev})
+    (r,) = run_designs(default_data, params, ["event_study"])
+    assert "sensitivity" not in r.notes
+    keys = [key for key, _ in designs.REGISTRY["event_study"].sentences(r, _Words())]
+    assert keys == ["event_study_no_pre_line"] and keys[0] in i18n.TEXT
+    full = [key for key, _ in designs.REGISTRY["event_study"].sentences(default_results["event_study"], _Words())]
+    assert full[-2:] == ["sensitivity_line", "sensitivity_breakdown_line"]

@@ -234,7 +234,7 @@ class EventStudyResult:
         return (
             f"Event study (TWFE, reference period {self.ref}, {self.clusters} clusters, n = {self.n_obs})\n"
             + self.coefs.to_string(index=False, float_format=lambda v: f"{v:.3f}")
-            + f"\nPre-trend test ({test}); a low-power test: see the sensitivity bounds"
+            + f"\nPre-trend test ({test}); a low-power test: see sensitivity.relative_magnitude_sets"
             + ("" if self.post_mean is None else "\nPost mean: " + self.post_mean.summary())
         )
 

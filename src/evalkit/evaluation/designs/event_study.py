@@ -89,6 +89,8 @@ class EventStudy(Design):
     def sentences(self, result, fmt):
         out = []
         pt = result.result.pretrend
+        if not pt.get("df1"):  # the window starts at the reference month: nothing before the start to read
+            return [("event_study_no_pre_line", {})]
         if "max_t" in pt:
             out.append(("pretrend_max_line", {"max_t": fmt.num(pt["max_t"], 2), "p": fmt.num(pt["pvalue"], 3)}))
         else:
@@ -100,7 +102,9 @@ class EventStudy(Design):
             )
         notes = result.notes or {}
         bounds = notes.get("sensitivity")
-        if bounds is not None:
+        if bounds is None:
+            out.append(("sensitivity_not_computed_line", {}))
+        else:
             one = bounds.set_index("mbar").loc[1.0]
             placebo = result.result.placebo is not None
             out.append(
