@@ -430,7 +430,7 @@ def _flci(problem: _Problem, m: float) -> tuple[float, float]:
         ]
         start = np.r_[z_free, np.abs(g_free) * budget / budget_max]
         res = optimize.minimize(
-            variance, start, jac=gradient, constraints=cons, method="SLSQP", options={"ftol": 1e-15, "maxiter": 500}
+            variance, start, jac=gradient, constraints=cons, method="SLSQP", options={"ftol": 1e-12, "maxiter": 500}
         )
         return res.x
 
@@ -443,14 +443,14 @@ def _flci(problem: _Problem, m: float) -> tuple[float, float]:
     if m == 0 or budget_max == 0:
         best, x = half_length(budget_max)
     else:
-        grid = np.linspace(0.0, budget_max, 25)
+        grid = np.linspace(0.0, budget_max, 13)
         lengths = [half_length(b)[0] for b in grid]
         i = int(np.argmin(lengths))
         found = optimize.minimize_scalar(
             lambda b: half_length(b)[0],
             bounds=(grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]),
             method="bounded",
-            options={"xatol": budget_max * 1e-8},
+            options={"xatol": budget_max * 1e-6},
         )
         best, x = half_length(float(found.x))
     estimate = float((w0 + wz @ x[:k]) @ problem.betahat)
