@@ -194,3 +194,14 @@ def test_smoothness_flci_is_no_longer_than_the_ports_on_castle(which):
     ratio = (ours["ci_high"] - ours["ci_low"]).to_numpy() / width
     assert np.all(ratio <= 1 + 1e-6), ratio
     _compare(ours, ref, 0.02)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_a_vertex_without_sampling_variation_is_decided_by_its_sign(medicaid):
+    """At M̄ = 0 a pair of post-period rows cancels exactly; at θ̄ = θ̂ every vertex ties at zero and that pair's
+    vertex is the optimum: the test decides it by its sign (accept) instead of dividing by a zero variance."""
+    beta, cov, pre, post = medicaid
+    problem = sensitivity._Problem(beta, cov, pre, post, None, 0.05, 0, 200)
+    for piece in problem.pieces(0.0):
+        y = sensitivity._moments(piece, beta, np.array([problem.theta_hat]), problem.w_full)
+        assert sensitivity._accepts(piece, y, 0.05, problem.kappa)[0]

@@ -182,22 +182,25 @@ def _accepts(piece: _Piece, y: np.ndarray, alpha: float, kappa: float) -> np.nda
     nu = piece.vertices[best]
     sig_nu = nu @ piece.sigma_y
     var_b = np.einsum("ij,ij->i", sig_nu, nu)
-    b = sig_nu / var_b[:, None]
-    s = y - b * eta[:, None]
-    num = s @ piece.vertices.T
-    den = 1.0 - b @ piece.vertices.T
+    # a vertex whose value has no sampling variation (a pair of rows that cancel, at M̄ = 0): its η̂ is known
+    # exactly, and the test rejects when it is positive (as HonestDiD does)
+    degenerate = var_b <= _TOL**2
     with np.errstate(divide="ignore", invalid="ignore"):
+        b = sig_nu / var_b[:, None]
+        s = y - b * eta[:, None]
+        num = s @ piece.vertices.T
+        den = 1.0 - b @ piece.vertices.T
         ratio = num / den
-    v_lo = np.where(den > _TOL, ratio, -np.inf).max(axis=1)
-    v_up = np.minimum(np.where(den < -_TOL, ratio, np.inf).min(axis=1), piece.lf_cv)
-    sd_b = np.sqrt(var_b)
-    z, z_lo, z_up = eta / sd_b, v_lo / sd_b, v_up / sd_b
-    inside = (z_lo - 1e-9 <= z) & (z <= z_up + 1e-9) & (z_lo < z_up)
+        v_lo = np.where(den > _TOL, ratio, -np.inf).max(axis=1)
+        v_up = np.minimum(np.where(den < -_TOL, ratio, np.inf).min(axis=1), piece.lf_cv)
+        sd_b = np.sqrt(var_b)
+        z, z_lo, z_up = eta / sd_b, v_lo / sd_b, v_up / sd_b
+    inside = ~degenerate & (z_lo - 1e-9 <= z) & (z <= z_up + 1e-9) & (z_lo < z_up)
     level = (alpha - kappa) / (1.0 - kappa)
     crit = np.full(len(y), np.inf)
     if inside.any():
         crit[inside] = np.maximum(0.0, _truncated_normal_quantile(1.0 - level, z_lo[inside], z_up[inside]))
-    reject = (eta > piece.lf_cv) | (inside & (z > crit))
+    reject = (eta > piece.lf_cv) | (inside & (z > crit)) | (degenerate & (eta > _TOL))
     return ~reject
 
 
