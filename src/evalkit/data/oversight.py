@@ -36,6 +36,16 @@ if TYPE_CHECKING:
     from ..params.schema import Params
 
 FILES = ("determined", "invoices", "payments", "dpa", "claims", "deaths", "members")
+#: The kinds of invoice discrepancy the reconciliation (:mod:`evalkit.oversight.reconcile`) reports, in report
+#: order: the one list the reconciliation, the synthetic generator and the report's declared tables use.
+INVOICE_CHECKS = (
+    "billed_not_determined",
+    "determined_not_billed",
+    "double_billed",
+    "billed_after_death",
+    "before_decree",
+    "amount_mismatch",
+)
 SCHEMAS = {**OVERSIGHT_SCHEMAS, "deaths": DEATHS, "members": MEMBERS}
 NIK = re.compile(r"[0-9]{16}")
 MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"

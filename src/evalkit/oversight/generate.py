@@ -19,18 +19,12 @@ import numpy as np
 import pandas as pd
 
 from ..budget.cost import unit_cost_table
+from ..data.oversight import INVOICE_CHECKS
 
 if TYPE_CHECKING:
     from ..params.schema import Params
 
-KINDS = (
-    "billed_not_determined",
-    "determined_not_billed",
-    "double_billed",
-    "billed_after_death",
-    "before_decree",
-    "amount_mismatch",
-)
+KINDS = INVOICE_CHECKS  # every kind the reconciliation reports is injected
 DPA_LINE = "5.1.06.01.01.0001"  # an illustrative kode rekening (belanja bantuan iuran), not Kaltim's real line
 DECREE_MONTH = 4  # the synthetic decree is signed on 1 April: January–March go unpaid
 

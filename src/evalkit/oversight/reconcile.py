@@ -31,19 +31,19 @@ import pandas as pd
 from scipy import stats
 
 from ..budget.cost import unit_cost_table
-from ..data.oversight import OversightInputs, invoice_gaps, invoice_shares, invoice_summary, list_sizes
+from ..data.oversight import (
+    INVOICE_CHECKS,
+    OversightInputs,
+    invoice_gaps,
+    invoice_shares,
+    invoice_summary,
+    list_sizes,
+)
 
 if TYPE_CHECKING:
     from ..params.schema import Params
 
-KINDS = (
-    "billed_not_determined",
-    "determined_not_billed",
-    "double_billed",
-    "billed_after_death",
-    "before_decree",
-    "amount_mismatch",
-)
+KINDS = INVOICE_CHECKS  # the kinds this module reports (the list lives with the files' checks)
 #: BPU contributions are due by the 15th of the month after the month of cover (Permenaker 5/2021) (verify)
 DUE_DAY = 15
 #: thresholds of the quarterly report (stated on the page): realisation against the plan, invoice accuracy,

@@ -46,6 +46,12 @@ MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 30
 
 
+def _too_deep(shown: str, line: int | None = None) -> ParamsError:
+    """The refusal of a document nested deeper than :data:`MAX_DEPTH` (at ``line`` when known)."""
+    message = f"mappings and lists are nested more than {MAX_DEPTH} levels deep; params files need a few"
+    return ParamsError([Problem(shown, "file", "", message, line)])
+
+
 def _expanded_size(root: yaml.Node, shown: str) -> int:
     """Nodes of the document with every alias expanded, counted on the node graph (linear time); refuses
     nesting deeper than :data:`MAX_DEPTH` and more than :data:`MAX_EXPANDED_NODES` expanded nodes."""
@@ -56,17 +62,7 @@ def _expanded_size(root: yaml.Node, shown: str) -> int:
         if id(node) in size:
             continue
         if depth > MAX_DEPTH:
-            raise ParamsError(
-                [
-                    Problem(
-                        shown,
-                        "file",
-                        "",
-                        f"mappings and lists are nested more than {MAX_DEPTH} levels deep; params files need a few",
-                        node.start_mark.line + 1,
-                    )
-                ]
-            )
+            raise _too_deep(shown, node.start_mark.line + 1)
         children = (
             [n for pair in node.value for n in pair]
             if isinstance(node, yaml.MappingNode)
@@ -271,16 +267,7 @@ def _read_yaml(path: Path, shown: str) -> tuple[dict[str, Any], dict[Path_t, int
             ]
         ) from None
     except RecursionError:  # the parser itself recurses: far deeper than MAX_DEPTH
-        raise ParamsError(
-            [
-                Problem(
-                    shown,
-                    "file",
-                    "",
-                    f"mappings and lists are nested more than {MAX_DEPTH} levels deep; params files need a few",
-                )
-            ]
-        ) from None
+        raise _too_deep(shown) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):

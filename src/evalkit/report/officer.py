@@ -48,6 +48,7 @@ from ..errors import DataError, OutputsError, Problem
 from ..recipients.determination import PROVINCE, REASONS, DeterminationResult, check_quotas, determine
 from ..recipients.engine import check_file, check_file_duckdb
 from ..recipients.io import count_rows, read_recipients, read_reference
+from ..recipients.schema import CHECKS
 from ..reference import kaltim_codes, regions
 from . import i18n
 from .i18n import t
@@ -202,14 +203,7 @@ def verification_sheets(
             "",
         ),
     ]
-    for check in (
-        "invalid_nik",
-        "sex_birthdate_mismatch",
-        "duplicate_within_source",
-        "duplicate_cross_source",
-        "ineligible",
-        "invalid_value",
-    ):
+    for check in CHECKS:
         rows.append(
             (
                 t(f"off_reason_{check}", lang),

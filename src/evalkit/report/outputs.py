@@ -40,6 +40,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..data.oversight import INVOICE_CHECKS
 from ..evaluation.designs import CHARTED_DESIGNS
 from ..evaluation.designs import REGISTRY as DESIGN_REGISTRY
 from . import i18n
@@ -160,14 +161,6 @@ DQ, COV, BUD, SCO, SUM, OV = (
     "04-kabkota-scorecard",
     "00-summary",
     "05-oversight",
-)
-INVOICE_CHECKS = (
-    "billed_not_determined",
-    "determined_not_billed",
-    "double_billed",
-    "billed_after_death",
-    "before_decree",
-    "amount_mismatch",
 )
 REGION = {"region_code": "code", "region_name": "name"}
 
