@@ -48,6 +48,7 @@ half-length is then minimised over the budget. The Medicaid example's FLCIs matc
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -227,7 +228,17 @@ class RobustSets:
 class _Problem:
     """The data of one sensitivity analysis: ``β̂`` (pre then post, reference dropped), ``Σ``, ``l``."""
 
-    def __init__(self, betahat, sigma, num_pre: int, num_post: int, l_vec, alpha: float, seed: int, sims: int):
+    def __init__(
+        self,
+        betahat,
+        sigma,
+        num_pre: int,
+        num_post: int,
+        l_vec,
+        alpha: float,
+        seed: int = 0,
+        sims: int = LF_SIMULATIONS,
+    ):
         self.betahat = np.asarray(betahat, float).ravel()
         self.sigma = np.asarray(sigma, float)
         n = num_pre + num_post
@@ -254,8 +265,14 @@ class _Problem:
         self.sd_theta = float(np.sqrt(self.l_vec @ self.sigma[post, post] @ self.l_vec))
         path = np.concatenate([self.betahat[:num_pre], [0.0]])
         self.max_pre_change = float(np.max(np.abs(np.diff(path)))) if num_pre > 1 else abs(path[0])
-        # common random numbers: the same normal draws for every piece and every M̄
-        self.normals = np.random.default_rng(seed).standard_normal((sims, 2 * n))
+        self.seed, self.sims = seed, sims
+
+    @functools.cached_property
+    def normals(self) -> np.ndarray:
+        """Common random numbers for the least-favourable values: the same draws for every piece and every M̄
+        (drawn only when a relative-magnitude test needs them)."""
+        n = self.num_pre + self.num_post
+        return np.random.default_rng(self.seed).standard_normal((self.sims, 2 * n))
 
     def pieces(self, mbar: float) -> list[_Piece]:
         return _pieces(self.sigma, self.num_pre, self.num_post, mbar, self.l_vec, self.kappa, self.normals)
@@ -465,7 +482,7 @@ def smoothness_sets(
 ) -> RobustSets:
     """FLCI robust confidence sets for ``θ = l'τ_post`` under ``Δ^SD(M)`` for each ``M`` in ``m`` (in the outcome's
     unit per period squared). Inputs as :func:`relative_magnitude_sets`; needs at least one pre-period coefficient."""
-    problem = _Problem(betahat, sigma, num_pre, num_post, l_vec, alpha, 0, 1)
+    problem = _Problem(betahat, sigma, num_pre, num_post, l_vec, alpha)
     rows = []
     for bound in m:
         if not (np.isfinite(bound) and bound >= 0):
